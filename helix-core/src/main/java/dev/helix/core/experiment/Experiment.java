@@ -1,0 +1,56 @@
+package dev.helix.core.experiment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One record of the ledger: an experiment and what became of it.
+ *
+ * @param run 0 for the baseline, then 1, 2, ... per tag
+ * @param parent the commit the experiment started from (the best at that time)
+ * @param commit the experiment's own commit (reachable under refs/helix/&lt;tag&gt;/&lt;run&gt;), empty when
+ *               nothing was committed (rejected before commit)
+ * @param metrics every metric parsed from the evaluation
+ * @param primary the primary metric, empty on a crash
+ * @param delta change of the primary against the best before it (empty for the baseline or a crash)
+ * @param deltaPct the same in percent of the best before it
+ * @param reason why the judge decided as it did
+ * @param samples every measured value of the primary (one per repeat)
+ * @param log path of the evaluation log, relative to the repository root
+ * @param paths for {@code rejected}: the files changed out of scope
+ * @param logTail for a crash: the last lines of the log
+ */
+public record Experiment(
+        int run,
+        String tag,
+        int worker,
+        String parent,
+        String commit,
+        Status status,
+        Map<String, Double> metrics,
+        Optional<Double> primary,
+        Optional<Double> delta,
+        Optional<Double> deltaPct,
+        String description,
+        Optional<String> hypothesis,
+        String reason,
+        List<Double> samples,
+        Instant startedAt,
+        Instant finishedAt,
+        double evalSeconds,
+        Optional<Integer> exitCode,
+        boolean timedOut,
+        String log,
+        DiffStat diff,
+        Optional<AgentUsage> agent,
+        List<String> paths,
+        Optional<String> logTail) {
+
+    public Experiment {
+        metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
+        samples = List.copyOf(samples);
+        paths = List.copyOf(paths);
+    }
+}

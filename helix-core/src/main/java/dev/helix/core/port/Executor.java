@@ -1,0 +1,49 @@
+package dev.helix.core.port;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Runs an evaluation command under a wall-clock budget. The implementation owns the whole process
+ * tree: on timeout or interruption nothing the command started survives.
+ */
+public interface Executor {
+
+    /**
+     * Runs {@code request} to completion, timeout or interruption. If the calling thread is
+     * interrupted the command is killed and the result says {@code interrupted}; the thread's
+     * interrupt flag is then set again.
+     */
+    Result run(Request request);
+
+    /**
+     * @param command a shell command line (run with sh -c)
+     * @param env added to the inherited environment
+     * @param log where the (capped) output goes
+     */
+    record Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log) {
+        public Request {
+            env = Map.copyOf(env);
+        }
+    }
+
+    /**
+     * @param exitCode the command's exit code, or -1 when it was killed or could not start
+     * @param output the output as kept (head and tail when capped), for metric parsing
+     * @param bytes how many bytes of output the command wrote in all
+     * @param error why the command could not start, or empty
+     */
+    record Result(int exitCode, boolean timedOut, boolean interrupted, double seconds, String output,
+                  long bytes, String error) {
+
+        /** The last {@code n} lines of the output. */
+        public String tail(int n) {
+            String[] lines = output.split("\n", -1);
+            int end = lines.length;
+            if (end > 0 && lines[end - 1].isEmpty()) end--;
+            int from = Math.max(0, end - n);
+            return String.join("\n", java.util.Arrays.asList(lines).subList(from, end));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.helix.core.port;
+
+import dev.helix.core.experiment.AgentUsage;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.spec.Spec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Changes the editable files of a worktree for one experiment: a coding agent, a model behind an
+ * API, an external program, or the built-in tuner. It only proposes: Helix evaluates, judges and
+ * records.
+ */
+public interface Proposer {
+
+    /** Edits files in {@code request.worktree()} and says what it did. */
+    Proposal propose(Request request) throws InterruptedException;
+
+    /**
+     * @param experiment the number of the experiment being proposed
+     * @param program the text of program.md (empty when absent)
+     * @param best the best experiment so far (the worktree holds its code)
+     * @param history every earlier record of this session, oldest first
+     * @param crashLogTail for a fix-up after a crash: the log's last lines
+     */
+    record Request(int experiment, String tag, Spec spec, String program, Path worktree,
+                   Experiment baseline, Experiment best, List<Experiment> history,
+                   Optional<String> crashLogTail) {
+        public Request {
+            history = List.copyOf(history);
+        }
+    }
+
+    /** What a proposer returns. */
+    sealed interface Proposal {
+        AgentUsage usage();
+
+        /** Files were edited; {@code description} is one line. */
+        record Change(String description, Optional<String> hypothesis, AgentUsage usage) implements Proposal {}
+
+        /** Nothing usable came out; the experiment is recorded as rejected with the reason. */
+        record Failure(String reason, AgentUsage usage) implements Proposal {}
+
+        /** The proposer has nothing left to try (e.g. a search space exhausted); the session ends. */
+        record Exhausted(String reason, AgentUsage usage) implements Proposal {}
+    }
+}

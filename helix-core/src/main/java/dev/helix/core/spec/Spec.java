@@ -1,0 +1,140 @@
+package dev.helix.core.spec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A validated helix.yaml: what to optimize, how to measure it, which files may change.
+ * Immutable; built by {@link SpecReader}, never half-valid.
+ *
+ * @param source where it was read from (a file name, for messages), e.g. "helix.yaml"
+ */
+public record Spec(
+        String name,
+        String version,
+        String domain,
+        String description,
+        Optional<String> author,
+        Scope scope,
+        Metrics metrics,
+        Evaluate evaluate,
+        JudgeSpec judge,
+        AgentSpec agent,
+        SearchSpec search,
+        RunSpec run,
+        Map<String, String> requirements,
+        String source) {
+
+    public Spec {
+        requirements = Map.copyOf(requirements);
+    }
+
+    /** Globs relative to the repository root. */
+    public record Scope(List<String> editable, List<String> readonly) {
+        public Scope {
+            editable = List.copyOf(editable);
+            readonly = List.copyOf(readonly);
+        }
+    }
+
+    public record MetricSpec(String name, Direction optimize) {}
+
+    /** A metric that may get worse by at most {@code maxDegradation}, relative to the best (0.01 = 1%). */
+    public record QualityGuard(String name, Direction optimize, double maxDegradation) {}
+
+    /** A bound on any parsed metric; either side may be absent. */
+    public record Constraint(String name, Optional<Double> max, Optional<Double> min) {}
+
+    public record Metrics(MetricSpec primary, Optional<QualityGuard> qualityGuard, List<Constraint> constraints) {
+        public Metrics {
+            constraints = List.copyOf(constraints);
+        }
+    }
+
+    public enum OutputFormat { PATTERN, JSON, METRIC_LINES }
+
+    /**
+     * How to evaluate.
+     *
+     * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
+     *                 "quality_guard" or a metric name
+     */
+    public record Evaluate(
+            String command,
+            Optional<String> setup,
+            int timeoutSeconds,
+            OutputFormat outputFormat,
+            Map<String, String> patterns,
+            Optional<String> jsonFile,
+            int repeats) {
+        public Evaluate {
+            patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
+        }
+    }
+
+    public enum JudgeMode { AUTO, STRICT, STATISTICAL }
+
+    /** An absolute amount, or a fraction of the reference when {@code relative} ("0.5%" is 0.005). */
+    public record Threshold(double value, boolean relative) {
+        public static final Threshold ZERO = new Threshold(0, false);
+
+        /** The amount this threshold stands for against a reference value. */
+        public double against(double reference) {
+            return relative ? Math.abs(reference) * value : value;
+        }
+
+        @Override
+        public String toString() {
+            return relative ? (value * 100) + "%" : Double.toString(value);
+        }
+    }
+
+    public record JudgeSpec(JudgeMode mode, Threshold minImprovement, double confidence, boolean simplicity) {}
+
+    /**
+     * @param command for the {@code command} backend: the program to run
+     * @param timeoutSeconds how long one proposal may take
+     */
+    public record AgentSpec(
+            String backend,
+            Optional<String> model,
+            int maxTurns,
+            int maxFixAttempts,
+            Optional<String> command,
+            int timeoutSeconds) {}
+
+    public enum ParamType { FLOAT, INT, CATEGORICAL }
+
+    /**
+     * A tunable value bound to the first capture group of {@code pattern} in {@code file}.
+     *
+     * @param choices for categorical parameters, the values as written in the file
+     */
+    public record Parameter(
+            String name,
+            String file,
+            String pattern,
+            ParamType type,
+            double low,
+            double high,
+            boolean log,
+            List<String> choices) {
+        public Parameter {
+            choices = List.copyOf(choices);
+        }
+    }
+
+    /** @param initialRandom how many experiments sample at random before the tuner perturbs the best */
+    public record SearchSpec(List<Parameter> parameters, long seed, int initialRandom) {
+        public SearchSpec {
+            parameters = List.copyOf(parameters);
+        }
+    }
+
+    public record RunSpec(int workers, String executor, List<String> slots) {
+        public RunSpec {
+            slots = List.copyOf(slots);
+        }
+    }
+}
