@@ -1,0 +1,98 @@
+package dev.helix.core.scope;
+
+import dev.helix.core.spec.Spec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Decides whether a proposer's change stays in scope: every changed file must match
+ * {@code scope.editable} and none may be readonly or protected (helix.yaml, the evaluation
+ * command's files, lock files), whatever the globs say.
+ */
+public final class ScopeGuard {
+
+    /** Lock files a proposer must never edit: they pin what the evaluation runs with. */
+    public static final Set<String> LOCK_FILES = Set.of(
+            "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "go.sum", "poetry.lock",
+            "uv.lock", "Pipfile.lock", "Gemfile.lock", "composer.lock", "pubspec.lock", "gradle.lockfile");
+
+    private ScopeGuard() {}
+
+    /** One file out of scope and why. */
+    public record Violation(String path, String why) {
+        public String render() {
+            return path + " (" + why + ")";
+        }
+    }
+
+    /**
+     * The files that may never change in a session: the spec file, every file the evaluation
+     * command or its setup names, and lock files.
+     *
+     * @param tracked every tracked file of the worktree
+     */
+    public static Set<String> protectedFiles(Spec spec, String specFile, Collection<String> tracked) {
+        Set<String> result = new TreeSet<>();
+        result.add(specFile);
+        List<String> words = new ArrayList<>(words(spec.evaluate().command()));
+        spec.evaluate().setup().ifPresent(s -> words.addAll(words(s)));
+        for (String file : tracked) {
+            String name = file.substring(file.lastIndexOf('/') + 1);
+            if (LOCK_FILES.contains(name) || words.contains(file) || words.contains("./" + file)) {
+                result.add(file);
+            }
+        }
+        return result;
+    }
+
+    /** The readonly files among {@code tracked}, by the spec's readonly globs. */
+    public static Set<String> readonlyFiles(Spec spec, Collection<String> tracked) {
+        Set<String> result = new TreeSet<>();
+        for (String file : tracked) {
+            if (Glob.any(spec.scope().readonly(), file)) result.add(file);
+        }
+        return result;
+    }
+
+    /**
+     * Every violation among {@code changed}.
+     *
+     * @param protectedFiles from {@link #protectedFiles}
+     */
+    public static List<Violation> check(Collection<String> changed, Spec.Scope scope, Set<String> protectedFiles) {
+        List<Violation> violations = new ArrayList<>();
+        for (String path : new TreeSet<>(changed)) {
+            if (protectedFiles.contains(path)) {
+                violations.add(new Violation(path, "protected: the spec, the evaluation or a lock file"));
+            } else if (Glob.any(scope.readonly(), path)) {
+                violations.add(new Violation(path, "readonly"));
+            } else if (!Glob.any(scope.editable(), path)) {
+                violations.add(new Violation(path, "not in scope.editable"));
+            }
+        }
+        return violations;
+    }
+
+    /** Files whose content hash changed from {@code before} to {@code after}. */
+    public static List<Violation> tampered(Map<String, String> before, Map<String, String> after) {
+        List<Violation> violations = new ArrayList<>();
+        for (var e : new java.util.TreeMap<>(before).entrySet()) {
+            if (!e.getValue().equals(after.get(e.getKey()))) {
+                violations.add(new Violation(e.getKey(), "readonly or protected file changed"));
+            }
+        }
+        return violations;
+    }
+
+    private static List<String> words(String command) {
+        List<String> words = new ArrayList<>();
+        for (String w : command.split("[\\s;&|()<>=\"']+")) {
+            if (!w.isBlank()) words.add(w);
+        }
+        return words;
+    }
+}
