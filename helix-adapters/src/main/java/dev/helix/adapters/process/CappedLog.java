@@ -1,0 +1,158 @@
+package dev.helix.adapters.process;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Keeps the first {@code headBytes} and the last {@code tailBytes} of a byte stream, in a file and
+ * in memory, with a line {@code [... N bytes omitted ...]} between them. Memory and disk stay
+ * bounded however much is written: the head goes to the file as it arrives (so a running log can be
+ * followed), the tail lives in a ring buffer until {@link #finish()}.
+ *
+ * <p>Thread-safe: the output pump writes while the executor may finish it.
+ */
+final class CappedLog {
+
+    private final FileChannel file; // null: memory only
+    private final byte[] head;
+    private int headLength;
+    private final byte[] ring;
+    private int ringPos;
+    private long ringCount; // bytes that went past the head, in all
+    private long total;
+    private boolean fileFailed;
+    private String text; // set by finish()
+
+    private CappedLog(FileChannel file, int headBytes, int tailBytes) {
+        this.file = file;
+        this.head = new byte[headBytes];
+        this.ring = new byte[tailBytes];
+    }
+
+    /** Creates (or truncates) {@code log}, creating its parent directories; null keeps memory only. */
+    static CappedLog open(Path log, int headBytes, int tailBytes) throws IOException {
+        if (log == null) return new CappedLog(null, headBytes, tailBytes);
+        Path parent = log.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+        return new CappedLog(channel, headBytes, tailBytes);
+    }
+
+    synchronized void write(byte[] bytes, int offset, int length) {
+        if (text != null) return; // finished: a straggler writes after the result was taken
+        total += length;
+        int toHead = Math.min(length, head.length - headLength);
+        if (toHead > 0) {
+            System.arraycopy(bytes, offset, head, headLength, toHead);
+            headLength += toHead;
+            toFile(ByteBuffer.wrap(bytes, offset, toHead));
+            offset += toHead;
+            length -= toHead;
+        }
+        if (length > 0) toRing(bytes, offset, length);
+    }
+
+    private void toRing(byte[] bytes, int offset, int length) {
+        ringCount += length;
+        if (ring.length == 0) return;
+        if (length >= ring.length) { // only the last ring.length bytes can survive
+            System.arraycopy(bytes, offset + length - ring.length, ring, 0, ring.length);
+            ringPos = 0;
+            return;
+        }
+        int first = Math.min(length, ring.length - ringPos);
+        System.arraycopy(bytes, offset, ring, ringPos, first);
+        System.arraycopy(bytes, offset + first, ring, 0, length - first);
+        ringPos = (ringPos + length) % ring.length;
+    }
+
+    /** How many bytes were written in all. */
+    synchronized long total() {
+        return total;
+    }
+
+    /**
+     * Writes the tail to the file, closes it and returns the kept text. When something was
+     * omitted, the cut is moved to line boundaries so that no half line is kept: a truncated
+     * {@code loss: 0.12} would read as a real value to a metric pattern.
+     */
+    synchronized String finish() {
+        if (text != null) return text;
+        int kept = (int) Math.min(ringCount, ring.length);
+        byte[] tail = new byte[kept];
+        int start = kept < ring.length ? 0 : ringPos; // ring not yet wrapped: data starts at 0
+        for (int i = 0; i < kept; i++) tail[i] = ring[(start + i) % ring.length];
+
+        long omitted = ringCount - kept;
+        int headKeep = headLength;
+        int tailFrom = 0;
+        String marker = "";
+        if (omitted > 0) {
+            int lastNewline = lastIndexOf(head, headLength, (byte) '\n');
+            if (lastNewline >= 0) headKeep = lastNewline + 1;
+            int firstNewline = indexOf(tail, (byte) '\n');
+            if (firstNewline >= 0 && firstNewline < tail.length - 1) tailFrom = firstNewline + 1;
+            omitted += (headLength - headKeep) + tailFrom;
+            marker = (headKeep > 0 && head[headKeep - 1] != '\n' ? "\n" : "")
+                    + "[... " + omitted + " bytes omitted ...]\n";
+            truncateFile(headKeep);
+        }
+        byte[] markerBytes = marker.getBytes(StandardCharsets.UTF_8);
+        toFile(ByteBuffer.wrap(markerBytes));
+        toFile(ByteBuffer.wrap(tail, tailFrom, tail.length - tailFrom));
+        closeFile();
+
+        byte[] all = new byte[headKeep + markerBytes.length + tail.length - tailFrom];
+        System.arraycopy(head, 0, all, 0, headKeep);
+        System.arraycopy(markerBytes, 0, all, headKeep, markerBytes.length);
+        System.arraycopy(tail, tailFrom, all, headKeep + markerBytes.length, tail.length - tailFrom);
+        text = new String(all, StandardCharsets.UTF_8);
+        return text;
+    }
+
+    // A log that cannot be written (disk full) must not stop the evaluation: the kept text in
+    // memory still serves metric parsing, the file is just incomplete.
+    private void toFile(ByteBuffer buffer) {
+        if (file == null || fileFailed) return;
+        try {
+            while (buffer.hasRemaining()) file.write(buffer);
+        } catch (IOException e) {
+            fileFailed = true;
+        }
+    }
+
+    private void truncateFile(long size) {
+        if (file == null || fileFailed) return;
+        try {
+            file.truncate(size);
+            file.position(size);
+        } catch (IOException e) {
+            fileFailed = true;
+        }
+    }
+
+    private void closeFile() {
+        if (file == null) return;
+        try {
+            file.close();
+        } catch (IOException e) {
+            fileFailed = true;
+        }
+    }
+
+    private static int lastIndexOf(byte[] bytes, int length, byte b) {
+        for (int i = length - 1; i >= 0; i--) if (bytes[i] == b) return i;
+        return -1;
+    }
+
+    private static int indexOf(byte[] bytes, byte b) {
+        for (int i = 0; i < bytes.length; i++) if (bytes[i] == b) return i;
+        return -1;
+    }
+}

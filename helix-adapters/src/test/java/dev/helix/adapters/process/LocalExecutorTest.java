@@ -1,0 +1,238 @@
+package dev.helix.adapters.process;
+
+import dev.helix.core.port.Executor.Request;
+import dev.helix.core.port.Executor.Result;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LocalExecutorTest {
+
+    @TempDir
+    Path dir;
+
+    /** Every test marks its processes, so that /proc shows whether any of them survived. */
+    final String mark = UUID.randomUUID().toString();
+
+    final LocalExecutor executor = new LocalExecutor(Duration.ofSeconds(1), 64 * 1024, 64 * 1024);
+
+    @AfterEach
+    void sweepWhatAFailedTestLeftBehind() {
+        LocalExecutor.killMarked("HELIX_TEST_MARK", mark);
+    }
+
+    private Request request(String command, Duration timeout) {
+        return new Request(command, dir, timeout, Map.of("HELIX_TEST_MARK", mark), dir.resolve("logs/deep/eval.log"));
+    }
+
+    private Result run(String command) {
+        return executor.run(request(command, Duration.ofSeconds(20)));
+    }
+
+    private Set<Long> survivors() {
+        return Proc.liveWith("HELIX_TEST_MARK", mark);
+    }
+
+    @Test
+    void reports_the_exit_code_and_the_output_with_stderr_merged_and_writes_the_log() throws Exception {
+        Result r = run("pwd; echo out; echo err >&2; exit 3");
+
+        String expected = dir.toRealPath() + "\nout\nerr\n";
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.output()).isEqualTo(expected);
+        assertThat(r.bytes()).isEqualTo(expected.length());
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.interrupted()).isFalse();
+        assertThat(r.error()).isEmpty();
+        assertThat(dir.resolve("logs/deep/eval.log")).hasContent(expected);
+    }
+
+    @Test
+    void stdin_is_dev_null_so_a_reader_does_not_hang() {
+        Result r = executor.run(request("cat; echo eof", Duration.ofSeconds(5)));
+
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.output()).isEqualTo("eof\n");
+    }
+
+    @Test
+    void the_command_gets_the_inherited_env_the_request_env_and_a_unique_evaluation_id() {
+        Request req = new Request("echo \"$FOO|${PATH:+path}|$HELIX_EVAL_ID\"", dir, Duration.ofSeconds(5),
+                Map.of("FOO", "bar baz"), dir.resolve("env.log"));
+
+        String first = executor.run(req).output().strip();
+        String second = executor.run(req).output().strip();
+
+        assertThat(first).startsWith("bar baz|path|").hasSizeGreaterThan("bar baz|path|".length() + 8);
+        assertThat(second).startsWith("bar baz|path|").isNotEqualTo(first);
+    }
+
+    @Test
+    void the_command_leads_its_own_session_and_group_and_is_our_direct_child() {
+        // setsid does not fork when its caller is not a group leader (Java's child never is),
+        // so the pid Java knows is the group id: kill -- -pid reaches the whole group.
+        Result r = run("cat /proc/$$/stat; echo $$");
+
+        String[] lines = r.output().split("\n");
+        String[] stat = lines[0].substring(lines[0].lastIndexOf(')') + 2).split(" ");
+        long pid = Long.parseLong(lines[1].trim());
+        assertThat(Long.parseLong(stat[1])).as("ppid").isEqualTo(ProcessHandle.current().pid());
+        assertThat(Long.parseLong(stat[2])).as("pgrp").isEqualTo(pid);
+        assertThat(Long.parseLong(stat[3])).as("session").isEqualTo(pid);
+    }
+
+    @Test
+    void a_timeout_kills_the_command_promptly() {
+        long t0 = System.nanoTime();
+        Result r = new LocalExecutor().run(request("sleep 100", Duration.ofSeconds(1)));
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.interrupted()).isFalse();
+        assertThat(elapsed).isLessThan(2.5); // sleep dies on SIGTERM: the 5 s grace is not waited out
+        assertThat(survivors()).isEmpty();
+    }
+
+    @Test
+    void a_timeout_kills_double_forked_grandchildren_that_left_the_group() throws Exception {
+        String command = "(setsid sh -c 'sleep 300' &) ; (sleep 300 &) ; sleep 300";
+        long t0 = System.nanoTime();
+        CompletableFuture<Result> running = CompletableFuture.supplyAsync(
+                () -> executor.run(request(command, Duration.ofSeconds(2))));
+
+        // Both sleeps in the background and the one in front are running, one in its own session.
+        Set<Long> started = Proc.awaitLive("HELIX_TEST_MARK", mark, live -> live.size() >= 4 && Proc.sessions(live) >= 2);
+
+        Result r = running.get(10, TimeUnit.SECONDS);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(elapsed).isLessThan(2 + 1 + 1); // timeout + grace + 1 s
+        assertThat(started).noneMatch(Proc::alive);
+        assertThat(survivors()).isEmpty();
+    }
+
+    @Test
+    void a_process_ignoring_sigterm_is_sigkilled_after_the_grace_period() {
+        long t0 = System.nanoTime();
+        Result r = executor.run(request("trap '' TERM; sleep 100", Duration.ofSeconds(1)));
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(elapsed).isBetween(1.9, 1 + 1 + 1.0); // timeout + the whole grace, then SIGKILL
+        assertThat(survivors()).isEmpty();
+    }
+
+    @Test
+    void a_gigabyte_of_output_is_streamed_into_a_capped_log_keeping_head_and_tail() throws Exception {
+        Result r = run("yes 0123456789 | head -c 1000000000");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.bytes()).isEqualTo(1_000_000_000L);
+        assertThat(Files.size(dir.resolve("logs/deep/eval.log"))).isLessThanOrEqualTo(2 * 64 * 1024 + 100);
+        assertThat(r.output()).startsWith("0123456789\n").endsWith("0123456789\n0123456789")
+                .containsPattern("\n\\[\\.\\.\\. \\d+ bytes omitted \\.\\.\\.]\n");
+        assertThat(r.output().split("\n")).allMatch(l -> l.equals("0123456789") || l.contains("bytes omitted"));
+        assertThat(dir.resolve("logs/deep/eval.log")).hasContent(r.output());
+    }
+
+    @Test
+    void interrupting_the_caller_kills_the_command_and_keeps_the_interrupt() throws Exception {
+        AtomicBoolean flagAfter = new AtomicBoolean();
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        Thread caller = Thread.ofPlatform().start(() -> {
+            result.complete(executor.run(request("sleep 100 & sleep 100", Duration.ofSeconds(60))));
+            flagAfter.set(Thread.currentThread().isInterrupted());
+        });
+        Proc.awaitLive("HELIX_TEST_MARK", mark, 2);
+
+        long t0 = System.nanoTime();
+        caller.interrupt();
+        caller.join(5000);
+
+        Result r = result.getNow(null);
+        assertThat(r).isNotNull();
+        assertThat(r.interrupted()).isTrue();
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(flagAfter).isTrue();
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(1.5);
+        assertThat(survivors()).isEmpty();
+    }
+
+    @Test
+    void an_already_interrupted_caller_does_not_start_anything() {
+        Thread.currentThread().interrupt();
+        try {
+            Result r = run("touch started");
+            assertThat(r.interrupted()).isTrue();
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+            assertThat(dir.resolve("started")).doesNotExist();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void background_processes_left_after_a_normal_exit_are_swept() {
+        long t0 = System.nanoTime();
+        // The first holds the output pipe open: without the sweep, the run would hang on it.
+        Result r = run("(sleep 300 &) ; setsid sh -c 'sleep 300' >/dev/null 2>&1 & echo started");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output()).isEqualTo("started\n");
+        assertThat((System.nanoTime() - t0) / 1e9).isLessThan(1.5);
+        assertThat(survivors()).isEmpty();
+    }
+
+    @Test
+    void a_command_that_cannot_start_is_a_result_with_the_reason_not_an_exception() {
+        Path missing = dir.resolve("no-such-dir");
+        Result r = executor.run(new Request("true", missing, Duration.ofSeconds(5), Map.of(), dir.resolve("x.log")));
+
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.error()).contains("working directory does not exist", missing.toString());
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.output()).isEmpty();
+        assertThat(dir.resolve("x.log")).content().contains(missing.toString());
+    }
+
+    @Test
+    void kill_marked_sweeps_the_processes_of_a_dead_session() throws Exception {
+        String session = UUID.randomUUID().toString();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", "sleep 300 & sleep 300 & wait");
+        pb.environment().put("HELIX_SESSION", session);
+        Process orphan = pb.start();
+        Set<Long> started = Proc.awaitLive("HELIX_SESSION", session, 3);
+
+        int killed = LocalExecutor.killMarked("HELIX_SESSION", session);
+
+        assertThat(killed).isEqualTo(3);
+        assertThat(orphan.waitFor(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(started).noneMatch(Proc::alive);
+        assertThat(LocalExecutor.killMarked("HELIX_SESSION", session)).isZero();
+    }
+
+    @Test
+    void environment_entries_match_whole_entries_only() {
+        byte[] env = "A=1\0HELIX_SESSION=abc\0B=abcd\0".getBytes();
+
+        assertThat(LocalExecutor.hasEntry(env, "HELIX_SESSION=abc".getBytes())).isTrue();
+        assertThat(LocalExecutor.hasEntry(env, "HELIX_SESSION=ab".getBytes())).isFalse();
+        assertThat(LocalExecutor.hasEntry(env, "SESSION=abc".getBytes())).isFalse();
+        assertThat(LocalExecutor.hasEntry("A=1".getBytes(), "A=1".getBytes())).isTrue();
+    }
+}

@@ -1,0 +1,210 @@
+package dev.helix.core.metric;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.helix.core.spec.Spec;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads the spec's metrics (primary, quality guard, constraints) from an evaluation's output, in
+ * the spec's output format. Helix parses metrics itself and never takes them from the proposer.
+ * Pure: never throws for bad output, says what went wrong in {@link Extraction#problems()}.
+ */
+public final class MetricExtractor {
+
+    // Python's json.dumps writes NaN and Infinity by default; take them rather than lose the row.
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+    private static final Pattern METRIC_LINE =
+            Pattern.compile("^[ \\t]*METRIC[ \\t]+([^\\s=]+)[ \\t]*=[ \\t]*(\\S*)", Pattern.MULTILINE);
+    private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private MetricExtractor() {}
+
+    /**
+     * @param jsonFileContent for the json format, the content of {@code evaluate.json_file}
+     *                        when the spec names one; it is read instead of the output
+     */
+    public static Extraction extract(Spec spec, String output, Optional<String> jsonFileContent) {
+        String text = output == null ? "" : output;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        Map<String, List<String>> wanted = wanted(spec.metrics());
+        switch (spec.evaluate().outputFormat()) {
+            case PATTERN -> fromPatterns(wanted, spec.evaluate().patterns(), text, metrics, problems);
+            case JSON -> fromJson(wanted.keySet(), text, jsonFileContent, metrics, problems);
+            case METRIC_LINES -> fromMetricLines(wanted.keySet(), text, metrics, problems);
+        }
+        return new Extraction(metrics, problems);
+    }
+
+    /** Metric name → the pattern keys that may hold its regex, in order of preference. */
+    private static Map<String, List<String>> wanted(Spec.Metrics m) {
+        Map<String, List<String>> wanted = new LinkedHashMap<>();
+        wanted.put(m.primary().name(), List.of("primary", m.primary().name()));
+        m.qualityGuard().ifPresent(g -> wanted.putIfAbsent(g.name(), List.of("quality_guard", g.name())));
+        for (Spec.Constraint c : m.constraints()) wanted.putIfAbsent(c.name(), List.of(c.name()));
+        return wanted;
+    }
+
+    private static void fromPatterns(Map<String, List<String>> wanted, Map<String, String> patterns, String output,
+                                     Map<String, Double> metrics, List<String> problems) {
+        for (var w : wanted.entrySet()) {
+            String name = w.getKey();
+            Optional<String> key = w.getValue().stream().filter(patterns::containsKey).findFirst();
+            if (key.isEmpty()) {
+                problems.add("metric '" + name + "': no pattern for it (add evaluate.patterns." + w.getValue().get(0) + ")");
+                continue;
+            }
+            String regex = patterns.get(key.get());
+            Pattern pattern;
+            try {
+                pattern = Pattern.compile(regex, Pattern.MULTILINE);
+            } catch (PatternSyntaxException e) {
+                problems.add("metric '" + name + "': pattern '" + regex + "' is not a valid regex: " + e.getDescription());
+                continue;
+            }
+            Matcher m = pattern.matcher(output);
+            if (m.groupCount() < 1) {
+                problems.add("metric '" + name + "': pattern '" + regex + "' has no capture group for the value");
+                continue;
+            }
+            String last = null;
+            boolean matched = false;
+            while (m.find()) { // the last match wins: training loops print the metric every epoch
+                matched = true;
+                last = m.group(1);
+            }
+            if (!matched) {
+                problems.add("metric '" + name + "': pattern '" + regex + "' matched nothing in the output");
+            } else {
+                put(name, last == null ? "" : last, "pattern '" + regex + "'", metrics, problems);
+            }
+        }
+    }
+
+    private static void fromJson(Iterable<String> names, String output, Optional<String> fileContent,
+                                 Map<String, Double> metrics, List<String> problems) {
+        JsonNode root;
+        String where;
+        if (fileContent.isPresent()) {
+            where = "evaluate.json_file";
+            root = parseObject(fileContent.get().strip());
+            if (root == null) {
+                problems.add("evaluate.json_file does not hold a JSON object");
+                return;
+            }
+        } else {
+            where = "the last JSON line of the output";
+            root = lastJsonLine(output);
+            if (root == null) {
+                problems.add("no line of the output is a JSON object (output_format: json)");
+                return;
+            }
+        }
+        for (String name : names) {
+            JsonNode node = lookup(root, name);
+            if (node == null || node.isMissingNode()) {
+                problems.add("metric '" + name + "': key '" + name + "' not found in " + where);
+            } else if (node.isNumber()) {
+                record(name, node.doubleValue(), metrics, problems);
+            } else if (node.isTextual()) {
+                put(name, node.textValue(), where, metrics, problems);
+            } else {
+                problems.add("metric '" + name + "': " + abbreviate(node.toString()) + " in " + where + " is not a number");
+            }
+        }
+    }
+
+    private static JsonNode lastJsonLine(String output) {
+        String[] lines = output.split("\\R");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            String line = lines[i].strip();
+            if (line.startsWith("{") && line.endsWith("}")) {
+                JsonNode node = parseObject(line);
+                if (node != null) return node;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode parseObject(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isObject() ? node : null;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    /** The key itself if present (keys may contain dots), else a dotted path: "eval.loss", "runs.0.acc". */
+    private static JsonNode lookup(JsonNode root, String name) {
+        if (root.has(name)) return root.get(name);
+        JsonNode node = root;
+        for (String part : name.split("\\.", -1)) {
+            if (node == null) return null;
+            if (node.isArray() && part.matches("\\d{1,9}")) node = node.get(Integer.parseInt(part));
+            else node = node.get(part);
+        }
+        return node;
+    }
+
+    private static void fromMetricLines(Iterable<String> names, String output,
+                                        Map<String, Double> metrics, List<String> problems) {
+        Map<String, String> last = new HashMap<>();
+        Matcher m = METRIC_LINE.matcher(output);
+        while (m.find()) last.put(m.group(1), m.group(2));
+        for (String name : names) {
+            String value = last.get(name);
+            if (value == null) problems.add("metric '" + name + "': no line 'METRIC " + name + "=<value>' in the output");
+            else put(name, value, "line 'METRIC " + name + "=...'", metrics, problems);
+        }
+    }
+
+    private static void put(String name, String text, String where, Map<String, Double> metrics, List<String> problems) {
+        OptionalDouble value = parse(text);
+        if (value.isEmpty()) {
+            problems.add("metric '" + name + "': '" + abbreviate(text) + "' from " + where + " is not a number");
+        } else {
+            record(name, value.getAsDouble(), metrics, problems);
+        }
+    }
+
+    private static void record(String name, double value, Map<String, Double> metrics, List<String> problems) {
+        metrics.put(name, value);
+        if (Double.isNaN(value)) problems.add("metric '" + name + "' is NaN");
+        else if (Double.isInfinite(value)) problems.add("metric '" + name + "' is infinite (" + value + ")");
+    }
+
+    /** A decimal number, or nan / inf / infinity with an optional sign, in any case. */
+    static OptionalDouble parse(String text) {
+        String t = text.strip();
+        return switch (t.toLowerCase(Locale.ROOT)) {
+            case "nan", "+nan", "-nan" -> OptionalDouble.of(Double.NaN);
+            case "inf", "+inf", "infinity", "+infinity" -> OptionalDouble.of(Double.POSITIVE_INFINITY);
+            case "-inf", "-infinity" -> OptionalDouble.of(Double.NEGATIVE_INFINITY);
+            default -> NUMBER.matcher(t).matches() ? OptionalDouble.of(Double.parseDouble(t)) : OptionalDouble.empty();
+        };
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}
