@@ -88,7 +88,7 @@ class SessionLockTest {
 
             assertThat(SessionLock.holder(path)).isEmpty();
             try (SessionLock mine = SessionLock.acquire(path)) {
-                assertThat(SessionLock.holder(path)).contains(ProcessHandle.current().pid());
+                assertThat(SessionLock.holder(path)).contains(mine.pid()).contains(ProcessHandle.current().pid());
             }
         } finally {
             child.destroyForcibly();
