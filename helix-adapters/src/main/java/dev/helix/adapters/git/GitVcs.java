@@ -77,7 +77,7 @@ public final class GitVcs implements Vcs {
         if (r.exit == 0) {
             return Optional.of(Path.of(chomp(r.out())));
         }
-        String err = r.err.toLowerCase();
+        String err = r.err.toLowerCase(java.util.Locale.ROOT);
         if (err.contains("not a git repository") || err.contains("must be run in a work tree")) {
             return Optional.empty();
         }

@@ -138,7 +138,7 @@ public final class LedgerCodec {
         }
         if (root == null || !root.isObject()) {
             throw new IllegalArgumentException("not a ledger record: expected a JSON object, got "
-                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase()));
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         Fields f = new Fields(root, "");
         String statusWord = f.requiredString("status");
