@@ -1,0 +1,238 @@
+package dev.helix.adapters.store;
+
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.ledger.LedgerCodec;
+import dev.helix.core.port.LedgerStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The ledger as a JSON-lines file ({@code .helix/experiments.jsonl}).
+ *
+ * <p>Writers serialize on an exclusive lock of a sibling file {@code experiments.jsonl.lock}
+ * (a sibling, not the ledger itself, because POSIX drops every lock a process holds on a file when
+ * any of its descriptors of that file closes). The OS lock orders processes; a per-path mutex
+ * orders threads of this JVM, where a second {@code FileChannel.lock} would throw instead of wait.
+ *
+ * <p>A record is durable once {@link #append} returns: one line, one write, then {@code fsync}.
+ * A line without its newline is the remains of a write that was cut off (kill -9, power loss);
+ * readers ignore and report it, and the next append cuts it away before writing.
+ */
+public final class FileLedgerStore implements LedgerStore {
+
+    private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
+
+    private final Path file;
+    private final Path lockFile;
+    private final String shownAs;
+
+    /** A store at {@code file}, named in warnings as given. */
+    public FileLedgerStore(Path file) {
+        this(file, file.toString());
+    }
+
+    /** A store at {@code file}, named {@code shownAs} in warnings (e.g. relative to the repository). */
+    public FileLedgerStore(Path file, String shownAs) {
+        this.file = file;
+        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        this.shownAs = shownAs;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void append(Experiment experiment) {
+        byte[] line = (LedgerCodec.encode(experiment) + "\n").getBytes(StandardCharsets.UTF_8);
+        try {
+            if (file.getParent() != null) {
+                Files.createDirectories(file.getParent());
+            }
+            locked(false, () -> {
+                cutTornTail();
+                boolean created = !Files.exists(file);
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+                    ByteBuffer buf = ByteBuffer.wrap(line);
+                    while (buf.hasRemaining()) {
+                        ch.write(buf);
+                    }
+                    ch.force(true);
+                }
+                if (created) {
+                    syncDirectory(file.toAbsolutePath().getParent());
+                }
+                return null;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot append to the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Contents read() {
+        byte[] bytes;
+        try {
+            bytes = locked(true, () -> {
+                try {
+                    return Files.readAllBytes(file);
+                } catch (NoSuchFileException e) {
+                    return null;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+        if (bytes == null) {
+            return new Contents(List.of(), List.of());
+        }
+        List<Experiment> experiments = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        int start = 0;
+        int number = 0;
+        while (start < bytes.length) {
+            number++;
+            int end = start;
+            while (end < bytes.length && bytes[end] != '\n') {
+                end++;
+            }
+            String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
+            if (end == bytes.length) {
+                warnings.add("line " + number + " of " + shownAs
+                        + " is torn (no newline at end: a write was cut off); it is ignored");
+            } else if (!text.isBlank()) {
+                try {
+                    experiments.add(LedgerCodec.decode(text));
+                } catch (IllegalArgumentException e) {
+                    warnings.add("line " + number + " of " + shownAs + " is unreadable (" + e.getMessage()
+                            + "); it is ignored");
+                }
+            }
+            start = end + 1;
+        }
+        return new Contents(experiments, warnings);
+    }
+
+    /** Cuts the file back to its last newline: what follows it was never durable. */
+    private void cutTornTail() throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size == 0 || byteAt(ch, size - 1) == '\n') {
+                return;
+            }
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            long keep = 0;
+            long pos = size;
+            search:
+            while (pos > 0) {
+                long from = Math.max(0, pos - buf.capacity());
+                buf.clear().limit((int) (pos - from));
+                readFully(ch, buf, from);
+                for (int i = buf.limit() - 1; i >= 0; i--) {
+                    if (buf.get(i) == '\n') {
+                        keep = from + i + 1;
+                        break search;
+                    }
+                }
+                pos = from;
+            }
+            ch.truncate(keep);
+            ch.force(true);
+        }
+    }
+
+    private static byte byteAt(FileChannel ch, long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        readFully(ch, one, position);
+        return one.get(0);
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long at = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + at);
+            }
+            at += n;
+        }
+    }
+
+    /** Makes a newly created file's directory entry durable too; not every platform allows it. */
+    private static void syncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Best effort: the data itself is already on disk.
+        }
+    }
+
+    private interface Body<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code body} holding the ledger lock. A reader that cannot create the lock file (a
+     * read-only checkout) reads unlocked: at worst it sees a line in the middle of being written,
+     * which it reports as torn.
+     */
+    private <T> T locked(boolean forRead, Body<T> body) throws IOException {
+        ReentrantLock mutex = IN_PROCESS.computeIfAbsent(lockFile.toAbsolutePath().normalize(),
+                k -> new ReentrantLock());
+        // An interrupted thread would have its channels closed under it (ClosedByInterruptException),
+        // and the record saying that the session was interrupted is one we must not lose.
+        boolean interrupted = Thread.interrupted();
+        mutex.lock();
+        try {
+            FileChannel ch;
+            try {
+                ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            } catch (AccessDeniedException | NoSuchFileException e) {
+                if (forRead) {
+                    return body.run();
+                }
+                throw e;
+            } catch (FileSystemException e) {
+                if (forRead && e.getMessage() != null && e.getMessage().contains("Read-only")) {
+                    return body.run();
+                }
+                throw e;
+            }
+            try (ch) {
+                FileLock lock = ch.lock();
+                try {
+                    return body.run();
+                } finally {
+                    lock.release();
+                }
+            }
+        } finally {
+            mutex.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

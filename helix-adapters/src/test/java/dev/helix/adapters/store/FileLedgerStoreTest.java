@@ -1,0 +1,181 @@
+package dev.helix.adapters.store;
+
+import static dev.helix.adapters.store.StoreChild.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.ledger.LedgerCodec;
+import dev.helix.core.port.LedgerStore.Contents;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileLedgerStoreTest {
+
+    @TempDir
+    Path dir;
+    Path file;
+    FileLedgerStore store;
+
+    @BeforeEach
+    void setUp() {
+        file = dir.resolve(".helix/experiments.jsonl");
+        store = new FileLedgerStore(file, ".helix/experiments.jsonl");
+    }
+
+    @Test
+    void aMissingLedgerReadsAsEmpty() {
+        Contents contents = store.read();
+        assertThat(contents.experiments()).isEmpty();
+        assertThat(contents.warnings()).isEmpty();
+    }
+
+    @Test
+    void appendsOneLinePerRecordAndReadsThemBackInOrder() throws Exception {
+        List<Experiment> written = IntStream.range(0, 50).mapToObj(i -> record("nov23", i)).toList();
+        written.forEach(store::append);
+
+        Contents contents = store.read();
+
+        assertThat(contents.experiments()).isEqualTo(written);
+        assertThat(contents.warnings()).isEmpty();
+        assertThat(Files.readAllLines(file)).hasSize(50).allSatisfy(l -> assertThat(l).startsWith("{\"run\":"));
+        assertThat(contents.ofTag("nov23")).hasSize(50);
+        assertThat(contents.ofTag("other")).isEmpty();
+    }
+
+    @Test
+    void twoThreadsAppendingAtOnceLoseNothing() throws Exception {
+        int each = 100;
+        CountDownLatch go = new CountDownLatch(1);
+        Thread a = new Thread(() -> appendAll(go, "a", each));
+        Thread b = new Thread(() -> appendAll(go, "b", each));
+        a.start();
+        b.start();
+        go.countDown();
+        a.join();
+        b.join();
+
+        Contents contents = new FileLedgerStore(file).read();
+
+        assertThat(contents.warnings()).isEmpty();
+        assertThat(contents.ofTag("a")).extracting(Experiment::run).containsExactlyElementsOf(range(each));
+        assertThat(contents.ofTag("b")).extracting(Experiment::run).containsExactlyElementsOf(range(each));
+    }
+
+    @Test
+    void twoProcessesAppendingAtOnceLoseNothing() throws Exception {
+        int each = 300;
+        store.read(); // load classes, so both sides start at full speed
+        Process child = StoreChild.start("append", file.toString(), "child", Integer.toString(each));
+        // Start together, so that the two really contend for the lock.
+        assertThat(new BufferedReader(new InputStreamReader(child.getInputStream())).readLine()).isEqualTo("ready");
+        child.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+        child.getOutputStream().flush();
+        for (int i = 0; i < each; i++) {
+            store.append(record("parent", i));
+        }
+        StoreChild.awaitSuccess(child);
+
+        Contents contents = store.read();
+
+        assertThat(contents.warnings()).isEmpty();
+        assertThat(contents.ofTag("parent")).extracting(Experiment::run).containsExactlyElementsOf(range(each));
+        assertThat(contents.ofTag("child")).extracting(Experiment::run).containsExactlyElementsOf(range(each));
+    }
+
+    @Test
+    void aTornLastLineIsReportedAndTheNextAppendCutsItAway() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            store.append(record("nov23", i));
+        }
+        // What kill -9 in the middle of a write leaves behind: part of a line, no newline.
+        Files.writeString(file, "{\"run\":3,\"tag\":\"nov2", StandardOpenOption.APPEND);
+
+        Contents torn = store.read();
+
+        assertThat(torn.experiments()).extracting(Experiment::run).containsExactly(0, 1, 2);
+        assertThat(torn.warnings()).containsExactly("line 4 of .helix/experiments.jsonl is torn "
+                + "(no newline at end: a write was cut off); it is ignored");
+
+        store.append(record("nov23", 3));
+
+        Contents repaired = store.read();
+        assertThat(repaired.experiments()).extracting(Experiment::run).containsExactly(0, 1, 2, 3);
+        assertThat(repaired.warnings()).isEmpty();
+        assertThat(Files.readString(file)).endsWith("}\n").doesNotContain("\"nov2\n");
+        assertThat(Files.readAllLines(file)).hasSize(4);
+    }
+
+    @Test
+    void aCompleteRecordWithoutItsNewlineIsStillTorn() throws Exception {
+        // The write stopped just before the newline: the record was never durable, and the next
+        // append removes it, so a reader must not count it either.
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, LedgerCodec.encode(record("nov23", 0)));
+
+        assertThat(store.read().experiments()).isEmpty();
+        assertThat(store.read().warnings()).singleElement().asString().startsWith("line 1 of").contains("torn");
+
+        store.append(record("nov23", 1));
+        assertThat(store.read().experiments()).extracting(Experiment::run).containsExactly(1);
+    }
+
+    @Test
+    void anUnreadableLineInTheMiddleIsSkippedAndReportedWithItsNumber() throws Exception {
+        store.append(record("nov23", 0));
+        Files.writeString(file, "this is not json\n", StandardOpenOption.APPEND);
+        store.append(record("nov23", 1));
+
+        Contents contents = store.read();
+
+        assertThat(contents.experiments()).extracting(Experiment::run).containsExactly(0, 1);
+        assertThat(contents.warnings()).singleElement().asString()
+                .startsWith("line 2 of .helix/experiments.jsonl is unreadable (not a ledger record: malformed JSON")
+                .endsWith("; it is ignored");
+    }
+
+    @Test
+    void anInterruptedThreadStillAppendsAndStaysInterrupted() {
+        Thread.currentThread().interrupt();
+        try {
+            store.append(record("nov23", 0));
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(store.read().experiments()).hasSize(1);
+    }
+
+    @Test
+    void writesUtf8() throws Exception {
+        Experiment e = record("nov23", 0);
+        store.append(e);
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).isEqualTo(LedgerCodec.encode(e) + "\n");
+    }
+
+    private void appendAll(CountDownLatch go, String tag, int count) {
+        try {
+            go.await();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+        FileLedgerStore own = new FileLedgerStore(file);
+        for (int i = 0; i < count; i++) {
+            own.append(record(tag, i));
+        }
+    }
+
+    private static List<Integer> range(int n) {
+        return IntStream.range(0, n).boxed().toList();
+    }
+}

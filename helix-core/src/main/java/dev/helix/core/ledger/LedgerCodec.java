@@ -1,0 +1,411 @@
+package dev.helix.core.ledger;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.core.experiment.AgentUsage;
+import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One ledger record as one line of JSON, and back.
+ *
+ * <p>Field names are snake_case as in DESIGN.md ("The ledger"). Every field is always written, in
+ * the documented order; an empty Optional is written as {@code null} (so a reader with {@code jq}
+ * sees the same keys on every line). JSON has no NaN or infinities, so non-finite numbers are
+ * written as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
+ *
+ * <p>Decoding is tolerant where that is safe: unknown fields are ignored (a newer Helix may add
+ * some), a missing or null non-essential field takes its empty value, and bare {@code NaN} /
+ * {@code Infinity} tokens (as Python's json module writes them) are accepted. Only {@code run},
+ * {@code tag}, {@code status}, {@code started_at} and {@code finished_at} are required: without
+ * them a record means nothing.
+ */
+public final class LedgerCodec {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final JsonMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            // Two records glued together (a torn line followed by a new one) must not pass as one.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private LedgerCodec() {}
+
+    /** The record as one line of JSON, without a line terminator. */
+    public static String encode(Experiment e) {
+        // Refuse to write what decode would refuse to read: a ledger line must never be unreadable.
+        require(e.tag() != null, "tag");
+        require(e.status() != null, "status");
+        require(e.startedAt() != null, "started_at");
+        require(e.finishedAt() != null, "finished_at");
+
+        ObjectNode o = NODES.objectNode();
+        o.put("run", e.run());
+        o.put("tag", e.tag());
+        o.put("worker", e.worker());
+        o.put("parent", e.parent());
+        o.put("commit", e.commit());
+        o.put("status", e.status().word());
+        ObjectNode metrics = o.putObject("metrics");
+        e.metrics().forEach((name, value) -> {
+            if (value == null) {
+                throw new IllegalArgumentException("cannot encode experiment " + e.tag() + "#" + e.run()
+                        + ": metric '" + name + "' has no value");
+            }
+            metrics.set(name, number(value));
+        });
+        o.set("primary", number(e.primary()));
+        o.set("delta", number(e.delta()));
+        o.set("delta_pct", number(e.deltaPct()));
+        o.put("description", e.description());
+        o.put("hypothesis", orNull(e.hypothesis()));
+        o.put("reason", e.reason());
+        ArrayNode samples = o.putArray("samples");
+        e.samples().forEach(s -> samples.add(number(s)));
+        o.put("started_at", e.startedAt().toString());
+        o.put("finished_at", e.finishedAt().toString());
+        o.set("eval_seconds", number(e.evalSeconds()));
+        o.set("exit_code", e.exitCode() == null || e.exitCode().isEmpty()
+                ? NODES.nullNode() : NODES.numberNode(e.exitCode().get()));
+        o.put("timed_out", e.timedOut());
+        o.put("log", e.log());
+        DiffStat d = e.diff() == null ? DiffStat.NONE : e.diff();
+        ObjectNode diff = o.putObject("diff");
+        diff.put("files", d.files());
+        diff.put("added", d.added());
+        diff.put("removed", d.removed());
+        if (e.agent() == null || e.agent().isEmpty()) {
+            o.putNull("agent");
+        } else {
+            AgentUsage a = e.agent().get();
+            ObjectNode agent = o.putObject("agent");
+            agent.put("backend", a.backend());
+            agent.put("model", orNull(a.model()));
+            agent.set("tokens_in", a.tokensIn() == null || a.tokensIn().isEmpty()
+                    ? NODES.nullNode() : NODES.numberNode(a.tokensIn().get()));
+            agent.set("tokens_out", a.tokensOut() == null || a.tokensOut().isEmpty()
+                    ? NODES.nullNode() : NODES.numberNode(a.tokensOut().get()));
+            agent.set("cost_usd", number(a.costUsd()));
+            agent.set("turns", a.turns() == null || a.turns().isEmpty()
+                    ? NODES.nullNode() : NODES.numberNode(a.turns().get()));
+            agent.set("seconds", number(a.seconds()));
+        }
+        ArrayNode paths = o.putArray("paths");
+        e.paths().forEach(paths::add);
+        o.put("log_tail", orNull(e.logTail()));
+        try {
+            // Jackson escapes control characters inside strings, so the result has no raw newline.
+            return MAPPER.writeValueAsString(o);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot encode experiment " + e.tag() + "#" + e.run(), ex);
+        }
+    }
+
+    /**
+     * The record a line holds.
+     *
+     * @throws IllegalArgumentException when the line is not JSON, not an object, or lacks or
+     *                                  mistypes a field; the message says which and why
+     */
+    public static Experiment decode(String line) {
+        if (line == null || line.isBlank()) {
+            throw new IllegalArgumentException("not a ledger record: the line is empty");
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(line);
+        } catch (JacksonException ex) {
+            String where = ex.getLocation() == null ? "" : " at column " + ex.getLocation().getColumnNr();
+            throw new IllegalArgumentException("not a ledger record: malformed JSON" + where + " ("
+                    + firstLine(ex.getOriginalMessage()) + ")", ex);
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("not a ledger record: expected a JSON object, got "
+                    + (root == null ? "nothing" : root.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+        }
+        Fields f = new Fields(root, "");
+        String statusWord = f.requiredString("status");
+        Status status;
+        try {
+            status = Status.parse(statusWord);
+        } catch (IllegalArgumentException ex) {
+            throw f.error("status", "must be one of "
+                    + Arrays.stream(Status.values()).map(Status::word).collect(Collectors.joining(", "))
+                    + ", got \"" + statusWord + "\"");
+        }
+        return new Experiment(
+                f.requiredInt("run"),
+                f.requiredString("tag"),
+                f.optionalInt("worker").orElse(0),
+                f.string("parent"),
+                f.string("commit"),
+                status,
+                f.metrics("metrics"),
+                f.optionalDouble("primary"),
+                f.optionalDouble("delta"),
+                f.optionalDouble("delta_pct"),
+                f.string("description"),
+                f.optionalString("hypothesis"),
+                f.string("reason"),
+                f.doubles("samples"),
+                f.instant("started_at"),
+                f.instant("finished_at"),
+                f.optionalDouble("eval_seconds").orElse(0.0),
+                f.optionalInt("exit_code"),
+                f.bool("timed_out"),
+                f.string("log"),
+                f.diff("diff"),
+                f.agent("agent"),
+                f.strings("paths"),
+                f.optionalString("log_tail"));
+    }
+
+    private static void require(boolean ok, String field) {
+        if (!ok) {
+            throw new IllegalArgumentException("cannot encode an experiment without " + field);
+        }
+    }
+
+    private static String orNull(Optional<String> s) {
+        return s == null ? null : s.orElse(null);
+    }
+
+    private static JsonNode number(Optional<Double> d) {
+        return d == null || d.isEmpty() ? NODES.nullNode() : number(d.get());
+    }
+
+    private static JsonNode number(double d) {
+        if (Double.isNaN(d)) {
+            return NODES.textNode("NaN");
+        }
+        if (Double.isInfinite(d)) {
+            return NODES.textNode(d > 0 ? "Infinity" : "-Infinity");
+        }
+        return NODES.numberNode(d);
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    /** Typed access to the fields of one JSON object, with messages naming the field's full path. */
+    private record Fields(JsonNode node, String prefix) {
+
+        IllegalArgumentException error(String name, String problem) {
+            return new IllegalArgumentException("not a ledger record: field '" + prefix + name + "' " + problem);
+        }
+
+        private JsonNode present(String name) {
+            JsonNode v = node.get(name);
+            return v == null || v.isNull() ? null : v;
+        }
+
+        private static String shown(JsonNode v) {
+            String s = v.toString();
+            return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        }
+
+        String requiredString(String name) {
+            JsonNode v = present(name);
+            if (v == null) {
+                throw error(name, "is missing");
+            }
+            if (!v.isTextual()) {
+                throw error(name, "must be a string, got " + shown(v));
+            }
+            return v.textValue();
+        }
+
+        Optional<String> optionalString(String name) {
+            JsonNode v = present(name);
+            if (v == null) {
+                return Optional.empty();
+            }
+            if (!v.isTextual()) {
+                throw error(name, "must be a string, got " + shown(v));
+            }
+            return Optional.of(v.textValue());
+        }
+
+        String string(String name) {
+            return optionalString(name).orElse("");
+        }
+
+        int requiredInt(String name) {
+            return optionalInt(name).orElseThrow(() -> error(name, "is missing"));
+        }
+
+        Optional<Integer> optionalInt(String name) {
+            JsonNode v = present(name);
+            if (v == null) {
+                return Optional.empty();
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+                throw error(name, "must be a whole number, got " + shown(v));
+            }
+            return Optional.of(v.intValue());
+        }
+
+        Optional<Long> optionalLong(String name) {
+            JsonNode v = present(name);
+            if (v == null) {
+                return Optional.empty();
+            }
+            if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+                throw error(name, "must be a whole number, got " + shown(v));
+            }
+            return Optional.of(v.longValue());
+        }
+
+        boolean bool(String name) {
+            JsonNode v = present(name);
+            if (v == null) {
+                return false;
+            }
+            if (!v.isBoolean()) {
+                throw error(name, "must be true or false, got " + shown(v));
+            }
+            return v.booleanValue();
+        }
+
+        Optional<Double> optionalDouble(String name) {
+            JsonNode v = present(name);
+            return v == null ? Optional.empty() : Optional.of(toDouble(v, name));
+        }
+
+        private double toDouble(JsonNode v, String name) {
+            if (v.isNumber()) {
+                return v.doubleValue();
+            }
+            if (v.isTextual()) {
+                switch (v.textValue()) {
+                    case "NaN" -> { return Double.NaN; }
+                    case "Infinity" -> { return Double.POSITIVE_INFINITY; }
+                    case "-Infinity" -> { return Double.NEGATIVE_INFINITY; }
+                    default -> { }
+                }
+            }
+            throw error(name, "must be a number (or \"NaN\", \"Infinity\", \"-Infinity\"), got " + shown(v));
+        }
+
+        Instant instant(String name) {
+            String s = requiredString(name);
+            try {
+                return Instant.parse(s);
+            } catch (DateTimeParseException ex) {
+                throw error(name, "must be an ISO-8601 instant like 2024-11-23T08:15:30Z, got \"" + s + "\"");
+            }
+        }
+
+        Map<String, Double> metrics(String name) {
+            JsonNode v = present(name);
+            Map<String, Double> out = new LinkedHashMap<>();
+            if (v == null) {
+                return out;
+            }
+            if (!v.isObject()) {
+                throw error(name, "must be an object of name: number, got " + shown(v));
+            }
+            Fields inner = new Fields(v, prefix + name + ".");
+            for (var it = v.fieldNames(); it.hasNext(); ) {
+                String metric = it.next();
+                JsonNode value = v.get(metric);
+                if (value.isNull()) {
+                    throw inner.error(metric, "has no value");
+                }
+                out.put(metric, inner.toDouble(value, metric));
+            }
+            return out;
+        }
+
+        List<Double> doubles(String name) {
+            JsonNode v = present(name);
+            List<Double> out = new ArrayList<>();
+            if (v == null) {
+                return out;
+            }
+            if (!v.isArray()) {
+                throw error(name, "must be a list of numbers, got " + shown(v));
+            }
+            for (int i = 0; i < v.size(); i++) {
+                out.add(toDouble(v.get(i), name + "[" + i + "]"));
+            }
+            return out;
+        }
+
+        List<String> strings(String name) {
+            JsonNode v = present(name);
+            List<String> out = new ArrayList<>();
+            if (v == null) {
+                return out;
+            }
+            if (!v.isArray()) {
+                throw error(name, "must be a list of strings, got " + shown(v));
+            }
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode s = v.get(i);
+                if (!s.isTextual()) {
+                    throw error(name + "[" + i + "]", "must be a string, got " + shown(s));
+                }
+                out.add(s.textValue());
+            }
+            return out;
+        }
+
+        private Fields object(String name) {
+            JsonNode v = present(name);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isObject()) {
+                throw error(name, "must be an object, got " + shown(v));
+            }
+            return new Fields(v, prefix + name + ".");
+        }
+
+        DiffStat diff(String name) {
+            Fields d = object(name);
+            if (d == null) {
+                return DiffStat.NONE;
+            }
+            return new DiffStat(d.optionalInt("files").orElse(0), d.optionalInt("added").orElse(0),
+                    d.optionalInt("removed").orElse(0));
+        }
+
+        Optional<AgentUsage> agent(String name) {
+            Fields a = object(name);
+            if (a == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new AgentUsage(
+                    a.string("backend"),
+                    a.optionalString("model"),
+                    a.optionalLong("tokens_in"),
+                    a.optionalLong("tokens_out"),
+                    a.optionalDouble("cost_usd"),
+                    a.optionalInt("turns"),
+                    a.optionalDouble("seconds").orElse(0.0)));
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.helix.core.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.core.experiment.AgentUsage;
+import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class LedgerCodecTest {
+
+    static final Instant START = Instant.parse("2024-11-23T08:15:30.123456789Z");
+    static final Instant END = Instant.parse("2024-11-23T08:17:31Z");
+
+    /** A fully populated record: every Optional present. */
+    static Experiment full() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("accuracy", 0.9712);
+        metrics.put("bpb", 1.0345);
+        metrics.put("peak_vram_mb", 39000.0);
+        return new Experiment(7, "nov23", 2, "a".repeat(40), "b".repeat(40), Status.KEEP, metrics,
+                Optional.of(0.9712), Optional.of(0.0012), Optional.of(0.1237), "raise lr to 3e-4\tfast",
+                Optional.of("a higher lr converges faster"), "improved by 0.0012 (> 0)",
+                List.of(0.971, 0.9712, 0.9714), START, END, 118.25, Optional.of(0), false,
+                ".helix/logs/nov23/7.log", new DiffStat(2, 10, 3),
+                Optional.of(new AgentUsage("claude", Optional.of("opus"), Optional.of(12_000_000_000L),
+                        Optional.of(800L), Optional.of(0.42), Optional.of(9), 61.5)),
+                List.of("train.py", "src/ü nicode.java"), Optional.of("line 1\nline \"2\"\n"));
+    }
+
+    /** A crash rejected before any commit: every Optional empty. */
+    static Experiment sparse() {
+        return new Experiment(3, "nov23-2", 0, "c".repeat(40), "", Status.CRASH, Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), "", Optional.empty(), "exit code 1", List.of(), START, END,
+                0.0, Optional.empty(), true, "", DiffStat.NONE, Optional.empty(), List.of(), Optional.empty());
+    }
+
+    @Test
+    void aFullRecordSurvivesTheRoundTrip() {
+        Experiment e = full();
+        String line = LedgerCodec.encode(e);
+        assertThat(line).doesNotContain("\n").doesNotContain("\r");
+        assertThat(LedgerCodec.decode(line)).isEqualTo(e);
+    }
+
+    @Test
+    void emptyOptionalsAreWrittenAsNullAndReadBackEmpty() throws Exception {
+        Experiment e = sparse();
+        String line = LedgerCodec.encode(e);
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.get("primary").isNull()).isTrue();
+        assertThat(json.get("hypothesis").isNull()).isTrue();
+        assertThat(json.get("exit_code").isNull()).isTrue();
+        assertThat(json.get("agent").isNull()).isTrue();
+        assertThat(json.get("log_tail").isNull()).isTrue();
+        assertThat(LedgerCodec.decode(line)).isEqualTo(e);
+    }
+
+    @Test
+    void fieldsAreSnakeCaseInTheDocumentedOrder() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(LedgerCodec.encode(full()));
+        List<String> names = new ArrayList<>();
+        json.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactly("run", "tag", "worker", "parent", "commit", "status", "metrics",
+                "primary", "delta", "delta_pct", "description", "hypothesis", "reason", "samples", "started_at",
+                "finished_at", "eval_seconds", "exit_code", "timed_out", "log", "diff", "agent", "paths", "log_tail");
+        assertThat(json.get("status").textValue()).isEqualTo("keep");
+        assertThat(json.get("started_at").textValue()).isEqualTo("2024-11-23T08:15:30.123456789Z");
+        assertThat(json.get("diff").toString()).isEqualTo("{\"files\":2,\"added\":10,\"removed\":3}");
+        List<String> agent = new ArrayList<>();
+        json.get("agent").fieldNames().forEachRemaining(agent::add);
+        assertThat(agent).containsExactly("backend", "model", "tokens_in", "tokens_out", "cost_usd", "turns", "seconds");
+        assertThat(json.get("metrics").toString())
+                .isEqualTo("{\"accuracy\":0.9712,\"bpb\":1.0345,\"peak_vram_mb\":39000.0}");
+    }
+
+    @Test
+    void nonFiniteNumbersAreWrittenAsStringsAndSurviveTheRoundTrip() {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put("loss", Double.NaN);
+        metrics.put("ppl", Double.POSITIVE_INFINITY);
+        metrics.put("gain", Double.NEGATIVE_INFINITY);
+        metrics.put("zero", -0.0);
+        Experiment base = full();
+        Experiment e = new Experiment(base.run(), base.tag(), base.worker(), base.parent(), base.commit(),
+                Status.DISCARD, metrics, Optional.of(Double.NaN), Optional.of(Double.POSITIVE_INFINITY),
+                Optional.of(Double.NEGATIVE_INFINITY), base.description(), base.hypothesis(), base.reason(),
+                List.of(Double.NaN, 1.0), base.startedAt(), base.finishedAt(), Double.NaN, base.exitCode(),
+                base.timedOut(), base.log(), base.diff(), base.agent(), base.paths(), base.logTail());
+
+        String line = LedgerCodec.encode(e);
+
+        assertThat(line).contains("\"loss\":\"NaN\"", "\"ppl\":\"Infinity\"", "\"gain\":\"-Infinity\"",
+                "\"samples\":[\"NaN\",1.0]");
+        assertThat(LedgerCodec.decode(line)).isEqualTo(e);
+    }
+
+    @Test
+    void bareNaNTokensAsPythonWritesThemAreAccepted() {
+        String line = LedgerCodec.encode(sparse()).replace("\"metrics\":{}", "\"metrics\":{\"loss\":NaN,\"x\":-Infinity}");
+        assertThat(LedgerCodec.decode(line).metrics())
+                .containsEntry("loss", Double.NaN).containsEntry("x", Double.NEGATIVE_INFINITY);
+    }
+
+    @Test
+    void unknownFieldsAreIgnoredForForwardCompatibility() {
+        String line = LedgerCodec.encode(full()).replaceFirst("^\\{", "{\"from_the_future\":{\"a\":[1,2]},");
+        assertThat(LedgerCodec.decode(line)).isEqualTo(full());
+    }
+
+    @Test
+    void missingOptionalFieldsTakeTheirEmptyValues() {
+        Experiment e = LedgerCodec.decode("{\"run\":0,\"tag\":\"nov23\",\"status\":\"baseline\","
+                + "\"started_at\":\"2024-11-23T08:15:30Z\",\"finished_at\":\"2024-11-23T08:16:00Z\"}");
+        assertThat(e.run()).isZero();
+        assertThat(e.status()).isEqualTo(Status.BASELINE);
+        assertThat(e.commit()).isEmpty();
+        assertThat(e.metrics()).isEmpty();
+        assertThat(e.primary()).isEmpty();
+        assertThat(e.samples()).isEmpty();
+        assertThat(e.exitCode()).isEmpty();
+        assertThat(e.diff()).isEqualTo(DiffStat.NONE);
+        assertThat(e.agent()).isEmpty();
+        assertThat(e.paths()).isEmpty();
+        assertThat(e.logTail()).isEmpty();
+    }
+
+    @Test
+    void malformedInputIsRejectedWithAMessageSayingWhy() {
+        assertThatThrownBy(() -> LedgerCodec.decode(""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("empty");
+        assertThatThrownBy(() -> LedgerCodec.decode("{\"run\":1,\"tag\":\"nov"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed JSON");
+        assertThatThrownBy(() -> LedgerCodec.decode("[1,2]"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("expected a JSON object");
+        String good = LedgerCodec.encode(sparse());
+        // A torn record followed by a whole one must not pass as one record.
+        assertThatThrownBy(() -> LedgerCodec.decode(good + good))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed JSON");
+        assertThatThrownBy(() -> LedgerCodec.decode(good.replace("\"run\":3,", "")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'run' is missing");
+        assertThatThrownBy(() -> LedgerCodec.decode(good.replace("\"run\":3", "\"run\":\"three\"")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'run' must be a whole number");
+        assertThatThrownBy(() -> LedgerCodec.decode(good.replace("\"crash\"", "\"exploded\"")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'status' must be one of baseline, keep, discard");
+        assertThatThrownBy(() -> LedgerCodec.decode(good.replace("\"metrics\":{}", "\"metrics\":{\"acc\":\"high\"}")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'metrics.acc' must be a number");
+        assertThatThrownBy(() -> LedgerCodec.decode(good.replace("2024-11-23T08:17:31Z", "yesterday")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'finished_at' must be an ISO-8601");
+    }
+
+    @Test
+    void aRecordThatCouldNotBeReadBackIsNotWritten() {
+        Experiment s = sparse();
+        Experiment noTag = new Experiment(s.run(), null, s.worker(), s.parent(), s.commit(), s.status(), s.metrics(),
+                s.primary(), s.delta(), s.deltaPct(), s.description(), s.hypothesis(), s.reason(), s.samples(),
+                s.startedAt(), s.finishedAt(), s.evalSeconds(), s.exitCode(), s.timedOut(), s.log(), s.diff(),
+                s.agent(), s.paths(), s.logTail());
+        assertThatThrownBy(() -> LedgerCodec.encode(noTag))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag");
+    }
+}
