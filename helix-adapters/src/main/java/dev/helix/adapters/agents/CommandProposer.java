@@ -77,7 +77,7 @@ public final class CommandProposer implements Proposer {
         ProcessBuilder pb = new ProcessBuilder("sh", "-c", command.get()).directory(worktree.toFile());
         Map<String, String> env = pb.environment();
         env.put("HELIX_EXPERIMENT", Integer.toString(request.experiment()));
-        env.put("HELIX_TAG", request.tag());
+        env.put("HELIX_TAG", Objects.toString(request.tag(), ""));
         env.put("HELIX_WORKTREE", worktree.toString());
 
         Process process;

@@ -53,10 +53,11 @@ public final class TuneProposer implements Proposer {
             Tuner tuner = new Tuner(search);
             Path root = request.worktree().toAbsolutePath().normalize();
 
-            Map<String, Source> files = new LinkedHashMap<>();
+            // keyed by resolved path: "train.py" and "./train.py" are one file, read and written once
+            Map<Path, Source> files = new LinkedHashMap<>();
             Map<String, String> current = new LinkedHashMap<>();
             for (Parameter p : search.parameters()) {
-                Source source = files.get(p.file());
+                Source source = files.get(Source.path(root, p));
                 if (source == null) {
                     Optional<Source> read = Source.read(root, p);
                     if (read.isEmpty()) {
@@ -64,7 +65,7 @@ public final class TuneProposer implements Proposer {
                                 + " not found in the worktree (pattern '" + p.pattern() + "')", usage(started));
                     }
                     source = read.get();
-                    files.put(p.file(), source);
+                    files.put(source.path, source);
                 }
                 Optional<String> value = ParameterText.read(p, source.text);
                 if (value.isEmpty()) return new Proposal.Failure(ParameterText.notFound(p), usage(started));
@@ -76,12 +77,12 @@ public final class TuneProposer implements Proposer {
             for (Parameter p : search.parameters()) {
                 String value = s.values().get(p.name());
                 if (value.equals(current.get(p.name()))) continue;
-                Source source = files.get(p.file());
+                Source source = files.get(Source.path(root, p));
                 source.text = ParameterText.write(p, source.text, value);
             }
             // two patterns may overlap or one value may create a match for another: verify, don't assume
             for (Parameter p : search.parameters()) {
-                Optional<String> back = ParameterText.read(p, files.get(p.file()).text);
+                Optional<String> back = ParameterText.read(p, files.get(Source.path(root, p)).text);
                 if (!back.equals(Optional.of(s.values().get(p.name())))) {
                     return new Proposal.Failure("parameter " + p.name() + ": pattern '" + p.pattern() + "' in " + p.file()
                             + " does not read back the value written (patterns overlap?)", usage(started));
@@ -116,8 +117,12 @@ public final class TuneProposer implements Proposer {
             this.text = text;
         }
 
+        static Path path(Path root, Parameter p) {
+            return root.resolve(p.file()).normalize();
+        }
+
         static Optional<Source> read(Path root, Parameter p) throws IOException {
-            Path path = root.resolve(p.file()).normalize();
+            Path path = path(root, p);
             if (!path.startsWith(root)) {
                 throw new IllegalArgumentException("parameter " + p.name() + ": file " + p.file() + " is outside the worktree");
             }

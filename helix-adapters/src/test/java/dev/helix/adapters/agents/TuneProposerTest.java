@@ -133,6 +133,18 @@ class TuneProposerTest {
     }
 
     @Test
+    void oneFileSpelledTwoWaysIsWrittenOnce() throws Exception {
+        Files.writeString(dir.resolve("train.py"), "LR = 0.01\nHIDDEN = 16\n");
+        List<Parameter> params = List.of(
+                new Parameter("lr", "train.py", "LR = ([0-9.eE-]+)", ParamType.FLOAT, 0.5, 0.9, false, List.of()),
+                new Parameter("hidden", "./train.py", "HIDDEN = (\\d+)", ParamType.INT, 100, 200, false, List.of()));
+        Proposal.Change c = (Proposal.Change) propose(tuneSpec(params, 1), 1, List.of());
+        String after = Files.readString(dir.resolve("train.py"));
+        assertThat(after).doesNotContain("0.01").doesNotContain("16");
+        assertThat(c.description().split(", ")).hasSize(2);
+    }
+
+    @Test
     void aMissingFileFailsNamingTheFileAndPattern() throws Exception {
         Proposal p = propose(tuneSpec(PARAMS, 3), 1, List.of());
         assertThat(p).isInstanceOf(Proposal.Failure.class);
