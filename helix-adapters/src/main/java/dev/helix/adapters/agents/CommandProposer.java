@@ -1,0 +1,339 @@
+package dev.helix.adapters.agents;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.core.experiment.AgentUsage;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.Clock;
+import dev.helix.core.port.Proposer;
+import dev.helix.core.spec.Spec;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The {@code command} backend: any program in any language as a proposer. Helix runs
+ * {@code sh -c <agent.command>} in the worktree with one JSON request on stdin; the program edits
+ * files and prints one JSON reply on stdout, {@code {"description": ..., "hypothesis": ...,
+ * "usage": {"tokens_in": .., "tokens_out": .., "cost_usd": .., "turns": .., "model": ..}}}. The last
+ * stdout line that is a JSON object is the reply, so the program may chatter before it.
+ */
+public final class CommandProposer implements Proposer {
+
+    static final String BACKEND = "command";
+    static final int HISTORY_ROWS = 20;
+    static final int STDERR_LINES = 10;
+    private static final int STDOUT_CAP = 1 << 20;
+    private static final int STDERR_CAP = 64 << 10;
+    /** How long the output readers may lag behind the exit (a grandchild may hold the pipes open). */
+    private static final Duration DRAIN = Duration.ofSeconds(2);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Clock clock;
+    private final Duration grace;
+
+    public CommandProposer() {
+        this(Clock.SYSTEM, Duration.ofSeconds(2));
+    }
+
+    /** @param grace between SIGTERM and SIGKILL when the agent runs out of time */
+    public CommandProposer(Clock clock, Duration grace) {
+        this.clock = Objects.requireNonNull(clock);
+        this.grace = Objects.requireNonNull(grace);
+    }
+
+    @Override
+    public Proposal propose(Request request) throws InterruptedException {
+        if (Thread.interrupted()) throw new InterruptedException();
+        long started = clock.nanos();
+        Spec.AgentSpec agent = request.spec().agent();
+        Optional<String> command = agent.command().map(String::strip).filter(c -> !c.isEmpty());
+        if (command.isEmpty()) {
+            return new Proposal.Failure("the command backend needs a program to run: set agent.command in "
+                    + request.spec().source() + ", e.g. agent.command: ./my-agent", usage(started, null));
+        }
+        byte[] input;
+        try {
+            input = JSON.writeValueAsBytes(requestJson(request));
+        } catch (IOException e) {
+            return new Proposal.Failure("could not encode the request: " + e.getMessage(), usage(started, null));
+        }
+
+        Path worktree = request.worktree().toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command.get()).directory(worktree.toFile());
+        Map<String, String> env = pb.environment();
+        env.put("HELIX_EXPERIMENT", Integer.toString(request.experiment()));
+        env.put("HELIX_TAG", Objects.toString(request.tag(), ""));
+        env.put("HELIX_WORKTREE", worktree.toString());
+
+        Process process;
+        try {
+            process = pb.start();
+        } catch (IOException e) {
+            return new Proposal.Failure("could not start agent command '" + command.get() + "': " + e.getMessage(),
+                    usage(started, null));
+        }
+        // stdin, stdout and stderr each on their own thread: a large request or a chatty agent
+        // must not block the other side, nor our clock
+        Thread writer = Thread.ofVirtual().start(() -> {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(input);
+            } catch (IOException ignored) {
+                // the agent need not read its request
+            }
+        });
+        Tail out = new Tail(STDOUT_CAP), err = new Tail(STDERR_CAP);
+        Thread outReader = Thread.ofVirtual().start(() -> out.drain(process.getInputStream()));
+        Thread errReader = Thread.ofVirtual().start(() -> err.drain(process.getErrorStream()));
+
+        int timeout = agent.timeoutSeconds();
+        boolean finished;
+        try {
+            if (timeout > 0) {
+                finished = process.waitFor(timeout, TimeUnit.SECONDS);
+            } else {
+                process.waitFor();
+                finished = true;
+            }
+        } catch (InterruptedException e) {
+            kill(process.toHandle(), Duration.ZERO);
+            throw e;
+        }
+        if (!finished) {
+            kill(process.toHandle(), grace);
+            outReader.join(DRAIN);
+            errReader.join(DRAIN);
+            return new Proposal.Failure("agent command timed out after " + timeout + "s" + stderrTail(err),
+                    usage(started, null));
+        }
+        outReader.join(DRAIN);
+        errReader.join(DRAIN);
+        writer.join(DRAIN);
+
+        int exit = process.exitValue();
+        String stdout = out.text();
+        Optional<ObjectNode> reply = lastJsonObject(stdout);
+        AgentUsage usage = usage(started, reply.map(r -> r.get("usage")).orElse(null));
+        if (exit != 0) {
+            return new Proposal.Failure("agent command exited with code " + exit + stderrTail(err), usage);
+        }
+        if (reply.isEmpty()) {
+            return new Proposal.Failure("agent command printed no JSON reply on stdout (expected a last line like "
+                    + "{\"description\": \"...\"})" + lastLines("stdout", stdout) + stderrTail(err), usage);
+        }
+        JsonNode description = reply.get().get("description");
+        if (description == null || !description.isTextual() || description.asText().isBlank()) {
+            return new Proposal.Failure("agent reply has no description (a non-blank string): "
+                    + abbreviate(reply.get().toString(), 300), usage);
+        }
+        JsonNode hypothesis = reply.get().get("hypothesis");
+        Optional<String> hyp = hypothesis != null && hypothesis.isTextual() && !hypothesis.asText().isBlank()
+                ? Optional.of(oneLine(hypothesis.asText())) : Optional.empty();
+        return new Proposal.Change(oneLine(description.asText()), hyp, usage);
+    }
+
+    // ---- the request ---------------------------------------------------------------------------
+
+    static ObjectNode requestJson(Request r) {
+        Spec spec = r.spec();
+        ObjectNode root = JSON.createObjectNode();
+        root.put("experiment", r.experiment());
+        root.put("tag", r.tag());
+        ObjectNode s = root.putObject("spec");
+        s.put("name", spec.name());
+        s.put("description", spec.description());
+        s.put("metric", spec.metrics().primary().name());
+        s.put("direction", spec.metrics().primary().optimize().word());
+        strings(s.putArray("editable"), spec.scope().editable());
+        strings(s.putArray("readonly"), spec.scope().readonly());
+        s.put("evaluate_command", spec.evaluate().command());
+        s.put("timeout_seconds", spec.evaluate().timeoutSeconds());
+        root.put("program", r.program());
+
+        ObjectNode baseline = root.putObject("baseline");
+        if (r.baseline() != null) {
+            baseline.put("run", r.baseline().run());
+            number(baseline, "primary", r.baseline().primary());
+            baseline.put("commit", r.baseline().commit());
+        }
+        ObjectNode best = root.putObject("best");
+        if (r.best() != null) {
+            best.put("run", r.best().run());
+            number(best, "primary", r.best().primary());
+            best.put("commit", r.best().commit());
+            best.put("description", r.best().description());
+        }
+        ArrayNode history = root.putArray("history");
+        List<Experiment> rows = r.history();
+        for (Experiment e : rows.subList(Math.max(0, rows.size() - HISTORY_ROWS), rows.size())) {
+            ObjectNode row = history.addObject();
+            row.put("run", e.run());
+            row.put("status", e.status().word());
+            number(row, "primary", e.primary());
+            number(row, "delta", e.delta());
+            row.put("description", e.description());
+            row.put("reason", e.reason());
+        }
+        if (r.crashLogTail().isPresent()) root.put("crash_log_tail", r.crashLogTail().get());
+        else root.putNull("crash_log_tail");
+        return root;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+
+    /** A number, or null when absent or not finite (JSON has no NaN). */
+    private static void number(ObjectNode node, String field, Optional<Double> value) {
+        if (value.isPresent() && Double.isFinite(value.get())) node.put(field, value.get());
+        else node.putNull(field);
+    }
+
+    // ---- the reply -----------------------------------------------------------------------------
+
+    /** The last line of {@code stdout} that is a JSON object, else a trailing pretty-printed object. */
+    static Optional<ObjectNode> lastJsonObject(String stdout) {
+        String[] lines = stdout.split("\\R");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            Optional<ObjectNode> node = object(lines[i].strip());
+            if (node.isPresent()) return node;
+        }
+        // a multi-line object at the very end, starting on a line of its own
+        int tried = 0;
+        for (int i = lines.length - 1; i >= 0 && tried < 50; i--) {
+            if (!lines[i].startsWith("{")) continue;
+            tried++;
+            Optional<ObjectNode> node = object(String.join("\n", Arrays.asList(lines).subList(i, lines.length)).strip());
+            if (node.isPresent()) return node;
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<ObjectNode> object(String text) {
+        if (!text.startsWith("{") || !text.endsWith("}")) return Optional.empty();
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node instanceof ObjectNode o ? Optional.of(o) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Usage as reported by the agent; fields of the wrong type are left out rather than failing the proposal. */
+    private AgentUsage usage(long started, JsonNode reported) {
+        double seconds = (clock.nanos() - started) / 1e9;
+        if (reported == null || !reported.isObject()) return AgentUsage.of(BACKEND, seconds);
+        return new AgentUsage(BACKEND,
+                text(reported.get("model")),
+                whole(reported.get("tokens_in")),
+                whole(reported.get("tokens_out")),
+                Optional.ofNullable(reported.get("cost_usd")).filter(JsonNode::isNumber).map(JsonNode::asDouble),
+                whole(reported.get("turns")).map(Long::intValue),
+                seconds);
+    }
+
+    private static Optional<Long> whole(JsonNode n) {
+        boolean whole = n != null && n.isNumber() && n.canConvertToLong()
+                && (n.isIntegralNumber() || n.asDouble() == Math.rint(n.asDouble()));
+        return whole ? Optional.of(n.asLong()) : Optional.empty();
+    }
+
+    private static Optional<String> text(JsonNode n) {
+        return n != null && n.isTextual() && !n.asText().isBlank() ? Optional.of(n.asText()) : Optional.empty();
+    }
+
+    // ---- the process ---------------------------------------------------------------------------
+
+    /**
+     * Ends the agent and everything it started: SIGTERM, up to {@code grace}, then SIGKILL. The
+     * descendants are listed before the root dies, since orphans no longer show as descendants.
+     */
+    static void kill(ProcessHandle root, Duration grace) {
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(root);
+        tree.addAll(root.descendants().toList());
+        if (!grace.isZero()) {
+            tree.forEach(ProcessHandle::destroy);
+            long deadline = System.nanoTime() + grace.toNanos();
+            while (System.nanoTime() < deadline && tree.stream().anyMatch(ProcessHandle::isAlive)) {
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        List<ProcessHandle> rest = new ArrayList<>(tree);
+        for (ProcessHandle h : tree) if (h.isAlive()) rest.addAll(h.descendants().toList());
+        rest.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static String stderrTail(Tail err) {
+        return lastLines("stderr", err.text());
+    }
+
+    private static String lastLines(String stream, String text) {
+        List<String> lines = new ArrayList<>(Arrays.asList(text.strip().split("\\R")));
+        lines.removeIf(String::isBlank);
+        if (lines.isEmpty()) return "; nothing on " + stream;
+        List<String> tail = lines.subList(Math.max(0, lines.size() - STDERR_LINES), lines.size());
+        return "; last " + stream + " lines:\n" + abbreviate(String.join("\n", tail), 2000);
+    }
+
+    private static String oneLine(String text) {
+        return text.strip().replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    private static String abbreviate(String text, int max) {
+        return text.length() <= max ? text : text.substring(0, max) + "…";
+    }
+
+    /** Keeps the last bytes of a stream, so an endless talker costs bounded memory. */
+    private static final class Tail {
+        private final int cap;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+
+        Tail(int cap) {
+            this.cap = cap;
+        }
+
+        void drain(InputStream in) {
+            byte[] chunk = new byte[8192];
+            try (in) {
+                for (int n; (n = in.read(chunk)) >= 0; ) {
+                    synchronized (this) {
+                        buffer.write(chunk, 0, n);
+                        if (buffer.size() > 2 * cap) {
+                            byte[] all = buffer.toByteArray();
+                            buffer.reset();
+                            buffer.write(all, all.length - cap, cap);
+                        }
+                    }
+                }
+            } catch (IOException ignored) {
+                // the stream closes when the process is killed
+            }
+        }
+
+        synchronized String text() {
+            byte[] all = buffer.toByteArray();
+            int from = Math.max(0, all.length - cap);
+            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+        }
+    }
+}
