@@ -1,0 +1,75 @@
+package dev.helix.cli;
+
+import dev.helix.core.event.Event;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.port.Events;
+import java.io.PrintWriter;
+import java.time.Duration;
+
+/** Renders session events as the lines a person watches: one per experiment, a summary every 10. */
+final class ConsoleRenderer implements Events {
+    private final PrintWriter out;
+    private final String primary;
+
+    ConsoleRenderer(PrintWriter out, String primary) {
+        this.out = out;
+        this.primary = primary;
+    }
+
+    @Override
+    public void emit(Event event) {
+        switch (event) {
+            case Event.SessionStarted s -> line(s.resumed()
+                    ? "Resuming session " + s.tag() + " at experiment " + s.nextRun() + " (branch " + s.branch() + ")"
+                    : "Session " + s.tag() + " on branch " + s.branch() + ", worktree " + s.worktree());
+            case Event.SetupFinished s -> line("setup finished with exit code " + s.exitCode() + " in " + seconds(s.seconds()));
+            case Event.ExperimentFinished f -> line(row(f.experiment()));
+            case Event.Summary s -> line(summary(s));
+            case Event.Notice n -> line("note: " + n.message());
+            case Event.SessionFinished f -> line("Stopped: " + f.stopReason());
+            case Event.ExperimentStarted ignored -> { }
+            case Event.Proposed ignored -> { }
+            case Event.Evaluating ignored -> { }
+        }
+    }
+
+    /** "#3   keep     val_loss 0.4123   -0.0311 (-7.02%)  lr=0.031  4.2s" */
+    static String row(Experiment e) {
+        String metric = e.primary().map(Judge::fmt).orElse("-");
+        String delta = e.delta().map(d -> Judge.signed(d) + e.deltaPct().map(p -> " (" + Judge.percent(p) + ")").orElse(""))
+                .orElse("");
+        double secs = Duration.between(e.startedAt(), e.finishedAt()).toMillis() / 1000.0;
+        String text = e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
+                ? e.description() : e.description() + " [" + e.reason() + "]";
+        return String.format("#%-4d %-11s %-12s %-22s %s  %s", e.run(), e.status().word(), metric, delta, text, seconds(secs));
+    }
+
+    static String summary(Event.Summary s) {
+        StringBuilder b = new StringBuilder("-- ").append(s.experiments()).append(" experiments: ")
+                .append(s.kept()).append(" kept, ").append(s.discarded()).append(" discarded, ")
+                .append(s.crashed()).append(" crashed, ").append(s.rejected()).append(" rejected");
+        if (s.baseline() != null && s.best() != null && s.baseline().primary().isPresent() && s.best().primary().isPresent()) {
+            double base = s.baseline().primary().get();
+            double best = s.best().primary().get();
+            b.append("; best ").append(Judge.fmt(best)).append(" (#").append(s.best().run()).append(") vs baseline ")
+                    .append(Judge.fmt(base));
+            if (base != 0) b.append(", ").append(Judge.percent((best - base) / Math.abs(base) * 100));
+        }
+        return b.toString();
+    }
+
+    private static String seconds(double s) {
+        return String.format(java.util.Locale.ROOT, "%.1fs", s);
+    }
+
+    private void line(String text) {
+        out.println(text);
+        out.flush();
+    }
+
+    String primary() {
+        return primary;
+    }
+}

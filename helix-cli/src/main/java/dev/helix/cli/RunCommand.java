@@ -1,0 +1,90 @@
+package dev.helix.cli;
+
+import dev.helix.core.session.Session;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code helix run}: the experiment loop, in its own worktree on branch helix/&lt;tag&gt;. */
+@Command(name = "run", description = {
+    "Run the experiment loop: baseline, then propose, scope guard, commit, evaluate, judge,",
+    "keep or revert, record; in a worktree on branch helix/<tag>, never in your working copy.",
+    "Ctrl-C stops it (the running evaluation is killed and recorded as interrupted); --resume continues."})
+final class RunCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "Session name; default today's date like nov23 (then nov23-2, ...).")
+    String tag;
+
+    @Option(names = "--backend", paramLabel = "B", description = "Proposer: tune or command (default: agent.backend of helix.yaml).")
+    String backend;
+
+    @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
+    Integer maxExperiments;
+
+    @Option(names = "--max-time", paramLabel = "DURATION", description = "Stop starting experiments after this long: 8h, 45m, 90s.")
+    String maxTime;
+
+    @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash.")
+    boolean resume;
+
+    @Override
+    public Integer call() {
+        if (maxExperiments != null && maxExperiments < 0) {
+            throw CommandException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
+        }
+        SessionRunner.Options options = new SessionRunner.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
+                maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
+                Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), resume);
+        SessionRunner runner = new SessionRunner();
+        SessionRunner.Prepared prepared = runner.prepare(main.workingDirectory(), options);
+        return execute(main.output(), runner, prepared);
+    }
+
+    /** Runs a prepared session with Ctrl-C handling and renders how it ended; returns the exit code. */
+    static int execute(Output output, SessionRunner runner, SessionRunner.Prepared prepared) {
+        ConsoleRenderer console = new ConsoleRenderer(output.progress(), prepared.spec().metrics().primary().name());
+        SessionRunner.Finished finished;
+        try (StopSignals signals = new StopSignals()) {
+            finished = runner.run(prepared, console, signals::attach);
+        }
+        SessionReport report = SessionReport.of(finished);
+        output.text(report.text());
+        output.success(report, report.hints());
+        return switch (finished.outcome().reason()) {
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+            case SETUP_FAILED, BASELINE_CRASHED -> ExitCodes.FAILURE;
+            default -> ExitCodes.OK;
+        };
+    }
+
+    /** SIGINT/SIGTERM ask the session to stop cleanly; a second signal ends the process at once. */
+    static final class StopSignals implements AutoCloseable {
+        private final java.util.List<sun.misc.Signal> signals = java.util.List.of(new sun.misc.Signal("INT"), new sun.misc.Signal("TERM"));
+        private final java.util.List<sun.misc.SignalHandler> previous = new java.util.ArrayList<>();
+        private volatile Session session;
+        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
+
+        StopSignals() {
+            for (sun.misc.Signal s : signals) {
+                previous.add(sun.misc.Signal.handle(s, sig -> {
+                    if (count.incrementAndGet() > 1 || session == null) Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
+                    session.requestStop();
+                }));
+            }
+        }
+
+        void attach(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public void close() {
+            for (int i = 0; i < signals.size(); i++) sun.misc.Signal.handle(signals.get(i), previous.get(i));
+        }
+    }
+}

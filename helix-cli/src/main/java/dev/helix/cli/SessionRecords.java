@@ -1,0 +1,45 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.ledger.LedgerCodec;
+import dev.helix.core.port.LedgerStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** One session's records as read from a repository's ledger, for the commands that report on it. */
+record SessionRecords(Path repo, String tag, List<Experiment> records, List<String> warnings, Optional<Long> runningPid) {
+
+    /** Reads the session {@code tag}, or the latest one, of the repository containing {@code dir}. */
+    static SessionRecords read(Path dir, Optional<String> tag) {
+        Path repo = new GitVcs().topLevel(dir).orElseThrow(() -> CommandException.usage("not_a_repository",
+                "not a git repository: " + dir, "run this inside the repository where you ran 'helix run'"));
+        LedgerStore.Contents contents = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")).read();
+        List<Experiment> all = contents.experiments();
+        String chosen = tag.orElseGet(() -> all.isEmpty() ? null : all.get(all.size() - 1).tag());
+        if (chosen == null) {
+            throw CommandException.usage("no_sessions", "no experiments recorded in " + repo.resolve(".helix/experiments.jsonl"),
+                    "start a session with 'helix run' (or try 'helix demo')");
+        }
+        List<Experiment> records = contents.ofTag(chosen);
+        if (records.isEmpty()) {
+            throw CommandException.usage("no_session", "no session '" + chosen + "' in " + repo,
+                    "see the sessions with 'helix status', or drop --tag for the latest");
+        }
+        Optional<Long> pid = SessionLock.holder(repo.resolve(".helix/locks").resolve(chosen + ".lock"));
+        return new SessionRecords(repo, chosen, records, contents.warnings(), pid);
+    }
+
+    /** A record as the JSON the ledger holds. */
+    static JsonNode json(Experiment e) {
+        try {
+            return Output.JSON.readTree(LedgerCodec.encode(e));
+        } catch (java.io.IOException ex) {
+            throw new java.io.UncheckedIOException(ex);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.session.Records;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How a session run ended, for people (text) and programs (the JSON envelope's data). */
+record SessionReport(
+        String tag,
+        String branch,
+        @JsonProperty("stop_reason") String stopReason,
+        String detail,
+        int experiments,
+        int kept,
+        int discarded,
+        int crashed,
+        int rejected,
+        @JsonProperty("baseline") Double baseline,
+        @JsonProperty("best") Double best,
+        @JsonProperty("best_run") Integer bestRun,
+        @JsonProperty("improvement_pct") Double improvementPct,
+        @JsonProperty("kept_changes") List<String> keptChanges,
+        String ledger,
+        @JsonProperty("ledger_commit") String ledgerCommit,
+        String worktree,
+        String metric) {
+
+    static SessionReport of(SessionRunner.Finished f) {
+        List<Experiment> records = f.outcome().experiments();
+        var summary = Records.summary(records);
+        Double base = f.outcome().baseline().flatMap(Experiment::primary).orElse(null);
+        Experiment bestRecord = f.outcome().best().orElse(null);
+        Double best = bestRecord == null ? null : bestRecord.primary().orElse(null);
+        Double pct = base == null || best == null || base == 0 ? null : (best - base) / Math.abs(base) * 100;
+        List<String> keptChanges = new ArrayList<>();
+        for (Experiment e : records) {
+            if (e.status() == Status.KEEP) {
+                keptChanges.add("#" + e.run() + " " + e.primary().map(Judge::fmt).orElse("?")
+                        + e.delta().map(d -> " (" + Judge.signed(d) + ")").orElse("") + "  " + e.description());
+            }
+        }
+        SessionRunner.Prepared p = f.prepared();
+        return new SessionReport(p.tag(), "helix/" + p.tag(), f.outcome().reason().text, f.outcome().detail(),
+                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(),
+                base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,
+                p.helixDir().resolve("experiments.jsonl").toString(), f.ledgerCommit(), p.worktree().toString(),
+                p.spec().metrics().primary().name());
+    }
+
+    @JsonIgnore
+    List<String> hints() {
+        List<String> hints = new ArrayList<>();
+        hints.add("see the kept changes: git log --oneline " + branch);
+        hints.add("continue this session: helix run --resume --tag " + tag);
+        return hints;
+    }
+
+    @JsonIgnore
+    String text() {
+        StringBuilder b = new StringBuilder();
+        b.append('\n').append("Session ").append(tag).append(" stopped: ").append(stopReason);
+        if (!detail.isBlank()) b.append("\n  ").append(detail.replace("\n", "\n  "));
+        b.append('\n').append(String.format("%d experiments after the baseline: %d kept, %d discarded, %d crashed, %d rejected",
+                experiments, kept, discarded, crashed, rejected));
+        if (best != null && baseline != null) {
+            b.append('\n').append("Best:     ").append(metric).append(' ').append(Judge.fmt(best)).append(" (#").append(bestRun)
+                    .append(") against baseline ").append(Judge.fmt(baseline));
+            if (improvementPct != null) b.append(", ").append(Judge.percent(improvementPct));
+        }
+        if (!keptChanges.isEmpty()) {
+            b.append('\n').append("Kept:");
+            keptChanges.forEach(k -> b.append("\n  ").append(k));
+        }
+        b.append('\n').append("Branch:   ").append(branch).append("   (git log ").append(branch).append(")");
+        b.append('\n').append("Ledger:   ").append(ledger).append("   (also experiments.tsv on the branch)");
+        b.append('\n').append("Worktree: ").append(worktree);
+        return b.toString();
+    }
+}

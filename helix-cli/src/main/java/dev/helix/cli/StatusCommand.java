@@ -1,0 +1,58 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.session.Records;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code helix status}: where a session stands. */
+@Command(name = "status", description = "Show a session: running or not, counts, baseline and best, the last experiment.")
+final class StatusCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the latest).")
+    String tag;
+
+    @Override
+    public Integer call() {
+        SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
+        var summary = Records.summary(s.records());
+        Experiment last = s.records().get(s.records().size() - 1);
+        Output out = main.output();
+        s.warnings().forEach(w -> out.progress().println("warning: " + w));
+        out.text("Session " + s.tag() + " (branch helix/" + s.tag() + "): "
+                + s.runningPid().map(pid -> "running, pid " + pid).orElse("not running"));
+        out.text(ConsoleRenderer.summary(summary));
+        out.text("Last: " + ConsoleRenderer.row(last));
+        ObjectNode data = Output.JSON.createObjectNode();
+        data.put("tag", s.tag());
+        data.put("branch", "helix/" + s.tag());
+        data.put("running", s.runningPid().isPresent());
+        s.runningPid().ifPresent(pid -> data.put("pid", pid));
+        data.put("experiments", summary.experiments());
+        data.put("kept", summary.kept());
+        data.put("discarded", summary.discarded());
+        data.put("crashed", summary.crashed());
+        data.put("rejected", summary.rejected());
+        Records.baseline(s.records()).flatMap(Experiment::primary).ifPresent(v -> data.put("baseline", v));
+        Records.best(s.records()).ifPresent(b -> {
+            b.primary().ifPresent(v -> data.put("best", v));
+            data.put("best_run", b.run());
+        });
+        data.set("last", SessionRecords.json(last));
+        data.putPOJO("warnings", s.warnings());
+        out.success(data, s.runningPid().isPresent() ? java.util.List.of("watch it: helix log -n 20")
+                : java.util.List.of("continue it: helix run --resume --tag " + s.tag(), "see the best: helix best"));
+        return ExitCodes.OK;
+    }
+
+    static String metric(Optional<Double> v) {
+        return v.map(Judge::fmt).orElse("-");
+    }
+}

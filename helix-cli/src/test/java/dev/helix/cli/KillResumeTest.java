@@ -1,0 +1,118 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * helix run as a real process, killed with SIGKILL at random points and resumed each time, and
+ * stopped with SIGINT: no experiment is lost or recorded twice, and no evaluation survives.
+ */
+class KillResumeTest {
+    private static final int EXPERIMENTS = 40;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void killNineAtTwentyRandomPointsThenResumeLosesAndDuplicatesNothing() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        // A slower evaluation, so that kills land in every phase: proposing, committing, evaluating, recording.
+        repo.write("evaluate.sh", "#!/bin/sh\nsleep 0.05\n" + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
+        repo.commitAll("slower evaluation");
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int kills = 0;
+        for (int attempt = 0; kills < 20 && attempt < 60; attempt++) {
+            Process helix = start(repo, kills == 0 && attempt == 0 ? List.of() : List.of("--resume"));
+            boolean ended = helix.waitFor(150 + random.nextInt(1500), TimeUnit.MILLISECONDS);
+            if (ended) break; // the session finished before this kill: the check below still applies
+            helix.destroyForcibly();
+            helix.waitFor(10, TimeUnit.SECONDS);
+            kills++;
+        }
+        Process last = start(repo, List.of("--resume"));
+        assertThat(last.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String output = Files.readString(tmp.resolve("helix-output.log"));
+        assertThat(last.exitValue()).as("seed %d, %d kills\n%s", seed, kills, output).isZero();
+        assertThat(kills).as("seed %d", seed).isGreaterThanOrEqualTo(20);
+
+        List<JsonNode> ledger = repo.ledger();
+        List<Integer> runs = ledger.stream().map(r -> r.get("run").asInt()).toList();
+        List<Integer> expected = new ArrayList<>();
+        for (int i = 0; i <= EXPERIMENTS; i++) expected.add(i);
+        assertThat(runs).as("seed %d: every experiment exactly once, in order", seed).isEqualTo(expected);
+        for (JsonNode r : ledger) {
+            String status = r.get("status").asText();
+            assertThat(status).isIn("baseline", "keep", "discard");
+            assertThat(repo.git("rev-parse", "refs/helix/k/" + r.get("run").asInt())).isEqualTo(r.get("commit").asText());
+        }
+        JsonNode best = null;
+        for (JsonNode r : ledger) if (r.get("status").asText().matches("baseline|keep")) best = r;
+        assertThat(repo.git("rev-parse", "helix/k^")).isEqualTo(best.get("commit").asText());
+        assertNoEvaluationSurvives();
+    }
+
+    @Test
+    void ctrlCKillsTheRunningEvaluationAndRecordsItInterrupted() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        repo.write("evaluate.sh", "#!/bin/sh\nif [ \"$HELIX_EXPERIMENT\" = 1 ]; then sleep 300; fi\n"
+                + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
+        repo.commitAll("experiment 1 hangs");
+        Process helix = start(repo, List.of());
+        Path log = repo.dir.resolve(".helix/runs/k/1.log");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!Files.exists(log) && System.nanoTime() < deadline) Thread.sleep(50);
+        Thread.sleep(300);
+        new ProcessBuilder("kill", "-INT", Long.toString(helix.pid())).start().waitFor();
+        assertThat(helix.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(helix.exitValue()).isEqualTo(130);
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).extracting(r -> r.get("status").asText()).containsExactly("baseline", "interrupted");
+        assertNoEvaluationSurvives();
+        TestRepo.Run resumed = repo.helix("run", "--resume", "--max-experiments", "2");
+        assertThat(repo.ledger()).as(resumed.toString()).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2);
+    }
+
+    private Process start(TestRepo repo, List<String> extra) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.helix.cli.Main", "-C", repo.dir.toString(), "--text", "run", "--tag", "k",
+                "--max-experiments", Integer.toString(EXPERIMENTS)));
+        command.addAll(extra);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("helix-output.log").toFile())).start();
+    }
+
+    /** No process carrying this test's session marker is left (evaluations of every killed run). */
+    private void assertNoEvaluationSurvives() throws IOException {
+        Set<Long> survivors = new HashSet<>();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    String env = new String(Files.readAllBytes(p.resolve("environ")));
+                    String stat = Files.readString(p.resolve("stat"));
+                    boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+                    Path cwd = Files.readSymbolicLink(p.resolve("cwd"));
+                    if (!zombie && env.contains("HELIX_TAG=k\0") && cwd.startsWith(tmp.toRealPath())) {
+                        survivors.add(Long.parseLong(p.getFileName().toString()));
+                    }
+                } catch (IOException | RuntimeException ignored) {
+                    // gone, or not ours to read
+                }
+            }
+        }
+        assertThat(survivors).isEmpty();
+    }
+}

@@ -1,0 +1,143 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A real git repository in a temporary directory, and Helix run in-process against it. */
+final class TestRepo {
+    final Path dir;
+
+    TestRepo(Path dir) {
+        this.dir = dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        git("init", "-q", "-b", "main");
+        git("config", "user.name", "Test");
+        git("config", "user.email", "test@example.invalid");
+        git("config", "commit.gpgsign", "false");
+    }
+
+    /**
+     * A project whose evaluation reads x from params.txt and prints loss = (x - 1.7)^2: the tuner can
+     * find improvements, and everything runs in milliseconds.
+     */
+    static TestRepo quadratic(Path dir, String extraSpec) {
+        TestRepo repo = new TestRepo(dir);
+        repo.write("params.txt", "x = 4.0\nwidth = 3\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
+                """);
+        repo.write("README.md", "a project\n");
+        repo.write("helix.yaml", """
+                name: quadratic
+                domain: testing
+                description: Find the x that minimizes a parabola.
+                scope:
+                  editable: [params.txt]
+                metrics:
+                  primary: {name: loss, optimize: minimize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                agent:
+                  backend: tune
+                search:
+                  seed: 7
+                  parameters:
+                    x: {file: params.txt, pattern: 'x = ([-0-9.eE+]+)', type: float, range: [0, 5]}
+                """ + extraSpec);
+        repo.commitAll("the project");
+        return repo;
+    }
+
+    void write(String path, String text) {
+        try {
+            Path file = dir.resolve(path);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    String read(String path) {
+        try {
+            return Files.readString(dir.resolve(path));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    void commitAll(String message) {
+        git("add", "-A");
+        git("commit", "-q", "-m", message);
+    }
+
+    String git(String... args) {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertThat(p.waitFor()).as("%s\n%s", command, out).isZero();
+            return out.strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Runs helix in-process in this repository. */
+    Run helix(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new ArrayList<>(List.of("-C", dir.toString()));
+        all.addAll(List.of(args));
+        int code = Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    List<JsonNode> ledger() {
+        Path file = dir.resolve(".helix/experiments.jsonl");
+        if (!Files.exists(file)) return List.of();
+        try {
+            List<JsonNode> rows = new ArrayList<>();
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank()) rows.add(Output.JSON.readTree(line));
+            }
+            return rows;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    record Run(int code, String out, String err) {
+        JsonNode json() {
+            try {
+                return Output.JSON.readTree(out);
+            } catch (IOException e) {
+                throw new AssertionError("not JSON: " + out + "\nstderr: " + err, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + code + "\nstdout:\n" + out + "\nstderr:\n" + err;
+        }
+    }
+}
