@@ -20,6 +20,9 @@ public final class ScopeGuard {
             "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "Cargo.lock", "go.sum", "poetry.lock",
             "uv.lock", "Pipfile.lock", "Gemfile.lock", "composer.lock", "pubspec.lock", "gradle.lockfile");
 
+    static final String PROTECTED = "protected: helix.yaml, a lock file, or a file the evaluation command names"
+            + " (list it by name in scope.editable to let it change)";
+
     private ScopeGuard() {}
 
     /** One file out of scope and why. */
@@ -30,8 +33,10 @@ public final class ScopeGuard {
     }
 
     /**
-     * The files that may never change in a session: the spec file, every file the evaluation
-     * command or its setup names, and lock files.
+     * The files that may never change in a session: the spec file, lock files, and every file the
+     * evaluation command or its setup names (the evaluator), unless scope.editable lists that file
+     * by its exact path: then the program the evaluation runs is itself the thing to improve, as
+     * with {@code python train.py} and {@code editable: [train.py]}. A glob never unlocks it.
      *
      * @param tracked every tracked file of the worktree
      */
@@ -42,11 +47,14 @@ public final class ScopeGuard {
         spec.evaluate().setup().ifPresent(s -> words.addAll(words(s)));
         for (String file : tracked) {
             String name = file.substring(file.lastIndexOf('/') + 1);
-            if (LOCK_FILES.contains(name) || words.contains(file) || words.contains("./" + file)) {
-                result.add(file);
-            }
+            boolean evaluator = words.contains(file) || words.contains("./" + file);
+            if (LOCK_FILES.contains(name) || (evaluator && !listedByName(spec, file))) result.add(file);
         }
         return result;
+    }
+
+    private static boolean listedByName(Spec spec, String file) {
+        return spec.scope().editable().stream().anyMatch(g -> g.equals(file) || g.equals("./" + file));
     }
 
     /** The readonly files among {@code tracked}, by the spec's readonly globs. */
@@ -67,7 +75,7 @@ public final class ScopeGuard {
         List<Violation> violations = new ArrayList<>();
         for (String path : new TreeSet<>(changed)) {
             if (protectedFiles.contains(path)) {
-                violations.add(new Violation(path, "protected: the spec, the evaluation or a lock file"));
+                violations.add(new Violation(path, PROTECTED));
             } else if (Glob.any(scope.readonly(), path)) {
                 violations.add(new Violation(path, "readonly"));
             } else if (!Glob.any(scope.editable(), path)) {

@@ -26,13 +26,29 @@ class ScopeGuardTest {
     }
 
     @Test
+    void theProgramTheEvaluationRunsIsEditableOnlyWhenListedByName() {
+        Spec byName = SpecReader.read(Map.of("name", "t", "domain", "AI/ML", "description", "test",
+                "scope", Map.of("editable", List.of("train.py")),
+                "metrics", Map.of("primary", Map.of("name", "val_loss")),
+                "evaluate", Map.of("command", "uv run train.py")), "helix.yaml", p -> 0);
+        assertThat(ScopeGuard.protectedFiles(byName, "helix.yaml", List.of("train.py", "uv.lock")))
+                .containsExactlyInAnyOrder("helix.yaml", "uv.lock");
+        Spec byGlob = SpecReader.read(Map.of("name", "t", "domain", "AI/ML", "description", "test",
+                "scope", Map.of("editable", List.of("*.py")),
+                "metrics", Map.of("primary", Map.of("name", "val_loss")),
+                "evaluate", Map.of("command", "python evaluate.py")), "helix.yaml", p -> 0);
+        assertThat(ScopeGuard.protectedFiles(byGlob, "helix.yaml", List.of("evaluate.py", "model.py")))
+                .containsExactlyInAnyOrder("helix.yaml", "evaluate.py");
+    }
+
+    @Test
     void editableFilesPassEverythingElseIsAViolationWithItsReason() {
         Set<String> guarded = ScopeGuard.protectedFiles(spec, "helix.yaml", tracked);
         assertThat(ScopeGuard.check(List.of("train.py", "src/model.py", "src/new.py"), spec.scope(), guarded)).isEmpty();
         assertThat(ScopeGuard.check(List.of("README.md", "src/data/loader.py", "evaluate.py", "train.py"), spec.scope(), guarded))
                 .containsExactly(
                         new ScopeGuard.Violation("README.md", "not in scope.editable"),
-                        new ScopeGuard.Violation("evaluate.py", "protected: the spec, the evaluation or a lock file"),
+                        new ScopeGuard.Violation("evaluate.py", ScopeGuard.PROTECTED),
                         new ScopeGuard.Violation("src/data/loader.py", "readonly"));
     }
 
