@@ -91,7 +91,7 @@ final class SessionRunner {
 
         String specPath = repo.relativize(specFile).toString();
         List<String> dirty = new ArrayList<>(vcs.modifiedTrackedFiles(repo));
-        dirty.removeAll(List.of(specPath, "program.md"));
+        dirty.removeAll(List.of(specPath, "program.md", ".gitignore")); // what helix init writes
         if (!dirty.isEmpty()) {
             throw CommandException.usage("dirty_tree", "the working tree has uncommitted changes: " + String.join(", ", dirty),
                     "commit or stash them: a session starts from HEAD and never touches your working copy");

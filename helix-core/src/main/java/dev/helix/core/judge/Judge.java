@@ -89,10 +89,10 @@ public final class Judge {
         if (v == Math.rint(v) && Math.abs(v) < 1e15) return Long.toString((long) v);
         double a = Math.abs(v);
         if (a >= 1e-4 && a < 1e9) {
-            String s = new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
-            return s;
+            return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
         }
-        return String.format(java.util.Locale.ROOT, "%.5g", v);
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toString()
+                .toLowerCase(java.util.Locale.ROOT).replace("e+", "e");
     }
 
     public static String signed(double v) {
