@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param log path of the evaluation log, relative to the repository root
  * @param paths for {@code rejected}: the files changed out of scope
  * @param logTail for a crash: the last lines of the log
+ * @param attempt 0 for the experiment itself; 1, 2, ... for the proposer's fix-ups after a crash,
+ *                recorded under the same run number
  */
 public record Experiment(
         int run,
@@ -46,7 +48,20 @@ public record Experiment(
         DiffStat diff,
         Optional<AgentUsage> agent,
         List<String> paths,
-        Optional<String> logTail) {
+        Optional<String> logTail,
+        int attempt) {
+
+    /** A first attempt (no fix-up). */
+    public Experiment(int run, String tag, int worker, String parent, String commit, Status status,
+                      Map<String, Double> metrics, Optional<Double> primary, Optional<Double> delta,
+                      Optional<Double> deltaPct, String description, Optional<String> hypothesis, String reason,
+                      List<Double> samples, Instant startedAt, Instant finishedAt, double evalSeconds,
+                      Optional<Integer> exitCode, boolean timedOut, String log, DiffStat diff,
+                      Optional<AgentUsage> agent, List<String> paths, Optional<String> logTail) {
+        this(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct, description, hypothesis,
+                reason, samples, startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, paths,
+                logTail, 0);
+    }
 
     public Experiment {
         metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));

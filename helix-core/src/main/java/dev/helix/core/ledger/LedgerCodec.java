@@ -110,6 +110,7 @@ public final class LedgerCodec {
         ArrayNode paths = o.putArray("paths");
         e.paths().forEach(paths::add);
         o.put("log_tail", orNull(e.logTail()));
+        o.put("attempt", e.attempt());
         try {
             // Jackson escapes control characters inside strings, so the result has no raw newline.
             return MAPPER.writeValueAsString(o);
@@ -174,7 +175,8 @@ public final class LedgerCodec {
                 f.diff("diff"),
                 f.agent("agent"),
                 f.strings("paths"),
-                f.optionalString("log_tail"));
+                f.optionalString("log_tail"),
+                f.optionalInt("attempt").orElse(0));
     }
 
     private static void require(boolean ok, String field) {

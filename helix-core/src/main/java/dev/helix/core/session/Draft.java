@@ -29,6 +29,7 @@ final class Draft {
     Optional<AgentUsage> agent = Optional.empty();
     List<String> paths = List.of();
     Optional<String> logTail = Optional.empty();
+    int attempt;
 
     Draft(int run, String tag, int worker, String parent, Instant startedAt) {
         this.run = run;
@@ -43,6 +44,6 @@ final class Draft {
         Optional<Double> primary = Optional.ofNullable(metrics.get(primaryName));
         return new Experiment(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct,
                 description, hypothesis, reason, samples, startedAt, finishedAt, evalSeconds, exitCode,
-                timedOut, log, diff, agent, paths, logTail);
+                timedOut, log, diff, agent, paths, logTail, attempt);
     }
 }

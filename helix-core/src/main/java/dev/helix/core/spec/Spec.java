@@ -93,8 +93,16 @@ public record Spec(
     public record JudgeSpec(JudgeMode mode, Threshold minImprovement, double confidence, boolean simplicity) {}
 
     /**
+     * Who proposes, and how.
+     *
      * @param command for the {@code command} backend: the program to run
      * @param timeoutSeconds how long one proposal may take
+     * @param baseUrl for HTTP backends (and CLI agents that accept one): the API's base URL
+     * @param apiKeyEnv the name of the environment variable holding the API key (never the key)
+     * @param promptChars the prompt's budget in characters; history is cut oldest first to fit
+     * @param historyRows how many recent ledger rows the prompt shows (kept ones are always shown)
+     * @param maxTokens for HTTP backends: the most tokens one reply may have
+     * @param extraArgs extra command-line arguments for CLI agents
      */
     public record AgentSpec(
             String backend,
@@ -102,7 +110,29 @@ public record Spec(
             int maxTurns,
             int maxFixAttempts,
             Optional<String> command,
-            int timeoutSeconds) {}
+            int timeoutSeconds,
+            Optional<String> baseUrl,
+            Optional<String> apiKeyEnv,
+            int promptChars,
+            int historyRows,
+            int maxTokens,
+            List<String> extraArgs) {
+
+        public static final int DEFAULT_PROMPT_CHARS = 40_000;
+        public static final int DEFAULT_HISTORY_ROWS = 20;
+        public static final int DEFAULT_MAX_TOKENS = 8192;
+
+        public AgentSpec {
+            extraArgs = List.copyOf(extraArgs);
+        }
+
+        /** An agent with the defaults for everything HTTP and prompt related. */
+        public AgentSpec(String backend, Optional<String> model, int maxTurns, int maxFixAttempts,
+                         Optional<String> command, int timeoutSeconds) {
+            this(backend, model, maxTurns, maxFixAttempts, command, timeoutSeconds, Optional.empty(), Optional.empty(),
+                    DEFAULT_PROMPT_CHARS, DEFAULT_HISTORY_ROWS, DEFAULT_MAX_TOKENS, List.of());
+        }
+    }
 
     public enum ParamType { FLOAT, INT, CATEGORICAL }
 

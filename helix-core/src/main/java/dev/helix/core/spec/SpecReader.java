@@ -63,7 +63,9 @@ public final class SpecReader {
             "patterns", "json_file", "repeats");
     private static final List<String> JUDGE = List.of("mode", "min_improvement", "confidence", "simplicity");
     private static final List<String> AGENT = List.of("backend", "model", "max_turns", "max_fix_attempts",
-            "command", "timeout_seconds");
+            "command", "timeout_seconds", "base_url", "api_key_env", "prompt_chars", "history_rows", "max_tokens",
+            "extra_args");
+    private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> SEARCH = List.of("parameters", "seed", "initial_random");
     private static final List<String> PARAMETER = List.of("file", "pattern", "type", "range", "log", "values", "choices");
     private static final List<String> RUN = List.of("workers", "executor", "slots");
@@ -426,6 +428,13 @@ public final class SpecReader {
 
     private AgentSpec agent(Map<String, Object> m, SearchSpec search) {
         Map<String, Object> s = m == null ? Map.of() : m;
+        if (s.containsKey("api_key")) {
+            // Never echo the value: it is probably a key.
+            problem("agent.api_key", "keys do not belong in helix.yaml (it is committed and shared)",
+                    "remove it, export the key in your shell, and name the variable: `api_key_env: OPENAI_API_KEY`");
+            s = new java.util.LinkedHashMap<>(s);
+            s.remove("api_key");
+        }
         checkKeys(s, "agent", AGENT);
         String backend = search.parameters().isEmpty() ? "claude" : "tune";
         String b = text(s.get("backend"), "agent.backend");
@@ -452,7 +461,21 @@ public final class SpecReader {
                     "add `search: {parameters: {lr: {file: train.py, pattern: 'LR = ([0-9.eE-]+)', range: [1e-4, 1e-1], log: true}}}`");
         }
         int timeout = whole(s.get("timeout_seconds"), "agent.timeout_seconds", DEFAULT_AGENT_TIMEOUT_SECONDS, 1);
-        return new AgentSpec(backend, model, maxTurns, maxFix, command, timeout);
+        Optional<String> baseUrl = Optional.ofNullable(text(s.get("base_url"), "agent.base_url")).map(String::strip);
+        baseUrl.filter(u -> !u.matches("https?://[^\\s]+")).ifPresent(u -> problem("agent.base_url",
+                "must be an http:// or https:// URL, found '" + u + "'", "e.g. `base_url: http://127.0.0.1:11434/v1`"));
+        Optional<String> keyEnv = Optional.ofNullable(text(s.get("api_key_env"), "agent.api_key_env")).map(String::strip);
+        if (keyEnv.isPresent() && !ENV_NAME.matcher(keyEnv.get()).matches()) {
+            // Never echo the value: someone may have pasted the key itself here.
+            problem("agent.api_key_env", "must be the NAME of an environment variable (letters, digits, _), not a key",
+                    "e.g. `api_key_env: OPENAI_API_KEY`, with the key exported in your shell");
+        }
+        int promptChars = whole(s.get("prompt_chars"), "agent.prompt_chars", AgentSpec.DEFAULT_PROMPT_CHARS, 2000);
+        int historyRows = whole(s.get("history_rows"), "agent.history_rows", AgentSpec.DEFAULT_HISTORY_ROWS, 0);
+        int maxTokens = whole(s.get("max_tokens"), "agent.max_tokens", AgentSpec.DEFAULT_MAX_TOKENS, 16);
+        List<String> extraArgs = s.get("extra_args") == null ? List.of() : texts(s.get("extra_args"), "agent.extra_args");
+        return new AgentSpec(backend, model, maxTurns, maxFix, command, timeout, baseUrl, keyEnv, promptChars,
+                historyRows, maxTokens, extraArgs == null ? List.of() : extraArgs);
     }
 
     private SearchSpec search(Map<String, Object> m) {

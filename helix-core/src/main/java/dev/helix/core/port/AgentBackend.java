@@ -1,0 +1,45 @@
+package dev.helix.core.port;
+
+import dev.helix.core.spec.Spec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A kind of proposer, found by name: the built-in ones (tune, command, claude, codex, gemini,
+ * opencode, openai, anthropic) and any a user adds. Implementations are registered with
+ * {@link java.util.ServiceLoader} (a line in {@code META-INF/services/dev.helix.core.port.AgentBackend})
+ * and need a public no-argument constructor.
+ */
+public interface AgentBackend {
+
+    /** The name helix.yaml's {@code agent.backend} and {@code --backend} use. */
+    String name();
+
+    /**
+     * What stops this backend from working here, each with its fix (a missing CLI with its install
+     * command, an unset key variable); empty when it is ready. Must not start a session or spend money.
+     *
+     * @param env the environment Helix runs in (keys are looked up here, never in files)
+     */
+    List<Unready> check(Spec spec, Map<String, String> env);
+
+    /** A proposer for one session. */
+    Proposer create(Context context);
+
+    /**
+     * What a proposer may use.
+     *
+     * @param env the environment, where API keys come from
+     * @param logDir where the backend may keep per-experiment transcripts (.helix/runs/&lt;tag&gt;)
+     * @param redact applied to anything the backend stores or reports: removes key values
+     */
+    record Context(Spec spec, Map<String, String> env, java.nio.file.Path logDir,
+                   java.util.function.UnaryOperator<String> redact) {
+        public Context {
+            env = Map.copyOf(env);
+        }
+    }
+
+    /** One reason the backend cannot run, and how to fix it. */
+    record Unready(String message, String suggestion) {}
+}
