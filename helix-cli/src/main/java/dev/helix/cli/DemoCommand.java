@@ -57,7 +57,7 @@ final class DemoCommand implements Callable<Integer> {
         out.progress().flush();
         SessionRunner runner = new SessionRunner();
         SessionRunner.Prepared prepared = runner.prepare(target, new SessionRunner.Options(Optional.of("demo"),
-                Optional.of("tune"), OptionalInt.of(maxExperiments), Optional.empty(), false));
+                Optional.of("tune"), OptionalInt.of(maxExperiments), Optional.empty(), Optional.empty(), false));
         int code = RunCommand.execute(out, runner, prepared);
         out.text("Look around:  cd " + target + " && git log --oneline helix/demo && cat .helix/experiments.jsonl");
         return code;

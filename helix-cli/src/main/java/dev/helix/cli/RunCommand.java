@@ -20,7 +20,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "Session name; default today's date like nov23 (then nov23-2, ...).")
     String tag;
 
-    @Option(names = "--backend", paramLabel = "B", description = "Proposer: tune or command (default: agent.backend of helix.yaml).")
+    @Option(names = "--backend", paramLabel = "B", description = "Proposer: tune, command, claude, codex, gemini, opencode, openai, anthropic (default: agent.backend of helix.yaml).")
     String backend;
 
     @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
@@ -28,6 +28,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--max-time", paramLabel = "DURATION", description = "Stop starting experiments after this long: 8h, 45m, 90s.")
     String maxTime;
+
+    @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the agent's reported spend reaches this many US dollars.")
+    Double maxCost;
 
     @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash.")
     boolean resume;
@@ -37,9 +40,12 @@ final class RunCommand implements Callable<Integer> {
         if (maxExperiments != null && maxExperiments < 0) {
             throw CommandException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
         }
+        if (maxCost != null && !(maxCost > 0)) {
+            throw CommandException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
+        }
         SessionRunner.Options options = new SessionRunner.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
-                Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), resume);
+                Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume);
         SessionRunner runner = new SessionRunner();
         SessionRunner.Prepared prepared = runner.prepare(main.workingDirectory(), options);
         return execute(main.output(), runner, prepared);

@@ -1,7 +1,7 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.agents.CommandProposer;
-import dev.helix.adapters.agents.TuneProposer;
+import dev.helix.adapters.agents.Backends;
+import dev.helix.core.port.AgentBackend;
 import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.specio.SpecFiles;
@@ -15,6 +15,7 @@ import dev.helix.core.port.Clock;
 import dev.helix.core.port.Events;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.scope.Glob;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Session;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.tune.ParameterText;
@@ -41,16 +42,15 @@ import java.util.regex.Pattern;
  * the real adapters, and commits the ledger to the session branch at the end.
  */
 final class SessionRunner {
-    static final Set<String> AVAILABLE_BACKENDS = Set.of("tune", "command");
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final Set<String> SHELL_WORDS = Set.of("cd", "export", "source", ".", "exec", "env", "time",
             "nice", "nohup", "timeout", "if", "for", "while", "test", "[", "true", ":", "set", "ulimit", "command");
 
     record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
-                   Optional<Duration> maxTime, boolean resume) {}
+                   Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {}
 
     /** Everything checked; nothing written yet. */
-    record Prepared(Path repo, Path specFile, Spec spec, String tag, boolean resume, Proposer proposer,
+    record Prepared(Path repo, Path specFile, Spec spec, String tag, boolean resume, AgentBackend backend,
                     Options options) {
         Path helixDir() {
             return repo.resolve(".helix");
@@ -87,7 +87,7 @@ final class SessionRunner {
                 "run 'helix init' to write one, then edit it"));
         Spec spec = SpecFiles.load(specFile);
         String backend = options.backend().orElse(spec.agent().backend());
-        Proposer proposer = proposer(backend, spec);
+        AgentBackend agent = backend(backend, spec);
 
         String specPath = repo.relativize(specFile).toString();
         List<String> dirty = new ArrayList<>(vcs.modifiedTrackedFiles(repo));
@@ -106,7 +106,7 @@ final class SessionRunner {
 
         LedgerStoreView ledger = new LedgerStoreView(new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")));
         String tag = chooseTag(repo, options, ledger);
-        return new Prepared(repo, specFile, spec, tag, options.resume(), proposer, options);
+        return new Prepared(repo, specFile, spec, tag, options.resume(), agent, options);
     }
 
     /** Runs the prepared session; {@code stopHook} receives the session so a signal can stop it. */
@@ -124,12 +124,15 @@ final class SessionRunner {
             FileLedgerStore ledger = new FileLedgerStore(p.helixDir().resolve("experiments.jsonl"));
             ledger.read().warnings().forEach(w -> events.emit(new Event.Notice(w)));
             String start = prepareWorktree(p);
+            Secrets secrets = Secrets.of(System.getenv(), p.spec().agent().apiKeyEnv().stream().toList());
+            Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
+            Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             Session session = new Session(
-                    new Session.Ports(vcs, new LocalExecutor(), p.proposer(), ledger, SessionRunner::readIfExists,
+                    new Session.Ports(vcs, new LocalExecutor(), proposer, ledger, SessionRunner::readIfExists,
                             Clock.SYSTEM, events),
                     new Session.Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
-                            readIfExists(p.repo().resolve("program.md")).orElse(""), p.helixDir().resolve("runs").resolve(p.tag()),
-                            p.options().maxExperiments(), p.options().maxTime(), sessionId));
+                            readIfExists(p.repo().resolve("program.md")).orElse(""), logDir,
+                            p.options().maxExperiments(), p.options().maxTime(), sessionId, p.options().maxCost(), secrets));
             stopHook.accept(session);
             Session.Outcome outcome = session.run();
             String ledgerCommit = commitLedger(p, outcome.experiments());
@@ -216,22 +219,17 @@ final class SessionRunner {
         return commit;
     }
 
-    private Proposer proposer(String backend, Spec spec) {
-        return switch (backend) {
-            case "tune" -> new TuneProposer();
-            case "command" -> {
-                if (spec.agent().command().isEmpty()) {
-                    throw CommandException.usage("no_agent_command", spec.source() + ": agent.command is required for the command backend",
-                            "set agent.command to the program that edits files and replies with JSON (see DESIGN.md)");
-                }
-                yield new CommandProposer();
-            }
-            case "claude", "codex", "gemini", "opencode", "openai", "anthropic" -> throw CommandException.usage(
-                    "backend_unavailable", "the " + backend + " backend is not available in this version of Helix",
-                    "use --backend tune (with search.parameters) or --backend command (agent.command)");
-            default -> throw CommandException.usage("unknown_backend", "unknown backend '" + backend + "'",
-                    "choose one of: tune, command");
-        };
+    /** The named backend, ready to run here, or a usage error saying what to install or set. */
+    private static AgentBackend backend(String name, Spec spec) {
+        AgentBackend backend = Backends.find(name).orElseThrow(() -> CommandException.usage("unknown_backend",
+                "unknown backend '" + name + "'", "choose one of: " + String.join(", ", Backends.names())));
+        List<AgentBackend.Unready> problems = backend.check(spec, System.getenv());
+        if (!problems.isEmpty()) {
+            throw CommandException.usage("backend_not_ready", "the " + name + " backend cannot run: "
+                    + String.join("; ", problems.stream().map(AgentBackend.Unready::message).toList()),
+                    String.join("; ", problems.stream().map(AgentBackend.Unready::suggestion).toList()));
+        }
+        return backend;
     }
 
     private String chooseTag(Path repo, Options options, LedgerStoreView ledger) {

@@ -40,6 +40,12 @@ public final class TuneProposer implements Proposer {
         this.clock = Objects.requireNonNull(clock);
     }
 
+    /** A tuner has nothing to fix a crash with: it moves on to the next sample. */
+    @Override
+    public boolean fixesCrashes() {
+        return false;
+    }
+
     @Override
     public Proposal propose(Request request) {
         long started = clock.nanos();

@@ -18,6 +18,14 @@ public interface Proposer {
     Proposal propose(Request request) throws InterruptedException;
 
     /**
+     * Whether, after a crash, this proposer can be shown the crash and asked to fix the crashed
+     * code (coding agents can; a tuner cannot).
+     */
+    default boolean fixesCrashes() {
+        return true;
+    }
+
+    /**
      * @param experiment the number of the experiment being proposed
      * @param program the text of program.md (empty when absent)
      * @param best the best experiment so far (the worktree holds its code)

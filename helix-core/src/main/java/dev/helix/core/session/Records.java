@@ -23,19 +23,18 @@ public final class Records {
         return Optional.ofNullable(best);
     }
 
+    /** What the proposers reported spending, in USD. */
+    public static double cost(List<Experiment> records) {
+        return records.stream().flatMap(e -> e.agent().stream()).flatMap(a -> a.costUsd().stream())
+                .mapToDouble(Double::doubleValue).sum();
+    }
+
     public static long count(List<Experiment> records, Status status) {
         return records.stream().filter(e -> e.status() == status).count();
     }
 
-    /** The log tail of the latest experiment, when it crashed: what a fixing proposer needs. */
-    public static Optional<String> lastCrashTail(List<Experiment> records) {
-        if (records.isEmpty()) return Optional.empty();
-        Experiment last = records.get(records.size() - 1);
-        return last.status() == Status.CRASH ? last.logTail() : Optional.empty();
-    }
-
     public static Event.Summary summary(List<Experiment> records) {
-        int experiments = (int) records.stream().filter(e -> e.run() > 0).count();
+        int experiments = (int) records.stream().filter(e -> e.run() > 0 && e.attempt() == 0).count();
         return new Event.Summary(experiments, (int) count(records, Status.KEEP), (int) count(records, Status.DISCARD),
                 (int) count(records, Status.CRASH), (int) count(records, Status.REJECTED),
                 baseline(records).orElse(null), best(records).orElse(null));

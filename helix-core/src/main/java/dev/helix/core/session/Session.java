@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 
 /**
  * One run of the ratchet loop: baseline, then propose, scope guard, commit, evaluate, judge,
@@ -57,14 +58,18 @@ public final class Session {
      * @param maxExperiments stop once this many experiments after the baseline are recorded
      * @param maxTime stop starting new experiments after this long
      * @param sessionId set as HELIX_SESSION for every evaluation, so strays can be found
+     * @param maxCost stop once the proposers' reported spend in this session reaches this many USD
+     * @param redact removes secrets from everything recorded
      */
     public record Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
                        String specFile, String program, Path logDir, OptionalInt maxExperiments,
-                       Optional<Duration> maxTime, String sessionId) {}
+                       Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                       UnaryOperator<String> redact) {}
 
     public enum StopReason {
         MAX_EXPERIMENTS("reached --max-experiments"),
         MAX_TIME("reached --max-time"),
+        MAX_COST("reached --max-cost"),
         INTERRUPTED("interrupted"),
         EXHAUSTED("the proposer has nothing left to try"),
         SETUP_FAILED("evaluate.setup failed"),
@@ -168,16 +173,18 @@ public final class Session {
                     && Duration.ofNanos(ports.clock().nanos() - startNanos).compareTo(plan.maxTime().get()) >= 0) {
                 return new Outcome(StopReason.MAX_TIME, "", records);
             }
-            Optional<Experiment> done = experiment(next, records, guarded, guardedHashes);
-            if (done.isEmpty()) return new Outcome(StopReason.EXHAUSTED, lastExhaustion, records);
-            records.add(done.get());
-            Experiment best = Records.best(records).orElseThrow();
-            ports.events().emit(new Event.ExperimentFinished(done.get(), best, Records.baseline(records).orElseThrow()));
+            if (plan.maxCost().isPresent() && Records.cost(records) >= plan.maxCost().get()) {
+                return new Outcome(StopReason.MAX_COST, "spent " + Judge.fmt(Records.cost(records)) + " USD", records);
+            }
+            Step step = experiment(next, records, guarded, guardedHashes);
+            if (step == Step.EXHAUSTED) return new Outcome(StopReason.EXHAUSTED, lastExhaustion, records);
             if (next % 10 == 0) ports.events().emit(Records.summary(records));
-            if (done.get().status() == Status.INTERRUPTED) return new Outcome(StopReason.INTERRUPTED, "", records);
+            if (step == Step.INTERRUPTED) return new Outcome(StopReason.INTERRUPTED, "", records);
             next++;
         }
     }
+
+    private enum Step { DONE, EXHAUSTED, INTERRUPTED }
 
     private String lastExhaustion = "";
 
@@ -186,7 +193,7 @@ public final class Session {
         Draft draft = new Draft(0, plan.tag(), 0, commit, ports.clock().now());
         draft.commit = commit;
         draft.description = "baseline";
-        ports.vcs().updateRef(plan.repo(), experimentRef(0), commit);
+        ports.vcs().updateRef(plan.repo(), experimentRef(0, 0), commit);
         ports.events().emit(new Event.ExperimentStarted(plan.tag(), 0));
         Executor.Result result = evaluateExperiment(draft);
         if (result.interrupted()) return Optional.empty();
@@ -197,18 +204,49 @@ public final class Session {
                 .map(reason -> draft.finish(Status.CRASH, reason, primaryName(), Optional.empty(), Optional.empty(), ports.clock().now()))
                 .orElseGet(() -> draft.finish(Status.BASELINE, "the unchanged code", primaryName(), Optional.empty(),
                         Optional.empty(), ports.clock().now()));
-        ports.ledger().append(record);
+        record = append(record);
         ports.events().emit(new Event.ExperimentFinished(record, record, record));
         return Optional.of(record);
     }
 
-    /** One experiment, recorded; empty when the proposer is exhausted (nothing recorded). */
-    private Optional<Experiment> experiment(int run, List<Experiment> records, Set<String> guarded,
-                                            Map<String, String> guardedHashes) {
+    /**
+     * One experiment: a proposal and its verdict, then, after a crash, up to
+     * {@code agent.max_fix_attempts} fix-ups of the crashed code by the same proposer, each recorded
+     * as an attempt of the same run. Every attempt is recorded and reported as it ends.
+     */
+    private Step experiment(int run, List<Experiment> records, Set<String> guarded, Map<String, String> guardedHashes) {
+        Experiment best = Records.best(records).orElseThrow();
+        int fixes = ports.proposer().fixesCrashes() ? plan.spec().agent().maxFixAttempts() : 0;
+        String from = best.commit();
+        Optional<String> crashTail = Optional.empty();
+        for (int attempt = 0; attempt <= fixes; attempt++) {
+            Optional<Experiment> done = attempt(run, attempt, from, crashTail, records, guarded, guardedHashes);
+            if (done.isEmpty()) return Step.EXHAUSTED;
+            Experiment e = done.get();
+            records.add(e);
+            ports.events().emit(new Event.ExperimentFinished(e, Records.best(records).orElseThrow(),
+                    Records.baseline(records).orElseThrow()));
+            if (e.status() == Status.INTERRUPTED) return Step.INTERRUPTED;
+            if (e.status() != Status.CRASH || e.commit().isEmpty() || attempt == fixes || stopRequested) break;
+            from = e.commit();
+            crashTail = e.logTail();
+        }
+        ports.vcs().reset(plan.worktree(), Records.best(records).orElseThrow().commit(), List.of());
+        return Step.DONE;
+    }
+
+    /**
+     * One attempt, recorded in the ledger; empty when the proposer is exhausted (nothing recorded).
+     * The worktree starts at {@code from}: the best, or for a fix-up the crashed attempt. It is
+     * left at the attempt's commit after a keep or a crash, and back at the best otherwise.
+     */
+    private Optional<Experiment> attempt(int run, int attempt, String from, Optional<String> crashTail,
+                                         List<Experiment> records, Set<String> guarded, Map<String, String> guardedHashes) {
         Experiment best = Records.best(records).orElseThrow();
         Experiment baseline = Records.baseline(records).orElseThrow();
         Path wt = plan.worktree();
-        Draft draft = new Draft(run, plan.tag(), 0, best.commit(), ports.clock().now());
+        Draft draft = new Draft(run, plan.tag(), 0, from, ports.clock().now());
+        draft.attempt = attempt;
         ports.events().emit(new Event.ExperimentStarted(plan.tag(), run));
 
         Set<String> trackedAtParent = new HashSet<>(ports.vcs().trackedFiles(wt));
@@ -217,7 +255,7 @@ public final class Session {
         enter(Phase.PROPOSING);
         try {
             proposal = ports.proposer().propose(new Proposer.Request(run, plan.tag(), plan.spec(), plan.program(), wt,
-                    baseline, best, records, Records.lastCrashTail(records)));
+                    baseline, best, records, crashTail));
         } catch (InterruptedException e) {
             proposal = null;
         } finally {
@@ -228,7 +266,7 @@ public final class Session {
         if (proposal == null || stopRequested) {
             if (proposal != null) describe(draft, proposal);
             ports.vcs().reset(wt, best.commit(), created);
-            return Optional.of(record(draft, Status.INTERRUPTED, "stopped while the proposer was working", best));
+            return Optional.of(record(draft, Status.INTERRUPTED, "stopped while the proposer was working"));
         }
         describe(draft, proposal);
         switch (proposal) {
@@ -240,11 +278,9 @@ public final class Session {
             case Proposal.Failure failure -> {
                 ports.vcs().reset(wt, best.commit(), created);
                 draft.paths = changed;
-                return Optional.of(record(draft, Status.REJECTED, "the proposer failed: " + failure.reason(), best));
+                return Optional.of(record(draft, Status.REJECTED, "the proposer failed: " + failure.reason()));
             }
-            case Proposal.Change change -> {
-                ports.events().emit(new Event.Proposed(run, change.description()));
-            }
+            case Proposal.Change change -> ports.events().emit(new Event.Proposed(run, draft.description));
         }
 
         List<ScopeGuard.Violation> violations = new ArrayList<>(ScopeGuard.check(changed, plan.spec().scope(), guarded));
@@ -255,25 +291,27 @@ public final class Session {
             ports.vcs().reset(wt, best.commit(), created);
             draft.paths = violations.stream().map(ScopeGuard.Violation::path).toList();
             return Optional.of(record(draft, Status.REJECTED, "changed files out of scope: "
-                    + String.join(", ", violations.stream().map(ScopeGuard.Violation::render).toList()), best));
+                    + String.join(", ", violations.stream().map(ScopeGuard.Violation::render).toList())));
         }
         if (changed.isEmpty()) {
-            return Optional.of(record(draft, Status.REJECTED, "the proposer changed no file", best));
+            ports.vcs().reset(wt, best.commit(), List.of());
+            return Optional.of(record(draft, Status.REJECTED, "the proposer changed no file"));
         }
 
-        draft.commit = ports.vcs().commit(wt, changed, "helix(" + plan.tag() + "#" + run + "): " + draft.description);
-        ports.vcs().updateRef(plan.repo(), experimentRef(run), draft.commit);
+        String label = attempt == 0 ? "#" + run : "#" + run + " fix " + attempt;
+        draft.commit = ports.vcs().commit(wt, changed, "helix(" + plan.tag() + label + "): " + draft.description);
+        ports.vcs().updateRef(plan.repo(), experimentRef(run, attempt), draft.commit);
         draft.diff = ports.vcs().diffStat(wt, best.commit(), draft.commit);
         if (stopRequested) {
             ports.vcs().reset(wt, best.commit(), List.of());
-            return Optional.of(record(draft, Status.INTERRUPTED, "stopped before the evaluation", best));
+            return Optional.of(record(draft, Status.INTERRUPTED, "stopped before the evaluation"));
         }
         ports.events().emit(new Event.Evaluating(run, draft.commit));
         Executor.Result result = evaluateExperiment(draft);
         if (result.interrupted()) {
             ports.vcs().reset(wt, best.commit(), List.of());
             draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
-            return Optional.of(record(draft, Status.INTERRUPTED, "stopped during the evaluation (its processes were killed)", best));
+            return Optional.of(record(draft, Status.INTERRUPTED, "stopped during the evaluation (its processes were killed)"));
         }
         Extraction extraction = extract(result);
         draft.metrics = extraction.metrics();
@@ -281,21 +319,29 @@ public final class Session {
         Verdict verdict = crash.map(reason -> new Verdict(Status.CRASH, reason, Optional.<Double>empty(), Optional.<Double>empty()))
                 .orElseGet(() -> Judge.judge(draft.metrics, best.metrics(), draft.diff, plan.spec()));
         if (verdict.status() == Status.CRASH) draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
-        Experiment record = draft.finish(verdict.status(), verdict.reason(), primaryName(), verdict.delta(),
-                verdict.deltaPct(), ports.clock().now());
-        ports.ledger().append(record);
+        Experiment record = append(draft.finish(verdict.status(), verdict.reason(), primaryName(), verdict.delta(),
+                verdict.deltaPct(), ports.clock().now()));
         if (verdict.status() == Status.KEEP) {
             ports.vcs().updateRef(plan.repo(), plan.branchRef(), draft.commit);
-        } else {
+        } else if (verdict.status() != Status.CRASH) {
             ports.vcs().reset(wt, best.commit(), List.of());
         }
         return Optional.of(record);
     }
 
-    private Experiment record(Draft draft, Status status, String reason, Experiment best) {
-        Experiment record = draft.finish(status, reason, primaryName(), Optional.empty(), Optional.empty(), ports.clock().now());
-        ports.ledger().append(record);
-        return record;
+    private Experiment record(Draft draft, Status status, String reason) {
+        return append(draft.finish(status, reason, primaryName(), Optional.empty(), Optional.empty(), ports.clock().now()));
+    }
+
+    /** Appends a record, secrets removed; durable when this returns. */
+    private Experiment append(Experiment e) {
+        UnaryOperator<String> r = plan.redact();
+        Experiment clean = new Experiment(e.run(), e.tag(), e.worker(), e.parent(), e.commit(), e.status(), e.metrics(),
+                e.primary(), e.delta(), e.deltaPct(), r.apply(e.description()), e.hypothesis().map(r), r.apply(e.reason()),
+                e.samples(), e.startedAt(), e.finishedAt(), e.evalSeconds(), e.exitCode(), e.timedOut(), e.log(), e.diff(),
+                e.agent(), e.paths(), e.logTail().map(r), e.attempt());
+        ports.ledger().append(clean);
+        return clean;
     }
 
     private static void describe(Draft draft, Proposal proposal) {
@@ -390,7 +436,8 @@ public final class Session {
         return plan.branchRef().replaceFirst("^refs/heads/", "");
     }
 
-    private String experimentRef(int run) {
-        return "refs/helix/" + plan.tag() + "/" + run;
+    /** refs/helix/&lt;tag&gt;/&lt;run&gt;, and refs/helix/&lt;tag&gt;/&lt;run&gt;-fix&lt;k&gt; for fix-ups. */
+    private String experimentRef(int run, int attempt) {
+        return "refs/helix/" + plan.tag() + "/" + run + (attempt == 0 ? "" : "-fix" + attempt);
     }
 }

@@ -1,0 +1,28 @@
+package dev.helix.adapters.agents;
+
+import dev.helix.core.port.AgentBackend;
+import dev.helix.core.port.Proposer;
+import dev.helix.core.spec.Spec;
+import java.util.List;
+import java.util.Map;
+
+/** {@code tune}: the built-in tuner; needs no model, only search.parameters. */
+public final class TuneBackend implements AgentBackend {
+    @Override
+    public String name() {
+        return "tune";
+    }
+
+    @Override
+    public List<Unready> check(Spec spec, Map<String, String> env) {
+        return spec.search().parameters().isEmpty()
+                ? List.of(new Unready(spec.source() + ": search.parameters is empty; the tune backend has nothing to tune",
+                        "declare parameters (file, pattern with one capture group, type, range) or use another backend"))
+                : List.of();
+    }
+
+    @Override
+    public Proposer create(Context context) {
+        return new TuneProposer();
+    }
+}

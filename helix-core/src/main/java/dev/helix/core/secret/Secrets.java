@@ -1,0 +1,63 @@
+package dev.helix.core.secret;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The secret values of an environment (API keys, tokens) and their removal from any text Helix
+ * stores or shows: the ledger, logs, prompts, error messages.
+ */
+public final class Secrets implements UnaryOperator<String> {
+    /** Values shorter than this are too likely to occur by chance to be worth replacing. */
+    private static final int MIN_LENGTH = 8;
+
+    private final Map<String, String> valueToName;
+
+    private Secrets(Map<String, String> valueToName) {
+        this.valueToName = valueToName;
+    }
+
+    public static final Secrets NONE = new Secrets(Map.of());
+
+    /**
+     * The values of {@code names} and of every variable that looks like a credential
+     * (*_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD, *_KEY).
+     */
+    public static Secrets of(Map<String, String> env, Collection<String> names) {
+        Map<String, String> found = new LinkedHashMap<>();
+        env.forEach((name, value) -> {
+            if (value == null || value.strip().length() < MIN_LENGTH) return;
+            if (names.contains(name) || looksSecret(name)) found.putIfAbsent(value.strip(), name);
+        });
+        // Longest first, so that a key containing another is replaced whole.
+        Map<String, String> ordered = new LinkedHashMap<>();
+        found.entrySet().stream().sorted(Comparator.comparingInt((Map.Entry<String, String> e) -> e.getKey().length()).reversed())
+                .forEach(e -> ordered.put(e.getKey(), e.getValue()));
+        return new Secrets(ordered);
+    }
+
+    static boolean looksSecret(String name) {
+        String n = name.toUpperCase(Locale.ROOT);
+        return n.endsWith("_API_KEY") || n.endsWith("_TOKEN") || n.endsWith("_SECRET") || n.endsWith("_PASSWORD")
+                || n.endsWith("_KEY") || n.equals("API_KEY");
+    }
+
+    /** {@code text} with every secret value replaced by [REDACTED:NAME]. */
+    @Override
+    public String apply(String text) {
+        if (text == null || valueToName.isEmpty()) return text;
+        String result = text;
+        for (var e : valueToName.entrySet()) {
+            if (result.contains(e.getKey())) result = result.replace(e.getKey(), "[REDACTED:" + e.getValue() + "]");
+        }
+        return result;
+    }
+
+    public boolean isEmpty() {
+        return valueToName.isEmpty();
+    }
+}
