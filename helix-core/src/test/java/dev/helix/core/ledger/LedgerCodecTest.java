@@ -73,7 +73,7 @@ class LedgerCodecTest {
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("run", "tag", "worker", "parent", "commit", "status", "metrics",
                 "primary", "delta", "delta_pct", "description", "hypothesis", "reason", "samples", "started_at",
-                "finished_at", "eval_seconds", "exit_code", "timed_out", "log", "diff", "agent", "paths", "log_tail");
+                "finished_at", "eval_seconds", "exit_code", "timed_out", "log", "diff", "agent", "paths", "log_tail", "attempt");
         assertThat(json.get("status").textValue()).isEqualTo("keep");
         assertThat(json.get("started_at").textValue()).isEqualTo("2024-11-23T08:15:30.123456789Z");
         assertThat(json.get("diff").toString()).isEqualTo("{\"files\":2,\"added\":10,\"removed\":3}");
