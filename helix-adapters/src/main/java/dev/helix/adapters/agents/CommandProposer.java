@@ -9,11 +9,7 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code command} backend: any program in any language as a proposer. Helix runs
@@ -37,9 +32,6 @@ public final class CommandProposer implements Proposer {
     static final int HISTORY_ROWS = 20;
     static final int STDERR_LINES = 10;
     private static final int STDOUT_CAP = 1 << 20;
-    private static final int STDERR_CAP = 64 << 10;
-    /** How long the output readers may lag behind the exit (a grandchild may hold the pipes open). */
-    private static final Duration DRAIN = Duration.ofSeconds(2);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -74,66 +66,32 @@ public final class CommandProposer implements Proposer {
         }
 
         Path worktree = request.worktree().toAbsolutePath().normalize();
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c", command.get()).directory(worktree.toFile());
-        Map<String, String> env = pb.environment();
-        env.put("HELIX_EXPERIMENT", Integer.toString(request.experiment()));
-        env.put("HELIX_TAG", Objects.toString(request.tag(), ""));
-        env.put("HELIX_WORKTREE", worktree.toString());
-
-        Process process;
+        Map<String, String> env = Map.of(
+                "HELIX_EXPERIMENT", Integer.toString(request.experiment()),
+                "HELIX_TAG", Objects.toString(request.tag(), ""),
+                "HELIX_WORKTREE", worktree.toString());
+        AgentProcess.Result run;
         try {
-            process = pb.start();
+            run = AgentProcess.run(List.of("sh", "-c", command.get()), worktree, env, input,
+                    Duration.ofSeconds(agent.timeoutSeconds()), grace, STDOUT_CAP);
         } catch (IOException e) {
             return new Proposal.Failure("could not start agent command '" + command.get() + "': " + e.getMessage(),
                     usage(started, null));
         }
-        // stdin, stdout and stderr each on their own thread: a large request or a chatty agent
-        // must not block the other side, nor our clock
-        Thread writer = Thread.ofVirtual().start(() -> {
-            try (OutputStream in = process.getOutputStream()) {
-                in.write(input);
-            } catch (IOException ignored) {
-                // the agent need not read its request
-            }
-        });
-        Tail out = new Tail(STDOUT_CAP), err = new Tail(STDERR_CAP);
-        Thread outReader = Thread.ofVirtual().start(() -> out.drain(process.getInputStream()));
-        Thread errReader = Thread.ofVirtual().start(() -> err.drain(process.getErrorStream()));
-
-        int timeout = agent.timeoutSeconds();
-        boolean finished;
-        try {
-            if (timeout > 0) {
-                finished = process.waitFor(timeout, TimeUnit.SECONDS);
-            } else {
-                process.waitFor();
-                finished = true;
-            }
-        } catch (InterruptedException e) {
-            kill(process.toHandle(), Duration.ZERO);
-            throw e;
+        if (run.timedOut()) {
+            return new Proposal.Failure("agent command timed out after " + agent.timeoutSeconds() + "s"
+                    + lastLines("stderr", run.stderr()), usage(started, null));
         }
-        if (!finished) {
-            kill(process.toHandle(), grace);
-            outReader.join(DRAIN);
-            errReader.join(DRAIN);
-            return new Proposal.Failure("agent command timed out after " + timeout + "s" + stderrTail(err),
-                    usage(started, null));
-        }
-        outReader.join(DRAIN);
-        errReader.join(DRAIN);
-        writer.join(DRAIN);
-
-        int exit = process.exitValue();
-        String stdout = out.text();
+        int exit = run.exitCode();
+        String stdout = run.stdout();
         Optional<ObjectNode> reply = lastJsonObject(stdout);
         AgentUsage usage = usage(started, reply.map(r -> r.get("usage")).orElse(null));
         if (exit != 0) {
-            return new Proposal.Failure("agent command exited with code " + exit + stderrTail(err), usage);
+            return new Proposal.Failure("agent command exited with code " + exit + lastLines("stderr", run.stderr()), usage);
         }
         if (reply.isEmpty()) {
             return new Proposal.Failure("agent command printed no JSON reply on stdout (expected a last line like "
-                    + "{\"description\": \"...\"})" + lastLines("stdout", stdout) + stderrTail(err), usage);
+                    + "{\"description\": \"...\"})" + lastLines("stdout", stdout) + lastLines("stderr", run.stderr()), usage);
         }
         JsonNode description = reply.get().get("description");
         if (description == null || !description.isTextual() || description.asText().isBlank()) {
@@ -258,35 +216,6 @@ public final class CommandProposer implements Proposer {
 
     // ---- the process ---------------------------------------------------------------------------
 
-    /**
-     * Ends the agent and everything it started: SIGTERM, up to {@code grace}, then SIGKILL. The
-     * descendants are listed before the root dies, since orphans no longer show as descendants.
-     */
-    static void kill(ProcessHandle root, Duration grace) {
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(root);
-        tree.addAll(root.descendants().toList());
-        if (!grace.isZero()) {
-            tree.forEach(ProcessHandle::destroy);
-            long deadline = System.nanoTime() + grace.toNanos();
-            while (System.nanoTime() < deadline && tree.stream().anyMatch(ProcessHandle::isAlive)) {
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-            }
-        }
-        List<ProcessHandle> rest = new ArrayList<>(tree);
-        for (ProcessHandle h : tree) if (h.isAlive()) rest.addAll(h.descendants().toList());
-        rest.forEach(ProcessHandle::destroyForcibly);
-    }
-
-    private static String stderrTail(Tail err) {
-        return lastLines("stderr", err.text());
-    }
-
     private static String lastLines(String stream, String text) {
         List<String> lines = new ArrayList<>(Arrays.asList(text.strip().split("\\R")));
         lines.removeIf(String::isBlank);
@@ -301,39 +230,5 @@ public final class CommandProposer implements Proposer {
 
     private static String abbreviate(String text, int max) {
         return text.length() <= max ? text : text.substring(0, max) + "…";
-    }
-
-    /** Keeps the last bytes of a stream, so an endless talker costs bounded memory. */
-    private static final class Tail {
-        private final int cap;
-        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-
-        Tail(int cap) {
-            this.cap = cap;
-        }
-
-        void drain(InputStream in) {
-            byte[] chunk = new byte[8192];
-            try (in) {
-                for (int n; (n = in.read(chunk)) >= 0; ) {
-                    synchronized (this) {
-                        buffer.write(chunk, 0, n);
-                        if (buffer.size() > 2 * cap) {
-                            byte[] all = buffer.toByteArray();
-                            buffer.reset();
-                            buffer.write(all, all.length - cap, cap);
-                        }
-                    }
-                }
-            } catch (IOException ignored) {
-                // the stream closes when the process is killed
-            }
-        }
-
-        synchronized String text() {
-            byte[] all = buffer.toByteArray();
-            int from = Math.max(0, all.length - cap);
-            return new String(all, from, all.length - from, StandardCharsets.UTF_8);
-        }
     }
 }
