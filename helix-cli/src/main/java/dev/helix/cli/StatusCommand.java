@@ -29,6 +29,8 @@ final class StatusCommand implements Callable<Integer> {
         out.text("Session " + s.tag() + " (branch helix/" + s.tag() + "): "
                 + s.runningPid().map(pid -> "running, pid " + pid).orElse("not running"));
         out.text(ConsoleRenderer.summary(summary));
+        double cost = Records.cost(s.records());
+        if (cost > 0) out.text("Spent: " + Judge.fmt(cost) + " USD (as the agent reported it)");
         out.text("Last: " + ConsoleRenderer.row(last));
         ObjectNode data = Output.JSON.createObjectNode();
         data.put("tag", s.tag());
@@ -45,6 +47,7 @@ final class StatusCommand implements Callable<Integer> {
             b.primary().ifPresent(v -> data.put("best", v));
             data.put("best_run", b.run());
         });
+        data.put("cost_usd", cost);
         data.set("last", SessionRecords.json(last));
         data.putPOJO("warnings", s.warnings());
         out.success(data, s.runningPid().isPresent() ? java.util.List.of("watch it: helix log -n 20")

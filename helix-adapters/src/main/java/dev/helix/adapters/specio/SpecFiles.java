@@ -92,7 +92,8 @@ public final class SpecFiles {
         List<Problem> problems = new ArrayList<>(doc.problems());
         Spec spec = null;
         try {
-            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0));
+            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0),
+                    dev.helix.adapters.agents.Backends.names());
         } catch (SpecException e) {
             for (Problem p : e.problems()) problems.add(renamed(p, doc.names()));
         }

@@ -86,9 +86,28 @@ public final class SpecReader {
     /** Paths found with the wrong type: what lies below them is not reported again. */
     private final List<String> broken = new ArrayList<>();
 
+    /** The backend names accepted in agent.backend: Helix's own, plus any registered by the caller. */
+    private List<String> backends = BACKENDS;
+
     private SpecReader(String source, ToIntFunction<String> lineOf) {
         this.source = source == null ? "helix.yaml" : source;
         this.lineOf = lineOf == null ? p -> 0 : lineOf;
+    }
+
+    /**
+     * Like {@link #read(Object, String, ToIntFunction)}, also accepting the backends in
+     * {@code extraBackends} (those a user registered as Java services).
+     */
+    public static Spec read(Object document, String source, ToIntFunction<String> lineOf,
+                            java.util.Collection<String> extraBackends) throws SpecException {
+        if (!(document instanceof Map<?, ?> m)) return read(document, source, lineOf);
+        SpecReader r = new SpecReader(source, lineOf);
+        List<String> all = new ArrayList<>(BACKENDS);
+        extraBackends.stream().filter(b -> !all.contains(b)).forEach(all::add);
+        r.backends = List.copyOf(all);
+        Spec spec = r.spec(stringKeys(m));
+        if (!r.problems.isEmpty()) throw new SpecException(r.problems);
+        return spec;
     }
 
     /** Like {@link #read(Map, String, ToIntFunction)} for a document whose root may not be a map. */
@@ -440,12 +459,12 @@ public final class SpecReader {
         String b = text(s.get("backend"), "agent.backend");
         if (b != null) {
             String lb = b.trim().toLowerCase(Locale.ROOT);
-            if (BACKENDS.contains(lb)) {
+            if (backends.contains(lb)) {
                 backend = lb;
             } else {
                 problem("agent.backend", "unknown backend '" + b + "'",
-                        closest(lb, BACKENDS).map(c -> "did you mean '" + c + "'? ").orElse("")
-                                + "known backends: " + String.join(", ", BACKENDS));
+                        closest(lb, backends).map(c -> "did you mean '" + c + "'? ").orElse("")
+                                + "known backends: " + String.join(", ", backends));
             }
         }
         Optional<String> model = Optional.ofNullable(text(s.get("model"), "agent.model"));
