@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix best}: the best experiment, its gain over the baseline and its diff. */
-@Command(name = "best", description = "Show the best experiment of a session: metric, gain over the baseline, and its diff.")
+@Command(name = "best", mixinStandardHelpOptions = true, description = "Show the best experiment of a session: its gain over the baseline and its diff.")
 final class BestCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -20,9 +20,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix demo}: the built-in example in a new git repository, tuned offline. */
-@Command(name = "demo", description = {
-    "Copy the built-in example (a small neural network trained in plain Java) into a new git",
-    "repository and tune it offline with the built-in tuner. Shows the loop end to end in a few minutes."})
+@Command(name = "demo", mixinStandardHelpOptions = true, description = {
+    "Tune the built-in example offline, end to end.",
+    "%nCopies the example (a small neural network trained in plain Java) into a new git repository and "
+        + "tunes it with the built-in tuner: the whole loop in about a minute, nothing to download."})
 final class DemoCommand implements Callable<Integer> {
     private static final String EXAMPLE = "examples/mlp";
 

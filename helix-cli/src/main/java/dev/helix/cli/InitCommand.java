@@ -11,9 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix init}: writes helix.yaml and program.md for a project, never overwriting a file. */
-@Command(name = "init", description = {
-    "Write helix.yaml and program.md for the project in DIR (default: here), pre-filled from what",
-    "the project looks like, and add .helix/ to .gitignore. Never overwrites a file."})
+@Command(name = "init", mixinStandardHelpOptions = true, description = {
+    "Write helix.yaml and program.md for a project.",
+    "%nPre-filled from what the project in DIR (default: here) looks like; adds .helix/ to .gitignore. "
+        + "Never overwrites a file. --from converts autoresearch.toml, research.json or CLAUDE.md."})
 final class InitCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

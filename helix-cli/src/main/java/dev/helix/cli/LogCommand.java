@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix log}: the latest experiments of a session. */
-@Command(name = "log", description = "List the latest experiments of a session, oldest first.")
+@Command(name = "log", mixinStandardHelpOptions = true, description = "List the latest experiments of a session, oldest first.")
 final class LogCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -15,14 +15,13 @@ import picocli.CommandLine.Option;
 /** The {@code helix} command line: parses, dispatches to a thin command, maps failures to exit codes. */
 @Command(name = "helix", mixinStandardHelpOptions = true, version = "helix 0.1.0",
         description = {
-            "Runs autonomous experiment loops on any codebase: a proposer changes the editable files,",
-            "Helix evaluates the change under a time budget, keeps it if the metric improved, reverts it",
-            "otherwise, and records every experiment in .helix/experiments.jsonl.",
+            "Runs autonomous experiment loops on any codebase: a proposer changes the editable files, Helix "
+                + "evaluates the change under a time budget, keeps it if the metric improved, reverts it otherwise, "
+                + "and records every experiment in its ledger.",
             "",
-            "Start with: helix init, edit helix.yaml and program.md, commit, then helix run.",
-            "Try it offline first: helix demo."},
-        footer = {"", "Exit codes: 0 success, 1 runtime failure (a retry may help), 2 usage or configuration error,",
-            "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json)."},
+            "Start with: helix init, edit helix.yaml and program.md, commit, then helix run. Try it offline first: helix demo."},
+        footer = {"", "Exit codes: 0 success, 1 runtime failure (a retry may help), 2 usage or configuration error, "
+            + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""},
         subcommands = {
             InitCommand.class, RunCommand.class, StatusCommand.class, LogCommand.class, BestCommand.class,
             DemoCommand.class, CommandLine.HelpCommand.class})

@@ -9,10 +9,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix run}: the experiment loop, in its own worktree on branch helix/&lt;tag&gt;. */
-@Command(name = "run", description = {
-    "Run the experiment loop: baseline, then propose, scope guard, commit, evaluate, judge,",
-    "keep or revert, record; in a worktree on branch helix/<tag>, never in your working copy.",
-    "Ctrl-C stops it (the running evaluation is killed and recorded as interrupted); --resume continues."})
+@Command(name = "run", mixinStandardHelpOptions = true, description = {
+    "Run the experiment loop on branch helix/<tag>.",
+    "%nBaseline, then propose, scope guard, commit, evaluate, judge, keep or revert, record; in a worktree "
+        + "under .helix/worktrees, never in your working copy. Ctrl-C stops it (the running evaluation is killed "
+        + "and recorded as interrupted); --resume continues after a stop or a crash."})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -20,7 +21,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "Session name; default today's date like nov23 (then nov23-2, ...).")
     String tag;
 
-    @Option(names = "--backend", paramLabel = "B", description = "Proposer: tune, command, claude, codex, gemini, opencode, openai, anthropic (default: agent.backend of helix.yaml).")
+    @Option(names = "--backend", paramLabel = "B", description = "Proposer: tune, command, claude, codex, gemini, opencode, openai, anthropic (default: helix.yaml's agent.backend).")
     String backend;
 
     @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
