@@ -95,7 +95,9 @@ final class CodexProposer implements Proposer {
                     + events.errors().stream().reduce((a, b) -> b).map(e -> "; its last error: " + e).orElse(""), usage);
         }
         if (events.failure().isPresent()) {
-            return failure("codex failed: " + events.failure().get() + " (exit code " + run.exitCode() + ")", usage);
+            // codex words HTTP errors its own way (a 500 reads "experiencing high demand"): name the server
+            return failure("codex failed: " + events.failure().get() + " (model provider " + CodexConfig.baseUrl(agent)
+                    + ", exit code " + run.exitCode() + "; transcript " + request.experiment() + ".agent.log)", usage);
         }
         if (run.exitCode() != 0) {
             return failure("codex exited with code " + run.exitCode()
