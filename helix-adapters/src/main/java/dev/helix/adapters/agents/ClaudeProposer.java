@@ -153,8 +153,9 @@ public final class ClaudeProposer implements Proposer {
     Map<String, String> environment(Request request, String key) {
         Map<String, String> env = new HashMap<>(context.env());
         env.put("ANTHROPIC_API_KEY", key);
+        // Claude Code appends /v1/messages itself: a base_url written OpenAI-style, ending in /v1, still works
         request.spec().agent().baseUrl().filter(u -> !u.isBlank())
-                .ifPresent(u -> env.put("ANTHROPIC_BASE_URL", u.replaceAll("/+$", "")));
+                .ifPresent(u -> env.put("ANTHROPIC_BASE_URL", u.strip().replaceAll("/+$", "").replaceAll("/v1$", "")));
         env.putAll(QUIET);
         env.put("HELIX_EXPERIMENT", Integer.toString(request.experiment()));
         env.put("HELIX_TAG", Objects.toString(request.tag(), ""));

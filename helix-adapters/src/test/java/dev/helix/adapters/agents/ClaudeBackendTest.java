@@ -179,6 +179,47 @@ class ClaudeBackendTest {
     }
 
     @Test
+    void anInterruptKillsClaudeCodeAndIsPassedOn() throws Exception {
+        // the model takes its time: Helix is stopped (Ctrl-C) meanwhile
+        try (ScriptedAnthropic api = ScriptedAnthropic.start(c -> {
+            try {
+                Thread.sleep(20_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Turn.Text(ANSWER);
+        })) {
+            Spec spec = spec(agent(api, Optional.empty(), 10, 30, List.of()), new SearchSpec(List.of(), 0, 0));
+            java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread helix = Thread.ofPlatform().start(() -> {
+                try {
+                    outcome.set(propose(spec, env(Map.of())));
+                } catch (InterruptedException e) {
+                    outcome.set(e);
+                }
+            });
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (api.conversations().isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+            assertThat(api.conversations()).as("Claude Code called the model").isNotEmpty();
+            List<ProcessHandle> agents = ProcessHandle.allProcesses()
+                    .filter(p -> p.info().command().map(c -> c.contains("claude")).orElse(false))
+                    .filter(p -> p.parent().map(q -> q.pid() == ProcessHandle.current().pid()).orElse(false))
+                    .toList();
+            assertThat(agents).as("the running Claude Code").isNotEmpty();
+
+            helix.interrupt();
+            helix.join(5_000);
+
+            assertThat(helix.isAlive()).isFalse();
+            assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+            for (ProcessHandle agent : agents) {
+                // SIGKILL was sent before the exception; the kernel needs a moment to end it
+                assertThat(agent.onExit()).succeedsWithin(java.time.Duration.ofSeconds(3));
+            }
+        }
+    }
+
+    @Test
     void theKeyComesFromTheVariableNamedByApiKeyEnv() throws Exception {
         try (ScriptedAnthropic api = ScriptedAnthropic.start(
                 ScriptedAnthropic.editThenAnswer("train.py", "LR = 0.01", "LR = 0.02", ANSWER))) {
@@ -236,6 +277,26 @@ class ClaudeBackendTest {
                 "--tools", "Read,Edit,Write,MultiEdit,Glob,Grep,LS",
                 "--allowedTools", "Read,Edit,Write,MultiEdit,Glob,Grep,LS",
                 "--max-turns", "7", "--no-session-persistence", "--model", "opus", "--effort", "low");
+    }
+
+    @Test
+    void theEnvironmentCarriesTheKeyTheBaseUrlAndEverySwitchThatKeepsClaudeCodeOffline() {
+        AgentSpec agent = new AgentSpec("claude", Optional.empty(), 7, 2, Optional.empty(), 30,
+                Optional.of("http://127.0.0.1:4000/v1/"), Optional.of("MY_CLAUDE_KEY"), 40_000, 20, 8192, List.of());
+        Spec spec = spec(agent, new SearchSpec(List.of(), 0, 0));
+        Map<String, String> helixEnv = Map.of("HOME", "/home/someone", "MY_CLAUDE_KEY", "sk-ant-other-9876543210");
+        ClaudeProposer proposer = new ClaudeProposer(new AgentBackend.Context(spec, helixEnv, logDir, s -> s));
+
+        Map<String, String> env = proposer.environment(request(spec, worktree, 4, List.of()), "sk-ant-other-9876543210");
+
+        assertThat(env).containsEntry("ANTHROPIC_API_KEY", "sk-ant-other-9876543210")
+                .containsEntry("ANTHROPIC_BASE_URL", "http://127.0.0.1:4000")
+                .containsEntry("HOME", "/home/someone")
+                .containsEntry("CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1")
+                .containsEntry("DISABLE_AUTOUPDATER", "1")
+                .containsEntry("DISABLE_TELEMETRY", "1")
+                .containsEntry("DISABLE_ERROR_REPORTING", "1")
+                .containsEntry("HELIX_EXPERIMENT", "4");
     }
 
     // ---- helpers -------------------------------------------------------------------------------
