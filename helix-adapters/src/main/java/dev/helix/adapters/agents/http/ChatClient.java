@@ -100,7 +100,7 @@ final class ChatClient {
                 if (wait.toNanos() >= leftAfter) {
                     throw new Failed(last + " (no time left for another attempt within agent.timeout_seconds)");
                 }
-                log.accept("--- attempt " + attempt + " failed: " + last + "; retrying in " + wait.toMillis() + " ms ---\n");
+                log.accept("--- " + java.time.Instant.now() + " attempt " + attempt + " failed: " + last + "; retrying in " + wait.toMillis() + " ms ---\n");
                 Thread.sleep(wait.toMillis());
             }
         }

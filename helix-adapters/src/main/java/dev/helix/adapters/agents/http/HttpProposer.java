@@ -176,7 +176,7 @@ public final class HttpProposer implements Proposer {
         transcript.raw("--- request " + (tally.turns + 1) + " (" + Instant.now() + ") ---\n" + messages.get(messages.size() - 1).content() + "\n");
         Dialect.Answer answer = client.send(endpoint, key, model, maxTokens, messages, stream, deadline);
         tally.add(answer);
-        transcript.raw("--- reply " + tally.turns + " (stop: " + (answer.stopReason().isEmpty() ? "?" : answer.stopReason())
+        transcript.raw("--- reply " + tally.turns + " (" + Instant.now() + ", stop: " + (answer.stopReason().isEmpty() ? "?" : answer.stopReason())
                 + ", tokens in " + answer.tokensIn().map(String::valueOf).orElse("?") + ", out "
                 + answer.tokensOut().map(String::valueOf).orElse("?") + ") ---\n" + answer.text() + "\n");
         return answer;
