@@ -64,11 +64,16 @@ final class ChatClient {
     private final Retries retries;
     private final Consumer<String> log;
 
-    ChatClient(Dialect dialect, Retries retries, Consumer<String> log) {
+    ChatClient(HttpClient http, Dialect dialect, Retries retries, Consumer<String> log) {
+        this.http = http;
         this.dialect = dialect;
         this.retries = retries;
         this.log = log;
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    }
+
+    /** One per proposer: HTTP/1.1 (what local servers speak best), no redirects (a key must not follow one). */
+    static HttpClient newHttpClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

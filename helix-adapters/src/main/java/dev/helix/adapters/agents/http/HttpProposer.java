@@ -42,6 +42,7 @@ public final class HttpProposer implements Proposer {
     private final Dialect dialect;
     private final AgentBackend.Context context;
     private final ChatClient.Retries retries;
+    private final java.net.http.HttpClient http = ChatClient.newHttpClient();
 
     HttpProposer(Dialect dialect, AgentBackend.Context context, ChatClient.Retries retries) {
         this.dialect = dialect;
@@ -110,7 +111,7 @@ public final class HttpProposer implements Proposer {
                 .noneMatch(a -> a.equals("no-stream") || a.equals("--no-stream") || a.equals("stream=false"));
         transcript.header(request, dialect.backend(), model.get(), endpoint, stream);
 
-        ChatClient client = new ChatClient(dialect, retries, transcript::raw);
+        ChatClient client = new ChatClient(http, dialect, retries, transcript::raw);
         List<Dialect.Message> messages = new ArrayList<>();
         messages.add(new Dialect.Message("user", prompt));
 
