@@ -47,8 +47,16 @@ public interface Proposer {
         /** Files were edited; {@code description} is one line. */
         record Change(String description, Optional<String> hypothesis, AgentUsage usage) implements Proposal {}
 
-        /** Nothing usable came out; the experiment is recorded as rejected with the reason. */
-        record Failure(String reason, AgentUsage usage) implements Proposal {}
+        /**
+         * Nothing usable came out; the experiment is recorded as rejected with the reason.
+         *
+         * @param description what the proposer meant to do, when it said so (the ledger shows it)
+         */
+        record Failure(String reason, AgentUsage usage, Optional<String> description) implements Proposal {
+            public Failure(String reason, AgentUsage usage) {
+                this(reason, usage, Optional.empty());
+            }
+        }
 
         /** The proposer has nothing left to try (e.g. a search space exhausted); the session ends. */
         record Exhausted(String reason, AgentUsage usage) implements Proposal {}

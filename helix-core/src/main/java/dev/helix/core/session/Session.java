@@ -346,9 +346,13 @@ public final class Session {
 
     private static void describe(Draft draft, Proposal proposal) {
         draft.agent = Optional.of(proposal.usage());
-        if (proposal instanceof Proposal.Change change) {
-            draft.description = oneLine(change.description());
-            draft.hypothesis = change.hypothesis();
+        switch (proposal) {
+            case Proposal.Change change -> {
+                draft.description = oneLine(change.description());
+                draft.hypothesis = change.hypothesis();
+            }
+            case Proposal.Failure failure -> failure.description().ifPresent(d -> draft.description = oneLine(d));
+            case Proposal.Exhausted ignored -> { }
         }
     }
 
