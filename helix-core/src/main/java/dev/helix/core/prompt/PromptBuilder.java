@@ -33,6 +33,7 @@ public final class PromptBuilder {
     public static String build(Proposer.Request request, Mode mode, Map<String, String> files) {
         Spec spec = request.spec();
         Spec.MetricSpec primary = spec.metrics().primary();
+        List<String> readonly = spec.scope().readonly().stream().filter(g -> !g.equals(spec.source())).toList();
         StringBuilder head = new StringBuilder();
         head.append("# Helix experiment ").append(request.experiment()).append(" of session ").append(request.tag()).append("\n\n");
         head.append("You propose ONE experiment in an automated research loop. Change the code to test one idea.\n")
@@ -50,7 +51,7 @@ public final class PromptBuilder {
         head.append("\n\n## Rules\n")
                 .append("- Edit only these files (globs from the repository root): ").append(String.join(", ", spec.scope().editable())).append("\n")
                 .append("- Never edit ").append(spec.source()).append(", the evaluation's files, lock files")
-                .append(spec.scope().readonly().isEmpty() ? "" : ", or " + String.join(", ", spec.scope().readonly()))
+                .append(readonly.isEmpty() ? "" : ", or " + String.join(", ", readonly))
                 .append(": such a change is rejected.\n")
                 .append("- Do not run the evaluation (`").append(spec.evaluate().command()).append("`), do not use git, do not ask questions.\n")
                 .append("- Each evaluation has ").append(spec.evaluate().timeoutSeconds()).append(" seconds; a slower run is a crash.\n")
