@@ -210,10 +210,9 @@ class GeminiBackendTest {
     }
 
     @Test
-    void theBackendIsFoundByNameAndCreatesAProposerThatRunsTheCli() throws Exception {
-        AgentBackend backend = dev.helix.adapters.agents.Backends.find("gemini").orElseThrow();
-        Proposal proposal = backend.create(context(spec(30, MODEL), env())).propose(request(spec(30, MODEL)));
-        assertThat(proposal).as(describe(proposal)).isInstanceOf(Proposal.Change.class);
+    void theBackendIsRegisteredUnderItsName() {
+        assertThat(dev.helix.adapters.agents.Backends.find("gemini")).get().isInstanceOf(GeminiBackend.class);
+        assertThat(new GeminiBackend().create(context(spec(30, MODEL), env()))).isInstanceOf(GeminiProposer.class);
     }
 
     // ---- fixtures ------------------------------------------------------------------------------
