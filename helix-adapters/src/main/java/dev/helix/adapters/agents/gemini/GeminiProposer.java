@@ -160,7 +160,7 @@ final class GeminiProposer implements Proposer {
         AgentUsage usage = usage(started, result.map(r -> r.get("stats")).orElse(null), agent);
         JsonNode error = result.map(r -> r.get("error")).filter(e -> e != null && !e.isNull()).orElse(null);
         if (error != null) {
-            return new Proposal.Failure("gemini failed (exit " + run.exitCode() + "): " + errorMessage(error), usage);
+            return new Proposal.Failure("gemini failed: " + errorMessage(error), usage);
         }
         if (run.exitCode() != 0) {
             return new Proposal.Failure("gemini exited with code " + run.exitCode() + lastLines("stderr", run.stderr()), usage);

@@ -160,6 +160,32 @@ class GeminiBackendTest {
     }
 
     @Test
+    void anInterruptKillsTheCliAndIsPassedOn() throws Exception {
+        gemini.fault(Fault.SILENCE);
+        Proposer proposer = proposer(spec(60, MODEL));
+        java.util.concurrent.atomic.AtomicReference<Object> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread session = Thread.ofPlatform().start(() -> {
+            try {
+                outcome.set(proposer.propose(request(spec(60, MODEL))));
+            } catch (InterruptedException e) {
+                outcome.set(e);
+            }
+        });
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (gemini.requests().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(gemini.requests()).as("the CLI got as far as the API").isNotEmpty();
+        long interrupted = System.nanoTime();
+        session.interrupt();
+        session.join(10_000);
+
+        assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
+        assertThat(seconds(interrupted)).isLessThan(5);
+        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
+                .filter(p -> p.info().commandLine().orElse("").contains("gemini")).toList()).isEmpty();
+        assertThat(tempHomes()).isEqualTo(tempHomesBefore);
+    }
+
+    @Test
     void aKeyTheServerEchoesIsRedactedFromTheReasonAndTheTranscript() throws Exception {
         try (ScriptedServer echo = ScriptedServer.start(x -> x.json(400, "{\"error\":{\"code\":400,\"message\":\"API key not valid: "
                 + x.request.header("x-goog-api-key") + "\",\"status\":\"INVALID_ARGUMENT\"}}"))) {
