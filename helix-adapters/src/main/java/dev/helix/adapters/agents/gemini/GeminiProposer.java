@@ -279,7 +279,7 @@ final class GeminiProposer implements Proposer {
         StringBuilder log = new StringBuilder();
         log.append("=== gemini, experiment ").append(request.experiment())
                 .append(request.crashLogTail().isPresent() ? " (fixing a crash)" : "").append('\n');
-        log.append("$ ").append(String.join(" ", command)).append("  < prompt (").append(prompt.length()).append(" chars)\n");
+        log.append("$ ").append(String.join(" ", command.stream().map(a -> a.matches("[\\w./:=@+-]+") ? a : "'" + a.replace("'", "'\\''") + "'").toList())).append("  < prompt (").append(prompt.length()).append(" chars)\n");
         log.append("--- prompt\n").append(prompt).append(prompt.endsWith("\n") ? "" : "\n");
         if (failure != null) log.append("--- failed to run\n").append(failure).append('\n');
         if (run != null) {
