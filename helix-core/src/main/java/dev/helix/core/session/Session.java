@@ -339,7 +339,7 @@ public final class Session {
         Experiment clean = new Experiment(e.run(), e.tag(), e.worker(), e.parent(), e.commit(), e.status(), e.metrics(),
                 e.primary(), e.delta(), e.deltaPct(), r.apply(e.description()), e.hypothesis().map(r), r.apply(e.reason()),
                 e.samples(), e.startedAt(), e.finishedAt(), e.evalSeconds(), e.exitCode(), e.timedOut(), e.log(), e.diff(),
-                e.agent(), e.paths(), e.logTail().map(r), e.attempt());
+                e.agent(), e.paths(), e.logTail().map(r), e.attempt(), e.incumbentSamples(), e.evidence(), e.noise());
         ports.ledger().append(clean);
         return clean;
     }
