@@ -44,7 +44,8 @@ public record Noise(double sd, int n, String mode) {
     public String render(double mean) {
         String fmt = dev.helix.core.judge.Judge.fmt(sd);
         String rel = Double.isFinite(mean) && mean != 0 && sd > 0
-                ? String.format(java.util.Locale.ROOT, " (%.2g%% of %s)", sd / Math.abs(mean) * 100, dev.helix.core.judge.Judge.fmt(mean))
+                ? " (" + new java.math.BigDecimal(sd / Math.abs(mean) * 100).round(new java.math.MathContext(2))
+                        .stripTrailingZeros().toPlainString() + "% of " + dev.helix.core.judge.Judge.fmt(mean) + ")"
                 : "";
         String what = sd == 0 ? "none: " + n + " identical baseline run" + (n == 1 ? "" : "s")
                 : "sd " + fmt + rel + " over " + n + " baseline runs";

@@ -504,7 +504,7 @@ public final class Session {
         Optional<Double> pct = evidence.incumbentMean() == 0 ? Optional.empty()
                 : Optional.of(evidence.effect() / Math.abs(evidence.incumbentMean()) * 100);
         String reason = primaryName() + " " + Judge.fmt(evidence.incumbentMean()) + " -> " + Judge.fmt(SequentialJudge.mean(draft.samples))
-                + ", " + result.reason() + "; " + outcome.evaluations() + " evaluations";
+                + ", " + result.reason() + "; " + outcome.evaluations() + (outcome.evaluations() == 1 ? " evaluation" : " evaluations");
         if (result.decision() != SequentialJudge.Decision.KEEP) return new Verdict(Status.DISCARD, reason, delta, pct);
         List<String> broken = brokenLimits(candidate, incumbent, best);
         if (!broken.isEmpty()) return new Verdict(Status.DISCARD, String.join("; ", broken) + " (" + reason + ")", delta, pct);
