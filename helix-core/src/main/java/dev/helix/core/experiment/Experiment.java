@@ -23,6 +23,11 @@ import java.util.Optional;
  * @param logTail for a crash: the last lines of the log
  * @param attempt 0 for the experiment itself; 1, 2, ... for the proposer's fix-ups after a crash,
  *                recorded under the same run number
+ * @param incumbentSamples statistical mode: the primary of the incumbent (the best, commit in
+ *                         {@code evidence.incumbent}) as re-measured during this experiment; these
+ *                         pool with the incumbent's own samples
+ * @param evidence statistical mode: what the judge decided on (effect, interval, p-value, evaluations)
+ * @param noise on the baseline: the noise of its repeats and the judge mode chosen from it
  */
 public record Experiment(
         int run,
@@ -49,7 +54,22 @@ public record Experiment(
         Optional<AgentUsage> agent,
         List<String> paths,
         Optional<String> logTail,
-        int attempt) {
+        int attempt,
+        List<Double> incumbentSamples,
+        Optional<Evidence> evidence,
+        Optional<Noise> noise) {
+
+    /** A record without statistics (strict judge, or written before they existed). */
+    public Experiment(int run, String tag, int worker, String parent, String commit, Status status,
+                      Map<String, Double> metrics, Optional<Double> primary, Optional<Double> delta,
+                      Optional<Double> deltaPct, String description, Optional<String> hypothesis, String reason,
+                      List<Double> samples, Instant startedAt, Instant finishedAt, double evalSeconds,
+                      Optional<Integer> exitCode, boolean timedOut, String log, DiffStat diff,
+                      Optional<AgentUsage> agent, List<String> paths, Optional<String> logTail, int attempt) {
+        this(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct, description, hypothesis,
+                reason, samples, startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, paths,
+                logTail, attempt, List.of(), Optional.empty(), Optional.empty());
+    }
 
     /** A first attempt (no fix-up). */
     public Experiment(int run, String tag, int worker, String parent, String commit, Status status,
@@ -67,5 +87,11 @@ public record Experiment(
         metrics = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(metrics));
         samples = List.copyOf(samples);
         paths = List.copyOf(paths);
+        incumbentSamples = List.copyOf(incumbentSamples);
+    }
+
+    /** How many evaluations the experiment ran: its evidence says, else one per sample (at least one if measured). */
+    public int evaluations() {
+        return evidence.map(Evidence::evaluations).orElse(Math.max(samples.size(), primary.isPresent() ? 1 : 0));
     }
 }

@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.experiment.Evidence;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,7 +37,8 @@ import java.util.stream.Collectors;
  * some), a missing or null non-essential field takes its empty value, and bare {@code NaN} /
  * {@code Infinity} tokens (as Python's json module writes them) are accepted. Only {@code run},
  * {@code tag}, {@code status}, {@code started_at} and {@code finished_at} are required: without
- * them a record means nothing.
+ * them a record means nothing. Records written before {@code incumbent_samples}, {@code stats}
+ * and {@code noise} existed decode with those empty.
  */
 public final class LedgerCodec {
 
@@ -111,6 +114,35 @@ public final class LedgerCodec {
         e.paths().forEach(paths::add);
         o.put("log_tail", orNull(e.logTail()));
         o.put("attempt", e.attempt());
+        ArrayNode incumbent = o.putArray("incumbent_samples");
+        e.incumbentSamples().forEach(v -> incumbent.add(number(v)));
+        if (e.evidence() == null || e.evidence().isEmpty()) {
+            o.putNull("stats");
+        } else {
+            Evidence v = e.evidence().get();
+            ObjectNode stats = o.putObject("stats");
+            stats.set("effect", number(v.effect()));
+            stats.set("ci_low", number(v.ciLow()));
+            stats.set("ci_high", number(v.ciHigh()));
+            stats.set("p_value", number(v.pValue()));
+            stats.set("alpha", number(v.alpha()));
+            stats.put("n", v.n());
+            stats.put("incumbent_n", v.incumbentN());
+            stats.set("incumbent_mean", number(v.incumbentMean()));
+            stats.set("sd", number(v.sd()));
+            stats.put("df", v.df());
+            stats.put("evaluations", v.evaluations());
+            stats.put("incumbent", v.incumbent());
+        }
+        if (e.noise() == null || e.noise().isEmpty()) {
+            o.putNull("noise");
+        } else {
+            Noise nz = e.noise().get();
+            ObjectNode noise = o.putObject("noise");
+            noise.set("sd", number(nz.sd()));
+            noise.put("n", nz.n());
+            noise.put("mode", nz.mode());
+        }
         try {
             // Jackson escapes control characters inside strings, so the result has no raw newline.
             return MAPPER.writeValueAsString(o);
@@ -176,7 +208,10 @@ public final class LedgerCodec {
                 f.agent("agent"),
                 f.strings("paths"),
                 f.optionalString("log_tail"),
-                f.optionalInt("attempt").orElse(0));
+                f.optionalInt("attempt").orElse(0),
+                f.doubles("incumbent_samples"),
+                f.evidence("stats"),
+                f.noise("noise"));
     }
 
     private static void require(boolean ok, String field) {
@@ -393,6 +428,29 @@ public final class LedgerCodec {
             }
             return new DiffStat(d.optionalInt("files").orElse(0), d.optionalInt("added").orElse(0),
                     d.optionalInt("removed").orElse(0));
+        }
+
+        Optional<Evidence> evidence(String name) {
+            Fields v = object(name);
+            if (v == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Evidence(v.num("effect"), v.num("ci_low"), v.num("ci_high"), v.num("p_value"),
+                    v.num("alpha"), v.optionalInt("n").orElse(0), v.optionalInt("incumbent_n").orElse(0),
+                    v.num("incumbent_mean"), v.num("sd"), v.optionalInt("df").orElse(0),
+                    v.optionalInt("evaluations").orElse(0), v.string("incumbent")));
+        }
+
+        Optional<Noise> noise(String name) {
+            Fields v = object(name);
+            if (v == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new Noise(v.num("sd"), v.optionalInt("n").orElse(0), v.string("mode")));
+        }
+
+        private double num(String name) {
+            return optionalDouble(name).orElse(Double.NaN);
         }
 
         Optional<AgentUsage> agent(String name) {

@@ -30,6 +30,9 @@ final class Draft {
     List<String> paths = List.of();
     Optional<String> logTail = Optional.empty();
     int attempt;
+    List<Double> incumbentSamples = List.of();
+    Optional<dev.helix.core.experiment.Evidence> evidence = Optional.empty();
+    Optional<dev.helix.core.experiment.Noise> noise = Optional.empty();
 
     Draft(int run, String tag, int worker, String parent, Instant startedAt) {
         this.run = run;
@@ -44,6 +47,6 @@ final class Draft {
         Optional<Double> primary = Optional.ofNullable(metrics.get(primaryName));
         return new Experiment(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct,
                 description, hypothesis, reason, samples, startedAt, finishedAt, evalSeconds, exitCode,
-                timedOut, log, diff, agent, paths, logTail, attempt);
+                timedOut, log, diff, agent, paths, logTail, attempt, incumbentSamples, evidence, noise);
     }
 }

@@ -23,6 +23,39 @@ public final class Records {
         return Optional.ofNullable(best);
     }
 
+    /**
+     * Every measured value of the primary, by commit: each record's own samples, plus the
+     * re-measures of the incumbent it made (statistical mode). The best's estimate pools all of its
+     * samples; the other commits give the noise estimate.
+     */
+    public static java.util.Map<String, List<Double>> pools(List<Experiment> records) {
+        java.util.Map<String, List<Double>> pools = new java.util.LinkedHashMap<>();
+        for (Experiment e : records) {
+            if (!e.commit().isEmpty() && !e.samples().isEmpty()) {
+                pools.computeIfAbsent(e.commit(), c -> new java.util.ArrayList<>()).addAll(e.samples());
+            }
+            e.evidence().map(dev.helix.core.experiment.Evidence::incumbent).filter(c -> !c.isEmpty())
+                    .filter(c -> !e.incumbentSamples().isEmpty())
+                    .ifPresent(c -> pools.computeIfAbsent(c, k -> new java.util.ArrayList<>()).addAll(e.incumbentSamples()));
+        }
+        return pools;
+    }
+
+    /**
+     * For {@code helix status}: the baseline's noise and the judge it chose, e.g.
+     * "noise: sd 0.0123 (1.2% of 1.02) over 3 baseline runs -> statistical judge"; empty for a
+     * session recorded before Helix measured noise.
+     */
+    public static Optional<String> noise(List<Experiment> records) {
+        return baseline(records).flatMap(b -> b.noise().map(n -> n.render(b.primary().orElse(Double.NaN))));
+    }
+
+    /** Mean evaluations per experiment after the baseline (candidate and incumbent runs), for summaries. */
+    public static double evaluationsPerExperiment(List<Experiment> records) {
+        return records.stream().filter(e -> e.run() > 0 && e.status() != Status.REJECTED && e.status() != Status.INTERRUPTED)
+                .mapToInt(Experiment::evaluations).average().orElse(0);
+    }
+
     /** What the proposers reported spending, in USD. */
     public static double cost(List<Experiment> records) {
         return records.stream().flatMap(e -> e.agent().stream()).flatMap(a -> a.costUsd().stream())

@@ -3,7 +3,11 @@ package dev.helix.core.session;
 import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.experiment.Evidence;
+import dev.helix.core.experiment.Noise;
 import dev.helix.core.judge.Judge;
+import dev.helix.core.judge.SequentialJudge;
+import dev.helix.core.judge.SequentialTrial;
 import dev.helix.core.judge.Verdict;
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
@@ -134,6 +138,7 @@ public final class Session {
         String startCommit = Records.best(records).map(Experiment::commit).orElse(plan.start());
         ports.vcs().reset(plan.worktree(), startCommit, List.of());
         if (resumed) ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
+        remeasureAfterResume = resumed;
 
         if (spec.evaluate().setup().isPresent()) {
             Executor.Result setup = evaluate(spec.evaluate().setup().get(), plan.logDir().resolve("setup.log"), "setup");
@@ -195,15 +200,17 @@ public final class Session {
         draft.description = "baseline";
         ports.vcs().updateRef(plan.repo(), experimentRef(0, 0), commit);
         ports.events().emit(new Event.ExperimentStarted(plan.tag(), 0));
-        Executor.Result result = evaluateExperiment(draft);
-        if (result.interrupted()) return Optional.empty();
-        Extraction extraction = extract(result);
-        draft.metrics = extraction.metrics();
-        Optional<String> crash = crashReason(result, extraction);
-        Experiment record = crash
-                .map(reason -> draft.finish(Status.CRASH, reason, primaryName(), Optional.empty(), Optional.empty(), ports.clock().now()))
-                .orElseGet(() -> draft.finish(Status.BASELINE, "the unchanged code", primaryName(), Optional.empty(),
-                        Optional.empty(), ports.clock().now()));
+        Experiment record;
+        Measured m = measureRepeats(draft, plan.spec().evaluate().repeats());
+        if (m == null) return Optional.empty();
+        if (m.crash().isPresent()) {
+            record = draft.finish(Status.CRASH, m.crash().get(), primaryName(), Optional.empty(), Optional.empty(), ports.clock().now());
+        } else {
+            draft.noise = Optional.of(Noise.of(draft.samples, chooseMode(draft.samples)));
+            record = draft.finish(Status.BASELINE, "the unchanged code" + (draft.samples.size() > 1
+                    ? ", measured " + draft.samples.size() + " times; " + draft.noise.get().render(Double.NaN) : ""),
+                    primaryName(), Optional.empty(), Optional.empty(), ports.clock().now());
+        }
         record = append(record);
         ports.events().emit(new Event.ExperimentFinished(record, record, record));
         return Optional.of(record);
@@ -307,18 +314,11 @@ public final class Session {
             return Optional.of(record(draft, Status.INTERRUPTED, "stopped before the evaluation"));
         }
         ports.events().emit(new Event.Evaluating(run, draft.commit));
-        Executor.Result result = evaluateExperiment(draft);
-        if (result.interrupted()) {
+        Verdict verdict = statistical(records) ? judgeStatistically(draft, best, records, run) : judgeStrictly(draft, best);
+        if (verdict == null) {
             ports.vcs().reset(wt, best.commit(), List.of());
-            draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
             return Optional.of(record(draft, Status.INTERRUPTED, "stopped during the evaluation (its processes were killed)"));
         }
-        Extraction extraction = extract(result);
-        draft.metrics = extraction.metrics();
-        Optional<String> crash = crashReason(result, extraction);
-        Verdict verdict = crash.map(reason -> new Verdict(Status.CRASH, reason, Optional.<Double>empty(), Optional.<Double>empty()))
-                .orElseGet(() -> Judge.judge(draft.metrics, best.metrics(), draft.diff, plan.spec()));
-        if (verdict.status() == Status.CRASH) draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
         Experiment record = append(draft.finish(verdict.status(), verdict.reason(), primaryName(), verdict.delta(),
                 verdict.deltaPct(), ports.clock().now()));
         if (verdict.status() == Status.KEEP) {
@@ -339,7 +339,7 @@ public final class Session {
         Experiment clean = new Experiment(e.run(), e.tag(), e.worker(), e.parent(), e.commit(), e.status(), e.metrics(),
                 e.primary(), e.delta(), e.deltaPct(), r.apply(e.description()), e.hypothesis().map(r), r.apply(e.reason()),
                 e.samples(), e.startedAt(), e.finishedAt(), e.evalSeconds(), e.exitCode(), e.timedOut(), e.log(), e.diff(),
-                e.agent(), e.paths(), e.logTail().map(r), e.attempt());
+                e.agent(), e.paths(), e.logTail().map(r), e.attempt(), e.incumbentSamples(), e.evidence(), e.noise());
         ports.ledger().append(clean);
         return clean;
     }
@@ -356,14 +356,218 @@ public final class Session {
         }
     }
 
-    private Executor.Result evaluateExperiment(Draft draft) {
-        Path log = plan.logDir().resolve(draft.run + ".log");
-        draft.log = plan.repo().relativize(log).toString().replace('\\', '/');
+    // ---- Measuring and judging: strict (one evaluation, or evaluate.repeats when the judge is set to
+    // strict) and statistical (the sequential A/B protocol of SequentialTrial). See
+    // docs/statistical-judge.md.
+
+    /** One evaluation: its result, its metrics, and why it counts as a crash (if it does). */
+    private record Sample(Executor.Result result, Map<String, Double> metrics, Optional<String> crash) {
+        double primary(String name) {
+            return metrics.get(name);
+        }
+    }
+
+    /** Repeats measured: the crash, if any (empty when all went well). */
+    private record Measured(Optional<String> crash) {}
+
+    /** Whether the session judges statistically: as its baseline's noise says, else as the spec says. */
+    private boolean statistical(List<Experiment> records) {
+        return Records.baseline(records).flatMap(Experiment::noise).map(Noise::statistical)
+                .orElse(plan.spec().judge().mode() == Spec.JudgeMode.STATISTICAL);
+    }
+
+    /** The judge mode for a baseline with these samples: auto is strict when they are all the same. */
+    private String chooseMode(List<Double> samples) {
+        return switch (plan.spec().judge().mode()) {
+            case STRICT -> Noise.STRICT;
+            case STATISTICAL -> Noise.STATISTICAL;
+            case AUTO -> samples.stream().distinct().count() <= 1 ? Noise.STRICT : Noise.STATISTICAL;
+        };
+    }
+
+    /** Evaluates the worktree as it is, logging to &lt;run&gt;&lt;suffix&gt;.log; accumulates time into the draft. */
+    private Sample sample(Draft draft, String suffix) {
+        Path log = plan.logDir().resolve(draft.run + suffix + ".log");
+        String relative = plan.repo().relativize(log).toString().replace('\\', '/');
+        if (draft.log.isEmpty()) draft.log = relative;
         Executor.Result result = evaluate(plan.spec().evaluate().command(), log, Integer.toString(draft.run));
-        draft.evalSeconds = result.seconds();
+        draft.evalSeconds += result.seconds();
         draft.exitCode = result.exitCode() >= 0 ? Optional.of(result.exitCode()) : Optional.empty();
         draft.timedOut = result.timedOut();
-        return result;
+        if (result.interrupted()) {
+            draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
+            return new Sample(result, Map.of(), Optional.empty());
+        }
+        Extraction extraction = extract(result);
+        Optional<String> crash = crashReason(result, extraction);
+        if (crash.isPresent()) {
+            draft.log = relative;
+            draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
+        }
+        return new Sample(result, extraction.metrics(), crash);
+    }
+
+    /**
+     * Measures the worktree {@code repeats} times (stopping at the first crash); the draft gets every
+     * sample of the primary and the mean of every metric. Null when interrupted.
+     */
+    private Measured measureRepeats(Draft draft, int repeats) {
+        List<Map<String, Double>> all = new ArrayList<>();
+        for (int k = 1; k <= repeats; k++) {
+            Sample s = sample(draft, k == 1 ? "" : "." + k);
+            if (s.result().interrupted()) return null;
+            if (s.crash().isPresent()) {
+                draft.metrics = s.metrics();
+                draft.samples = primaries(all);
+                return new Measured(s.crash().map(c -> repeats > 1 ? "repeat " + (all.size() + 1) + ": " + c : c));
+            }
+            all.add(s.metrics());
+        }
+        draft.metrics = means(all);
+        draft.samples = primaries(all);
+        return new Measured(Optional.empty());
+    }
+
+    /** The strict judge: one evaluation (evaluate.repeats when judge.mode is strict), metrics against the best's. */
+    private Verdict judgeStrictly(Draft draft, Experiment best) {
+        int repeats = plan.spec().judge().mode() == Spec.JudgeMode.STRICT ? plan.spec().evaluate().repeats() : 1;
+        Measured m = measureRepeats(draft, repeats);
+        if (m == null) return null;
+        if (m.crash().isPresent()) return new Verdict(Status.CRASH, m.crash().get(), Optional.empty(), Optional.empty());
+        return Judge.judge(draft.metrics, best.metrics(), draft.diff, plan.spec());
+    }
+
+    /** On the first statistical experiment after a resume the incumbent is re-measured: the machine may differ. */
+    private boolean remeasureAfterResume;
+
+    /**
+     * The statistical judge: candidate and incumbent measured interleaved until the sequential test
+     * decides (SequentialTrial), then the quality guard and constraints on the same samples. The
+     * worktree is left at the candidate. Null when interrupted.
+     */
+    private Verdict judgeStatistically(Draft draft, Experiment best, List<Experiment> records, int run) {
+        Spec spec = plan.spec();
+        Path wt = plan.worktree();
+        Map<String, List<Double>> pools = Records.pools(records);
+        List<Double> pool = pools.getOrDefault(best.commit(), List.of());
+        if (pool.isEmpty()) pool = best.primary().map(List::of).orElse(List.of());
+        List<List<Double>> others = new ArrayList<>();
+        pools.forEach((commit, samples) -> { if (!commit.equals(best.commit())) others.add(samples); });
+        SequentialJudge.Settings settings = new SequentialJudge.Settings(spec.metrics().primary().optimize(),
+                spec.judge().minImprovement().against(SequentialJudge.mean(pool)), spec.judge().confidence(),
+                spec.judge().maxRepeats());
+        boolean first = SequentialTrial.remeasureFirst(run, spec.judge().remeasureEvery(), pool.size(), remeasureAfterResume);
+        remeasureAfterResume = false;
+
+        List<Map<String, Double>> candidate = new ArrayList<>();
+        List<Map<String, Double>> incumbent = new ArrayList<>();
+        Sample[] failed = new Sample[1];
+        String[] failedSide = new String[1];
+        SequentialTrial.Outcome outcome = SequentialTrial.run(settings, SequentialJudge.Prior.pooled(others), pool, first,
+                () -> {
+                    Sample s = sample(draft, candidate.isEmpty() ? "" : "." + (candidate.size() + 1));
+                    if (s.result().interrupted() || s.crash().isPresent()) {
+                        failed[0] = s;
+                        failedSide[0] = candidate.isEmpty() ? "" : "repeat " + (candidate.size() + 1) + ": ";
+                        return java.util.OptionalDouble.empty();
+                    }
+                    candidate.add(s.metrics());
+                    return java.util.OptionalDouble.of(s.primary(primaryName()));
+                },
+                () -> {
+                    // The incumbent, re-run in the same worktree so that drift hits both alike.
+                    ports.vcs().reset(wt, best.commit(), List.of());
+                    Sample s;
+                    try {
+                        s = sample(draft, ".incumbent" + (incumbent.size() + 1));
+                    } finally {
+                        ports.vcs().reset(wt, draft.commit, List.of());
+                    }
+                    if (s.result().interrupted() || s.crash().isPresent()) {
+                        failed[0] = s;
+                        failedSide[0] = "re-measuring the incumbent (" + best.commit().substring(0, Math.min(8, best.commit().length())) + "): ";
+                        return java.util.OptionalDouble.empty();
+                    }
+                    incumbent.add(s.metrics());
+                    return java.util.OptionalDouble.of(s.primary(primaryName()));
+                });
+        draft.samples = primaries(candidate);
+        draft.incumbentSamples = primaries(incumbent);
+        draft.metrics = candidate.isEmpty() ? (failed[0] == null ? Map.of() : failed[0].metrics()) : means(candidate);
+        if (outcome.failed()) {
+            draft.evidence = Optional.of(new Evidence(Double.NaN, Double.NaN, Double.NaN, Double.NaN, settings.alpha(),
+                    candidate.size(), pool.size() + incumbent.size(), SequentialJudge.mean(pool), Double.NaN, 0,
+                    outcome.evaluations(), best.commit()));
+            if (failed[0].result().interrupted()) return null;
+            return new Verdict(Status.CRASH, failedSide[0] + failed[0].crash().orElseThrow(), Optional.empty(), Optional.empty());
+        }
+        SequentialJudge.Result result = outcome.result().orElseThrow();
+        Evidence evidence = result.evidence().withEvaluations(outcome.evaluations(), best.commit());
+        draft.evidence = Optional.of(evidence);
+        Optional<Double> delta = Optional.of(evidence.effect());
+        Optional<Double> pct = evidence.incumbentMean() == 0 ? Optional.empty()
+                : Optional.of(evidence.effect() / Math.abs(evidence.incumbentMean()) * 100);
+        String reason = primaryName() + " " + Judge.fmt(evidence.incumbentMean()) + " -> " + Judge.fmt(SequentialJudge.mean(draft.samples))
+                + ", " + result.reason() + "; " + outcome.evaluations() + (outcome.evaluations() == 1 ? " evaluation" : " evaluations");
+        if (result.decision() != SequentialJudge.Decision.KEEP) return new Verdict(Status.DISCARD, reason, delta, pct);
+        List<String> broken = brokenLimits(candidate, incumbent, best);
+        if (!broken.isEmpty()) return new Verdict(Status.DISCARD, String.join("; ", broken) + " (" + reason + ")", delta, pct);
+        return new Verdict(Status.KEEP, reason, delta, pct);
+    }
+
+    /**
+     * The quality guard and constraints judged on the same samples: broken only when significantly
+     * beyond their limit. The incumbent's guard values are this experiment's re-measures and the
+     * best's recorded mean (its earlier samples of the guard are not in the ledger).
+     */
+    private List<String> brokenLimits(List<Map<String, Double>> candidate, List<Map<String, Double>> incumbent, Experiment best) {
+        List<String> broken = new ArrayList<>();
+        double confidence = plan.spec().judge().confidence();
+        plan.spec().metrics().qualityGuard().ifPresent(guard -> {
+            List<Double> now = values(candidate, guard.name());
+            List<Double> before = new ArrayList<>(values(incumbent, guard.name()));
+            Double recorded = best.metrics().get(guard.name());
+            if (recorded != null && Double.isFinite(recorded)) before.add(recorded);
+            if (now.size() < candidate.size()) {
+                broken.add("quality guard " + guard.name() + " is missing or not a number");
+            } else if (!before.isEmpty()) {
+                SequentialJudge.guardBroken(guard.name(), now, before, guard.optimize(), guard.maxDegradation(), confidence)
+                        .ifPresent(broken::add);
+            }
+        });
+        for (Spec.Constraint c : plan.spec().metrics().constraints()) {
+            List<Double> v = values(candidate, c.name());
+            if (v.size() < candidate.size()) {
+                broken.add("constraint metric " + c.name() + " is missing or not a number");
+                continue;
+            }
+            double mean = SequentialJudge.mean(v);
+            c.max().filter(max -> SequentialJudge.boundBroken(v, max, true, confidence))
+                    .ifPresent(max -> broken.add(c.name() + " " + Judge.fmt(mean) + " > max " + Judge.fmt(max)));
+            c.min().filter(min -> SequentialJudge.boundBroken(v, min, false, confidence))
+                    .ifPresent(min -> broken.add(c.name() + " " + Judge.fmt(mean) + " < min " + Judge.fmt(min)));
+        }
+        return broken;
+    }
+
+    private static List<Double> values(List<Map<String, Double>> samples, String name) {
+        return samples.stream().map(m -> m.get(name)).filter(v -> v != null && Double.isFinite(v)).toList();
+    }
+
+    private List<Double> primaries(List<Map<String, Double>> samples) {
+        return samples.stream().map(m -> m.get(primaryName())).toList();
+    }
+
+    /** The mean of every metric present in all samples. */
+    private static Map<String, Double> means(List<Map<String, Double>> samples) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        if (samples.isEmpty()) return out;
+        for (String name : samples.get(0).keySet()) {
+            if (samples.stream().allMatch(m -> m.containsKey(name))) {
+                out.put(name, samples.stream().mapToDouble(m -> m.get(name)).average().orElse(Double.NaN));
+            }
+        }
+        return out;
     }
 
     private Executor.Result evaluate(String command, Path log, String experiment) {

@@ -90,7 +90,26 @@ public record Spec(
         }
     }
 
-    public record JudgeSpec(JudgeMode mode, Threshold minImprovement, double confidence, boolean simplicity) {}
+    /** How often the baseline is measured when {@code evaluate.repeats} is not set and the judge is not strict. */
+    public static final int DEFAULT_REPEATS = 3;
+
+    /**
+     * How keeps are decided.
+     *
+     * @param maxRepeats statistical mode: the most samples of a candidate (and of the incumbent) per experiment
+     * @param remeasureEvery statistical mode: the incumbent is re-measured before the candidate every
+     *                       this many experiments (0: never, apart from interleaving)
+     */
+    public record JudgeSpec(JudgeMode mode, Threshold minImprovement, double confidence, boolean simplicity,
+                            int maxRepeats, int remeasureEvery) {
+        public static final int DEFAULT_MAX_REPEATS = 7;
+        public static final int DEFAULT_REMEASURE_EVERY = 10;
+
+        /** A judge with the default repeats and re-measures. */
+        public JudgeSpec(JudgeMode mode, Threshold minImprovement, double confidence, boolean simplicity) {
+            this(mode, minImprovement, confidence, simplicity, DEFAULT_MAX_REPEATS, DEFAULT_REMEASURE_EVERY);
+        }
+    }
 
     /**
      * Who proposes, and how.

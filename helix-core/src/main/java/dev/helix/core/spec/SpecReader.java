@@ -61,7 +61,8 @@ public final class SpecReader {
     private static final List<String> CONSTRAINT = List.of("name", "max", "min");
     private static final List<String> EVALUATE = List.of("command", "setup", "timeout_seconds", "output_format",
             "patterns", "json_file", "repeats");
-    private static final List<String> JUDGE = List.of("mode", "min_improvement", "confidence", "simplicity");
+    private static final List<String> JUDGE = List.of("mode", "min_improvement", "confidence", "simplicity",
+            "max_repeats", "remeasure_every");
     private static final List<String> AGENT = List.of("backend", "model", "max_turns", "max_fix_attempts",
             "command", "timeout_seconds", "base_url", "api_key_env", "prompt_chars", "history_rows", "max_tokens",
             "extra_args");
@@ -189,6 +190,12 @@ public final class SpecReader {
         SearchSpec search = search(map(root.get("search"), "search"));
         Evaluate evaluate = evaluate(map(root.get("evaluate"), "evaluate"), metrics);
         JudgeSpec judge = judge(map(root.get("judge"), "judge"));
+        if (evaluate != null && judge != null && !hasKey(root.get("evaluate"), "repeats")) {
+            // The baseline is measured this often: three times unless the judge is strict, so that
+            // auto can tell a noisy metric from a deterministic one (docs/statistical-judge.md).
+            evaluate = new Evaluate(evaluate.command(), evaluate.setup(), evaluate.timeoutSeconds(), evaluate.outputFormat(),
+                    evaluate.patterns(), evaluate.jsonFile(), judge.mode() == JudgeMode.STRICT ? 1 : Spec.DEFAULT_REPEATS);
+        }
         AgentSpec agent = agent(map(root.get("agent"), "agent"), search);
         RunSpec run = run(map(root.get("run"), "run"));
         Map<String, String> requirements = requirements(root.get("requirements"));
@@ -387,6 +394,10 @@ public final class SpecReader {
         }
     }
 
+    private static boolean hasKey(Object section, String key) {
+        return section instanceof Map<?, ?> map && map.get(key) != null;
+    }
+
     private JudgeSpec judge(Map<String, Object> m) {
         Map<String, Object> s = m == null ? Map.of() : m;
         checkKeys(s, "judge", JUDGE);
@@ -410,7 +421,13 @@ public final class SpecReader {
             }
         }
         boolean simplicity = bool(s.get("simplicity"), "judge.simplicity", true);
-        return new JudgeSpec(mode, min, confidence, simplicity);
+        int maxRepeats = whole(s.get("max_repeats"), "judge.max_repeats", JudgeSpec.DEFAULT_MAX_REPEATS, 1);
+        if (maxRepeats > 50) {
+            problem("judge.max_repeats", "must be at most 50, found " + maxRepeats, "e.g. `max_repeats: 7`");
+            maxRepeats = JudgeSpec.DEFAULT_MAX_REPEATS;
+        }
+        int remeasure = whole(s.get("remeasure_every"), "judge.remeasure_every", JudgeSpec.DEFAULT_REMEASURE_EVERY, 0);
+        return new JudgeSpec(mode, min, confidence, simplicity, maxRepeats, remeasure);
     }
 
     /** A non-negative number (absolute) or a percentage string like "0.5%" (relative). */

@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.experiment.Evidence;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,6 +55,36 @@ class LedgerCodecTest {
         assertThat(LedgerCodec.decode(line)).isEqualTo(e);
     }
 
+    /** A statistical keep: samples on both sides, the judge's evidence; and a baseline with its noise. */
+    @Test
+    void theStatisticalJudgesEvidenceAndTheNoiseSurviveTheRoundTrip() throws Exception {
+        Experiment f = full();
+        Experiment stat = new Experiment(f.run(), f.tag(), f.worker(), f.parent(), f.commit(), f.status(), f.metrics(),
+                f.primary(), f.delta(), f.deltaPct(), f.description(), f.hypothesis(), f.reason(), f.samples(),
+                f.startedAt(), f.finishedAt(), f.evalSeconds(), f.exitCode(), f.timedOut(), f.log(), f.diff(), f.agent(),
+                f.paths(), f.logTail(), 0, List.of(0.9701, 0.9699),
+                Optional.of(new Evidence(0.0012, 0.0004, 0.002, 0.003, 0.0136, 3, 8, 0.97, 0.0004, 12, 5, "a".repeat(40))),
+                Optional.of(new Noise(0.00041, 3, Noise.STATISTICAL)));
+        String line = LedgerCodec.encode(stat);
+        assertThat(LedgerCodec.decode(line)).isEqualTo(stat);
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.get("stats").get("p_value").doubleValue()).isEqualTo(0.003);
+        assertThat(json.get("noise").get("mode").textValue()).isEqualTo("statistical");
+        assertThat(json.get("incumbent_samples").toString()).isEqualTo("[0.9701,0.9699]");
+        assertThat(stat.evaluations()).isEqualTo(5);
+    }
+
+    @Test
+    void aRecordFromBeforeTheStatisticalJudgeReadsWithoutStatistics() {
+        String old = LedgerCodec.encode(full()).replaceAll(",\"incumbent_samples\".*}$", "}");
+        assertThat(old).endsWith("\"attempt\":0}");
+        Experiment e = LedgerCodec.decode(old);
+        assertThat(e.incumbentSamples()).isEmpty();
+        assertThat(e.evidence()).isEmpty();
+        assertThat(e.noise()).isEmpty();
+        assertThat(e.evaluations()).isEqualTo(3);
+    }
+
     @Test
     void emptyOptionalsAreWrittenAsNullAndReadBackEmpty() throws Exception {
         Experiment e = sparse();
@@ -73,7 +105,8 @@ class LedgerCodecTest {
         json.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("run", "tag", "worker", "parent", "commit", "status", "metrics",
                 "primary", "delta", "delta_pct", "description", "hypothesis", "reason", "samples", "started_at",
-                "finished_at", "eval_seconds", "exit_code", "timed_out", "log", "diff", "agent", "paths", "log_tail", "attempt");
+                "finished_at", "eval_seconds", "exit_code", "timed_out", "log", "diff", "agent", "paths", "log_tail", "attempt",
+                "incumbent_samples", "stats", "noise");
         assertThat(json.get("status").textValue()).isEqualTo("keep");
         assertThat(json.get("started_at").textValue()).isEqualTo("2024-11-23T08:15:30.123456789Z");
         assertThat(json.get("diff").toString()).isEqualTo("{\"files\":2,\"added\":10,\"removed\":3}");

@@ -94,13 +94,31 @@ class SpecReaderTest {
             assertThat(s.evaluate().timeoutSeconds()).isEqualTo(300);
             assertThat(s.evaluate().outputFormat()).isEqualTo(OutputFormat.PATTERN);
             assertThat(s.evaluate().patterns()).containsOnlyKeys("primary");
-            assertThat(s.evaluate().repeats()).isEqualTo(1);
-            assertThat(s.judge()).isEqualTo(new Spec.JudgeSpec(Spec.JudgeMode.AUTO, Threshold.ZERO, 0.95, true));
+            // judge.mode auto measures the baseline three times to tell noise from a deterministic metric
+            assertThat(s.evaluate().repeats()).isEqualTo(3);
+            assertThat(s.judge()).isEqualTo(new Spec.JudgeSpec(Spec.JudgeMode.AUTO, Threshold.ZERO, 0.95, true, 7, 10));
             assertThat(s.agent()).isEqualTo(new Spec.AgentSpec("claude", Optional.empty(), 200, 2, Optional.empty(), 1800));
             assertThat(s.search()).isEqualTo(new Spec.SearchSpec(List.of(), 0, 3));
             assertThat(s.run()).isEqualTo(new Spec.RunSpec(1, "local", List.of()));
             assertThat(s.requirements()).isEmpty();
             assertThat(s.source()).isEqualTo("helix.yaml");
+        }
+
+        @Test
+        void theBaselineIsMeasuredOnceForAStrictJudgeAndAsToldWhenRepeatsIsSet() {
+            assertThat(minimal().set("judge.mode", "strict").read().evaluate().repeats()).isEqualTo(1);
+            assertThat(minimal().set("judge.mode", "statistical").read().evaluate().repeats()).isEqualTo(3);
+            assertThat(minimal().set("evaluate.repeats", 5).read().evaluate().repeats()).isEqualTo(5);
+            assertThat(minimal().set("judge.mode", "strict").set("evaluate.repeats", 2).read().evaluate().repeats()).isEqualTo(2);
+        }
+
+        @Test
+        void maxRepeatsAndRemeasureEveryAreRead() {
+            Spec s = minimal().set("judge.max_repeats", 5).set("judge.remeasure_every", 0).read();
+            assertThat(s.judge().maxRepeats()).isEqualTo(5);
+            assertThat(s.judge().remeasureEvery()).isZero();
+            assertThat(minimal().set("judge.max_repeats", 0).problems()).extracting(Problem::path).containsExactly("judge.max_repeats");
+            assertThat(minimal().set("judge.max_repeats", 51).problems()).extracting(Problem::path).containsExactly("judge.max_repeats");
         }
 
         @Test

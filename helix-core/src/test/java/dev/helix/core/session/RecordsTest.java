@@ -1,0 +1,44 @@
+package dev.helix.core.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.experiment.Evidence;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
+import dev.helix.core.experiment.Status;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RecordsTest {
+    static Experiment record(int run, String commit, Status status, List<Double> samples, List<Double> incumbent,
+                             String incumbentCommit, Optional<Noise> noise) {
+        Optional<Evidence> evidence = incumbentCommit.isEmpty() ? Optional.empty()
+                : Optional.of(new Evidence(0, 0, 0, 0.5, 0.0136, samples.size(), 3, 1, 0.1, 4,
+                samples.size() + incumbent.size(), incumbentCommit));
+        Optional<Double> primary = samples.isEmpty() ? Optional.empty()
+                : Optional.of(samples.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+        return new Experiment(run, "t", 0, "p", commit, status, Map.of(), primary, Optional.empty(), Optional.empty(),
+                "", Optional.empty(), "", samples, Instant.EPOCH, Instant.EPOCH, 0, Optional.of(0), false, "",
+                DiffStat.NONE, Optional.empty(), List.of(), Optional.empty(), 0, incumbent, evidence, noise);
+    }
+
+    @Test
+    void theBestPoolsItsOwnSamplesWithEveryReMeasureOfIt() {
+        List<Experiment> records = List.of(
+                record(0, "base", Status.BASELINE, List.of(1.0, 1.2, 1.1), List.of(), "",
+                        Optional.of(new Noise(0.1, 3, Noise.STATISTICAL))),
+                record(1, "c1", Status.DISCARD, List.of(0.9), List.of(1.05), "base", Optional.empty()),
+                record(2, "c2", Status.KEEP, List.of(1.5, 1.6), List.of(1.15), "base", Optional.empty()),
+                record(3, "c3", Status.DISCARD, List.of(1.4), List.of(1.55), "c2", Optional.empty()));
+        Map<String, List<Double>> pools = Records.pools(records);
+        assertThat(pools.get("base")).containsExactly(1.0, 1.2, 1.1, 1.05, 1.15);
+        assertThat(pools.get("c2")).containsExactly(1.5, 1.6, 1.55);
+        assertThat(pools.get("c1")).containsExactly(0.9);
+        assertThat(Records.noise(records)).contains("noise: sd 0.1 (9.1% of 1.1) over 3 baseline runs -> statistical judge");
+        assertThat(Records.evaluationsPerExperiment(records)).isEqualTo((2 + 3 + 2) / 3.0);
+    }
+}
