@@ -29,6 +29,8 @@ final class StatusCommand implements Callable<Integer> {
         out.text("Session " + s.tag() + " (branch helix/" + s.tag() + "): "
                 + s.runningPid().map(pid -> "running, pid " + pid).orElse("not running"));
         out.text(ConsoleRenderer.summary(summary));
+        Records.noise(s.records()).ifPresent(n -> out.text(n.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + n.substring(1)));
+        out.text(String.format(java.util.Locale.ROOT, "Evaluations per experiment: %.2f", Records.evaluationsPerExperiment(s.records())));
         double cost = Records.cost(s.records());
         if (cost > 0) out.text("Spent: " + Judge.fmt(cost) + " USD (as the agent reported it)");
         out.text("Last: " + ConsoleRenderer.row(last));
@@ -48,6 +50,8 @@ final class StatusCommand implements Callable<Integer> {
             data.put("best_run", b.run());
         });
         data.put("cost_usd", cost);
+        Records.noise(s.records()).ifPresent(n -> data.put("noise", n));
+        data.put("evaluations_per_experiment", Records.evaluationsPerExperiment(s.records()));
         data.set("last", SessionRecords.json(last));
         data.putPOJO("warnings", s.warnings());
         out.success(data, s.runningPid().isPresent() ? java.util.List.of("watch it: helix log -n 20")
