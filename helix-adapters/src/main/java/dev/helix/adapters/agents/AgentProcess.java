@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * stdin fed, stdout and stderr collected with bounded memory, and on timeout or interruption
  * killed with everything it started.
  */
-final class AgentProcess {
+public final class AgentProcess {
     /** How long the output readers may lag behind the exit (a grandchild may hold the pipes open). */
     private static final Duration DRAIN = Duration.ofSeconds(2);
 
@@ -26,7 +26,7 @@ final class AgentProcess {
      * @param stdout the last {@code stdoutCap} bytes of stdout
      * @param stderr the last 64 KiB of stderr
      */
-    record Result(int exitCode, boolean timedOut, String stdout, String stderr) {}
+    public record Result(int exitCode, boolean timedOut, String stdout, String stderr) {}
 
     private AgentProcess() {}
 
@@ -36,7 +36,7 @@ final class AgentProcess {
      * @throws IOException when it cannot start
      * @throws InterruptedException when the calling thread is interrupted; the process tree is killed first
      */
-    static Result run(List<String> command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout,
+    public static Result run(List<String> command, Path dir, Map<String, String> env, byte[] stdin, Duration timeout,
                       Duration grace, int stdoutCap) throws IOException, InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
@@ -78,7 +78,7 @@ final class AgentProcess {
      * Ends a process and everything it started: SIGTERM, up to {@code grace}, then SIGKILL. The
      * descendants are listed before the root dies, since orphans no longer show as descendants.
      */
-    static void kill(ProcessHandle root, Duration grace) {
+    public static void kill(ProcessHandle root, Duration grace) {
         List<ProcessHandle> tree = new ArrayList<>();
         tree.add(root);
         tree.addAll(root.descendants().toList());
