@@ -3,15 +3,11 @@ package dev.helix.adapters.agents;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * {@code claude}: Anthropic's Claude Code CLI ({@code npm install -g @anthropic-ai/claude-code}),
@@ -50,33 +46,17 @@ public final class ClaudeBackend implements AgentBackend {
 
     /** The variable holding the key: agent.api_key_env, else ANTHROPIC_API_KEY. */
     static String keyEnv(Spec spec) {
-        return spec.agent().apiKeyEnv().filter(n -> !n.isBlank()).orElse(DEFAULT_KEY_ENV);
+        return CliAgents.keyEnv(spec, DEFAULT_KEY_ENV);
     }
 
     /**
      * The {@code claude} executable: on PATH, else where npm and Claude Code's own installer put it
      * (npm's global prefix, ~/.npm-global, ~/.local/bin, ~/.claude/local, /usr/local/bin).
      */
+    /** The {@code claude} executable: where npm puts it, or Claude Code's own installer (~/.claude/local). */
     static Optional<Path> executable(Map<String, String> env) {
-        Set<Path> dirs = new LinkedHashSet<>();
-        for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isBlank()) dirs.add(Path.of(dir));
-        }
-        for (String prefixVar : List.of("NPM_CONFIG_PREFIX", "npm_config_prefix")) {
-            String prefix = env.get(prefixVar);
-            if (prefix != null && !prefix.isBlank()) dirs.add(Path.of(prefix, "bin"));
-        }
         String home = env.get("HOME");
-        if (home != null && !home.isBlank()) {
-            dirs.add(Path.of(home, ".npm-global", "bin"));
-            dirs.add(Path.of(home, ".local", "bin"));
-            dirs.add(Path.of(home, ".claude", "local"));
-        }
-        dirs.add(Path.of("/usr/local/bin"));
-        for (Path dir : dirs) {
-            Path candidate = dir.resolve("claude");
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
-        }
-        return Optional.empty();
+        return CliAgents.executable("claude", env,
+                home == null || home.isBlank() ? List.of() : List.of(Path.of(home, ".claude", "local")));
     }
 }

@@ -1,11 +1,9 @@
 package dev.helix.adapters.agents.codex;
 
+import dev.helix.adapters.agents.CliAgents;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,17 +43,8 @@ public final class CodexBackend implements AgentBackend {
     }
 
     /** {@code codex} on the PATH of {@code env}. */
+    /** {@code codex} where npm puts it. */
     static Optional<Path> executable(Map<String, String> env) {
-        String path = env.getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            try {
-                Path candidate = Path.of(dir, "codex");
-                if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate);
-            } catch (InvalidPathException ignored) {
-                // a PATH entry that is no path
-            }
-        }
-        return Optional.empty();
+        return CliAgents.executable("codex", env, List.of());
     }
 }

@@ -1,10 +1,9 @@
 package dev.helix.adapters.agents.gemini;
 
+import dev.helix.adapters.agents.CliAgents;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,18 +48,14 @@ public final class GeminiBackend implements AgentBackend {
     }
 
     /** The variable holding the key: {@code agent.api_key_env}, else GEMINI_API_KEY. */
+    /** The variable holding the key: {@code agent.api_key_env}, else GEMINI_API_KEY. */
     static String keyEnv(Spec spec) {
-        return spec.agent().apiKeyEnv().map(String::strip).filter(s -> !s.isEmpty()).orElse(DEFAULT_KEY_ENV);
+        return CliAgents.keyEnv(spec, DEFAULT_KEY_ENV);
     }
 
     /** {@code gemini} on the PATH of {@code env}. */
+    /** {@code gemini} where npm puts it. */
     static Optional<Path> executable(Map<String, String> env) {
-        String path = env.getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path candidate = Path.of(dir, EXECUTABLE);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return Optional.of(candidate.toAbsolutePath());
-        }
-        return Optional.empty();
+        return CliAgents.executable(EXECUTABLE, env, List.of());
     }
 }

@@ -1,9 +1,9 @@
 package dev.helix.adapters.agents.opencode;
 
+import dev.helix.adapters.agents.CliAgents;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +56,7 @@ public final class OpencodeBackend implements AgentBackend {
     }
 
     static String keyEnv(Spec spec) {
-        return spec.agent().apiKeyEnv().filter(s -> !s.isBlank()).orElse(DEFAULT_KEY_ENV);
+        return CliAgents.keyEnv(spec, DEFAULT_KEY_ENV);
     }
 
     /** The CLI: {@value #BIN_ENV} when set, else the first {@code opencode} on the environment's PATH. */
@@ -66,11 +66,6 @@ public final class OpencodeBackend implements AgentBackend {
             Path p = Path.of(explicit);
             return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
         }
-        for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (dir.isEmpty()) continue;
-            Path p = Path.of(dir, "opencode");
-            if (Files.isExecutable(p) && !Files.isDirectory(p)) return Optional.of(p);
-        }
-        return Optional.empty();
+        return CliAgents.executable("opencode", env, List.of());
     }
 }
