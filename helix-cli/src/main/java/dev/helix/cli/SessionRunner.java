@@ -144,8 +144,13 @@ final class SessionRunner {
     }
 
     private static SessionLock lock(Prepared p) {
+        return lock(p.helixDir(), p.tag());
+    }
+
+    /** The session's lock, or a runtime error naming the process that holds it. */
+    static SessionLock lock(Path helixDir, String tag) {
         try {
-            return SessionLock.acquire(SessionLock.forTag(p.helixDir(), p.tag()));
+            return SessionLock.acquire(SessionLock.forTag(helixDir, tag));
         } catch (SessionLock.HeldException e) {
             throw CommandException.runtime("session_running", e.getMessage(),
                     "wait for it, stop it (Ctrl-C or kill its pid), or start another session with a new --tag");
@@ -230,6 +235,12 @@ final class SessionRunner {
                     String.join("; ", problems.stream().map(AgentBackend.Unready::suggestion).toList()));
         }
         return backend;
+    }
+
+    /** The tag for a new (or, with resume, an existing) session of {@code repo}. */
+    String chooseTag(Path repo, Optional<String> tag, boolean resume) {
+        return chooseTag(repo, new Options(tag, Optional.empty(), OptionalInt.empty(), Optional.empty(), Optional.empty(), resume),
+                new LedgerStoreView(new FileLedgerStore(repo.resolve(".helix/experiments.jsonl"))));
     }
 
     private String chooseTag(Path repo, Options options, LedgerStoreView ledger) {
@@ -331,7 +342,7 @@ final class SessionRunner {
     }
 
     /** Keeps .helix/ out of the user's git status without editing a tracked file. */
-    private static void excludeHelixDir(Path repo) throws IOException {
+    static void excludeHelixDir(Path repo) throws IOException {
         Path gitDir = repo.resolve(".git");
         if (!Files.isDirectory(gitDir)) return;
         Path exclude = gitDir.resolve("info").resolve("exclude");
@@ -341,7 +352,7 @@ final class SessionRunner {
         Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + ".helix/\n");
     }
 
-    private static String shortHash(String text) {
+    static String shortHash(String text) {
         try {
             byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 6);

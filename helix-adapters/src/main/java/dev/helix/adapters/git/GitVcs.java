@@ -120,6 +120,23 @@ public final class GitVcs implements Vcs {
     }
 
     @Override
+    public void removeWorktree(Path repo, Path worktree) {
+        ok(run(repo, List.of("worktree", "remove", "--force", worktree.toAbsolutePath().toString())));
+    }
+
+    @Override
+    public Optional<String> currentBranch(Path dir) {
+        var result = run(dir, List.of("symbolic-ref", "-q", "--short", "HEAD"));
+        String name = result.out().strip();
+        return name.isEmpty() ? Optional.empty() : Optional.of(name);
+    }
+
+    @Override
+    public void switchToNewBranch(Path dir, String branch) {
+        ok(run(dir, List.of("switch", "-q", "-c", branch)));
+    }
+
+    @Override
     public boolean hasWorktree(Path repo, Path worktree) {
         if (!Files.isDirectory(worktree) || !Files.exists(worktree.resolve(".git"))) {
             return false;

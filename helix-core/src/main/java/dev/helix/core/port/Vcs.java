@@ -28,6 +28,15 @@ public interface Vcs {
     /** Creates a worktree at {@code worktree} with a detached HEAD at {@code commit}. */
     void addWorktree(Path repo, Path worktree, String commit);
 
+    /** Removes a worktree Helix made (its files too), and its registration. */
+    void removeWorktree(Path repo, Path worktree);
+
+    /** The branch checked out in {@code dir} (e.g. "helix/nov23"), or empty when HEAD is detached. */
+    Optional<String> currentBranch(Path dir);
+
+    /** Creates {@code branch} at HEAD and checks it out in {@code dir}, keeping uncommitted changes. */
+    void switchToNewBranch(Path dir, String branch);
+
     /** Whether {@code worktree} is a registered, present worktree of {@code repo}. */
     boolean hasWorktree(Path repo, Path worktree);
 

@@ -191,6 +191,56 @@ public final class Session {
 
     private enum Step { DONE, EXHAUSTED, INTERRUPTED }
 
+    /**
+     * For {@code helix try}: measures the baseline of a session that has none (running
+     * evaluate.setup first), in this session's worktree, which must hold the unchanged code.
+     *
+     * @return the baseline record, or empty when interrupted
+     * @throws IllegalStateException when evaluate.setup fails, with its log's tail
+     */
+    public Optional<Experiment> measureBaseline() {
+        loopThread = Thread.currentThread();
+        plan.spec().evaluate().setup().ifPresent(command -> {
+            Executor.Result setup = evaluate(command, plan.logDir().resolve("setup.log"), "setup");
+            if (setup.exitCode() != 0) {
+                throw new IllegalStateException("evaluate.setup failed (" + failure(setup) + "):\n" + setup.tail(CRASH_TAIL_LINES));
+            }
+        });
+        Optional<Experiment> baseline = baseline(plan.start());
+        baseline.filter(b -> b.status() == Status.BASELINE)
+                .ifPresent(b -> ports.vcs().updateRef(plan.repo(), plan.branchRef(), b.commit()));
+        return baseline;
+    }
+
+    /**
+     * For {@code helix try}: judges the edits already in the worktree as the next experiment,
+     * exactly as {@link #run} judges a proposal (scope guard, commit, evaluate, judge, keep or
+     * restore the best, record). The proposer only describes the edits.
+     *
+     * @param before the worktree's state without the edits: what changed since is the experiment
+     * @return the records appended, in order (more than one only if the proposer fixes crashes)
+     */
+    public List<Experiment> tryEdits(Map<String, String> before) {
+        loopThread = Thread.currentThread();
+        List<Experiment> records = new ArrayList<>(ports.ledger().read().ofTag(plan.tag()));
+        if (Records.baseline(records).isEmpty()) throw new IllegalStateException("session " + plan.tag() + " has no baseline");
+        Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));
+        Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(plan.spec(), plan.specFile(), tracked));
+        guarded.addAll(ScopeGuard.readonlyFiles(plan.spec(), tracked));
+        int known = records.size();
+        int next = records.stream().mapToInt(Experiment::run).max().orElse(0) + 1;
+        presetBefore = Map.copyOf(before);
+        try {
+            experiment(next, records, guarded, ports.vcs().hashes(plan.worktree(), guarded));
+        } finally {
+            presetBefore = null;
+        }
+        return List.copyOf(records.subList(known, records.size()));
+    }
+
+    /** For helix try: the state the edits are measured against, instead of a snapshot taken before proposing. */
+    private Map<String, String> presetBefore;
+
     private String lastExhaustion = "";
 
     /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
@@ -257,7 +307,7 @@ public final class Session {
         ports.events().emit(new Event.ExperimentStarted(plan.tag(), run));
 
         Set<String> trackedAtParent = new HashSet<>(ports.vcs().trackedFiles(wt));
-        Map<String, String> before = ports.vcs().snapshot(wt);
+        Map<String, String> before = presetBefore != null ? presetBefore : ports.vcs().snapshot(wt);
         Proposal proposal;
         enter(Phase.PROPOSING);
         try {
