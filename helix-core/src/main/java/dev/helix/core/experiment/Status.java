@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What became of an experiment. */
 public enum Status {
-    BASELINE, KEEP, DISCARD, CRASH, REJECTED, INTERRUPTED, STALE;
+    BASELINE, KEEP, DISCARD, CRASH, REJECTED, INTERRUPTED, STALE,
+    /** A re-run of an earlier experiment's commit (helix verify), under that experiment's run number. */
+    VERIFY;
 
     /** As written in the ledger: lower case. */
     public String word() {

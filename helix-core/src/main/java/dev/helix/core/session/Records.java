@@ -52,7 +52,8 @@ public final class Records {
 
     /** Mean evaluations per experiment after the baseline (candidate and incumbent runs), for summaries. */
     public static double evaluationsPerExperiment(List<Experiment> records) {
-        return records.stream().filter(e -> e.run() > 0 && e.status() != Status.REJECTED && e.status() != Status.INTERRUPTED)
+        return records.stream().filter(e -> e.run() > 0 && e.status() != Status.REJECTED && e.status() != Status.INTERRUPTED
+                        && e.status() != Status.VERIFY)
                 .mapToInt(Experiment::evaluations).average().orElse(0);
     }
 
@@ -67,7 +68,7 @@ public final class Records {
     }
 
     public static Event.Summary summary(List<Experiment> records) {
-        int experiments = (int) records.stream().filter(e -> e.run() > 0 && e.attempt() == 0).count();
+        int experiments = (int) records.stream().filter(e -> e.run() > 0 && e.attempt() == 0 && e.status() != Status.VERIFY).count();
         return new Event.Summary(experiments, (int) count(records, Status.KEEP), (int) count(records, Status.DISCARD),
                 (int) count(records, Status.CRASH), (int) count(records, Status.REJECTED),
                 baseline(records).orElse(null), best(records).orElse(null));
