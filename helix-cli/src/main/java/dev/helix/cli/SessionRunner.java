@@ -252,7 +252,8 @@ final class SessionRunner {
             }
             // --resume of a session that does not exist yet starts it, so a restart loop around
             // 'helix run --resume --tag T' works from the very first start.
-            if (!options.resume() && taken(repo, tag, ledger)) {
+            // A branch without records (made by helix fork) is where a new session starts.
+            if (!options.resume() && ledger.hasTag(tag)) {
                 throw CommandException.usage("tag_taken", "session '" + tag + "' already exists (branch helix/" + tag + ")",
                         "continue it with 'helix run --resume --tag " + tag + "', or choose another --tag");
             }

@@ -387,6 +387,32 @@ public final class GitVcs implements Vcs {
         return new DiffStat(files, added, removed);
     }
 
+    @Override
+    public List<String> changedFiles(Path dir, String from, String to) {
+        return nulSeparated(ok(run(dir, List.of("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", from, to, "--"))).out());
+    }
+
+    @Override
+    public void checkoutFiles(Path dir, String commit, Collection<String> paths) {
+        Set<String> present = new java.util.HashSet<>(
+                nulSeparated(ok(run(dir, List.of("ls-tree", "-r", "-z", "--name-only", commit))).out()));
+        List<String> restore = paths.stream().filter(present::contains).toList();
+        if (!restore.isEmpty()) {
+            List<String> args = new ArrayList<>(List.of("checkout", commit, "--"));
+            args.addAll(restore);
+            ok(run(dir, args));
+        }
+        for (String path : paths) {
+            if (!present.contains(path)) {
+                try {
+                    Files.deleteIfExists(dir.resolve(path));
+                } catch (IOException e) {
+                    throw new VcsException("cannot delete " + path + " in " + dir + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
     /** A numstat count; "-" is a binary file, which has no lines. */
     private static int count(String s) {
         return s.equals("-") ? 0 : Integer.parseInt(s);

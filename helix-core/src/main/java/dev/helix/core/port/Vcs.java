@@ -67,6 +67,12 @@ public interface Vcs {
     /** Lines added and removed between two commits, over all files. */
     DiffStat diffStat(Path dir, String from, String to);
 
+    /** The files that differ between two commits (added, modified or deleted), by their path in {@code to}. */
+    List<String> changedFiles(Path dir, String from, String to);
+
+    /** Sets {@code paths} in {@code dir}'s working tree to their content at {@code commit} (deleting those it lacks). */
+    void checkoutFiles(Path dir, String commit, Collection<String> paths);
+
     /** The unified diff between two commits. */
     String diff(Path dir, String from, String to);
 

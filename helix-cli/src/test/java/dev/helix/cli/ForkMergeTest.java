@@ -1,0 +1,48 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parallel directions: fork a session's best, run each, rank them, bring the winner home. */
+class ForkMergeTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void forksStartFromTheBestAndTheWinnerIsCommittedOntoTheUsersBranch() {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        assertThat(repo.helix("run", "--tag", "r", "--max-experiments", "2").code()).isZero();
+        TestRepo.Run fork = repo.helix("fork", "a", "b");
+        assertThat(fork.code()).as(fork.toString()).isZero();
+        String best = repo.git("rev-parse", "helix/r^");
+        assertThat(repo.git("rev-parse", "helix/r-a")).isEqualTo(best);
+        assertThat(repo.helix("fork", "a").code()).as("an existing fork").isEqualTo(2);
+
+        assertThat(repo.helix("run", "--tag", "r-a", "--max-experiments", "1").code()).isZero();
+        TestRepo.Run b = repo.helix("run", "--tag", "r-b", "--max-experiments", "8");
+        assertThat(b.code()).as(b.toString()).isZero();
+        assertThat(repo.ledger().stream().filter(r -> r.get("tag").asText().equals("r-b")).findFirst().orElseThrow()
+                .get("commit").asText()).as("a fork's baseline is the best it forked from").isEqualTo(best);
+
+        TestRepo.Run ranking = repo.helix("merge-best", "--tag", "r");
+        assertThat(ranking.code()).as(ranking.toString()).isZero();
+        JsonNode data = ranking.json().get("data");
+        assertThat(data.get("ranking")).hasSize(3);
+        String winner = data.get("winner").asText();
+        double winning = data.get("ranking").get(0).get("best").asDouble();
+        for (JsonNode e : data.get("ranking")) assertThat(e.get("best").asDouble()).isGreaterThanOrEqualTo(winning);
+
+        String before = repo.git("rev-parse", "main");
+        TestRepo.Run applied = repo.helix("merge-best", "--tag", "r", "--apply");
+        assertThat(applied.code()).as(applied.toString()).isZero();
+        assertThat(repo.git("rev-parse", "main^")).isEqualTo(before);
+        assertThat(repo.git("log", "-1", "--format=%s", "main")).startsWith("helix: merge the best of " + winner);
+        assertThat(repo.read("experiments.tsv")).startsWith("tag\trun\tcommit\tloss").contains(winner + "\t");
+        assertThat(repo.read("params.txt")).isEqualTo(repo.git("show", data.get("ranking").get(0).get("commit").asText() + ":params.txt") + "\n");
+        assertThat(repo.git("status", "--porcelain", "--untracked-files=no")).isEmpty();
+    }
+}
