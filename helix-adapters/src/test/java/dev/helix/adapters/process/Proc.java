@@ -22,7 +22,7 @@ final class Proc {
                 long pid = Long.parseLong(d.getFileName().toString());
                 try {
                     String env = new String(Files.readAllBytes(d.resolve("environ")), StandardCharsets.UTF_8);
-                    if (Set.of(env.split("\0")).contains(entry) && alive(pid)) pids.add(pid);
+                    if (java.util.Arrays.asList(env.split("\0")).contains(entry) && alive(pid)) pids.add(pid);
                 } catch (IOException gone) {
                     // vanished or not readable
                 }

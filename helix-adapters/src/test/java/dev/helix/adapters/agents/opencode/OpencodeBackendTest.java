@@ -87,15 +87,16 @@ class OpencodeBackendTest {
         Path worktree = gitDir();
         try (ScriptedChat chat = ScriptedChat.start(List.of(new ScriptedChat.Turn("train.py", "x", "y")))) {
             chat.fault(ScriptedChat.Fault.SERVER_ERROR);
-            AgentBackend.Context context = context(spec(chat.baseUrl(), 8), env(cli));
+            // long enough for a slow start on a loaded machine to reach the server and log its error
+            AgentBackend.Context context = context(spec(chat.baseUrl(), 15), env(cli));
             long started = System.nanoTime();
 
             Proposal proposal = new OpencodeBackend().create(context).propose(request(context.spec(), worktree));
 
-            assertThat((System.nanoTime() - started) / 1e9).isLessThan(20);
+            assertThat((System.nanoTime() - started) / 1e9).isLessThan(30);
             assertThat(proposal).isInstanceOf(Proposal.Failure.class);
             // OpenCode retries a 500 with backoff for about a minute: Helix's timeout ends it, naming the error
-            assertThat(((Proposal.Failure) proposal).reason()).contains("timed out after 8s").contains("scripted internal error")
+            assertThat(((Proposal.Failure) proposal).reason()).contains("timed out after 15s").contains("scripted internal error")
                     .doesNotContain(KEY);
             assertThat(Files.readString(worktree.resolve("train.py"))).isEqualTo("LR = 0.01\n");
             assertNoKeyWritten(context.logDir());
