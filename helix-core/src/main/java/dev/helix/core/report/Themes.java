@@ -31,9 +31,15 @@ public final class Themes {
         }
         return groups.entrySet().stream()
                 .map(g -> new ReportModel.Theme(g.getKey(), g.getValue().size(),
-                        g.getValue().stream().map(Experiment::run).toList(), g.getValue().get(0).reason()))
+                        g.getValue().stream().map(Experiment::run).toList(), example(g.getValue().get(0))))
                 .sorted(Comparator.comparingInt(ReportModel.Theme::count).reversed())
                 .toList();
+    }
+
+    /** A record's reason, and for a crash the last line its log said (usually the error). */
+    static String example(Experiment e) {
+        String last = e.logTail().map(t -> t.strip().lines().reduce((a, b) -> b).orElse("")).orElse("").strip();
+        return e.status() == Status.CRASH && !last.isEmpty() ? e.reason() + ": " + last : e.reason();
     }
 
     /** The theme of one record's reason. */
