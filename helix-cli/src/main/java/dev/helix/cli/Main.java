@@ -25,7 +25,8 @@ import picocli.CommandLine.Option;
         subcommands = {
             InitCommand.class, RunCommand.class, StatusCommand.class, LogCommand.class, BestCommand.class,
             DemoCommand.class, TryCommand.class, RecordCommand.class, VerifyCommand.class, ForkCommand.class,
-            MergeBestCommand.class, CommandLine.HelpCommand.class})
+            MergeBestCommand.class, ReportCommand.class, ExportCommand.class, ShowCommand.class, DiffCommand.class,
+            CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,

@@ -1,0 +1,69 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.ledger.LedgerCodec;
+import dev.helix.core.ledger.LedgerTsv;
+import dev.helix.core.report.LedgerCsv;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code helix export}: every record of a session as CSV, a JSON array, JSON lines or TSV. */
+@Command(name = "export", mixinStandardHelpOptions = true, description = {
+    "Export every record of a session: csv (a header of the main fields and one column per metric), json (an array "
+        + "of ledger records), jsonl (the ledger's lines) or tsv (as experiments.tsv).",
+    "Without -o the export goes to stdout (in the JSON envelope's data.content when the output is JSON)."})
+final class ExportCommand implements Callable<Integer> {
+    private static final List<String> FORMATS = List.of("csv", "json", "jsonl", "tsv");
+
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "csv, json, jsonl or tsv (default: from -o's extension, else csv).")
+    String format;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the latest).")
+    String tag;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout.")
+    Path output;
+
+    @Override
+    public Integer call() {
+        String fmt = ReportFiles.format(format, output, FORMATS, "csv");
+        SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
+        List<Experiment> records = s.records();
+        String content = switch (fmt) {
+            case "csv" -> LedgerCsv.render(records);
+            case "json" -> records.stream().map(LedgerCodec::encode).collect(Collectors.joining(",\n", "[\n", "\n]\n"));
+            case "jsonl" -> records.stream().map(e -> LedgerCodec.encode(e) + "\n").collect(Collectors.joining());
+            default -> {
+                SessionSetting setting = SessionSetting.of(s);
+                yield LedgerTsv.render(records, setting.setting().metric(), setting.guard());
+            }
+        };
+        Output out = main.output();
+        s.warnings().forEach(w -> out.progress().println("warning: " + w));
+        ObjectNode data = Output.JSON.createObjectNode();
+        data.put("tag", s.tag());
+        data.put("format", fmt);
+        data.put("records", records.size());
+        if (output != null) {
+            Path file = main.workingDirectory().resolve(output);
+            ReportFiles.write(file, content);
+            data.put("file", file.toString());
+            out.text("Wrote " + records.size() + " records of session " + s.tag() + " to " + file);
+        } else {
+            out.text(content.stripTrailing());
+            data.put("content", content);
+        }
+        out.success(data, List.of());
+        return ExitCodes.OK;
+    }
+}
