@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
             + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""},
         subcommands = {
             InitCommand.class, RunCommand.class, StatusCommand.class, LogCommand.class, BestCommand.class,
-            DemoCommand.class, CommandLine.HelpCommand.class})
+            DemoCommand.class, CommandLine.HelpCommand.class,
+            InstallCommand.class, GuideCommand.class, AgentInfoCommand.class, DoctorCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
