@@ -19,7 +19,8 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
     /** One option or positional parameter. */
     record Flag(String name, String param, boolean required, String description) {
         String usage() {
-            String s = param.isEmpty() ? name : name.isEmpty() ? param : name + " " + param;
+            String shortest = name.split(", ")[0]; // the table lists every name; the synopsis one
+            String s = param.isEmpty() ? shortest : name.isEmpty() ? param : shortest + " " + param;
             return required ? s : "[" + s + "]";
         }
     }

@@ -265,6 +265,7 @@ public final class Doctor {
         Path log = doctorDir.resolve("evaluate.log");
         try {
             Files.createDirectories(doctorDir);
+            excludeHelixDir();
             vcs.addWorktree(repo, worktree, vcs.resolve(repo, "HEAD").orElseThrow());
             carry(worktree);
             Map<String, String> env = Map.of("HELIX_TIME_BUDGET", Integer.toString(timeout), "HELIX_EXPERIMENT", "doctor",
@@ -441,6 +442,17 @@ public final class Doctor {
             Files.createDirectories(target.getParent());
             Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+    }
+
+    /** Keeps .helix/ out of the user's git status without editing a tracked file, as a session does. */
+    private void excludeHelixDir() throws IOException {
+        Path gitDir = repo.resolve(".git");
+        if (!Files.isDirectory(gitDir)) return;
+        Path exclude = gitDir.resolve("info").resolve("exclude");
+        String text = Files.exists(exclude) ? Files.readString(exclude) : "";
+        if (text.lines().anyMatch(l -> l.strip().equals(".helix/") || l.strip().equals(".helix"))) return;
+        Files.createDirectories(exclude.getParent());
+        Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + ".helix/\n");
     }
 
     private void removeWorktree(Path worktree) {
