@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Golden files for outputs people read: helix-cli/src/test/resources/golden/NAME.txt, compared after
+ * Golden files for outputs people read: helix-cli/src/test/resources/golden/NAME, compared after
  * {@link #normalise}. With -Dhelix.golden.update=true a test writes the file instead of comparing.
  */
 final class Golden {
@@ -30,7 +30,7 @@ final class Golden {
     }
 
     static void assertMatches(String name, String actual) {
-        Path file = DIR.resolve(name + ".txt");
+        Path file = DIR.resolve(name);
         try {
             if (Boolean.getBoolean("helix.golden.update") || !Files.exists(file)) {
                 Files.createDirectories(DIR);

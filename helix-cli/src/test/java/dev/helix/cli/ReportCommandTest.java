@@ -55,7 +55,7 @@ class ReportCommandTest {
         assertThat(md).contains("![loss per experiment, with the best so far](report.svg)");
         Document svg = parse(Files.readString(tmp.resolve("out/report.svg")));
         assertThat(points(svg)).isEqualTo(repo.ledger().size());
-        Golden.assertMatches("report-md", Golden.normalise(md, tmp));
+        Golden.assertMatches("report-md.txt", Golden.normalise(md, tmp));
     }
 
     @Test
@@ -115,7 +115,7 @@ class ReportCommandTest {
                 .get("run").asInt();
         TestRepo.Run text = repo.helix("--text", "show", Integer.toString(crash));
         assertThat(text.code()).as(text.toString()).isZero();
-        Golden.assertMatches("show-crash", Golden.normalise(text.out(), tmp));
+        Golden.assertMatches("show-crash.txt", Golden.normalise(text.out(), tmp));
 
         JsonNode data = repo.helix("show", "best").json().get("data");
         JsonNode best = repo.ledger().stream().filter(r -> r.get("status").asText().matches("keep|baseline"))

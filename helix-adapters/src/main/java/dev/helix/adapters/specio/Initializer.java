@@ -187,7 +187,8 @@ public final class Initializer {
                 s.judge(), s.agent(), s.search(), s.run(), s.requirements(), source);
     }
 
-    static String programMd(Spec spec) {
+    /** The program.md {@code helix init} writes for {@code spec} (null: none loaded): a template to fill in. */
+    public static String programMd(Spec spec) {
         String metric = spec == null ? "the primary metric" : "`" + spec.metrics().primary().name() + "` ("
                 + (spec.metrics().primary().optimize() == Direction.MINIMIZE ? "lower" : "higher") + " is better)";
         String files = spec == null ? "the files in scope.editable" : String.join(", ", spec.scope().editable().stream().map(f -> "`" + f + "`").toList());

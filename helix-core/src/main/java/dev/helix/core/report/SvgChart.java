@@ -146,6 +146,7 @@ public final class SvgChart {
             case CRASH -> "#cf222e";
             case REJECTED -> "#bc4c00";
             case INTERRUPTED, STALE -> "#6e7781";
+            case VERIFY -> "#8250df";
         };
     }
 

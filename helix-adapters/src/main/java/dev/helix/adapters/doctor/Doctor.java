@@ -1,0 +1,573 @@
+package dev.helix.adapters.doctor;
+
+import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.adapters.specio.Initializer;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.metric.Extraction;
+import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.port.AgentBackend;
+import dev.helix.core.port.Executor;
+import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Vcs;
+import dev.helix.core.scope.Glob;
+import dev.helix.core.spec.Problem;
+import dev.helix.core.spec.Spec;
+import dev.helix.core.spec.SpecException;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.TextStyle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * {@code helix doctor}: checks everything a session needs before it starts, each with a fix. Only
+ * reads the user's working copy; the evaluation runs once in a throwaway worktree under
+ * {@code .helix/doctor/} that is removed afterwards.
+ */
+public final class Doctor {
+
+    /**
+     * @param quick skip running the evaluation (and so the metric check)
+     * @param env the environment a session would run in (API keys are looked up here)
+     * @param today for the tag a session started today would get
+     */
+    public record Options(boolean quick, Map<String, String> env, LocalDate today) {
+        public Options {
+            env = Map.copyOf(env);
+        }
+    }
+
+    static final long WARN_FREE_BYTES = 1L << 30;
+    static final long FAIL_FREE_BYTES = 100L << 20;
+    private static final Set<String> SHELL_WORDS = Set.of("cd", "export", "source", ".", "exec", "env", "time",
+            "nice", "nohup", "timeout", "if", "for", "while", "test", "[", "true", ":", "set", "ulimit", "command");
+    private static final Pattern PLACEHOLDER = Pattern.compile("^\\s*(?:- )?(<[^>\\n]{3,}>)\\s*$", Pattern.MULTILINE);
+    private static final Pattern PID = Pattern.compile("(?m)^pid=(\\d+)$");
+
+    private final GitVcs vcs = new GitVcs();
+    private final Options options;
+    private final List<Check> checks = new ArrayList<>();
+
+    private Path repo;
+    private Spec spec;
+    private Path specFile;
+    private Executor.Result evaluation;
+    private Optional<String> jsonFile = Optional.empty();
+
+    private Doctor(Options options) {
+        this.options = options;
+    }
+
+    /** Every check, in the order a person fixes them. */
+    public static List<Check> run(Path dir, Options options) {
+        return new Doctor(options).all(dir);
+    }
+
+    /** Whether a session could start: nothing failed (warnings allowed). */
+    public static boolean ok(List<Check> checks) {
+        return checks.stream().noneMatch(c -> c.status() == Check.Status.FAIL);
+    }
+
+    private List<Check> all(Path dir) {
+        checks.add(gitRepository(dir));
+        boolean git = repo != null;
+        checks.add(git ? specification() : skip("spec", "Spec found and valid"));
+        checks.add(git ? cleanTree() : skip("clean_tree", "Clean working tree"));
+        boolean valid = spec != null;
+        checks.add(valid ? editable() : skip("editable_files", "Editable files exist"));
+        checks.add(valid ? readonly() : skip("readonly_files", "Readonly files exist"));
+        checks.add(git ? programMd() : skip("program_md", "program.md written"));
+        checks.add(valid ? evaluationCommand() : skip("evaluate_command", "Evaluation command found"));
+        checks.add(valid ? evaluationRuns() : skip("evaluate_runs", "Evaluation runs within its timeout"));
+        checks.add(valid ? metricsParse() : skip("metrics_parse", "Metrics parse from the output"));
+        checks.add(git ? branches() : skip("branches", "Session branches"));
+        checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
+        checks.add(git ? locks() : skip("lock", "No stale session lock"));
+        checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
+        checks.add(valid ? backend() : skip("backend", "Agent backend available"));
+        checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));
+        return List.copyOf(checks);
+    }
+
+    private Check skip(String id, String title) {
+        return Check.skip(id, title, "not checked: " + (repo == null ? "no git repository" : "no valid spec"));
+    }
+
+    private Check gitRepository(Path dir) {
+        String title = "Git repository";
+        Optional<Path> top;
+        try {
+            top = vcs.topLevel(dir);
+        } catch (Vcs.VcsException e) {
+            return Check.fail("git_repo", title, "git failed in " + dir + ": " + e.getMessage(), "install git, or run Helix in a readable directory");
+        }
+        if (top.isEmpty()) {
+            return Check.fail("git_repo", title, "not a git repository: " + dir,
+                    "run Helix in your project's repository (or: git init && git add -A && git commit -m start)");
+        }
+        Optional<String> head = vcs.resolve(top.get(), "HEAD");
+        if (head.isEmpty()) {
+            return Check.fail("git_repo", title, top.get() + " has no commits", "commit your code first: git add -A && git commit -m start");
+        }
+        repo = top.get();
+        return Check.pass("git_repo", title, repo + " at " + head.get().substring(0, 7));
+    }
+
+    private Check specification() {
+        String title = "Spec found and valid";
+        Optional<Path> found = SpecFiles.find(repo);
+        if (found.isEmpty()) {
+            return Check.fail("spec", title, "no helix.yaml (or autoresearch.toml, research.json, CLAUDE.md section) in " + repo,
+                    "run 'helix init' to write one, then edit it");
+        }
+        specFile = found.get();
+        try {
+            spec = SpecFiles.load(specFile);
+        } catch (SpecException e) {
+            List<Problem> problems = e.problems();
+            String first = problems.isEmpty() ? e.getMessage() : problems.get(0).render().replace("\n", " ");
+            String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "";
+            String fix = problems.stream().map(Problem::suggestion).filter(s -> s != null && !s.isBlank()).findFirst()
+                    .orElse("fix the field named");
+            return Check.fail("spec", title, first + more, fix + "; 'helix run' lists every problem");
+        }
+        return Check.pass("spec", title, relative(specFile) + ": " + spec.name() + ", " + spec.metrics().primary().name()
+                + " (" + spec.metrics().primary().optimize().word() + ")");
+    }
+
+    private Check cleanTree() {
+        String title = "Clean working tree";
+        List<String> dirty = new ArrayList<>(vcs.modifiedTrackedFiles(repo));
+        List<String> carried = new ArrayList<>();
+        for (String f : List.of(specFile == null ? "helix.yaml" : relative(specFile), "program.md", ".gitignore")) {
+            if (dirty.remove(f)) carried.add(f);
+        }
+        if (!dirty.isEmpty()) {
+            return Check.fail("clean_tree", title, "uncommitted changes in " + list(dirty),
+                    "commit or stash them: a session starts from HEAD and never touches your working copy");
+        }
+        if (!carried.isEmpty()) {
+            return Check.warn("clean_tree", title, "uncommitted changes in " + list(carried) + " (a session carries them in)",
+                    "commit them so the spec the session ran with is in your history: git commit " + String.join(" ", carried));
+        }
+        return Check.pass("clean_tree", title, "nothing uncommitted");
+    }
+
+    private Check editable() {
+        String title = "Editable files exist";
+        List<String> tracked = vcs.trackedFiles(repo);
+        Set<String> matched = new LinkedHashSet<>();
+        List<String> empty = new ArrayList<>();
+        for (String glob : spec.scope().editable()) {
+            List<String> m = tracked.stream().filter(f -> Glob.of(glob).matches(f)).toList();
+            if (m.isEmpty()) empty.add(glob);
+            matched.addAll(m);
+        }
+        List<String> missing = matched.stream().filter(f -> !Files.exists(repo.resolve(f))).toList();
+        if (matched.isEmpty()) {
+            return Check.fail("editable_files", title, spec.source() + ": scope.editable " + spec.scope().editable()
+                    + " matches no committed file", "name files that exist at HEAD, relative to " + repo + ", and commit them");
+        }
+        if (!missing.isEmpty()) {
+            return Check.fail("editable_files", title, "deleted in the working copy: " + list(missing),
+                    "restore them (git checkout -- " + String.join(" ", missing) + ") or commit the deletion");
+        }
+        if (!empty.isEmpty()) {
+            return Check.warn("editable_files", title, "scope.editable " + list(empty) + " matches no committed file",
+                    "fix the path or commit the file (globs are relative to the repository root)");
+        }
+        return Check.pass("editable_files", title, matched.size() + " file" + (matched.size() == 1 ? "" : "s") + ": " + list(List.copyOf(matched)));
+    }
+
+    private Check readonly() {
+        String title = "Readonly files exist";
+        List<String> globs = spec.scope().readonly();
+        if (globs.isEmpty()) {
+            return Check.pass("readonly_files", title, "none declared (helix.yaml and the evaluator are always protected)");
+        }
+        List<String> files = files(repo);
+        List<String> missing = globs.stream().filter(g -> files.stream().noneMatch(f -> Glob.of(g).matches(f))).toList();
+        if (!missing.isEmpty()) {
+            return Check.warn("readonly_files", title, "scope.readonly " + list(missing) + " matches no file",
+                    "fix the path, or drop it from scope.readonly");
+        }
+        return Check.pass("readonly_files", title, list(globs));
+    }
+
+    private Check programMd() {
+        String title = "program.md written";
+        Path file = repo.resolve("program.md");
+        if (!Files.isRegularFile(file)) {
+            return Check.warn("program_md", title, "no program.md: an agent gets no goal, constraints or ideas",
+                    "run 'helix init' (it writes a template and leaves helix.yaml alone), then fill it in");
+        }
+        String text = read(file);
+        if (text.strip().equals(Initializer.programMd(spec).strip())) {
+            return Check.warn("program_md", title, "program.md is still the template 'helix init' wrote",
+                    "write the goal, the constraints and the ideas to try into program.md");
+        }
+        Matcher m = PLACEHOLDER.matcher(text);
+        if (m.find()) {
+            return Check.warn("program_md", title, "program.md still has a template placeholder: " + m.group(1),
+                    "replace the <...> lines with your own text");
+        }
+        return Check.pass("program_md", title, text.lines().count() + " lines, edited from the template");
+    }
+
+    private Check evaluationCommand() {
+        String title = "Evaluation command found";
+        String command = spec.evaluate().command().strip();
+        String first = firstProgram(command);
+        if (first == null) return Check.pass("evaluate_command", title, command + " (a shell construct; not looked up)");
+        boolean found;
+        if (first.contains("/")) {
+            Path p = repo.resolve(first).normalize();
+            found = Files.exists(p);
+        } else {
+            found = onPath(first);
+        }
+        if (!found) {
+            return Check.fail("evaluate_command", title, "evaluate.command: '" + first + "' is neither a file in the repository nor a command on PATH",
+                    "install it or fix evaluate.command (it runs with sh -c in the session's worktree)");
+        }
+        return Check.pass("evaluate_command", title, command);
+    }
+
+    private Check evaluationRuns() {
+        String title = "Evaluation runs within its timeout";
+        if (options.quick()) return Check.skip("evaluate_runs", title, "skipped (--quick)");
+        Path doctorDir = repo.resolve(".helix").resolve("doctor");
+        Path worktree = doctorDir.resolve("worktree-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        int timeout = spec.evaluate().timeoutSeconds();
+        Path log = doctorDir.resolve("evaluate.log");
+        try {
+            Files.createDirectories(doctorDir);
+            excludeHelixDir();
+            vcs.addWorktree(repo, worktree, vcs.resolve(repo, "HEAD").orElseThrow());
+            carry(worktree);
+            Map<String, String> env = Map.of("HELIX_TIME_BUDGET", Integer.toString(timeout), "HELIX_EXPERIMENT", "doctor",
+                    "HELIX_TAG", "doctor", "HELIX_SESSION", "helix-doctor-" + ProcessHandle.current().pid());
+            LocalExecutor executor = new LocalExecutor();
+            if (spec.evaluate().setup().isPresent()) {
+                Executor.Result setup = executor.run(new Executor.Request(spec.evaluate().setup().get(), worktree,
+                        Duration.ofSeconds(timeout), env, doctorDir.resolve("setup.log")));
+                if (setup.exitCode() != 0) {
+                    return Check.fail("evaluate_runs", title, "evaluate.setup " + failure(setup, timeout) + ": " + lastLine(setup),
+                            "run it yourself in a clean checkout: " + spec.evaluate().setup().get() + " (log: .helix/doctor/setup.log)");
+                }
+            }
+            Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
+                    Duration.ofSeconds(timeout), env, log));
+            if (r.exitCode() != 0) {
+                return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
+                        r.timedOut() ? "raise evaluate.timeout_seconds or make the evaluation faster"
+                                : "run it yourself in a clean checkout: " + spec.evaluate().command() + " (log: .helix/doctor/evaluate.log)");
+            }
+            evaluation = r;
+            jsonFile = spec.evaluate().jsonFile().flatMap(f -> readIfExists(worktree.resolve(f)));
+            String took = String.format(Locale.ROOT, "%.1fs of its %ds timeout", r.seconds(), timeout);
+            if (r.seconds() > 0.8 * timeout) {
+                return Check.warn("evaluate_runs", title, "ran in " + took + ": a slightly slower change would crash",
+                        "raise evaluate.timeout_seconds, or make the evaluation faster");
+            }
+            return Check.pass("evaluate_runs", title, "ran in " + took + " (in a throwaway worktree)");
+        } catch (IOException | UncheckedIOException | Vcs.VcsException e) {
+            return Check.fail("evaluate_runs", title, "could not prepare a worktree under .helix/doctor: " + e.getMessage(),
+                    "check that .helix/ is writable and 'git worktree add' works here");
+        } finally {
+            removeWorktree(worktree);
+        }
+    }
+
+    private Check metricsParse() {
+        String title = "Metrics parse from the output";
+        if (evaluation == null) {
+            return Check.skip("metrics_parse", title, options.quick() ? "skipped (--quick)" : "not checked: the evaluation did not run");
+        }
+        Extraction x = MetricExtractor.extract(spec, evaluation.output(), jsonFile);
+        Double primary = x.metrics().get(spec.metrics().primary().name());
+        List<String> problems = new ArrayList<>(x.problems());
+        if (primary != null && !Double.isFinite(primary)) problems.add("metric '" + spec.metrics().primary().name() + "' is " + primary);
+        if (!problems.isEmpty()) {
+            return Check.fail("metrics_parse", title, String.join("; ", problems),
+                    "make the evaluation print every metric, or fix evaluate.output_format/patterns (output: .helix/doctor/evaluate.log)");
+        }
+        List<String> values = new ArrayList<>();
+        x.metrics().forEach((k, v) -> values.add(k + " = " + Judge.fmt(v)));
+        return Check.pass("metrics_parse", title, String.join(", ", values));
+    }
+
+    private Check branches() {
+        String title = "Session branches";
+        List<String> sessions = vcs.refs(repo, "refs/heads/helix/").stream().map(r -> r.substring("refs/heads/".length())).toList();
+        String current = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD").orElse("");
+        if (current.startsWith("helix/")) {
+            return Check.warn("branches", title, "your working copy is on the session branch " + current
+                    + ": a new session would start from it", "switch back to your own branch, e.g.: git switch main");
+        }
+        if (sessions.isEmpty()) return Check.pass("branches", title, "no helix/* branches yet");
+        return Check.pass("branches", title, sessions.size() + " session branch" + (sessions.size() == 1 ? "" : "es") + ": " + list(sessions));
+    }
+
+    private Check tag() {
+        String title = "Today's tag and the ledger";
+        LedgerStore.Contents ledger = new FileLedgerStore(repo.resolve(".helix").resolve("experiments.jsonl")).read();
+        Set<String> tags = new LinkedHashSet<>();
+        ledger.experiments().stream().map(Experiment::tag).forEach(tags::add);
+        LocalDate today = options.today();
+        String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT) + today.getDayOfMonth();
+        String tag = base;
+        for (int i = 2; tags.contains(tag) || vcs.resolve(repo, "refs/heads/helix/" + tag).isPresent(); i++) tag = base + "-" + i;
+        String free = tag.equals(base) ? "today's tag " + base + " is free" : base + " is taken; 'helix run' will use " + tag;
+        String records = ledger.experiments().size() + " records in " + tags.size() + " session" + (tags.size() == 1 ? "" : "s");
+        if (!ledger.warnings().isEmpty()) {
+            return Check.warn("tag", title, free + "; the ledger has " + ledger.warnings().size() + " unreadable line(s): "
+                    + ledger.warnings().get(0), "the lines are skipped; look at .helix/experiments.jsonl if records are missing");
+        }
+        return Check.pass("tag", title, free + "; ledger: " + records);
+    }
+
+    private Check locks() {
+        String title = "No stale session lock";
+        Path dir = repo.resolve(".helix").resolve("locks");
+        List<String> running = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
+        List<String> tags = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path lock : s.filter(p -> p.getFileName().toString().endsWith(".lock")).sorted().toList()) {
+                    String t = lock.getFileName().toString().replaceFirst("\\.lock$", "");
+                    Optional<Long> holder = SessionLock.holder(lock);
+                    if (holder.isPresent()) {
+                        running.add(t + " (pid " + holder.get() + ")");
+                        continue;
+                    }
+                    // Nobody holds it, this process included, so reading it cannot drop anyone's lock.
+                    Matcher m = PID.matcher(read(lock));
+                    if (m.find()) {
+                        stale.add(t + " (pid " + m.group(1) + " is gone)");
+                        tags.add(t);
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        if (!stale.isEmpty()) {
+            return Check.warn("lock", title, "stopped without cleaning up: " + String.join(", ", stale)
+                    + "; the lock itself is free", "continue it with: helix run --resume --tag " + tags.get(0));
+        }
+        if (!running.isEmpty()) return Check.pass("lock", title, "running now: " + String.join(", ", running));
+        return Check.pass("lock", title, "no session running, no stale lock");
+    }
+
+    private Check diskSpace() {
+        String title = "Disk space for logs";
+        Path where = Files.isDirectory(repo.resolve(".helix")) ? repo.resolve(".helix") : repo;
+        long free;
+        try {
+            free = Files.getFileStore(where).getUsableSpace();
+        } catch (IOException e) {
+            return Check.warn("disk_space", title, "cannot tell the free space of " + where + ": " + e.getMessage(), "check it with: df -h " + where);
+        }
+        String amount = String.format(Locale.ROOT, "%.1f GiB free for %s", free / (double) (1L << 30), relative(where).isEmpty() ? "." : relative(where));
+        if (free < FAIL_FREE_BYTES) {
+            return Check.fail("disk_space", title, amount, "free some space: every experiment writes its log under .helix/runs");
+        }
+        if (free < WARN_FREE_BYTES) {
+            return Check.warn("disk_space", title, amount + " (under 1 GiB)", "free some space: a long session writes a log per experiment");
+        }
+        return Check.pass("disk_space", title, amount);
+    }
+
+    private Check backend() {
+        String title = "Agent backend available";
+        String name = spec.agent().backend();
+        Optional<AgentBackend> backend = Backends.find(name);
+        if (backend.isEmpty()) {
+            return Check.fail("backend", title, "unknown backend '" + name + "' (agent.backend)",
+                    "choose one of: " + String.join(", ", Backends.names()));
+        }
+        List<AgentBackend.Unready> problems = backend.get().check(spec, options.env());
+        if (!problems.isEmpty()) {
+            return Check.fail("backend", title, name + ": " + String.join("; ", problems.stream().map(AgentBackend.Unready::message).toList()),
+                    String.join("; ", problems.stream().map(AgentBackend.Unready::suggestion).toList()));
+        }
+        return Check.pass("backend", title, name + " is ready");
+    }
+
+    private Check slurm() {
+        String title = "Slurm reachable";
+        String executor = spec.run().executor();
+        if (!"slurm".equalsIgnoreCase(executor)) return Check.skip("slurm", title, "not applicable (run.executor: " + executor + ")");
+        if (!onPath("sinfo")) {
+            return Check.fail("slurm", title, "run.executor is slurm but sinfo is not on PATH",
+                    "run Helix on a Slurm login node, or load Slurm (e.g. module load slurm)");
+        }
+        Optional<String> partitions = command(repo, Duration.ofSeconds(15), "sinfo", "--noheader", "--format=%P");
+        if (partitions.isEmpty()) {
+            return Check.fail("slurm", title, "sinfo did not answer within 15s", "check the cluster with: sinfo");
+        }
+        return Check.pass("slurm", title, "partitions: " + String.join(", ", partitions.get().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
+    }
+
+    /** helix.yaml and program.md as they are in the user's copy, like a session carries them. */
+    private void carry(Path worktree) throws IOException {
+        for (Path source : new Path[] {specFile, repo.resolve("program.md")}) {
+            if (source == null || !Files.isRegularFile(source)) continue;
+            Path target = worktree.resolve(repo.relativize(source));
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Keeps .helix/ out of the user's git status without editing a tracked file, as a session does. */
+    private void excludeHelixDir() throws IOException {
+        Path gitDir = repo.resolve(".git");
+        if (!Files.isDirectory(gitDir)) return;
+        Path exclude = gitDir.resolve("info").resolve("exclude");
+        String text = Files.exists(exclude) ? Files.readString(exclude) : "";
+        if (text.lines().anyMatch(l -> l.strip().equals(".helix/") || l.strip().equals(".helix"))) return;
+        Files.createDirectories(exclude.getParent());
+        Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + ".helix/\n");
+    }
+
+    private void removeWorktree(Path worktree) {
+        git(repo, "worktree", "remove", "--force", worktree.toString());
+        if (Files.exists(worktree)) {
+            try (Stream<Path> walk = Files.walk(worktree)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // Best effort: prune below forgets it, and the directory is under .helix/ (ignored).
+            }
+        }
+        git(repo, "worktree", "prune");
+    }
+
+    private static String failure(Executor.Result r, int timeout) {
+        if (r.timedOut()) return "did not finish within its timeout of " + timeout + "s";
+        if (!r.error().isEmpty()) return "could not start (" + r.error() + ")";
+        return "exited with code " + r.exitCode();
+    }
+
+    private static String lastLine(Executor.Result r) {
+        String tail = r.tail(1).strip();
+        return tail.isEmpty() ? "(no output)" : tail;
+    }
+
+    static String firstProgram(String command) {
+        for (String word : command.split("\\s+")) {
+            if (word.contains("=") && !word.startsWith("-")) continue; // VAR=value prefix
+            if (SHELL_WORDS.contains(word) || word.startsWith("$") || word.startsWith("(")) return null;
+            return word.isEmpty() ? null : word;
+        }
+        return null;
+    }
+
+    private boolean onPath(String program) {
+        String path = options.env().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
+        }
+        return false;
+    }
+
+    /** Tracked files, and files present in the working copy (readonly data need not be committed). */
+    private List<String> files(Path root) {
+        Set<String> all = new LinkedHashSet<>(vcs.trackedFiles(root));
+        git(root, "ls-files", "--others", "--exclude-standard").ifPresent(out -> out.lines().filter(l -> !l.isBlank()).forEach(all::add));
+        return List.copyOf(all);
+    }
+
+    private Optional<String> git(Path dir, String... args) {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        return command(dir, Duration.ofSeconds(60), command.toArray(String[]::new));
+    }
+
+    /** A command's output when it exits 0 in time; empty otherwise. */
+    private Optional<String> command(Path dir, Duration timeout, String... command) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            for (String v : List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")) pb.environment().remove(v);
+            Process p = pb.start();
+            StringBuilder out = new StringBuilder();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try {
+                    out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+                } catch (IOException ignored) {
+                    // The exit code decides.
+                }
+            });
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                return Optional.empty();
+            }
+            reader.join(timeout.toMillis());
+            return p.exitValue() == 0 ? Optional.of(out.toString().strip()) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+
+    private String relative(Path p) {
+        return repo.relativize(p).toString().replace('\\', '/');
+    }
+
+    private static String list(List<String> items) {
+        return items.size() <= 5 ? String.join(", ", items)
+                : String.join(", ", items.subList(0, 5)) + " and " + (items.size() - 5) + " more";
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static Optional<String> readIfExists(Path file) {
+        return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
+    }
+
+    /** The checks as data, for JSON. */
+    public static List<Map<String, String>> json(List<Check> checks) {
+        return checks.stream().map(c -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("title", c.title());
+            m.put("status", c.status().name().toLowerCase(Locale.ROOT));
+            m.put("message", c.message());
+            m.put("fix", c.fix());
+            return m;
+        }).toList();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.helix.cli;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+
+/**
+ * What an agent needs to call Helix: every command with its flags, the exit codes and the JSON
+ * shapes. Read from picocli's model of the command line, so it cannot drift from the commands.
+ */
+record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> exitCodes, Map<String, String> shapes) {
+
+    /** One option or positional parameter. */
+    record Flag(String name, String param, boolean required, String description) {
+        String usage() {
+            String shortest = name.split(", ")[0]; // the table lists every name; the synopsis one
+            String s = param.isEmpty() ? shortest : name.isEmpty() ? param : shortest + " " + param;
+            return required ? s : "[" + s + "]";
+        }
+    }
+
+    /** One command. */
+    record Entry(String name, String summary, List<Flag> flags) {
+        String synopsis() {
+            StringBuilder s = new StringBuilder("helix ").append(name);
+            flags.forEach(f -> s.append(' ').append(f.usage()));
+            return s.toString();
+        }
+    }
+
+    static final Map<String, String> EXIT_CODES = exitCodeTable();
+
+    /** The JSON every command answers with, and the verdict of the agent-facing commands. */
+    static final Map<String, String> SHAPES = shapeTable();
+
+    static AgentInfo of(CommandSpec root) {
+        List<Flag> globals = new ArrayList<>();
+        for (OptionSpec o : root.options()) {
+            if (o.scopeType() == picocli.CommandLine.ScopeType.INHERIT && !o.usageHelp() && !o.versionHelp() && !o.hidden()) {
+                globals.add(flag(o));
+            }
+        }
+        List<Entry> commands = new ArrayList<>();
+        root.subcommands().forEach((name, sub) -> {
+            CommandSpec spec = sub.getCommandSpec();
+            if (spec.usageMessage().hidden() || !spec.name().equals(name) || name.equals("help")) return;
+            List<Flag> flags = new ArrayList<>();
+            for (PositionalParamSpec p : spec.positionalParameters()) {
+                if (!p.hidden()) flags.add(new Flag("", p.paramLabel() + (p.isMultiValue() ? "..." : ""), p.required(), text(p)));
+            }
+            for (OptionSpec o : spec.options()) {
+                if (o.hidden() || o.usageHelp() || o.versionHelp() || o.inherited()) continue;
+                flags.add(flag(o));
+            }
+            String[] description = spec.usageMessage().description();
+            commands.add(new Entry(name, description.length == 0 ? "" : clean(description[0]), flags));
+        });
+        return new AgentInfo(globals, commands, EXIT_CODES, SHAPES);
+    }
+
+    String text() {
+        StringBuilder s = new StringBuilder();
+        s.append("Helix for agents: the commands, their flags, the exit codes and the JSON shapes.\n");
+        s.append("Generated from the command line itself; 'helix agent-info --json' gives the same as JSON.\n");
+        s.append("The method (read, hypothesize, edit, helix try, read the verdict, repeat): 'helix guide'.\n\n");
+        s.append("Output\n  Text on a terminal; otherwise (or with --json) one JSON envelope:\n");
+        shapes.forEach((name, shape) -> s.append("  ").append(name).append(":\n    ").append(shape).append('\n'));
+        s.append("\nExit codes\n");
+        exitCodes.forEach((code, meaning) -> s.append(String.format(Locale.ROOT, "  %-4s %s\n", code, meaning)));
+        s.append("\nGlobal options (every command)\n");
+        globals.forEach(f -> s.append(line(f)));
+        s.append("\nCommands\n");
+        for (Entry c : commands) {
+            s.append("  ").append(c.synopsis()).append('\n');
+            s.append("      ").append(c.summary()).append('\n');
+            c.flags().forEach(f -> s.append("    ").append(line(f)));
+        }
+        return s.toString();
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("global_options", globals.stream().map(AgentInfo::json).toList());
+        data.put("commands", commands.stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.name());
+            m.put("synopsis", c.synopsis());
+            m.put("description", c.summary());
+            m.put("flags", c.flags().stream().map(AgentInfo::json).toList());
+            return m;
+        }).toList());
+        data.put("exit_codes", exitCodes);
+        data.put("shapes", shapes);
+        return data;
+    }
+
+    private static Map<String, Object> json(Flag f) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", f.name().isEmpty() ? f.param() : f.name());
+        m.put("positional", f.name().isEmpty());
+        if (!f.param().isEmpty() && !f.name().isEmpty()) m.put("param", f.param());
+        m.put("required", f.required());
+        m.put("description", f.description());
+        return m;
+    }
+
+    private static String line(Flag f) {
+        String left = f.name().isEmpty() ? f.param() : f.param().isEmpty() ? f.name() : f.name() + " " + f.param();
+        return String.format(Locale.ROOT, "  %-26s %s\n", left, f.description());
+    }
+
+    private static Flag flag(OptionSpec o) {
+        String names = String.join(", ", o.names());
+        String param = o.typeInfo().isBoolean() ? "" : o.paramLabel();
+        return new Flag(names, param, o.required(), text(o));
+    }
+
+    private static String text(ArgSpec a) {
+        return clean(String.join(" ", a.description()));
+    }
+
+    private static String clean(String s) {
+        return s.replace("%n", " ").replaceAll("\\s+", " ").strip();
+    }
+
+    private static Map<String, String> exitCodeTable() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(Integer.toString(ExitCodes.OK), "success");
+        m.put(Integer.toString(ExitCodes.FAILURE), "runtime failure: a retry may help");
+        m.put(Integer.toString(ExitCodes.USAGE), "usage or configuration error: fix it (see error.suggestion), don't retry");
+        m.put(Integer.toString(ExitCodes.INTERRUPTED), "interrupted (Ctrl-C): stop");
+        return m;
+    }
+
+    private static Map<String, String> shapeTable() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("success", "{\"status\":\"success\",\"data\":{...},\"hints\":[\"...\"]}");
+        m.put("error", "{\"status\":\"error\",\"error\":{\"code\":\"...\",\"message\":\"...\",\"suggestion\":\"...\"}}");
+        m.put("verdict (data of helix try and helix record)", "{\"run\":7,\"status\":\"keep|discard|crash|rejected\","
+                + "\"metric\":0.412,\"delta\":-0.013,\"reason\":\"...\"} with hints in the envelope; "
+                + "delta is against the best before this experiment, negative when the metric fell");
+        m.put("doctor (data of helix doctor)", "{\"ok\":true,\"checks\":[{\"id\":\"clean_tree\",\"title\":\"...\","
+                + "\"status\":\"pass|warn|fail|skip\",\"message\":\"...\",\"fix\":\"...\"}]}");
+        return m;
+    }
+}

@@ -1,0 +1,54 @@
+package dev.helix.cli;
+
+import dev.helix.adapters.doctor.Check;
+import dev.helix.adapters.doctor.Doctor;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code helix doctor}: pre-flight checks, each pass, warn or fail with a fix. */
+@Command(name = "doctor", mixinStandardHelpOptions = true, description = {
+    "Check everything a session needs: repository, spec, files, the evaluation (run once), metrics, branches, locks, disk, backend.",
+    "%nThe evaluation runs once in a throwaway worktree under .helix/doctor/; your working copy is untouched. "
+        + "Exit 0 when nothing fails (warnings allowed), 2 when a check fails."})
+final class DoctorCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--quick", description = "Don't run the evaluation (and so don't check that its metrics parse).")
+    boolean quick;
+
+    @Override
+    public Integer call() {
+        List<Check> checks = Doctor.run(main.workingDirectory(), new Doctor.Options(quick, System.getenv(), LocalDate.now()));
+        Output out = main.output();
+        checks.forEach(c -> out.text(line(c)));
+        long failed = checks.stream().filter(c -> c.status() == Check.Status.FAIL).count();
+        long warned = checks.stream().filter(c -> c.status() == Check.Status.WARN).count();
+        out.text("");
+        out.text(failed > 0 ? failed + " failed, " + warned + " warning" + (warned == 1 ? "" : "s") + ": fix the failures, then run 'helix doctor' again"
+                : warned > 0 ? "Ready, with " + warned + " warning" + (warned == 1 ? "" : "s") + ": helix run (or helix try)"
+                : "Ready: helix run (or helix try)");
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("ok", failed == 0);
+        data.put("checks", Doctor.json(checks));
+        out.success(data, failed > 0 ? List.of("fix the failed checks, then: helix doctor") : List.of("start: helix run"));
+        return failed > 0 ? ExitCodes.USAGE : ExitCodes.OK;
+    }
+
+    /** One line a person reads: mark, what was checked, what was found, and the fix. */
+    static String line(Check c) {
+        String mark = switch (c.status()) {
+            case PASS -> "✓";
+            case WARN -> "!";
+            case FAIL -> "✗";
+            case SKIP -> "-";
+        };
+        return mark + " " + c.title() + ": " + c.message() + (c.fix().isEmpty() ? "" : " → fix: " + c.fix());
+    }
+}

@@ -1,0 +1,88 @@
+package dev.helix.cli;
+
+import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.install.SkillInstaller;
+import dev.helix.adapters.install.SkillInstaller.Installation;
+import dev.helix.core.guide.SkillTarget;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code helix install <agent>}: teaches an agent the Helix loop, in the agent's own format and place. */
+@Command(name = "install", mixinStandardHelpOptions = true, description = {
+    "Install the Helix skill (the experiment loop with helix try) for a coding agent.",
+    "%nAgents: claude, codex, gemini, opencode, agents (.agents/skills) go under your home directory; "
+        + "copilot, cursor and windsurf read only repository files and always go into the repository. "
+        + "Running it again changes nothing; a file Helix did not write is never overwritten without --force."})
+final class InstallCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Parameters(index = "0", paramLabel = "AGENT", description = "claude, codex, gemini, opencode, copilot, cursor, windsurf or agents.")
+    String agent;
+
+    @Option(names = "--project", description = "Install into this repository (to share with the team) instead of your home directory.")
+    boolean project;
+
+    @Option(names = "--force", description = "Replace a file of the same name that Helix did not write.")
+    boolean force;
+
+    /** For tests and sandboxes: install under this home, ignoring CODEX_HOME and XDG_CONFIG_HOME. */
+    @Option(names = "--home", hidden = true, paramLabel = "DIR")
+    Path home;
+
+    @Override
+    public Integer call() {
+        SkillTarget target = SkillTarget.find(agent.toLowerCase(Locale.ROOT)).orElseThrow(() -> CommandException.usage(
+                "unknown_agent", "unknown agent '" + agent + "'", "choose one of: " + String.join(", ", SkillTarget.names())));
+        Path repository = new GitVcs().topLevel(main.workingDirectory()).orElse(main.workingDirectory());
+        SkillInstaller installer = home == null
+                ? new SkillInstaller(Path.of(System.getProperty("user.home")), System.getenv(), repository)
+                : new SkillInstaller(main.workingDirectory().resolve(home), Map.of(), repository);
+        Installation result = installer.install(target, project, force);
+
+        Output out = main.output();
+        if (target.repositoryOnly() && !project) {
+            out.text(target.product() + " reads its instructions only from the repository: installing into " + repository);
+        }
+        List<Map<String, String>> files = new ArrayList<>();
+        for (var p : result.placements()) {
+            out.text(String.format(Locale.ROOT, "%-9s %s", p.outcome().name().toLowerCase(Locale.ROOT), p.file()));
+            files.add(Map.of("file", p.file().toString(), "outcome", p.outcome().name().toLowerCase(Locale.ROOT)));
+        }
+        if (!result.foreign().isEmpty()) {
+            throw CommandException.usage("foreign_file", "left alone, not written by Helix: "
+                    + String.join(", ", result.foreign().stream().map(Path::toString).toList()),
+                    "move it aside (or merge it by hand), or run 'helix install " + target.agent()
+                            + (project ? " --project" : "") + " --force' to replace it");
+        }
+        out.text(result.changedNothing() ? "Already installed; nothing changed."
+                : target.product() + " now knows the Helix loop. " + howToStart(target));
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("agent", target.agent());
+        data.put("product", target.product());
+        data.put("scope", result.project() ? "project" : "user");
+        data.put("changed", !result.changedNothing());
+        data.put("files", files);
+        out.success(data, List.of(howToStart(target)));
+        return ExitCodes.OK;
+    }
+
+    private static String howToStart(SkillTarget target) {
+        return switch (target.agent()) {
+            case "claude" -> "Start it in the repository and say: use the helix skill (or /helix).";
+            case "gemini", "opencode" -> "Start it in the repository and type /helix.";
+            case "copilot" -> "In VS Code's Copilot chat (agent mode), run /helix.";
+            case "codex" -> "Start it in the repository and say: use the helix skill ($helix).";
+            default -> "Ask the agent to run the Helix experiment loop in this repository.";
+        };
+    }
+}

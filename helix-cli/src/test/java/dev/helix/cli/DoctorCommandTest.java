@@ -1,0 +1,161 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code helix doctor}: every check passes on a good repository, and each problem fails its own check with a fix. */
+class DoctorCommandTest {
+    @TempDir
+    Path tmp;
+
+    static final String PROGRAM = """
+            # Program
+
+            Find the x that minimizes the parabola in params.txt. One change at a time.
+            """;
+
+    TestRepo good() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("good"), "");
+        repo.write("program.md", PROGRAM);
+        repo.commitAll("program");
+        return repo;
+    }
+
+    @Test
+    void aGoodRepositoryPassesEveryCheckAndLeavesNoWorktreeBehind() {
+        TestRepo repo = good();
+        TestRepo.Run run = repo.helix("doctor", "--text");
+        assertThat(run.code()).as(run.toString()).isZero();
+        Golden.assertMatches("doctor-good.txt", normalise(run.out(), repo));
+        assertThat(repo.git("worktree", "list")).doesNotContain(".helix/doctor");
+        assertThat(repo.git("status", "--porcelain")).isEmpty();
+        assertThat(repo.dir.resolve(".helix/doctor/evaluate.log")).exists();
+    }
+
+    @Test
+    void aGoodRepositoryAsJsonHasAtLeastFourteenChecksNoneFailed() {
+        TestRepo.Run run = good().helix("doctor", "--json");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("ok").asBoolean()).isTrue();
+        assertThat(data.get("checks").size()).isGreaterThanOrEqualTo(14);
+        Map<String, String> status = statuses(data);
+        assertThat(status).containsEntry("metrics_parse", "pass").containsEntry("evaluate_runs", "pass")
+                .containsEntry("slurm", "skip");
+        assertThat(status.values()).doesNotContain("fail", "warn");
+    }
+
+    @Test
+    void aBrokenRepositoryFailsTheRightChecksWithFixesAndExitsTwo() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("broken"), "");
+        repo.write("helix.yaml", """
+                name: quadratic
+                domain: testing
+                description: Find the x that minimizes a parabola.
+                scope:
+                  editable: [solver.txt]
+                  readonly: [data/reference.csv]
+                metrics:
+                  primary: {name: loss, optimize: minimize}
+                  constraints: [{name: accuracy, min: 0.5}]
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                agent:
+                  backend: openai
+                  model: gpt-4o-mini
+                  base_url: https://api.example.invalid/v1
+                  api_key_env: HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET
+                """);
+        repo.commitAll("a broken spec");
+        repo.write("README.md", "edited but not committed\n");
+
+        TestRepo.Run run = repo.helix("doctor", "--json");
+        assertThat(run.code()).as(run.toString()).isEqualTo(2);
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("ok").asBoolean()).isFalse();
+        Map<String, String> status = statuses(data);
+        assertThat(status).containsEntry("clean_tree", "fail").containsEntry("editable_files", "fail")
+                .containsEntry("metrics_parse", "fail").containsEntry("backend", "fail")
+                .containsEntry("readonly_files", "warn").containsEntry("program_md", "warn")
+                .containsEntry("git_repo", "pass").containsEntry("spec", "pass").containsEntry("evaluate_runs", "pass");
+        assertThat(check(data, "clean_tree").get("message").asText()).contains("README.md");
+        assertThat(check(data, "metrics_parse").get("message").asText()).contains("accuracy");
+        assertThat(check(data, "backend").get("message").asText()).contains("HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET");
+        data.get("checks").forEach(c -> {
+            if (!c.get("status").asText().equals("pass") && !c.get("status").asText().equals("skip")) {
+                assertThat(c.get("fix").asText()).as(c.toString()).isNotBlank();
+            }
+        });
+
+        TestRepo.Run text = repo.helix("doctor", "--text");
+        assertThat(text.code()).isEqualTo(2);
+        assertThat(text.out()).contains("✗ Clean working tree: uncommitted changes in README.md → fix: commit or stash them")
+                .contains("4 failed, 2 warnings");
+    }
+
+    @Test
+    void quickSkipsTheEvaluationAndAFailingEvaluationIsReported() {
+        TestRepo repo = good();
+        assertThat(statuses(repo.helix("doctor", "--quick").json().get("data")))
+                .containsEntry("evaluate_runs", "skip").containsEntry("metrics_parse", "skip");
+
+        repo.write("evaluate.sh", "echo boom; exit 3\n");
+        repo.commitAll("a broken evaluation");
+        JsonNode data = repo.helix("doctor").json().get("data");
+        assertThat(check(data, "evaluate_runs").get("status").asText()).isEqualTo("fail");
+        assertThat(check(data, "evaluate_runs").get("message").asText()).contains("exited with code 3: boom");
+        assertThat(check(data, "metrics_parse").get("status").asText()).isEqualTo("skip");
+    }
+
+    @Test
+    void aLockLeftByADeadProcessIsAWarningThatSaysHowToResume() throws Exception {
+        TestRepo repo = good();
+        Files.createDirectories(repo.dir.resolve(".helix/locks"));
+        Files.writeString(repo.dir.resolve(".helix/locks/nov23.lock"), "pid=2147483646\nstarted=2024-11-23T00:00:00Z\n");
+        JsonNode lock = check(repo.helix("doctor", "--quick").json().get("data"), "lock");
+        assertThat(lock.get("status").asText()).isEqualTo("warn");
+        assertThat(lock.get("message").asText()).contains("nov23 (pid 2147483646 is gone)");
+        assertThat(lock.get("fix").asText()).isEqualTo("continue it with: helix run --resume --tag nov23");
+    }
+
+    @Test
+    void outsideARepositoryTheFirstCheckFailsAndTheRestAreSkipped() throws Exception {
+        Path plain = Files.createDirectories(tmp.resolve("plain"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new String[] {"doctor", "--json"}, new java.io.PrintWriter(out), new java.io.PrintWriter(err), false, plain);
+        TestRepo.Run run = new TestRepo.Run(code, out.toString(), err.toString());
+        assertThat(run.code()).isEqualTo(2);
+        Map<String, String> status = statuses(run.json().get("data"));
+        assertThat(status.get("git_repo")).isEqualTo("fail");
+        assertThat(status.entrySet().stream().filter(e -> !e.getKey().equals("git_repo")).map(Map.Entry::getValue))
+                .containsOnly("skip");
+    }
+
+    static String normalise(String out, TestRepo repo) {
+        return out.replace(repo.dir.toString(), "<repo>")
+                .replaceAll("at [0-9a-f]{7}", "at <commit>")
+                .replaceAll("ran in [0-9.]+s", "ran in <s>s")
+                .replaceAll("[0-9.]+ GiB free", "<n> GiB free")
+                .replaceAll("today's tag [a-z]{3}[0-9]{1,2} ", "today's tag <tag> ");
+    }
+
+    static Map<String, String> statuses(JsonNode data) {
+        Map<String, String> m = new LinkedHashMap<>();
+        data.get("checks").forEach(c -> m.put(c.get("id").asText(), c.get("status").asText()));
+        return m;
+    }
+
+    static JsonNode check(JsonNode data, String id) {
+        for (JsonNode c : data.get("checks")) if (c.get("id").asText().equals(id)) return c;
+        throw new AssertionError("no check " + id + " in " + data);
+    }
+}
