@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
             + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""},
         subcommands = {
             InitCommand.class, RunCommand.class, StatusCommand.class, LogCommand.class, BestCommand.class,
-            DemoCommand.class, CommandLine.HelpCommand.class})
+            DemoCommand.class, WatchCommand.class, ReviewCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
