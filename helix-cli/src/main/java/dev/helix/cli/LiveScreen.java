@@ -26,9 +26,8 @@ final class LiveScreen {
 
     /** Shows {@code screen.apply(now, width)} every {@code interval}; returns the exit code. */
     static int show(BiFunction<Instant, Integer, List<String>> screen, Duration interval) {
-        // The exec provider (stty) needs no native access, so no JDK warning about it lands on the screen.
-        try (Terminal terminal = TerminalBuilder.builder().system(true).name("helix watch")
-                .exec(true).jni(false).ffm(false).jansi(false).jna(false).build()) {
+        // JLine uses native access (FFM or JNI); the jar's manifest enables it (Enable-Native-Access).
+        try (Terminal terminal = TerminalBuilder.builder().system(true).name("helix watch").build()) {
             AtomicBoolean interrupted = new AtomicBoolean();
             terminal.handle(Terminal.Signal.INT, s -> interrupted.set(true));
             Attributes saved = terminal.enterRawMode();

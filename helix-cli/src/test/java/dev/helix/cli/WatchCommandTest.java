@@ -53,9 +53,8 @@ class WatchCommandTest {
         TestRepo repo = slowRepo();
         assertThat(repo.helix("run", "--tag", "w", "--max-experiments", "2").code()).isZero();
         StringWriter out = new StringWriter();
-        Thread watcher = new Thread(() -> { });
         CompletableFuture<Integer> code = new CompletableFuture<>();
-        watcher = new Thread(() -> code.complete(Main.run(new String[] {"-C", repo.dir.toString(), "watch", "-i", "0.2", "--tag", "w"},
+        Thread watcher = new Thread(() -> code.complete(Main.run(new String[] {"-C", repo.dir.toString(), "watch", "-i", "0.2", "--tag", "w"},
                 new PrintWriter(out), new PrintWriter(new StringWriter()))));
         watcher.start();
         waitFor(() -> out.toString(), s -> s.contains("2 experiments"), Duration.ofSeconds(10));
@@ -84,7 +83,7 @@ class WatchCommandTest {
 
         String first = waitForScreen(s -> s.contains("Experiments: ") && !s.contains("Experiments: 0 "), Duration.ofSeconds(20));
         assertThat(first).contains("helix watch · session live (branch helix/live) · running, pid " + ProcessHandle.current().pid());
-        assertThat(first).containsPattern("Now: {2}#\\d+ (proposing|evaluating) for \\d+s of its \\d+s budget");
+        assertThat(first).containsPattern("Now: {2}#\\d+ (proposing|evaluating) for [\\d:]+s? of its [\\d:]+s? budget");
         assertThat(first).contains("loss: baseline 5.29");
         assertThat(first).containsPattern("Best so far: [▁▂▃▄▅▆▇█]+");
         assertThat(first).containsPattern("#0 +baseline +5.29");
@@ -101,6 +100,7 @@ class WatchCommandTest {
         tmux(List.of("send-keys", "-t", "watch", "q"));
         waitFor(() -> read(exit), s -> !s.isBlank(), Duration.ofSeconds(10));
         assertThat(read(exit).strip()).isEqualTo("0");
+        assertThat(read(tmp.resolve("watch.err"))).as("nothing on stderr").isEmpty();
     }
 
     @Test
@@ -118,7 +118,8 @@ class WatchCommandTest {
     /** Runs {@code helix -C repo <args>} from the test classpath in a 110x40 tmux pane; its exit code goes to {@code exit}. */
     private void startWatch(TestRepo repo, String args, Path exit) throws IOException {
         Path argfile = tmp.resolve("java-args");
-        Files.writeString(argfile, "-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
+        // As the launcher's jar does (its manifest enables native access for JLine).
+        Files.writeString(argfile, "--enable-native-access=ALL-UNNAMED\n-cp \"" + System.getProperty("java.class.path").replace("\\", "\\\\") + "\"\n");
         String java = ProcessHandle.current().info().command().orElse("java");
         // The trap keeps the shell alive through Ctrl-C so that it records the exit code of helix.
         String command = "trap true INT; '" + java + "' @'" + argfile + "' dev.helix.cli.Main -C '" + repo.dir + "' " + args

@@ -59,7 +59,8 @@ public final class ReviewPrompt {
         b.append("- Baseline → best: ").append(progress(s)).append('\n');
         List<Double> best = Dashboard.bestSoFar(records);
         if (!best.isEmpty()) b.append("- Best so far, experiment by experiment: ").append(Dashboard.sparkline(best, 80)).append('\n');
-        Records.noise(records).ifPresent(n -> b.append("- Baseline ").append(n).append('\n'));
+        Records.noise(records).ifPresent(n -> b.append("- ").append(n.substring(0, 1).toUpperCase(Locale.ROOT))
+                .append(n.substring(1)).append('\n'));
 
         b.append("\n## Stuck?\n\n");
         int streak = Hints.discardStreak(records);
@@ -83,7 +84,7 @@ public final class ReviewPrompt {
         List<Experiment> kept = records.stream().filter(e -> e.status() == Status.KEEP).toList();
         if (kept.isEmpty()) b.append("None: nothing beat the baseline.\n");
         else {
-            b.append("| # | ").append(c.metric()).append(" | delta | change | hypothesis |\n|---|---|---|---|---|\n");
+            b.append("| # | value | delta | change | hypothesis |\n|---|---|---|---|---|\n");
             kept.forEach(e -> b.append("| ").append(e.run()).append(" | ").append(e.primary().map(Judge::fmt).orElse("-"))
                     .append(" | ").append(e.delta().map(Judge::signed).orElse("")).append(e.deltaPct().map(p -> " (" + Judge.percent(p) + ")").orElse(""))
                     .append(" | ").append(cell(e.description())).append(" | ").append(cell(e.hypothesis().orElse("")))
