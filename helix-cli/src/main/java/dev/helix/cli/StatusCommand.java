@@ -34,6 +34,8 @@ final class StatusCommand implements Callable<Integer> {
         double cost = Records.cost(s.records());
         if (cost > 0) out.text("Spent: " + Judge.fmt(cost) + " USD (as the agent reported it)");
         out.text("Last: " + ConsoleRenderer.row(last));
+        java.util.List<String> hints = new java.util.ArrayList<>(dev.helix.core.session.Hints.of(s.records()));
+        hints.forEach(h -> out.text("hint: " + h));
         ObjectNode data = Output.JSON.createObjectNode();
         data.put("tag", s.tag());
         data.put("branch", "helix/" + s.tag());
@@ -54,8 +56,9 @@ final class StatusCommand implements Callable<Integer> {
         data.put("evaluations_per_experiment", Records.evaluationsPerExperiment(s.records()));
         data.set("last", SessionRecords.json(last));
         data.putPOJO("warnings", s.warnings());
-        out.success(data, s.runningPid().isPresent() ? java.util.List.of("watch it: helix log -n 20")
+        hints.addAll(s.runningPid().isPresent() ? java.util.List.of("watch it: helix watch")
                 : java.util.List.of("continue it: helix run --resume --tag " + s.tag(), "see the best: helix best"));
+        out.success(data, hints);
         return ExitCodes.OK;
     }
 

@@ -1,0 +1,68 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.core.review.ReviewPrompt;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code helix review}: the prompt that asks a second model to review a session. */
+@Command(name = "review", mixinStandardHelpOptions = true,
+        description = "Write a prompt for a second model to review a session: summary, keep/discard rates, stuck "
+                + "detection, repeated failure themes, suspicious jumps, the kept changes, and the questions to answer.")
+final class ReviewCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the latest).")
+    String tag;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the prompt to FILE instead of stdout.")
+    Path file;
+
+    @Override
+    public Integer call() {
+        SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
+        Optional<Spec> spec;
+        try {
+            spec = SpecFiles.find(s.repo()).map(SpecFiles::load);
+        } catch (RuntimeException e) {
+            spec = Optional.empty(); // the records alone make a review
+        }
+        String metric = spec.map(x -> x.metrics().primary().name() + " ("
+                + x.metrics().primary().optimize().name().toLowerCase(Locale.ROOT) + ")").orElse("the primary metric");
+        String program = SessionRunner.readIfExists(s.repo().resolve("program.md")).orElse("");
+        String prompt = ReviewPrompt.build(new ReviewPrompt.Context(s.tag(), spec.map(Spec::description).orElse(""),
+                metric, program), s.records());
+        Output out = main.output();
+        s.warnings().forEach(w -> out.progress().println("warning: " + w));
+        ObjectNode data = Output.JSON.createObjectNode();
+        data.put("tag", s.tag());
+        if (file != null) {
+            Path target = main.workingDirectory().resolve(file);
+            try {
+                if (target.getParent() != null) Files.createDirectories(target.getParent());
+                Files.writeString(target, prompt);
+            } catch (IOException e) {
+                throw CommandException.runtime("write_failed", "cannot write " + target + ": " + e.getMessage(),
+                        "check the directory exists and is writable, or drop -o to print the prompt");
+            }
+            out.text("Wrote the review prompt for session " + s.tag() + " to " + target);
+            data.put("file", target.toString());
+        } else {
+            out.text(prompt.stripTrailing());
+            data.put("prompt", prompt);
+        }
+        out.success(data, List.of("paste it into a second model, or: claude -p < " + (file == null ? "review.md" : file)));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.helix.cli;
+
+import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.session.Dashboard;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.stream.Stream;
+
+/**
+ * Reads what {@code helix watch} shows, afresh on every refresh: the session's records, whether a
+ * loop holds its lock, and the experiment in progress.
+ *
+ * <p>The ledger holds only finished experiments, so the one in progress is inferred without help
+ * from the loop: it is the run after the last record; while {@code .helix/runs/<tag>/<run>.log}
+ * does not exist the proposer is still at work (since the last record finished), and once the
+ * evaluation has created it the experiment is evaluating (since the file's creation time).
+ */
+final class SessionWatch {
+    private final Path repo;
+    private final Optional<String> tag;
+    private final Optional<Spec> spec;
+
+    private SessionWatch(Path repo, Optional<String> tag, Optional<Spec> spec) {
+        this.repo = repo;
+        this.tag = tag;
+        this.spec = spec;
+    }
+
+    static SessionWatch of(Path dir, Optional<String> tag) {
+        Path repo = new GitVcs().topLevel(dir).orElseThrow(() -> CommandException.usage("not_a_repository",
+                "not a git repository: " + dir, "run this inside the repository where you ran 'helix run'"));
+        Optional<Spec> spec;
+        try {
+            spec = SpecFiles.find(repo).map(SpecFiles::load);
+        } catch (RuntimeException e) {
+            spec = Optional.empty(); // the dashboard works without names and budgets
+        }
+        return new SessionWatch(repo, tag, spec);
+    }
+
+    /** The session now; before any session exists, an empty view named "(none yet)". */
+    Dashboard.View read() {
+        List<Experiment> all = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")).read().experiments();
+        String chosen = tag.or(this::runningTag)
+                .orElseGet(() -> all.isEmpty() ? "(none yet)" : all.get(all.size() - 1).tag());
+        List<Experiment> records = all.stream().filter(e -> e.tag().equals(chosen)).toList();
+        Path lock = SessionLock.forTag(repo.resolve(".helix"), chosen);
+        Optional<Long> pid = SessionLock.holder(lock)
+                .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+        String metric = spec.map(s -> s.metrics().primary().name()).orElse("metric");
+        return new Dashboard.View(chosen, metric, records, pid, pid.flatMap(p -> inProgress(chosen, records, lock)));
+    }
+
+    private Optional<Dashboard.InProgress> inProgress(String tag, List<Experiment> records, Path lock) {
+        int run = records.isEmpty() ? 0 : records.get(records.size() - 1).run() + 1;
+        Path log = repo.resolve(".helix/runs").resolve(tag).resolve(run + ".log");
+        Optional<Instant> evaluatingSince = created(log);
+        if (evaluatingSince.isPresent()) {
+            return Optional.of(new Dashboard.InProgress(run, Dashboard.Phase.EVALUATING, evaluatingSince.get(),
+                    spec.map(s -> OptionalInt.of(s.evaluate().timeoutSeconds())).orElse(OptionalInt.empty())));
+        }
+        Instant since = records.isEmpty() ? created(lock).orElseGet(Instant::now) : records.get(records.size() - 1).finishedAt();
+        return Optional.of(new Dashboard.InProgress(run, Dashboard.Phase.PROPOSING, since,
+                spec.map(s -> OptionalInt.of(s.agent().timeoutSeconds())).orElse(OptionalInt.empty())));
+    }
+
+    /** The session whose lock a live process holds, when --tag is not given; the newest lock first. */
+    private Optional<String> runningTag() {
+        Path locks = repo.resolve(".helix/locks");
+        if (!Files.isDirectory(locks)) return Optional.empty();
+        try (Stream<Path> files = Files.list(locks)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".lock"))
+                    .sorted(java.util.Comparator.comparing(SessionWatch::modified).reversed())
+                    .filter(f -> SessionLock.holder(f).isPresent()).findFirst()
+                    .map(f -> f.getFileName().toString().replaceFirst("\\.lock$", ""));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Instant modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static Optional<Instant> created(Path file) {
+        try {
+            return Optional.of(Files.readAttributes(file, BasicFileAttributes.class).creationTime().toInstant());
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.helix.cli;
+
+import dev.helix.core.session.Dashboard;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+/** {@code helix watch}: a live dashboard of a session, or a line per change when stdout is not a terminal. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Watch a session live: whether a loop runs, the experiment in progress against its budget, "
+                + "counts, baseline -> best, a sparkline of the best so far and the last 15 experiments.",
+            "On a terminal: a dashboard; q quits (exit 0), Ctrl-C too (exit 130). Otherwise: one summary line "
+                + "per refresh, printed only when the session changed, until interrupted."})
+final class WatchCommand implements Callable<Integer> {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @ParentCommand
+    Main main;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = {"-i", "--interval"}, paramLabel = "SECONDS", defaultValue = "2",
+            description = "Seconds between refreshes (default 2).")
+    double interval;
+
+    @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the running one, else the latest).")
+    String tag;
+
+    @Override
+    public Integer call() {
+        if (!(interval >= 0.1 && interval <= 3600)) {
+            throw CommandException.usage("bad_option", "-i must be between 0.1 and 3600 seconds, not " + interval,
+                    "e.g. helix watch -i 5");
+        }
+        SessionWatch watch = SessionWatch.of(main.workingDirectory(), Optional.ofNullable(tag));
+        Duration every = Duration.ofMillis(Math.round(interval * 1000));
+        if (main.terminal()) {
+            return LiveScreen.show((now, width) -> Dashboard.screen(watch.read(), now, width), every);
+        }
+        return lines(watch, every, command.commandLine().getOut());
+    }
+
+    /** Plain mode: a timestamped summary line whenever it differs from the last one; ends on interrupt. */
+    private static int lines(SessionWatch watch, Duration every, PrintWriter out) {
+        String last = null;
+        try {
+            while (true) {
+                String line;
+                try {
+                    line = Dashboard.line(watch.read());
+                } catch (RuntimeException e) {
+                    // An interrupt in the middle of reading the lock or ledger surfaces as an I/O error.
+                    if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                    throw e;
+                }
+                if (!line.equals(last)) {
+                    out.println(LocalTime.now().format(TIME) + " " + line);
+                    out.flush();
+                    last = line;
+                }
+                Thread.sleep(every.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return ExitCodes.INTERRUPTED;
+        }
+    }
+}

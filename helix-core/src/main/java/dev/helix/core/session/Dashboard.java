@@ -1,0 +1,159 @@
+package dev.helix.core.session;
+
+import dev.helix.core.event.Event;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.Judge;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The screen of {@code helix watch} as lines of text, from a session's records and the moment it
+ * is drawn: pure, so a terminal only has to draw it and a test can compare it with a golden file.
+ */
+public final class Dashboard {
+    /** How many experiments the screen lists. */
+    public static final int LAST = 15;
+    private static final String BARS = "▁▂▃▄▅▆▇█";
+
+    private Dashboard() {}
+
+    public enum Phase {
+        PROPOSING, EVALUATING;
+
+        String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /**
+     * The experiment a running loop is on (the ledger holds only finished ones).
+     *
+     * @param since when the phase began
+     * @param budgetSeconds how long the phase may take (the agent's or the evaluation's timeout)
+     */
+    public record InProgress(int run, Phase phase, Instant since, OptionalInt budgetSeconds) {}
+
+    /**
+     * What the screen shows.
+     *
+     * @param metric the primary metric's name
+     * @param runningPid the pid holding the session's lock, when a loop runs
+     */
+    public record View(String tag, String metric, List<Experiment> records, Optional<Long> runningPid,
+                       Optional<InProgress> current) {
+        public View {
+            records = List.copyOf(records);
+        }
+    }
+
+    /** The whole screen, each line at most {@code width} characters. */
+    public static List<String> screen(View v, Instant now, int width) {
+        List<String> lines = new ArrayList<>();
+        lines.add("helix watch · session " + v.tag() + " (branch helix/" + v.tag() + ") · "
+                + v.runningPid().map(p -> "running, pid " + p).orElse("not running"));
+        lines.add("Now:  " + v.current().filter(c -> v.runningPid().isPresent()).map(c -> now(c, now))
+                .orElse(v.runningPid().isPresent() ? "starting" : "-"));
+        Event.Summary s = Records.summary(v.records());
+        lines.add("Experiments: " + s.experiments() + " · kept " + s.kept() + " · discarded " + s.discarded()
+                + " · crashed " + s.crashed() + " · rejected " + s.rejected());
+        lines.add(v.metric() + ": " + progress(s));
+        List<Double> best = bestSoFar(v.records());
+        String label = "Best so far: ";
+        lines.add(label + sparkline(best, Math.max(1, width - label.length())));
+        Hints.of(v.records()).forEach(h -> lines.add("hint: " + h));
+        lines.add("");
+        List<Experiment> rows = v.records().subList(Math.max(0, v.records().size() - LAST), v.records().size());
+        lines.add("Last " + rows.size() + ":");
+        rows.forEach(e -> lines.add(row(e)));
+        lines.add("");
+        lines.add("q quits");
+        return lines.stream().map(l -> clip(l, width)).toList();
+    }
+
+    /**
+     * One line for a log when nobody watches a terminal: it changes only when the session does
+     * (no clock in it), so a caller prints it only when it differs from the last.
+     */
+    public static String line(View v) {
+        Event.Summary s = Records.summary(v.records());
+        StringBuilder b = new StringBuilder(v.tag()).append(": ")
+                .append(v.runningPid().map(p -> "running").orElse("not running"));
+        v.current().filter(c -> v.runningPid().isPresent())
+                .ifPresent(c -> b.append(", #").append(c.run()).append(' ').append(c.phase().word()));
+        b.append(" | ").append(s.experiments()).append(" experiments: ").append(s.kept()).append(" kept, ")
+                .append(s.discarded()).append(" discarded, ").append(s.crashed()).append(" crashed, ")
+                .append(s.rejected()).append(" rejected | ").append(v.metric()).append(' ').append(progress(s));
+        if (!v.records().isEmpty()) {
+            Experiment last = v.records().get(v.records().size() - 1);
+            b.append(" | last #").append(last.run()).append(' ').append(last.status().word())
+                    .append(' ').append(last.primary().map(Judge::fmt).orElse("-"));
+        }
+        return b.toString();
+    }
+
+    /** The best value after each experiment, from the baseline on. */
+    public static List<Double> bestSoFar(List<Experiment> records) {
+        List<Double> values = new ArrayList<>();
+        Double best = null;
+        for (Experiment e : records) {
+            if (e.status().advances() && e.primary().isPresent()) best = e.primary().get();
+            if (best != null && e.attempt() == 0) values.add(best);
+        }
+        return values;
+    }
+
+    /** Values as a line of block characters, lowest ▁ to highest █; the latest {@code width} of them. */
+    public static String sparkline(List<Double> values, int width) {
+        List<Double> shown = values.subList(Math.max(0, values.size() - width), values.size());
+        double lo = shown.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        double hi = shown.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        StringBuilder b = new StringBuilder();
+        for (double v : shown) {
+            int level = hi > lo ? (int) Math.round((v - lo) / (hi - lo) * (BARS.length() - 1)) : 0;
+            b.append(BARS.charAt(level));
+        }
+        return b.toString();
+    }
+
+    private static String now(InProgress c, Instant now) {
+        long elapsed = Math.max(0, Duration.between(c.since(), now).toSeconds());
+        String budget = c.budgetSeconds().isPresent() ? " of its " + clock(c.budgetSeconds().getAsInt()) + " budget" : "";
+        return "#" + c.run() + " " + c.phase().word() + " for " + clock(elapsed) + budget;
+    }
+
+    private static String progress(Event.Summary s) {
+        if (s.baseline() == null || s.baseline().primary().isEmpty()) return "no baseline yet";
+        double base = s.baseline().primary().get();
+        if (s.best() == null || s.best().primary().isEmpty()) return "baseline " + Judge.fmt(base);
+        double best = s.best().primary().get();
+        return "baseline " + Judge.fmt(base) + " → best " + Judge.fmt(best) + " (#" + s.best().run() + ")"
+                + (base == 0 ? "" : ", " + Judge.percent((best - base) / Math.abs(base) * 100));
+    }
+
+    /** "#3   keep      0.4123      -0.0311 (-7.02%)  lr=0.031". */
+    static String row(Experiment e) {
+        String delta = e.delta().map(d -> Judge.signed(d) + e.deltaPct().map(p -> " (" + Judge.percent(p) + ")").orElse(""))
+                .orElse("");
+        String text = e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
+                ? e.description() : e.description() + " [" + e.reason() + "]";
+        String run = e.attempt() == 0 ? "#" + e.run() : "#" + e.run() + "." + e.attempt();
+        return String.format(Locale.ROOT, "%-6s %-11s %-11s %-20s %s", run, e.status().word(),
+                e.primary().map(Judge::fmt).orElse("-"), delta, text.replace('\n', ' ')).stripTrailing();
+    }
+
+    private static String clock(long seconds) {
+        return seconds < 60 ? seconds + "s"
+                : seconds < 3600 ? String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60)
+                : String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60);
+    }
+
+    private static String clip(String line, int width) {
+        return line.length() <= width ? line : line.substring(0, Math.max(0, width - 1)) + "…";
+    }
+}
