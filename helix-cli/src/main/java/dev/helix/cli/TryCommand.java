@@ -79,11 +79,7 @@ final class TryCommand implements Callable<Integer> {
             case REJECTED -> hints.add("rejected and reverted: edit only the files in scope.editable");
             default -> { }
         }
-        int streak = 0;
-        for (int i = records.size() - 1; i >= 0 && records.get(i).status() == Status.DISCARD; i--) streak++;
-        if (streak >= 7) hints.add(streak + " discards in a row: change direction entirely; re-read program.md");
-        else if (streak >= 5) hints.add(streak + " discards in a row: step back, re-read the ledger (helix log) for what worked");
-        else if (streak >= 3) hints.add(streak + " discards in a row: try a different kind of change");
+        hints.addAll(dev.helix.core.session.Hints.of(records));
         return hints;
     }
 }

@@ -113,7 +113,7 @@ public record ReportModel(
                 usage.stream().flatMap(a -> a.tokensOut().stream()).mapToLong(Long::longValue).sum(),
                 points(records), kept,
                 Themes.of(records, Status.CRASH), Themes.of(records, Status.DISCARD), Themes.of(records, Status.REJECTED),
-                Themes.repeats(records), Signals.of(records, setting.direction()), List.copyOf(records));
+                Themes.repeats(records), dev.helix.core.session.Hints.of(records), List.copyOf(records));
     }
 
     /** One point per record, in ledger order, each with the best after it and its error bar. */

@@ -78,42 +78,4 @@ class ReportModelTest {
             assertThat(r.runs()).containsExactly(1, 3, 4);
         });
     }
-
-    @Test
-    void signalsDiscardsInARowAt3And5And7() {
-        assertThat(Signals.of(discards(2), Direction.MINIMIZE)).isEmpty();
-        assertThat(Signals.of(discards(3), Direction.MINIMIZE)).singleElement().asString().startsWith("3 discards in a row (#2-#4)");
-        assertThat(Signals.of(discards(5), Direction.MINIMIZE)).singleElement().asString()
-                .startsWith("5 discards in a row").contains("try something different");
-        assertThat(Signals.of(discards(8), Direction.MINIMIZE)).singleElement().asString()
-                .startsWith("8 discards in a row").contains("stuck");
-    }
-
-    @Test
-    void signalsAPlateauAfterTenExperimentsWithoutAKeep() {
-        List<Experiment> records = new ArrayList<>(discards(0));
-        for (int i = 0; i < 10; i++) records.add(i % 2 == 0 ? crash(2 + i, 1) : discard(2 + i, 5, "d"));
-        assertThat(Signals.of(records, Direction.MINIMIZE)).singleElement().asString()
-                .isEqualTo("plateau: no improvement in the last 10 experiments; the easy gains may be taken");
-    }
-
-    @Test
-    void signalsASuspiciousJump() {
-        // Gains 0.1 and 0.1, then 5: more than 10x all gains before it.
-        List<Experiment> records = List.of(baseline(10), keep(1, 9.9, -0.1), keep(2, 9.8, -0.1), keep(3, 4.8, -5));
-        assertThat(Signals.of(records, Direction.MINIMIZE)).singleElement().asString()
-                .startsWith("suspicious jump at #3: its gain 5 is more than 10x all gains before it (0.2)");
-        // A first keep that moves the metric 100x.
-        assertThat(Signals.of(List.of(baseline(5), keep(1, 0.01, -4.99)), Direction.MINIMIZE)).singleElement().asString()
-                .startsWith("suspicious jump at #1: the metric changed 5 -> 0.01 (over 100x)");
-        // Steady gains are not suspicious.
-        assertThat(Signals.of(List.of(baseline(5), keep(1, 4, -1), keep(2, 3, -1)), Direction.MINIMIZE)).isEmpty();
-    }
-
-    /** A baseline, one keep, then {@code n} discards. */
-    private static List<Experiment> discards(int n) {
-        List<Experiment> records = new ArrayList<>(List.of(baseline(5), keep(1, 4, -1)));
-        for (int i = 0; i < n; i++) records.add(discard(2 + i, 5, "d" + i));
-        return records;
-    }
 }
