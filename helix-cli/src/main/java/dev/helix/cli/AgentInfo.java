@@ -142,9 +142,13 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
         Map<String, String> m = new LinkedHashMap<>();
         m.put("success", "{\"status\":\"success\",\"data\":{...},\"hints\":[\"...\"]}");
         m.put("error", "{\"status\":\"error\",\"error\":{\"code\":\"...\",\"message\":\"...\",\"suggestion\":\"...\"}}");
-        m.put("verdict (data of helix try and helix record)", "{\"run\":7,\"status\":\"keep|discard|crash|rejected\","
-                + "\"metric\":0.412,\"delta\":-0.013,\"reason\":\"...\"} with hints in the envelope; "
+        m.put("verdict (data of helix try)", "{\"tag\":\"nov23\",\"run\":7,\"status\":\"keep|discard|crash|rejected\","
+                + "\"metric\":0.412,\"delta\":-0.013,\"delta_pct\":-3.1,\"best\":0.412,\"baseline\":0.52,"
+                + "\"delta_vs_baseline\":-0.108,\"reason\":\"...\",\"kept\":true,\"commit\":\"...\",\"log\":\"...\","
+                + "\"log_tail\":\"... (after a crash)\",\"record\":{...the ledger record...}} with hints in the envelope; "
                 + "delta is against the best before this experiment, negative when the metric fell");
+        m.put("record (data of helix record)", "the ledger record: {\"run\":8,\"status\":\"discard\",\"primary\":0.43,"
+                + "\"delta\":0.018,\"description\":\"...\",...}");
         m.put("doctor (data of helix doctor)", "{\"ok\":true,\"checks\":[{\"id\":\"clean_tree\",\"title\":\"...\","
                 + "\"status\":\"pass|warn|fail|skip\",\"message\":\"...\",\"fix\":\"...\"}]}");
         return m;
