@@ -258,9 +258,9 @@ public final class SlurmExecutor implements Executor {
             sleepQuietly(POLL_MILLIS * 2);
         }
         for (List<String> sacct : List.of(
-                List.of("sacct", "-n", "-X", "-P", "--name=" + jobName, "-o", "JobID,State,NodeList"),
-                List.of("sacct", "-c", "-n", "-X", "-P", "--name=" + jobName, "-o", "JobID,State,NodeList"))) {
-            Optional<JobState> a = parse(command(sacct));
+                List.of("sacct", "-n", "-X", "-P", "--name=" + jobName, "-o", "JobID,JobName,State,NodeList"),
+                List.of("sacct", "-c", "-n", "-X", "-P", "--name=" + jobName, "-o", "JobID,JobName,State,NodeList"))) {
+            Optional<JobState> a = parse(command(sacct), jobName);
             if (a.isPresent()) return a;
         }
         return s;
@@ -268,9 +268,9 @@ public final class SlurmExecutor implements Executor {
 
     /** squeue's view of the job (all states with {@code all}), if it lists it. */
     static Optional<JobState> query(String jobName, boolean all) {
-        List<String> cmd = new ArrayList<>(List.of("squeue", "-h", "--name=" + jobName, "-o", "%i|%T|%N"));
+        List<String> cmd = new ArrayList<>(List.of("squeue", "-h", "--name=" + jobName, "-o", "%i|%j|%T|%N"));
         if (all) cmd.addAll(List.of("-t", "all"));
-        return parse(command(cmd));
+        return parse(command(cmd), jobName);
     }
 
     /** Whether squeue lists a job of that name as pending, running or completing. */
@@ -278,15 +278,18 @@ public final class SlurmExecutor implements Executor {
         return query(jobName, false).filter(s -> ACTIVE_STATES.contains(s.state())).isPresent();
     }
 
-    /** The last "id|STATE|nodes" line ("CANCELLED by 0" is CANCELLED). */
-    private static Optional<JobState> parse(Optional<String> out) {
+    /**
+     * The last "id|name|STATE|nodes" line of the job ("CANCELLED by 0" is CANCELLED). The name is
+     * checked: sacct -c ignores --name and lists every job.
+     */
+    static Optional<JobState> parse(Optional<String> out, String jobName) {
         if (out.isEmpty()) return Optional.empty();
         JobState last = null;
         for (String line : out.get().split("\n")) {
             String[] f = line.strip().split("\\|", -1);
-            if (f.length < 2 || f[0].isBlank()) continue;
-            String state = f[1].strip().split(" ")[0].toUpperCase(Locale.ROOT);
-            last = new JobState(f[0].strip(), state, f.length > 2 ? f[2].strip() : "");
+            if (f.length < 3 || f[0].isBlank() || !f[1].strip().equals(jobName)) continue;
+            String state = f[2].strip().split(" ")[0].toUpperCase(Locale.ROOT);
+            last = new JobState(f[0].strip(), state, f.length > 3 ? f[3].strip() : "");
         }
         return Optional.ofNullable(last);
     }
