@@ -152,17 +152,4 @@ class SlurmExecutorTest {
         assertThat(flagSetAgain).isTrue();
         assertThat(ours()).isEmpty();
     }
-
-    @Test
-    void the_slurm_time_limit_is_the_timeout_in_whole_minutes_plus_one_and_run_slurm_options_come_before_extra_args() {
-        SlurmExecutor configured = new SlurmExecutor(new SlurmSpec(Optional.of("gpu"), 4, Optional.of("16G"),
-                Optional.of("gpu:1"), List.of("--account=lab", "--time=30")));
-
-        List<String> cmd = configured.srun(request("python train.py", Duration.ofSeconds(90)), "helix-x");
-
-        assertThat(cmd).containsSubsequence("srun", "--job-name=helix-x", "--time=3", "--partition=gpu",
-                "--cpus-per-task=4", "--mem=16G", "--gres=gpu:1", "--account=lab", "--time=30", "sh", "-c", "python train.py");
-        assertThat(executor.srun(request("x", Duration.ofSeconds(60)), "j")).contains("--time=2")
-                .noneMatch(a -> a.startsWith("--partition") || a.startsWith("--mem") || a.startsWith("--cpus"));
-    }
 }
