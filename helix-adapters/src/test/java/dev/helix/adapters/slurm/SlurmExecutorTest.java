@@ -98,7 +98,7 @@ class SlurmExecutorTest {
         SlurmExecutor small = new SlurmExecutor(new SlurmSpec(Optional.empty(), 1, Optional.of("20M"), Optional.empty(),
                 List.of()), Duration.ofSeconds(2), 64 * 1024, 64 * 1024);
 
-        Result r = small.run(request("python3 -c 'a = bytearray(300 * 1024 * 1024); import time; time.sleep(10)'; echo survived",
+        Result r = small.run(request("python3 -c 'a = b\"x\" * (300 * 1024 * 1024); import time; time.sleep(10)'; echo survived",
                 Duration.ofSeconds(30)));
 
         assertThat(r.error()).isEqualTo("slurm: OUT_OF_MEMORY");
