@@ -22,7 +22,8 @@ final class Proc {
                 long pid = Long.parseLong(d.getFileName().toString());
                 try {
                     String env = new String(Files.readAllBytes(d.resolve("environ")), StandardCharsets.UTF_8);
-                    if (Set.of(env.split("\0")).contains(entry) && alive(pid)) pids.add(pid);
+                    // a list: an environment may hold an entry twice (slurmctld's slurmscriptd does), Set.of throws
+                    if (java.util.Arrays.asList(env.split("\0")).contains(entry) && alive(pid)) pids.add(pid);
                 } catch (IOException gone) {
                     // vanished or not readable
                 }
