@@ -46,4 +46,33 @@ class SlurmRunCommandTest {
         assertThat(jobs).hasSizeGreaterThanOrEqualTo(ledger.size()).allMatch(j -> j.contains("|COMPLETED|"));
         assertThat(SlurmCluster.activeJobNames()).noneMatch(n -> n.startsWith("helix-" + tag + "-"));
     }
+
+    @Test
+    void anEvaluationSlurmKillsForMemoryIsACrashWithThatReason() {
+        SlurmCluster.require();
+        String tag = "m" + UUID.randomUUID().toString().substring(0, 8);
+        TestRepo repo = TestRepo.quadratic(tmp, """
+                run:
+                  executor: slurm
+                  slurm:
+                    mem: 50M
+                """);
+        // The baseline (x = 4.0) fits; every other x allocates 300 MB, over the job's 50M.
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                [ "$x" = "4.0" ] || python3 -c 'a = b"x" * (300 * 1024 * 1024); import time; time.sleep(20)'
+                awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
+                """);
+        repo.commitAll("an evaluation that needs memory");
+
+        TestRepo.Run run = repo.helix("run", "--tag", tag, "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).hasSize(2);
+        assertThat(ledger.get(1).get("status").asText()).as(ledger.get(1).toString()).isEqualTo("crash");
+        assertThat(ledger.get(1).get("reason").asText()).contains("slurm: OUT_OF_MEMORY");
+        assertThat(SlurmCluster.activeJobNames()).noneMatch(n -> n.startsWith("helix-" + tag + "-"));
+    }
 }
