@@ -3,6 +3,7 @@ package dev.helix.cli;
 import dev.helix.adapters.agents.Backends;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.Executors;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
@@ -128,7 +129,7 @@ final class SessionRunner {
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             Session session = new Session(
-                    new Session.Ports(vcs, new LocalExecutor(), proposer, ledger, SessionRunner::readIfExists,
+                    new Session.Ports(vcs, Executors.forSpec(p.spec()), proposer, ledger, SessionRunner::readIfExists,
                             Clock.SYSTEM, events),
                     new Session.Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             readIfExists(p.repo().resolve("program.md")).orElse(""), logDir,

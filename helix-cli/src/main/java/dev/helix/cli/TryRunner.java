@@ -2,7 +2,7 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.helix.adapters.git.GitVcs;
-import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.adapters.Executors;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
@@ -126,7 +126,7 @@ final class TryRunner {
 
     private Session session(Path repo, Path worktree, Path helixDir, String tag, Spec spec, String specPath, Secrets secrets,
                             FileLedgerStore ledger, Proposer proposer, String start) {
-        return new Session(new Session.Ports(vcs, new LocalExecutor(), proposer, ledger, SessionRunner::readIfExists,
+        return new Session(new Session.Ports(vcs, Executors.forSpec(spec), proposer, ledger, SessionRunner::readIfExists,
                 Clock.SYSTEM, Events.NONE),
                 new Session.Plan(repo, worktree, tag, "refs/heads/helix/" + tag, start, spec, specPath,
                         SessionRunner.readIfExists(repo.resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(tag),

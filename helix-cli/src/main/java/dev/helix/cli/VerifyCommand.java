@@ -2,7 +2,7 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.git.GitVcs;
-import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.adapters.Executors;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.core.experiment.Experiment;
@@ -70,7 +70,7 @@ final class VerifyCommand implements Callable<Integer> {
         Output out = main.output();
         String primary = spec.metrics().primary().name();
         try {
-            Executor executor = new LocalExecutor();
+            Executor executor = Executors.forSpec(spec);
             spec.evaluate().setup().ifPresent(setup -> executor.run(request(spec, setup, wt, s, "setup", target.run())));
             for (int i = 1; i <= k; i++) {
                 Executor.Result result = executor.run(request(spec, spec.evaluate().command(), wt, s, "verify" + i, target.run()));

@@ -14,9 +14,10 @@ import java.nio.file.StandardOpenOption;
  * bounded however much is written: the head goes to the file as it arrives (so a running log can be
  * followed), the tail lives in a ring buffer until {@link #finish()}.
  *
- * <p>Thread-safe: the output pump writes while the executor may finish it.
+ * <p>Thread-safe: the output pump writes while the executor may finish it. Public for the other
+ * executors (Slurm).
  */
-final class CappedLog {
+public final class CappedLog {
 
     private final FileChannel file; // null: memory only
     private final byte[] head;
@@ -35,7 +36,7 @@ final class CappedLog {
     }
 
     /** Creates (or truncates) {@code log}, creating its parent directories; null keeps memory only. */
-    static CappedLog open(Path log, int headBytes, int tailBytes) throws IOException {
+    public static CappedLog open(Path log, int headBytes, int tailBytes) throws IOException {
         if (log == null) return new CappedLog(null, headBytes, tailBytes);
         Path parent = log.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
@@ -44,7 +45,7 @@ final class CappedLog {
         return new CappedLog(channel, headBytes, tailBytes);
     }
 
-    synchronized void write(byte[] bytes, int offset, int length) {
+    public synchronized void write(byte[] bytes, int offset, int length) {
         if (text != null) return; // finished: a straggler writes after the result was taken
         total += length;
         int toHead = Math.min(length, head.length - headLength);
@@ -73,7 +74,7 @@ final class CappedLog {
     }
 
     /** How many bytes were written in all. */
-    synchronized long total() {
+    public synchronized long total() {
         return total;
     }
 
@@ -82,7 +83,7 @@ final class CappedLog {
      * omitted, the cut is moved to line boundaries so that no half line is kept: a truncated
      * {@code loss: 0.12} would read as a real value to a metric pattern.
      */
-    synchronized String finish() {
+    public synchronized String finish() {
         if (text != null) return text;
         int kept = (int) Math.min(ringCount, ring.length);
         byte[] tail = new byte[kept];

@@ -109,6 +109,15 @@ final class SpecYamlWriter {
         w.raw(1, "workers", Integer.toString(r.workers()), null);
         w.kv(1, "executor", r.executor(), "local | slurm");
         w.list(1, "slots", r.slots(), "e.g. GPU ids");
+        Spec.SlurmSpec sl = r.slurm();
+        if (!sl.equals(Spec.SlurmSpec.DEFAULT)) {
+            w.key(1, "slurm", "job options for executor: slurm");
+            sl.partition().ifPresent(v -> w.kv(2, "partition", v, null));
+            if (sl.cpus() > 0) w.raw(2, "cpus", Integer.toString(sl.cpus()), null);
+            sl.mem().ifPresent(v -> w.kv(2, "mem", v, null));
+            sl.gres().ifPresent(v -> w.kv(2, "gres", v, null));
+            if (!sl.extraArgs().isEmpty()) w.list(2, "extra_args", sl.extraArgs(), null);
+        }
 
         w.blank();
         if (s.requirements().isEmpty()) {

@@ -77,7 +77,8 @@ class SpecFilesRoundTripTest {
                         new Parameter("opt", "train.py", "OPT = \"(\\w+)\"", ParamType.CATEGORICAL, 0, 3, false,
                                 List.of("adam", "yes", "1.0", "null"))),
                         42, 7),
-                new RunSpec(4, "slurm", List.of("0", "1", "gpu:2")),
+                new RunSpec(4, "slurm", List.of("0", "1", "gpu:2"), new Spec.SlurmSpec(Optional.of("gpu"), 8,
+                        Optional.of("32G"), Optional.of("gpu:1"), List.of("--account=lab", "--qos=high"))),
                 Map.of("python", ">=3.11", "gpu", "H100", "cuda", "12.4"),
                 "helix.yaml");
     }

@@ -181,9 +181,36 @@ public record Spec(
         }
     }
 
-    public record RunSpec(int workers, String executor, List<String> slots) {
+    /** @param slurm the job options for {@code executor: slurm} (run.slurm); ignored by local */
+    public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm) {
         public RunSpec {
             slots = List.copyOf(slots);
+            slurm = slurm == null ? SlurmSpec.DEFAULT : slurm;
+        }
+
+        /** A run without Slurm options (the cluster's defaults). */
+        public RunSpec(int workers, String executor, List<String> slots) {
+            this(workers, executor, slots, SlurmSpec.DEFAULT);
+        }
+    }
+
+    /**
+     * run.slurm: how an evaluation is submitted when {@code run.executor: slurm}. Absent values
+     * leave the cluster's defaults; the time limit comes from evaluate.timeout_seconds.
+     *
+     * @param partition --partition
+     * @param cpus --cpus-per-task (0: not given)
+     * @param mem --mem, as Slurm writes it: "4G", "512M", "2000" (megabytes)
+     * @param gres --gres, e.g. "gpu:1"
+     * @param extraArgs more srun arguments, passed as they are (after Helix's own, so they win)
+     */
+    public record SlurmSpec(Optional<String> partition, int cpus, Optional<String> mem, Optional<String> gres,
+                            List<String> extraArgs) {
+        public static final SlurmSpec DEFAULT = new SlurmSpec(Optional.empty(), 0, Optional.empty(), Optional.empty(),
+                List.of());
+
+        public SlurmSpec {
+            extraArgs = List.copyOf(extraArgs);
         }
     }
 }

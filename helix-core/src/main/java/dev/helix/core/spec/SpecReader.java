@@ -69,7 +69,10 @@ public final class SpecReader {
     private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> SEARCH = List.of("parameters", "seed", "initial_random");
     private static final List<String> PARAMETER = List.of("file", "pattern", "type", "range", "log", "values", "choices");
-    private static final List<String> RUN = List.of("workers", "executor", "slots");
+    private static final List<String> RUN = List.of("workers", "executor", "slots", "slurm");
+    private static final List<String> SLURM = List.of("partition", "cpus", "mem", "gres", "extra_args");
+    /** Slurm's memory sizes: a whole number with an optional unit (megabytes without one). */
+    private static final java.util.regex.Pattern SLURM_MEM = java.util.regex.Pattern.compile("[0-9]+[KMGTkmgt]?");
 
     /** Words people write for a key that edit distance alone would not find. */
     private static final Map<String, String> ALIASES = Map.ofEntries(
@@ -640,7 +643,34 @@ public final class SpecReader {
             }
         }
         List<String> slots = Optional.ofNullable(texts(s.get("slots"), "run.slots")).orElse(List.of());
-        return new RunSpec(workers, executor, slots);
+        return new RunSpec(workers, executor, slots, slurm(map(s.get("slurm"), "run.slurm")));
+    }
+
+    private Spec.SlurmSpec slurm(Map<String, Object> m) {
+        if (m == null) return Spec.SlurmSpec.DEFAULT;
+        checkKeys(m, "run.slurm", SLURM);
+        Optional<String> partition = nonBlank(m, "partition", "e.g. `partition: gpu` (sinfo lists them), or remove it");
+        int cpus = whole(m.get("cpus"), "run.slurm.cpus", 0, 1);
+        Optional<String> mem = nonBlank(m, "mem", "e.g. `mem: 16G`");
+        if (mem.isPresent() && !SLURM_MEM.matcher(mem.get()).matches()) {
+            problem("run.slurm.mem", "'" + mem.get() + "' is not a Slurm memory size",
+                    "write a whole number with an optional unit K, M, G or T, e.g. `mem: 16G` or `mem: 4000` (megabytes)");
+            mem = Optional.empty();
+        }
+        Optional<String> gres = nonBlank(m, "gres", "e.g. `gres: gpu:1`, quoted if you like");
+        List<String> extra = m.get("extra_args") == null ? List.of() : texts(m.get("extra_args"), "run.slurm.extra_args");
+        return new Spec.SlurmSpec(partition, cpus, mem, gres, extra == null ? List.of() : extra);
+    }
+
+    private Optional<String> nonBlank(Map<String, Object> m, String key, String fix) {
+        String at = "run.slurm." + key;
+        String t = text(m.get(key), at);
+        if (t == null) return Optional.empty();
+        if (t.isBlank()) {
+            problem(at, "must not be empty", fix);
+            return Optional.empty();
+        }
+        return Optional.of(t.strip());
     }
 
     private Map<String, String> requirements(Object o) {

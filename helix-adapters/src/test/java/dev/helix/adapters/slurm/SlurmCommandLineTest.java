@@ -1,0 +1,54 @@
+package dev.helix.adapters.slurm;
+
+import dev.helix.core.port.Executor.Request;
+import dev.helix.core.spec.Spec.SlurmSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** How an evaluation becomes an srun command line (no cluster needed). */
+class SlurmCommandLineTest {
+
+    final SlurmExecutor executor = new SlurmExecutor(SlurmSpec.DEFAULT);
+
+    private static Request request(String command, Duration timeout) {
+        return new Request(command, Path.of("/shared/wt"), timeout, Map.of(), Path.of("/shared/eval.log"));
+    }
+
+    @Test
+    void the_slurm_time_limit_is_the_timeout_in_whole_minutes_plus_one_and_run_slurm_options_come_before_extra_args() {
+        SlurmExecutor configured = new SlurmExecutor(new SlurmSpec(Optional.of("gpu"), 4, Optional.of("16G"),
+                Optional.of("gpu:1"), List.of("--account=lab", "--time=30")));
+
+        List<String> cmd = configured.srun(request("python train.py", Duration.ofSeconds(90)), "helix-x");
+
+        assertThat(cmd).containsSubsequence("srun", "--job-name=helix-x", "--time=3", "--partition=gpu",
+                "--cpus-per-task=4", "--mem=16G", "--gres=gpu:1", "--account=lab", "--time=30", "sh", "-c", "python train.py");
+        assertThat(executor.srun(request("x", Duration.ofSeconds(60)), "j")).contains("--time=2")
+                .noneMatch(a -> a.startsWith("--partition") || a.startsWith("--mem") || a.startsWith("--cpus"));
+    }
+
+    @Test
+    void the_job_name_carries_the_session_tag_and_experiment_and_is_unique() {
+        String a = SlurmExecutor.jobName(Map.of("HELIX_TAG", "nov23", "HELIX_EXPERIMENT", "7"));
+        String b = SlurmExecutor.jobName(Map.of("HELIX_TAG", "nov23", "HELIX_EXPERIMENT", "7"));
+
+        assertThat(a).matches("helix-nov23-7-[0-9a-f]{8}").isNotEqualTo(b);
+        assertThat(SlurmExecutor.jobName(Map.of("HELIX_TAG", "a b/c"))).matches("helix-a_b_c-[0-9a-f]{8}");
+    }
+
+    @Test
+    void a_state_line_of_another_job_is_not_ours() {
+        Optional<String> sacct = Optional.of("18|helix-x-1-aaaaaaaa|COMPLETED|n1\n19|helix-y-1-bbbbbbbb|CANCELLED by 0|n2\n");
+
+        assertThat(SlurmExecutor.parse(sacct, "helix-x-1-aaaaaaaa")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("COMPLETED"));
+        assertThat(SlurmExecutor.parse(sacct, "helix-y-1-bbbbbbbb")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("CANCELLED"));
+        assertThat(SlurmExecutor.parse(sacct, "helix-z-1-cccccccc")).isEmpty();
+    }
+}

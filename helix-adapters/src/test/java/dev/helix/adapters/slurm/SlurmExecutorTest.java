@@ -1,0 +1,155 @@
+package dev.helix.adapters.slurm;
+
+import dev.helix.adapters.testing.SlurmCluster;
+import dev.helix.core.port.Executor.Request;
+import dev.helix.core.port.Executor.Result;
+import dev.helix.core.spec.Spec.SlurmSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Against the real two-node test cluster of scripts/slurm-up (see {@link SlurmCluster}). */
+class SlurmExecutorTest {
+
+    @TempDir
+    Path dir;
+
+    /** Every job of a test is named helix-TAG-...: squeue then tells whether one was left. */
+    final String tag = "t" + UUID.randomUUID().toString().substring(0, 8);
+
+    final SlurmExecutor executor = new SlurmExecutor(SlurmSpec.DEFAULT, Duration.ofSeconds(2), 64 * 1024, 64 * 1024);
+
+    @BeforeEach
+    void cluster() {
+        SlurmCluster.require();
+    }
+
+    @AfterEach
+    void cancelWhatAFailedTestLeftBehind() {
+        for (String job : ours()) SlurmCluster.run("scancel", "--name=" + job);
+    }
+
+    private List<String> ours() {
+        return SlurmCluster.activeJobNames().stream().filter(n -> n.startsWith("helix-" + tag + "-")).toList();
+    }
+
+    private Request request(String command, Duration timeout) {
+        return new Request(command, dir, timeout, Map.of("HELIX_TAG", tag, "HELIX_EXPERIMENT", "1", "FOO", "bar baz"),
+                dir.resolve("logs/eval.log"));
+    }
+
+    @Test
+    void a_job_gives_its_output_with_stderr_and_its_exit_code_and_the_log_names_the_job() throws Exception {
+        Result failed = executor.run(request("echo out; echo err >&2; exit 3", Duration.ofSeconds(20)));
+
+        assertThat(failed.exitCode()).isEqualTo(3);
+        assertThat(failed.output()).contains("out\n", "err\n");
+        assertThat(failed.error()).isEmpty();
+        assertThat(failed.timedOut()).isFalse();
+        assertThat(dir.resolve("logs/eval.log")).content()
+                .contains("out\n").containsPattern("\\[helix\\] slurm job [0-9]+ \\(helix-" + tag + "-1-[0-9a-f]{8}\\): FAILED on n[12]");
+
+        Result ok = executor.run(request("echo 'score: 0.5'", Duration.ofSeconds(20)));
+
+        assertThat(ok.exitCode()).isZero();
+        assertThat(ok.output()).isEqualTo("score: 0.5\n");
+        assertThat(ok.error()).isEmpty();
+        assertThat(SlurmCluster.finishedJobs()).anyMatch(row -> row.startsWith("helix-" + tag + "-1-")
+                && row.contains("|COMPLETED|"));
+    }
+
+    @Test
+    void the_job_runs_in_the_worktree_with_the_request_env_and_its_own_slurm_variables() throws Exception {
+        Result r = executor.run(request("echo \"$(pwd)|$FOO|$HELIX_TAG|$SLURM_JOB_ID|$SLURMD_NODENAME\"",
+                Duration.ofSeconds(20)));
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output().strip()).matches(java.util.regex.Pattern.quote(dir.toRealPath() + "|bar baz|" + tag + "|")
+                + "[0-9]+\\|n[12]");
+    }
+
+    @Test
+    void a_helix_timeout_cancels_the_job_and_leaves_none() {
+        long started = System.nanoTime();
+        Result r = executor.run(request("echo started; sleep 120", Duration.ofSeconds(2)));
+
+        assertThat(r.timedOut()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.output()).contains("started");
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(15);
+        assertThat(ours()).isEmpty();
+    }
+
+    @Test
+    void a_job_killed_for_memory_is_a_crash_saying_out_of_memory() {
+        SlurmExecutor small = new SlurmExecutor(new SlurmSpec(Optional.empty(), 1, Optional.of("20M"), Optional.empty(),
+                List.of()), Duration.ofSeconds(2), 64 * 1024, 64 * 1024);
+
+        Result r = small.run(request("python3 -c 'a = b\"x\" * (300 * 1024 * 1024); import time; time.sleep(10)'; echo survived",
+                Duration.ofSeconds(30)));
+
+        assertThat(r.error()).isEqualTo("slurm: OUT_OF_MEMORY");
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.timedOut()).isFalse();
+        assertThat(r.output()).doesNotContain("survived");
+        assertThat(ours()).isEmpty();
+    }
+
+    /** TIMEOUT, NODE_FAIL and PREEMPTED take the same path; Slurm's shortest time limit is a minute. */
+    @Test
+    void a_job_slurm_cancelled_is_a_crash_with_the_state_as_reason() {
+        Result r = executor.run(request("scancel $SLURM_JOB_ID; sleep 30", Duration.ofSeconds(30)));
+
+        assertThat(r.error()).isEqualTo("slurm: CANCELLED");
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.timedOut()).isFalse();
+        assertThat(ours()).isEmpty();
+    }
+
+    @Test
+    void a_job_slurm_refuses_says_why() {
+        SlurmExecutor nowhere = new SlurmExecutor(new SlurmSpec(Optional.of("nosuchpartition"), 0, Optional.empty(),
+                Optional.empty(), List.of()));
+
+        Result r = nowhere.run(request("true", Duration.ofSeconds(20)));
+
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(r.error()).startsWith("slurm: ").containsIgnoringCase("partition");
+    }
+
+    @Test
+    void an_interrupt_cancels_the_running_job_and_sets_the_flag_again() throws Exception {
+        AtomicBoolean flagSetAgain = new AtomicBoolean();
+        Thread[] runner = new Thread[1];
+        CompletableFuture<Result> result = new CompletableFuture<>();
+        runner[0] = Thread.ofPlatform().start(() -> {
+            result.complete(executor.run(request("sleep 120", Duration.ofSeconds(60))));
+            flagSetAgain.set(Thread.currentThread().isInterrupted());
+        });
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (ours().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(ours()).as("the job is running").hasSize(1);
+
+        runner[0].interrupt();
+        Result r = result.get(30, TimeUnit.SECONDS);
+        runner[0].join(5000);
+
+        assertThat(r.interrupted()).isTrue();
+        assertThat(r.exitCode()).isEqualTo(-1);
+        assertThat(flagSetAgain).isTrue();
+        assertThat(ours()).isEmpty();
+    }
+}
