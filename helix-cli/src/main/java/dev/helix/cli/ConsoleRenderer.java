@@ -11,11 +11,9 @@ import java.time.Duration;
 /** Renders session events as the lines a person watches: one per experiment, a summary every 10. */
 final class ConsoleRenderer implements Events {
     private final PrintWriter out;
-    private final String primary;
 
-    ConsoleRenderer(PrintWriter out, String primary) {
+    ConsoleRenderer(PrintWriter out) {
         this.out = out;
-        this.primary = primary;
     }
 
     @Override
@@ -41,9 +39,10 @@ final class ConsoleRenderer implements Events {
         String delta = e.delta().map(d -> Judge.signed(d) + e.deltaPct().map(p -> " (" + Judge.percent(p) + ")").orElse(""))
                 .orElse("");
         double secs = Duration.between(e.startedAt(), e.finishedAt()).toMillis() / 1000.0;
+        String evals = e.evaluations() > 1 ? " (" + e.evaluations() + " evaluations)" : "";
         String text = e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
                 ? e.description() : e.description() + " [" + e.reason() + "]";
-        return String.format("#%-4d %-11s %-12s %-22s %s  %s", e.run(), e.status().word(), metric, delta, text, seconds(secs));
+        return String.format("#%-4d %-11s %-12s %-22s %s  %s%s", e.run(), e.status().word(), metric, delta, text, seconds(secs), evals);
     }
 
     static String summary(Event.Summary s) {
@@ -57,6 +56,9 @@ final class ConsoleRenderer implements Events {
                     .append(Judge.fmt(base));
             if (base != 0) b.append(", ").append(Judge.percent((best - base) / Math.abs(base) * 100));
         }
+        if (s.evaluationsPerExperiment() > 1.005) {
+            b.append(String.format(java.util.Locale.ROOT, "; %.2f evaluations per experiment", s.evaluationsPerExperiment()));
+        }
         return b.toString();
     }
 
@@ -67,9 +69,5 @@ final class ConsoleRenderer implements Events {
     private void line(String text) {
         out.println(text);
         out.flush();
-    }
-
-    String primary() {
-        return primary;
     }
 }

@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
 
     /** Runs a prepared session with Ctrl-C handling and renders how it ended; returns the exit code. */
     static int execute(Output output, SessionRunner runner, SessionRunner.Prepared prepared) {
-        ConsoleRenderer console = new ConsoleRenderer(output.progress(), prepared.spec().metrics().primary().name());
+        ConsoleRenderer console = new ConsoleRenderer(output.progress());
         SessionRunner.Finished finished;
         try (StopSignals signals = new StopSignals()) {
             finished = runner.run(prepared, console, signals::attach);

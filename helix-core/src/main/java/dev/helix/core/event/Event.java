@@ -20,7 +20,7 @@ public sealed interface Event {
 
     /** Every 10 experiments, and at the end. */
     record Summary(int experiments, int kept, int discarded, int crashed, int rejected,
-                   Experiment baseline, Experiment best) implements Event {}
+                   Experiment baseline, Experiment best, double evaluationsPerExperiment) implements Event {}
 
     /** Something a person should know that is not an experiment (a warning, a repair). */
     record Notice(String message) implements Event {}

@@ -92,6 +92,7 @@ public record Experiment(
 
     /** How many evaluations the experiment ran: its evidence says, else one per sample (at least one if measured). */
     public int evaluations() {
-        return evidence.map(Evidence::evaluations).orElse(Math.max(samples.size(), primary.isPresent() ? 1 : 0));
+        // A crash ran its evaluation too, though it left no value.
+        return evidence.map(Evidence::evaluations).orElse(Math.max(samples.size(), primary.isPresent() || status == Status.CRASH ? 1 : 0));
     }
 }

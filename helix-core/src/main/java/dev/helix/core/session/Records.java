@@ -71,6 +71,6 @@ public final class Records {
         int experiments = (int) records.stream().filter(e -> e.run() > 0 && e.attempt() == 0 && e.status() != Status.VERIFY).count();
         return new Event.Summary(experiments, (int) count(records, Status.KEEP), (int) count(records, Status.DISCARD),
                 (int) count(records, Status.CRASH), (int) count(records, Status.REJECTED),
-                baseline(records).orElse(null), best(records).orElse(null));
+                baseline(records).orElse(null), best(records).orElse(null), evaluationsPerExperiment(records));
     }
 }

@@ -656,7 +656,8 @@ public final class Session {
 
     private static String failure(Executor.Result result) {
         if (result.timedOut()) return "timed out";
-        if (!result.error().isEmpty()) return "could not start: " + result.error();
+        // An executor names what ended the job itself ("slurm: OUT_OF_MEMORY"); otherwise it never started.
+        if (!result.error().isEmpty()) return result.error().startsWith("slurm: ") ? result.error() : "could not start: " + result.error();
         return "exit code " + result.exitCode();
     }
 
