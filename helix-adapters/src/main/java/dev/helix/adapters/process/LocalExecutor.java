@@ -111,7 +111,7 @@ public final class LocalExecutor implements Executor {
         // After a normal exit this sweeps the background leftovers (usually none, and then it is
         // one scan of /proc); they may hold the output pipe open, so it comes before the join.
         terminate(group, marker, grace);
-        join(pump, KILL_SETTLE);
+        Waits.join(pump, KILL_SETTLE);
 
         String output = log.finish();
         int exitCode = timedOut || interrupted ? -1 : process.exitValue();
@@ -182,7 +182,7 @@ public final class LocalExecutor implements Executor {
                 newcomers.removeAll(terminated);
                 if (!newcomers.isEmpty()) signal("TERM", 0, newcomers, terminated);
             }
-            sleep(POLL_MILLIS);
+            Waits.sleep(POLL_MILLIS);
             alive = scan(group, marker);
         }
         return alive;
@@ -292,55 +292,10 @@ public final class LocalExecutor implements Executor {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            join(p, Duration.ofSeconds(2));
+            Waits.join(p, Duration.ofSeconds(2));
         } catch (IOException e) {
             // no kill(1): the per-process signals still reach every member that was scanned
         }
-    }
-
-    // Killing must finish even when the caller is interrupted (a second Ctrl-C): these waits
-    // carry on and set the interrupt flag again when done.
-
-    private static void sleep(long millis) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(left);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private static void join(Thread thread, Duration limit) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + limit.toNanos();
-        long left;
-        while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-            try {
-                thread.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private static void join(Process process, Duration limit) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + limit.toNanos();
-        long left;
-        while (process.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-            try {
-                process.waitFor(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static double secondsSince(long startNanos) {

@@ -1,6 +1,7 @@
 package dev.helix.adapters.slurm;
 
 import dev.helix.adapters.process.CappedLog;
+import dev.helix.adapters.process.Waits;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.core.port.Executor;
 import dev.helix.core.spec.Spec;
@@ -149,7 +150,7 @@ public final class SlurmExecutor implements Executor {
         }
         boolean cancelled = timedOut || interrupted;
         if (cancelled) cancel(srun, jobName);
-        join(pump, Duration.ofSeconds(2));
+        Waits.join(pump, Duration.ofSeconds(2));
         String output = log.finish();
 
         Optional<JobState> job = cancelled ? Optional.empty() : finalState(jobName);
@@ -222,7 +223,7 @@ public final class SlurmExecutor implements Executor {
     private void cancel(Process srun, String jobName) {
         boolean wasInterrupted = Thread.interrupted();
         scancel(jobName);
-        boolean exited = waitQuietly(srun, grace.plusSeconds(5));
+        boolean exited = Waits.join(srun, grace.plusSeconds(5));
         if (!exited) srun.descendants().forEach(ProcessHandle::destroyForcibly);
         if (!exited) srun.destroyForcibly();
         long deadline = System.nanoTime() + GONE_LIMIT.toNanos();
@@ -234,9 +235,9 @@ public final class SlurmExecutor implements Executor {
                 scancel(jobName);
                 lastCancel = System.nanoTime();
             }
-            sleepQuietly(POLL_MILLIS * 2);
+            Waits.sleep(POLL_MILLIS * 2);
         }
-        waitQuietly(srun, Duration.ofSeconds(2));
+        Waits.join(srun, Duration.ofSeconds(2));
         if (wasInterrupted || Thread.currentThread().isInterrupted()) Thread.currentThread().interrupt();
     }
 
@@ -255,7 +256,7 @@ public final class SlurmExecutor implements Executor {
             s = query(jobName, true);
             if (s.isPresent() && !ACTIVE_STATES.contains(s.get().state())) return s;
             if (s.isEmpty()) break;
-            sleepQuietly(POLL_MILLIS * 2);
+            Waits.sleep(POLL_MILLIS * 2);
         }
         for (List<String> sacct : List.of(
                 List.of("sacct", "-n", "-X", "-P", "--name=" + jobName, "-o", "JobID,JobName,State,NodeList"),
@@ -328,7 +329,7 @@ public final class SlurmExecutor implements Executor {
             try (InputStream in = p.getInputStream()) {
                 out = in.readAllBytes();
             }
-            if (!waitQuietly(p, COMMAND_LIMIT)) {
+            if (!Waits.join(p, COMMAND_LIMIT)) {
                 p.destroyForcibly();
                 return Optional.empty();
             }
@@ -355,54 +356,6 @@ public final class SlurmExecutor implements Executor {
             log.finish();
         }
         return new Result(-1, false, false, secondsSince(started), "", 0, error);
-    }
-
-    // Cancelling must finish even when the caller is interrupted again (a second Ctrl-C).
-
-    private static boolean waitQuietly(Process p, Duration limit) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + limit.toNanos();
-        long left;
-        try {
-            while (p.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-                try {
-                    p.waitFor(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) Thread.currentThread().interrupt();
-        }
-        return !p.isAlive();
-    }
-
-    private static void sleepQuietly(long millis) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0) {
-            try {
-                TimeUnit.NANOSECONDS.sleep(left);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
-    }
-
-    private static void join(Thread thread, Duration limit) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + limit.toNanos();
-        long left;
-        while (thread.isAlive() && (left = deadline - System.nanoTime()) > 0) {
-            try {
-                thread.join(Duration.ofNanos(left));
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
     }
 
     private static double secondsSince(long startNanos) {
