@@ -5,6 +5,7 @@ import dev.helix.core.port.AgentBackend;
 import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
@@ -44,8 +45,6 @@ import java.util.regex.Pattern;
  */
 final class SessionRunner {
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-    private static final Set<String> SHELL_WORDS = Set.of("cd", "export", "source", ".", "exec", "env", "time",
-            "nice", "nohup", "timeout", "if", "for", "while", "test", "[", "true", ":", "set", "ulimit", "command");
 
     record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                    Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {}
@@ -102,7 +101,7 @@ final class SessionRunner {
             throw CommandException.usage("no_editable_files", spec.source() + ": scope.editable " + spec.scope().editable()
                     + " matches no committed file", "name files that exist at HEAD, relative to " + repo);
         }
-        checkCommand(spec, repo, tracked);
+        checkCommand(spec, repo);
         if (backend.equals("tune")) checkParameters(spec, repo);
 
         LedgerStoreView ledger = new LedgerStoreView(new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")));
@@ -279,35 +278,12 @@ final class SessionRunner {
     }
 
     /** The evaluation's program must exist: a file in the repository or a command on PATH. */
-    private static void checkCommand(Spec spec, Path repo, List<String> tracked) {
-        String command = spec.evaluate().command().strip();
-        String first = null;
-        for (String word : command.split("\\s+")) {
-            if (word.contains("=") && !word.startsWith("-")) continue; // VAR=value prefix
-            first = word;
-            break;
-        }
-        if (first == null || SHELL_WORDS.contains(first) || first.startsWith("$") || first.startsWith("(")) return;
-        boolean found;
-        if (first.contains("/")) {
-            Path p = repo.resolve(first).normalize();
-            found = Files.exists(p) || tracked.contains(repo.relativize(p).toString());
-        } else {
-            found = onPath(first);
-        }
-        if (!found) {
-            throw CommandException.usage("command_not_found", spec.source() + ": evaluate.command: '" + first
+    private static void checkCommand(Spec spec, Path repo) {
+        Programs.missing(spec.evaluate().command(), repo, System.getenv()).ifPresent(program -> {
+            throw CommandException.usage("command_not_found", spec.source() + ": evaluate.command: '" + program
                     + "' is neither a file in the repository nor a command on PATH",
                     "install it or fix evaluate.command (it runs with sh -c in the session's worktree)");
-        }
-    }
-
-    static boolean onPath(String program) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String dir : path.split(java.io.File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
-        }
-        return false;
+        });
     }
 
     /** Every tuned parameter must be found in its file at HEAD, or every experiment would be rejected. */
@@ -345,13 +321,7 @@ final class SessionRunner {
 
     /** Keeps .helix/ out of the user's git status without editing a tracked file. */
     static void excludeHelixDir(Path repo) throws IOException {
-        Path gitDir = repo.resolve(".git");
-        if (!Files.isDirectory(gitDir)) return;
-        Path exclude = gitDir.resolve("info").resolve("exclude");
-        String text = Files.exists(exclude) ? Files.readString(exclude) : "";
-        if (text.lines().anyMatch(l -> l.strip().equals(".helix/") || l.strip().equals(".helix"))) return;
-        Files.createDirectories(exclude.getParent());
-        Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + ".helix/\n");
+        new GitVcs().excludeLocally(repo, ".helix/");
     }
 
     static String shortHash(String text) {

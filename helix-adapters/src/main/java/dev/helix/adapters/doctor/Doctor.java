@@ -2,6 +2,7 @@ package dev.helix.adapters.doctor;
 
 import dev.helix.adapters.agents.Backends;
 import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.specio.Initializer;
 import dev.helix.adapters.specio.SpecFiles;
@@ -62,8 +63,6 @@ public final class Doctor {
 
     static final long WARN_FREE_BYTES = 1L << 30;
     static final long FAIL_FREE_BYTES = 100L << 20;
-    private static final Set<String> SHELL_WORDS = Set.of("cd", "export", "source", ".", "exec", "env", "time",
-            "nice", "nohup", "timeout", "if", "for", "while", "test", "[", "true", ":", "set", "ulimit", "command");
     private static final Pattern PLACEHOLDER = Pattern.compile("^\\s*(?:- )?(<[^>\\n]{3,}>)\\s*$", Pattern.MULTILINE);
     private static final Pattern PID = Pattern.compile("(?m)^pid=(\\d+)$");
 
@@ -240,17 +239,10 @@ public final class Doctor {
     private Check evaluationCommand() {
         String title = "Evaluation command found";
         String command = spec.evaluate().command().strip();
-        String first = firstProgram(command);
-        if (first == null) return Check.pass("evaluate_command", title, command + " (a shell construct; not looked up)");
-        boolean found;
-        if (first.contains("/")) {
-            Path p = repo.resolve(first).normalize();
-            found = Files.exists(p);
-        } else {
-            found = onPath(first);
-        }
-        if (!found) {
-            return Check.fail("evaluate_command", title, "evaluate.command: '" + first + "' is neither a file in the repository nor a command on PATH",
+        if (Programs.first(command).isEmpty()) return Check.pass("evaluate_command", title, command + " (a shell construct; not looked up)");
+        Optional<String> missing = Programs.missing(command, repo, options.env());
+        if (missing.isPresent()) {
+            return Check.fail("evaluate_command", title, "evaluate.command: '" + missing.get() + "' is neither a file in the repository nor a command on PATH",
                     "install it or fix evaluate.command (it runs with sh -c in the session's worktree)");
         }
         return Check.pass("evaluate_command", title, command);
@@ -265,7 +257,7 @@ public final class Doctor {
         Path log = doctorDir.resolve("evaluate.log");
         try {
             Files.createDirectories(doctorDir);
-            excludeHelixDir();
+            vcs.excludeLocally(repo, ".helix/");
             vcs.addWorktree(repo, worktree, vcs.resolve(repo, "HEAD").orElseThrow());
             carry(worktree);
             Map<String, String> env = Map.of("HELIX_TIME_BUDGET", Integer.toString(timeout), "HELIX_EXPERIMENT", "doctor",
@@ -423,7 +415,7 @@ public final class Doctor {
         String title = "Slurm reachable";
         String executor = spec.run().executor();
         if (!"slurm".equalsIgnoreCase(executor)) return Check.skip("slurm", title, "not applicable (run.executor: " + executor + ")");
-        if (!onPath("sinfo")) {
+        if (!Programs.onPath("sinfo", options.env())) {
             return Check.fail("slurm", title, "run.executor is slurm but sinfo is not on PATH",
                     "run Helix on a Slurm login node, or load Slurm (e.g. module load slurm)");
         }
@@ -442,17 +434,6 @@ public final class Doctor {
             Files.createDirectories(target.getParent());
             Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
-    }
-
-    /** Keeps .helix/ out of the user's git status without editing a tracked file, as a session does. */
-    private void excludeHelixDir() throws IOException {
-        Path gitDir = repo.resolve(".git");
-        if (!Files.isDirectory(gitDir)) return;
-        Path exclude = gitDir.resolve("info").resolve("exclude");
-        String text = Files.exists(exclude) ? Files.readString(exclude) : "";
-        if (text.lines().anyMatch(l -> l.strip().equals(".helix/") || l.strip().equals(".helix"))) return;
-        Files.createDirectories(exclude.getParent());
-        Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + ".helix/\n");
     }
 
     private void removeWorktree(Path worktree) {
@@ -476,23 +457,6 @@ public final class Doctor {
     private static String lastLine(Executor.Result r) {
         String tail = r.tail(1).strip();
         return tail.isEmpty() ? "(no output)" : tail;
-    }
-
-    static String firstProgram(String command) {
-        for (String word : command.split("\\s+")) {
-            if (word.contains("=") && !word.startsWith("-")) continue; // VAR=value prefix
-            if (SHELL_WORDS.contains(word) || word.startsWith("$") || word.startsWith("(")) return null;
-            return word.isEmpty() ? null : word;
-        }
-        return null;
-    }
-
-    private boolean onPath(String program) {
-        String path = options.env().getOrDefault("PATH", "");
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
-        }
-        return false;
     }
 
     /** Tracked files, and files present in the working copy (readonly data need not be committed). */

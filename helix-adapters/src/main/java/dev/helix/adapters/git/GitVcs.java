@@ -119,6 +119,21 @@ public final class GitVcs implements Vcs {
         ok(run(repo, List.of("worktree", "add", "--detach", worktree.toAbsolutePath().toString(), commit)));
     }
 
+    /**
+     * Adds {@code entry} to the repository's own exclude file (.git/info/exclude) unless there: it
+     * keeps Helix's files out of {@code git status} without editing a tracked file.
+     */
+    public void excludeLocally(Path repo, String entry) throws IOException {
+        Path gitDir = repo.resolve(".git");
+        if (!Files.isDirectory(gitDir)) return;
+        Path exclude = gitDir.resolve("info").resolve("exclude");
+        String text = Files.exists(exclude) ? Files.readString(exclude) : "";
+        String bare = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+        if (text.lines().anyMatch(l -> l.strip().equals(entry) || l.strip().equals(bare))) return;
+        Files.createDirectories(exclude.getParent());
+        Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + entry + "\n");
+    }
+
     @Override
     public void removeWorktree(Path repo, Path worktree) {
         ok(run(repo, List.of("worktree", "remove", "--force", worktree.toAbsolutePath().toString())));
