@@ -109,33 +109,13 @@ class ClaudeSessionTest {
     }
 
     private TestRepo repo(ScriptedAnthropic api) {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("params.txt", "x = 4.0\nwidth = 3\n");
-        repo.write("evaluate.sh", """
-                #!/bin/sh
-                x=$(sed -n 's/^x = //p' params.txt)
-                awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
-                """);
-        repo.write("program.md", "Move x towards the minimum.\n");
-        repo.write("helix.yaml", """
-                name: quadratic
-                domain: testing
-                description: Find the x that minimizes a parabola.
-                scope:
-                  editable: [params.txt]
-                metrics:
-                  primary: {name: loss, optimize: minimize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                agent:
+        TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), """
                   backend: claude
                   model: claude-sonnet-4-5
                   max_turns: 10
                   timeout_seconds: 30
                   base_url: %s
                 """.formatted(api.baseUrl()));
-        repo.commitAll("the project");
         return repo;
     }
 

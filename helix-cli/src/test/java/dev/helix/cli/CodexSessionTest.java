@@ -96,33 +96,13 @@ class CodexSessionTest {
     }
 
     private TestRepo repo(String baseUrl) {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("params.txt", "x = 4.0\nwidth = 3\n");
-        repo.write("evaluate.sh", """
-                #!/bin/sh
-                x=$(sed -n 's/^x = //p' params.txt)
-                awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
-                """);
-        repo.write("program.md", "Find the x with the lowest loss.\n");
-        repo.write("helix.yaml", """
-                name: quadratic
-                domain: testing
-                description: Find the x that minimizes a parabola.
-                scope:
-                  editable: [params.txt]
-                metrics:
-                  primary: {name: loss, optimize: minimize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                agent:
+        TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), """
                   backend: codex
                   model: gpt-test
                   base_url: %s
                   api_key_env: %s
                   timeout_seconds: 60
                 """.formatted(baseUrl, KEY_ENV));
-        repo.commitAll("the project");
         return repo;
     }
 

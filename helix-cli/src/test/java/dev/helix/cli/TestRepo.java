@@ -64,6 +64,20 @@ final class TestRepo {
         return repo;
     }
 
+    /**
+     * The {@link #quadratic} project proposed to by an agent instead of the tuner: {@code agent} is
+     * the body of helix.yaml's agent section (its lines indented by two spaces), e.g.
+     * "  backend: claude\n  base_url: http://127.0.0.1:4000\n".
+     */
+    static TestRepo withAgent(Path dir, String agent) {
+        TestRepo repo = quadratic(dir, "");
+        String spec = repo.read("helix.yaml");
+        repo.write("helix.yaml", spec.substring(0, spec.indexOf("agent:")) + "agent:\n" + agent);
+        repo.write("program.md", "Move x towards the minimum.\n");
+        repo.commitAll("an agent proposes");
+        return repo;
+    }
+
     void write(String path, String text) {
         try {
             Path file = dir.resolve(path);
