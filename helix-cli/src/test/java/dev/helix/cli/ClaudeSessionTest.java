@@ -121,12 +121,7 @@ class ClaudeSessionTest {
 
     /** Helix in a child JVM whose environment has the CLI on PATH, a fresh HOME and the key. */
     private Process helix(TestRepo repo, Path claude, String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.helix.cli.Main", "-C", repo.dir.toString(), "--text"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(tmp.resolve("helix-output.log").toFile());
+        ProcessBuilder pb = repo.helixProcess(tmp.resolve("helix-output.log"), args);
         Path home = Files.createDirectories(tmp.resolve("home"));
         pb.environment().put("PATH", claude.getParent() + File.pathSeparator + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("HOME", home.toString());

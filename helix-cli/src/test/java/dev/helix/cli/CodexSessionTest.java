@@ -107,12 +107,7 @@ class CodexSessionTest {
     }
 
     private Process start(TestRepo repo, Path codex, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.helix.cli.Main", "-C", repo.dir.toString(), "--text"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("helix-output.log").toFile()));
+        ProcessBuilder pb = repo.helixProcess(tmp.resolve("helix-output.log"), args);
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.startsWith("CODEX_") || k.startsWith("OPENAI_"));
         env.put("PATH", codex.getParent() + ":/usr/local/bin:/usr/bin:/bin");

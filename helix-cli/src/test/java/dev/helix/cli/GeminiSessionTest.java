@@ -103,12 +103,7 @@ class GeminiSessionTest {
 
     /** Helix in a JVM of its own, with the CLI on PATH and the key in the environment. */
     private Process helix(TestRepo repo, Path cli, String... args) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.helix.cli.Main", "-C", repo.dir.toString(), "--text"));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("helix-output.log").toFile()));
+        ProcessBuilder pb = repo.helixProcess(tmp.resolve("helix-output.log"), args);
         pb.environment().put("PATH", cli.getParent() + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("GEMINI_API_KEY", KEY);
         return pb.start();

@@ -126,6 +126,19 @@ final class TestRepo {
         return new Run(code, out.toString(), err.toString());
     }
 
+    /**
+     * Helix in a JVM of its own (this test's class path), in this repository with text output
+     * appended to {@code output}: for tests that need their own environment or a real process to kill.
+     */
+    ProcessBuilder helixProcess(Path output, String... args) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
+                "dev.helix.cli.Main", "-C", dir.toString(), "--text"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    }
+
     List<JsonNode> ledger() {
         Path file = dir.resolve(".helix/experiments.jsonl");
         if (!Files.exists(file)) return List.of();
