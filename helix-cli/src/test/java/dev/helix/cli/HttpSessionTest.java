@@ -63,26 +63,13 @@ class HttpSessionTest {
                 }
             }
         })) {
-            TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
-            repo.write("helix.yaml", """
-                    name: quadratic
-                    domain: testing
-                    description: Find the x that minimizes a parabola.
-                    scope:
-                      editable: [params.txt]
-                    metrics:
-                      primary: {name: loss, optimize: minimize}
-                    evaluate:
-                      command: sh evaluate.sh
-                      timeout_seconds: 20
-                    agent:
+            TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), """
                       backend: openai
                       model: test-model
                       base_url: %s/v1
                       timeout_seconds: 30
                       max_fix_attempts: 0
                     """.formatted(server.baseUrl()));
-            repo.commitAll("use a model");
 
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),

@@ -73,6 +73,24 @@ public final class CappedLog {
         ringPos = (ringPos + length) % ring.length;
     }
 
+    /** Copies {@code in} into the log until it ends or is closed under us (what was read is kept). */
+    public void drain(java.io.InputStream in) {
+        byte[] buffer = new byte[64 * 1024];
+        try (in) {
+            int n;
+            while ((n = in.read(buffer)) >= 0) write(buffer, 0, n);
+        } catch (IOException e) {
+            // the stream was closed under us: what was read is kept
+        }
+    }
+
+    /** Ends the log with a line of Helix's own, so the log a ledger row points to says what went wrong. */
+    public void finishWith(String note) {
+        byte[] bytes = ("helix: " + note + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        write(bytes, 0, bytes.length);
+        finish();
+    }
+
     /** How many bytes were written in all. */
     public synchronized long total() {
         return total;

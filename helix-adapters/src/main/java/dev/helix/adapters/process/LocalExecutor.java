@@ -95,7 +95,7 @@ public final class LocalExecutor implements Executor {
         }
 
         Thread pump = Thread.ofPlatform().daemon().name("helix-output-" + process.pid())
-                .start(() -> pump(process.getInputStream(), log));
+                .start(() -> log.drain(process.getInputStream()));
         long group = process.pid(); // pid == pgid: see the class comment
         byte[] marker = entry(EVAL_ID, evalId);
 
@@ -269,22 +269,8 @@ public final class LocalExecutor implements Executor {
 
     // ---- plumbing -----------------------------------------------------------------------------
 
-    private static void pump(InputStream in, CappedLog log) {
-        byte[] buffer = new byte[64 * 1024];
-        try (in) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) log.write(buffer, 0, n);
-        } catch (IOException e) {
-            // the stream was closed under us: what was read is kept
-        }
-    }
-
     private Result notStarted(CappedLog log, long started, String error) {
-        if (log != null) { // so that the log a ledger row points to says what went wrong
-            byte[] note = ("helix: " + error + "\n").getBytes(StandardCharsets.UTF_8);
-            log.write(note, 0, note.length);
-            log.finish();
-        }
+        if (log != null) log.finishWith(error);
         return new Result(-1, false, false, secondsSince(started), "", 0, error);
     }
 

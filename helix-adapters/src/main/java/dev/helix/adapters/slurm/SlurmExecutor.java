@@ -139,7 +139,7 @@ public final class SlurmExecutor implements Executor {
             return notStarted(log, started, "cannot start srun (is Slurm installed here?): " + e.getMessage());
         }
         Thread pump = Thread.ofPlatform().daemon().name("helix-slurm-" + srun.pid())
-                .start(() -> pump(srun.getInputStream(), log));
+                .start(() -> log.drain(srun.getInputStream()));
 
         boolean timedOut = false;
         boolean interrupted = false;
@@ -339,22 +339,8 @@ public final class SlurmExecutor implements Executor {
         }
     }
 
-    private static void pump(InputStream in, CappedLog log) {
-        byte[] buffer = new byte[64 * 1024];
-        try (in) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) log.write(buffer, 0, n);
-        } catch (IOException e) {
-            // the stream was closed under us: what was read is kept
-        }
-    }
-
     private Result notStarted(CappedLog log, long started, String error) {
-        if (log != null) {
-            byte[] note = ("helix: " + error + "\n").getBytes(StandardCharsets.UTF_8);
-            log.write(note, 0, note.length);
-            log.finish();
-        }
+        if (log != null) log.finishWith(error);
         return new Result(-1, false, false, secondsSince(started), "", 0, error);
     }
 
