@@ -108,7 +108,9 @@ final class SpecYamlWriter {
         w.blank().key(0, "run", null);
         w.raw(1, "workers", Integer.toString(r.workers()), null);
         w.kv(1, "executor", r.executor(), "local | slurm");
-        w.list(1, "slots", r.slots(), "e.g. GPU ids");
+        w.list(1, "slots", r.slots(), "GPU ids [0, 1] or CPU sets [\"cpu:0-3\"]; one evaluation per slot at a time");
+        if (r.onStale() != Spec.OnStale.REBASE) w.kv(1, "on_stale", r.onStale().word(), "rebase | discard");
+        if (!r.directions().isEmpty()) w.list(1, "directions", r.directions(), "one per worker, round robin");
         Spec.SlurmSpec sl = r.slurm();
         if (!sl.equals(Spec.SlurmSpec.DEFAULT)) {
             w.key(1, "slurm", "job options for executor: slurm");

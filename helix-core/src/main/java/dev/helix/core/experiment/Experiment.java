@@ -28,6 +28,10 @@ import java.util.Optional;
  *                         pool with the incumbent's own samples
  * @param evidence statistical mode: what the judge decided on (effect, interval, p-value, evaluations)
  * @param noise on the baseline: the noise of its repeats and the judge mode chosen from it
+ * @param slot where it was evaluated when the session has slots or several workers ("gpu 0", "cpu 0-3", "slot 2")
+ * @param direction what its worker was told to explore (helix run --directions)
+ * @param rebasedFrom for a re-evaluation: the candidate's commit as first evaluated, before another
+ *                    worker's keep made it stale and its change was re-applied on the new best ({@code parent})
  */
 public record Experiment(
         int run,
@@ -57,7 +61,23 @@ public record Experiment(
         int attempt,
         List<Double> incumbentSamples,
         Optional<Evidence> evidence,
-        Optional<Noise> noise) {
+        Optional<Noise> noise,
+        Optional<String> slot,
+        Optional<String> direction,
+        Optional<String> rebasedFrom) {
+
+    /** A record of a single worker's session. */
+    public Experiment(int run, String tag, int worker, String parent, String commit, Status status,
+                      Map<String, Double> metrics, Optional<Double> primary, Optional<Double> delta,
+                      Optional<Double> deltaPct, String description, Optional<String> hypothesis, String reason,
+                      List<Double> samples, Instant startedAt, Instant finishedAt, double evalSeconds,
+                      Optional<Integer> exitCode, boolean timedOut, String log, DiffStat diff,
+                      Optional<AgentUsage> agent, List<String> paths, Optional<String> logTail, int attempt,
+                      List<Double> incumbentSamples, Optional<Evidence> evidence, Optional<Noise> noise) {
+        this(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct, description, hypothesis,
+                reason, samples, startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, paths,
+                logTail, attempt, incumbentSamples, evidence, noise, Optional.empty(), Optional.empty(), Optional.empty());
+    }
 
     /** A record without statistics (strict judge, or written before they existed). */
     public Experiment(int run, String tag, int worker, String parent, String commit, Status status,

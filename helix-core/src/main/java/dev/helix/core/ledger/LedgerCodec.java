@@ -114,6 +114,10 @@ public final class LedgerCodec {
         e.paths().forEach(paths::add);
         o.put("log_tail", orNull(e.logTail()));
         o.put("attempt", e.attempt());
+        // Only in sessions that use them, so a one-worker ledger stays as it was.
+        if (e.slot() != null) e.slot().ifPresent(v -> o.put("slot", v));
+        if (e.direction() != null) e.direction().ifPresent(v -> o.put("direction", v));
+        if (e.rebasedFrom() != null) e.rebasedFrom().ifPresent(v -> o.put("rebased_from", v));
         ArrayNode incumbent = o.putArray("incumbent_samples");
         e.incumbentSamples().forEach(v -> incumbent.add(number(v)));
         if (e.evidence() == null || e.evidence().isEmpty()) {
@@ -211,7 +215,10 @@ public final class LedgerCodec {
                 f.optionalInt("attempt").orElse(0),
                 f.doubles("incumbent_samples"),
                 f.evidence("stats"),
-                f.noise("noise"));
+                f.noise("noise"),
+                f.optionalString("slot"),
+                f.optionalString("direction"),
+                f.optionalString("rebased_from"));
     }
 
     private static void require(boolean ok, String field) {

@@ -30,6 +30,12 @@ public record Spec(
         requirements = Map.copyOf(requirements);
     }
 
+    /** This spec with another run section (command-line overrides of helix.yaml). */
+    public Spec withRun(RunSpec r) {
+        return new Spec(name, version, domain, description, author, scope, metrics, evaluate, judge, agent, search, r,
+                requirements, source);
+    }
+
     /** Globs relative to the repository root. */
     public record Scope(List<String> editable, List<String> readonly) {
         public Scope {
@@ -181,16 +187,55 @@ public record Spec(
         }
     }
 
-    /** @param slurm the job options for {@code executor: slurm} (run.slurm); ignored by local */
-    public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm) {
+    /**
+     * @param workers how many experiments run at once, each in its own worktree
+     * @param slots where evaluations run (see {@link Slot}); empty: one plain slot per worker
+     * @param slurm the job options for {@code executor: slurm} (run.slurm); ignored by local
+     * @param onStale what becomes of a candidate that beat the best it started from after another
+     *                worker moved the best meanwhile
+     * @param directions what each worker explores (worker k takes the k-th, round robin): the
+     *                   title of a section of program.md, or a line of text
+     */
+    public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                          List<String> directions) {
         public RunSpec {
             slots = List.copyOf(slots);
             slurm = slurm == null ? SlurmSpec.DEFAULT : slurm;
+            onStale = onStale == null ? OnStale.REBASE : onStale;
+            directions = List.copyOf(directions);
+        }
+
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm) {
+            this(workers, executor, slots, slurm, OnStale.REBASE, List.of());
         }
 
         /** A run without Slurm options (the cluster's defaults). */
         public RunSpec(int workers, String executor, List<String> slots) {
             this(workers, executor, slots, SlurmSpec.DEFAULT);
+        }
+
+        public RunSpec withWorkers(int w) {
+            return new RunSpec(w, executor, slots, slurm, onStale, directions);
+        }
+
+        public RunSpec withExecutor(String e) {
+            return new RunSpec(workers, e, slots, slurm, onStale, directions);
+        }
+
+        public RunSpec withDirections(List<String> d) {
+            return new RunSpec(workers, executor, slots, slurm, onStale, d);
+        }
+    }
+
+    /** run.on_stale. */
+    public enum OnStale {
+        /** Re-apply the change on the new best (cherry-pick) and evaluate it again; a conflict is stale. */
+        REBASE,
+        /** Record it as stale and move on. */
+        DISCARD;
+
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

@@ -69,7 +69,7 @@ public final class SpecReader {
     private static final java.util.regex.Pattern ENV_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final List<String> SEARCH = List.of("parameters", "seed", "initial_random");
     private static final List<String> PARAMETER = List.of("file", "pattern", "type", "range", "log", "values", "choices");
-    private static final List<String> RUN = List.of("workers", "executor", "slots", "slurm");
+    private static final List<String> RUN = List.of("workers", "executor", "slots", "slurm", "on_stale", "directions");
     private static final List<String> SLURM = List.of("partition", "cpus", "mem", "gres", "extra_args");
     /** Slurm's memory sizes: a whole number with an optional unit (megabytes without one). */
     private static final java.util.regex.Pattern SLURM_MEM = java.util.regex.Pattern.compile("[0-9]+[KMGTkmgt]?");
@@ -643,7 +643,30 @@ public final class SpecReader {
             }
         }
         List<String> slots = Optional.ofNullable(texts(s.get("slots"), "run.slots")).orElse(List.of());
-        return new RunSpec(workers, executor, slots, slurm(map(s.get("slurm"), "run.slurm")));
+        for (int i = 0; i < slots.size(); i++) {
+            if (Slot.parse(i + 1, slots.get(i)).isEmpty()) {
+                problem("run.slots", "'" + slots.get(i) + "' is not a slot",
+                        "list GPU ids (0, \"0,1\" or \"gpu:0,1\": the evaluation gets CUDA_VISIBLE_DEVICES) "
+                                + "or CPU sets (\"cpu:0-3\": the evaluation is pinned to them)");
+            }
+        }
+        Spec.OnStale onStale = Spec.OnStale.REBASE;
+        String st = text(s.get("on_stale"), "run.on_stale");
+        if (st != null) {
+            String ls = st.trim().toLowerCase(Locale.ROOT);
+            if (ls.equals("rebase") || ls.equals("discard")) {
+                onStale = Spec.OnStale.valueOf(ls.toUpperCase(Locale.ROOT));
+            } else {
+                problem("run.on_stale", "unknown value '" + st + "'",
+                        "use rebase (re-apply the change on the new best and evaluate it again) or discard");
+            }
+        }
+        List<String> directions = Optional.ofNullable(texts(s.get("directions"), "run.directions")).orElse(List.of());
+        for (String d : directions) {
+            if (d.isBlank()) problem("run.directions", "has an empty entry", "write a section title of program.md or a line of text");
+        }
+        return new RunSpec(workers, executor, slots, slurm(map(s.get("slurm"), "run.slurm")), onStale,
+                directions.stream().map(String::strip).toList());
     }
 
     private Spec.SlurmSpec slurm(Map<String, Object> m) {
