@@ -148,6 +148,9 @@ public final class CommandProposer implements Proposer {
         }
         if (r.crashLogTail().isPresent()) root.put("crash_log_tail", r.crashLogTail().get());
         else root.putNull("crash_log_tail");
+        root.put("worker", r.worker());
+        if (r.direction().isPresent()) root.put("direction", r.direction().get());
+        else root.putNull("direction");
         return root;
     }
 

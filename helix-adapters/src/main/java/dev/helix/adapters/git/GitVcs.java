@@ -403,6 +403,22 @@ public final class GitVcs implements Vcs {
     }
 
     @Override
+    public Optional<String> cherryPick(Path worktree, String commit, String message) {
+        Result picked = run(worktree, List.of("-c", "core.hooksPath=/dev/null", "cherry-pick", "--no-commit",
+                "--allow-empty", commit));
+        if (picked.exit != 0) {
+            run(worktree, List.of("cherry-pick", "--abort")); // may have nothing to abort
+            ok(run(worktree, List.of("reset", "-q", "--hard", "HEAD")));
+            return Optional.empty();
+        }
+        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"));
+        args.addAll(identity(worktree));
+        args.addAll(List.of("commit", "-q", "--no-verify", "--allow-empty", "--cleanup=whitespace", "-m", message));
+        ok(run(worktree, args));
+        return resolve(worktree, "HEAD");
+    }
+
+    @Override
     public List<String> changedFiles(Path dir, String from, String to) {
         return nulSeparated(ok(run(dir, List.of("diff", "--name-only", "-z", "--no-renames", "--no-ext-diff", from, to, "--"))).out());
     }

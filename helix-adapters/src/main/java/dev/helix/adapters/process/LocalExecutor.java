@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -80,7 +81,11 @@ public final class LocalExecutor implements Executor {
         }
 
         String evalId = UUID.randomUUID().toString();
-        ProcessBuilder builder = new ProcessBuilder("setsid", "sh", "-c", request.command())
+        // taskset execs the shell, so the shell keeps setsid's pid (and process group).
+        List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
+        request.cpus().ifPresent(cpus -> argv.addAll(List.of("taskset", "-c", cpus)));
+        argv.addAll(List.of("sh", "-c", request.command()));
+        ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(request.workdir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);

@@ -21,10 +21,18 @@ public interface Executor {
      * @param command a shell command line (run with sh -c)
      * @param env added to the inherited environment
      * @param log where the (capped) output goes
+     * @param cpus a CPU list (Linux syntax, "0-3,8") the command is pinned to; empty: any CPU. A
+     *             cluster executor leaves placement to its scheduler and ignores it.
      */
-    record Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log) {
+    record Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log,
+                   java.util.Optional<String> cpus) {
         public Request {
             env = Map.copyOf(env);
+            cpus = cpus == null ? java.util.Optional.empty() : cpus;
+        }
+
+        public Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log) {
+            this(command, workdir, timeout, env, log, java.util.Optional.empty());
         }
     }
 

@@ -31,12 +31,20 @@ public interface Proposer {
      * @param best the best experiment so far (the worktree holds its code)
      * @param history every earlier record of this session, oldest first
      * @param crashLogTail for a fix-up after a crash: the log's last lines
+     * @param worker which of the session's workers asks (1 when there is one)
+     * @param direction what this worker is to explore (helix run --directions), when given
      */
     record Request(int experiment, String tag, Spec spec, String program, Path worktree,
                    Experiment baseline, Experiment best, List<Experiment> history,
-                   Optional<String> crashLogTail) {
+                   Optional<String> crashLogTail, int worker, Optional<String> direction) {
         public Request {
             history = List.copyOf(history);
+        }
+
+        /** A request of a session with one worker and no direction. */
+        public Request(int experiment, String tag, Spec spec, String program, Path worktree, Experiment baseline,
+                       Experiment best, List<Experiment> history, Optional<String> crashLogTail) {
+            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, 1, Optional.empty());
         }
     }
 

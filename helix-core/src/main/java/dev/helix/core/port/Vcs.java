@@ -64,6 +64,13 @@ public interface Vcs {
     /** Moves the worktree's HEAD and files to {@code commit}; untracked files listed in {@code remove} are deleted. */
     void reset(Path worktree, String commit, Collection<String> remove);
 
+    /**
+     * Re-applies the change {@code commit} made (against its parent) on the worktree's HEAD and
+     * commits it with {@code message}: a cherry-pick. Empty when the change conflicts with HEAD;
+     * the worktree is then left at HEAD, clean.
+     */
+    Optional<String> cherryPick(Path worktree, String commit, String message);
+
     /** Lines added and removed between two commits, over all files. */
     DiffStat diffStat(Path dir, String from, String to);
 

@@ -59,6 +59,8 @@ public final class PromptBuilder {
 
         StringBuilder program = new StringBuilder();
         if (!request.program().isBlank()) program.append("\n## program.md (the person's instructions)\n").append(request.program().strip()).append("\n");
+        request.direction().ifPresent(d -> program.append("\n## Your direction\n")
+                .append("Other workers explore other directions at the same time. Explore this one:\n").append(d.strip()).append("\n"));
 
         StringBuilder results = new StringBuilder("\n## Results so far\n");
         results.append("Baseline (#0): ").append(metric(request.baseline())).append("\n");
