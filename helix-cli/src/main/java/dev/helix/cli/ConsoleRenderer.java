@@ -30,6 +30,7 @@ final class ConsoleRenderer implements Events {
             case Event.ExperimentStarted ignored -> { }
             case Event.Proposed ignored -> { }
             case Event.Evaluating ignored -> { }
+            case Event.WorkerBusy ignored -> { }
         }
     }
 
@@ -42,13 +43,17 @@ final class ConsoleRenderer implements Events {
         String evals = e.evaluations() > 1 ? " (" + e.evaluations() + " evaluations)" : "";
         String text = e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
                 ? e.description() : e.description() + " [" + e.reason() + "]";
-        return String.format("#%-4d %-11s %-12s %-22s %s  %s%s", e.run(), e.status().word(), metric, delta, text, seconds(secs), evals);
+        // Sessions with several workers or slots say where each experiment ran.
+        String where = e.slot().map(slot -> "  [worker " + e.worker() + ", " + slot + "]").orElse("");
+        return String.format("#%-4d %-11s %-12s %-22s %s  %s%s%s", e.run(), e.status().word(), metric, delta, text,
+                seconds(secs), evals, where);
     }
 
     static String summary(Event.Summary s) {
         StringBuilder b = new StringBuilder("-- ").append(s.experiments()).append(" experiments: ")
                 .append(s.kept()).append(" kept, ").append(s.discarded()).append(" discarded, ")
                 .append(s.crashed()).append(" crashed, ").append(s.rejected()).append(" rejected");
+        if (s.stale() > 0) b.append(", ").append(s.stale()).append(" stale");
         if (s.baseline() != null && s.best() != null && s.baseline().primary().isPresent() && s.best().primary().isPresent()) {
             double base = s.baseline().primary().get();
             double best = s.best().primary().get();

@@ -36,6 +36,15 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash.")
     boolean resume;
 
+    @Option(names = "--workers", paramLabel = "W", description = "Run W experiments at once, each in its own worktree (default: helix.yaml's run.workers, else 1).")
+    Integer workers;
+
+    @Option(names = "--directions", paramLabel = "D", split = ",", description = "One direction per worker, comma-separated: a section title of program.md or a line of text (run.directions).")
+    java.util.List<String> directions;
+
+    @Option(names = "--executor", paramLabel = "E", description = "Where evaluations run: local or slurm (default: helix.yaml's run.executor).")
+    String executor;
+
     @Override
     public Integer call() {
         if (maxExperiments != null && maxExperiments < 0) {
@@ -46,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
         }
         SessionRunner.Options options = new SessionRunner.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
-                Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume);
+                Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
+                workers == null ? OptionalInt.empty() : OptionalInt.of(workers), Optional.ofNullable(directions),
+                Optional.ofNullable(executor));
         SessionRunner runner = new SessionRunner();
         SessionRunner.Prepared prepared = runner.prepare(main.workingDirectory(), options);
         return execute(main.output(), runner, prepared);

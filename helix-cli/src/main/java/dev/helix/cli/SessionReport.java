@@ -20,6 +20,7 @@ record SessionReport(
         int discarded,
         int crashed,
         int rejected,
+        int stale,
         @JsonProperty("baseline") Double baseline,
         @JsonProperty("best") Double best,
         @JsonProperty("best_run") Integer bestRun,
@@ -47,7 +48,7 @@ record SessionReport(
         SessionRunner.Prepared p = f.prepared();
         return new SessionReport(p.tag(), "helix/" + p.tag(), f.outcome().reason().text, f.outcome().detail(),
                 summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(),
-                base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,
+                summary.stale(), base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,
                 p.helixDir().resolve("experiments.jsonl").toString(), f.ledgerCommit(), p.worktree().toString(),
                 p.spec().metrics().primary().name());
     }
@@ -67,6 +68,7 @@ record SessionReport(
         if (!detail.isBlank()) b.append("\n  ").append(detail.replace("\n", "\n  "));
         b.append('\n').append(String.format("%d experiments after the baseline: %d kept, %d discarded, %d crashed, %d rejected",
                 experiments, kept, discarded, crashed, rejected));
+        if (stale > 0) b.append(", ").append(stale).append(" stale (another worker's keep came first)");
         if (best != null && baseline != null) {
             b.append('\n').append("Best:     ").append(metric).append(' ').append(Judge.fmt(best)).append(" (#").append(bestRun)
                     .append(") against baseline ").append(Judge.fmt(baseline));

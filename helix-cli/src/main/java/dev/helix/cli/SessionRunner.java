@@ -18,6 +18,7 @@ import dev.helix.core.port.Events;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Direction;
 import dev.helix.core.session.Session;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.tune.ParameterText;
@@ -46,8 +47,21 @@ import java.util.regex.Pattern;
 final class SessionRunner {
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
+    /**
+     * What the command line says; {@code workers}, {@code directions} and {@code executor} override
+     * helix.yaml's run section.
+     */
     record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
-                   Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {}
+                   Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
+                   Optional<List<String>> directions, Optional<String> executor) {
+        Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
+                Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** More workers than this is a typing mistake, not a plan: each one is a full worktree. */
+    static final int MAX_WORKERS = 256;
 
     /** Everything checked; nothing written yet. */
     record Prepared(Path repo, Path specFile, Spec spec, String tag, boolean resume, AgentBackend backend,
@@ -58,6 +72,11 @@ final class SessionRunner {
 
         Path worktree() {
             return helixDir().resolve("worktrees").resolve(tag);
+        }
+
+        /** Worker k's worktree: the session's own for the first, .helix/workers/&lt;tag&gt;/w&lt;k&gt; for the others. */
+        Path worktree(int worker) {
+            return worker == 1 ? worktree() : helixDir().resolve("workers").resolve(tag).resolve("w" + worker);
         }
 
         String branchRef() {
@@ -85,7 +104,7 @@ final class SessionRunner {
         Path specFile = SpecFiles.find(repo).orElseThrow(() -> CommandException.usage("no_spec",
                 "no helix.yaml (or autoresearch.toml, research.json, CLAUDE.md section) in " + repo,
                 "run 'helix init' to write one, then edit it"));
-        Spec spec = SpecFiles.load(specFile);
+        Spec spec = withOptions(SpecFiles.load(specFile), options);
         String backend = options.backend().orElse(spec.agent().backend());
         AgentBackend agent = backend(backend, spec);
 
@@ -127,14 +146,26 @@ final class SessionRunner {
             Secrets secrets = Secrets.of(System.getenv(), p.spec().agent().apiKeyEnv().stream().toList());
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
+            String program = readIfExists(p.repo().resolve("program.md")).orElse("");
+            List<Session.Lane> lanes = lanes(p, start, program);
+            WorkerBoard board = new WorkerBoard(logDir.resolve("workers.json"), p.spec().run().workers());
             Session session = new Session(
                     new Session.Ports(vcs, Executors.forSpec(p.spec()), proposer, ledger, SessionRunner::readIfExists,
-                            Clock.SYSTEM, events),
+                            Clock.SYSTEM, board.around(events)),
                     new Session.Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
-                            readIfExists(p.repo().resolve("program.md")).orElse(""), logDir,
-                            p.options().maxExperiments(), p.options().maxTime(), sessionId, p.options().maxCost(), secrets));
+                            program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
+                            p.options().maxCost(), secrets, lanes));
             stopHook.accept(session);
-            Session.Outcome outcome = session.run();
+            Session.Outcome outcome;
+            try {
+                outcome = session.run();
+            } finally {
+                board.close();
+            }
+            // The other workers' worktrees hold nothing the refs do not: they go, so W copies do not pile up.
+            for (Session.Lane lane : lanes) {
+                if (lane.worker() > 1) vcs.removeWorktree(p.repo(), lane.worktree());
+            }
             String ledgerCommit = commitLedger(p, outcome.experiments());
             events.emit(new Event.SessionFinished(p.tag(), "helix/" + p.tag(), outcome.reason().text
                     + (outcome.detail().isBlank() ? "" : ": " + outcome.detail()),
@@ -194,6 +225,66 @@ final class SessionRunner {
         }
         vcs.updateRef(p.repo(), p.branchRef(), start);
         return start;
+    }
+
+    /** The workers: the first in the session's worktree, the others in worktrees of their own, made (or taken over) here. */
+    private List<Session.Lane> lanes(Prepared p, String start, String program) {
+        int workers = p.spec().run().workers();
+        List<Optional<Direction>> directions = Direction.forWorkers(p.spec().run().directions(), program, workers);
+        List<Session.Lane> lanes = new ArrayList<>();
+        for (int k = 1; k <= workers; k++) {
+            Path wt = p.worktree(k);
+            if (k > 1) {
+                if (vcs.hasWorktree(p.repo(), wt)) {
+                    vcs.reset(wt, start, List.of());
+                } else {
+                    deleteTree(wt);
+                    vcs.addWorktree(p.repo(), wt, start);
+                }
+            }
+            lanes.add(new Session.Lane(k, wt, directions.get(k - 1)));
+        }
+        return lanes;
+    }
+
+    /** helix.yaml's run section with the command line's overrides, checked. */
+    private static Spec withOptions(Spec spec, Options o) {
+        Spec.RunSpec run = spec.run();
+        if (o.workers().isPresent()) {
+            int w = o.workers().getAsInt();
+            if (w < 1 || w > MAX_WORKERS) {
+                throw CommandException.usage("bad_option", "--workers must be between 1 and " + MAX_WORKERS + ", got " + w,
+                        "e.g. --workers 4 (one per GPU or per few cores)");
+            }
+            run = run.withWorkers(w);
+        }
+        if (o.executor().isPresent()) {
+            String e = o.executor().get().strip().toLowerCase(Locale.ROOT);
+            if (!dev.helix.core.spec.SpecReader.EXECUTORS.contains(e)) {
+                throw CommandException.usage("bad_option", "--executor '" + o.executor().get() + "' is not an executor",
+                        "use one of: " + String.join(", ", dev.helix.core.spec.SpecReader.EXECUTORS));
+            }
+            run = run.withExecutor(e);
+        }
+        if (o.directions().isPresent()) {
+            List<String> given = o.directions().get().stream().map(String::strip).toList();
+            if (given.isEmpty() || given.stream().anyMatch(String::isEmpty)) {
+                throw CommandException.usage("bad_option", "--directions has an empty entry",
+                        "give one direction per worker, comma-separated: a section title of program.md or a line of text");
+            }
+            run = run.withDirections(given);
+        }
+        if (run.directions().size() > run.workers()) {
+            throw CommandException.usage("bad_option", run.directions().size() + " directions for " + run.workers()
+                    + (run.workers() == 1 ? " worker" : " workers") + ": some would never be explored",
+                    "run as many workers (--workers " + run.directions().size() + ") or give fewer directions");
+        }
+        boolean pinned = run.slots().stream().anyMatch(s -> s.strip().startsWith("cpu:"));
+        if (pinned && run.executor().equals("local") && !Programs.onPath("taskset", System.getenv())) {
+            throw CommandException.usage("taskset_missing", spec.source() + ": run.slots pins evaluations to CPUs, which needs taskset",
+                    "install util-linux (apt-get install util-linux), or list GPU ids or no slots");
+        }
+        return spec.withRun(run);
     }
 
     private static void deleteTree(Path dir) {

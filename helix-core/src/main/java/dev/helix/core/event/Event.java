@@ -19,8 +19,19 @@ public sealed interface Event {
     record ExperimentFinished(Experiment experiment, Experiment best, Experiment baseline) implements Event {}
 
     /** Every 10 experiments, and at the end. */
-    record Summary(int experiments, int kept, int discarded, int crashed, int rejected,
+    record Summary(int experiments, int kept, int discarded, int crashed, int rejected, int stale,
                    Experiment baseline, Experiment best, double evaluationsPerExperiment) implements Event {}
+
+    /**
+     * What a worker is doing from now on, for helix watch and helix status.
+     *
+     * @param run the experiment it works on (0 while idle)
+     * @param phase proposing, evaluating, re-evaluating (a stale candidate re-applied on the new best) or idle
+     * @param where the slot of an evaluation ("gpu 0", "cpu 0-3", "slot 2"), else empty
+     * @param direction what the worker explores, when given
+     */
+    record WorkerBusy(int worker, int run, String phase, String where, String direction,
+                      java.time.Instant since) implements Event {}
 
     /** Something a person should know that is not an experiment (a warning, a repair). */
     record Notice(String message) implements Event {}

@@ -33,6 +33,9 @@ final class Draft {
     List<Double> incumbentSamples = List.of();
     Optional<dev.helix.core.experiment.Evidence> evidence = Optional.empty();
     Optional<dev.helix.core.experiment.Noise> noise = Optional.empty();
+    Optional<String> slot = Optional.empty();
+    Optional<String> direction = Optional.empty();
+    Optional<String> rebasedFrom = Optional.empty();
 
     Draft(int run, String tag, int worker, String parent, Instant startedAt) {
         this.run = run;
@@ -47,6 +50,7 @@ final class Draft {
         Optional<Double> primary = Optional.ofNullable(metrics.get(primaryName));
         return new Experiment(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct,
                 description, hypothesis, reason, samples, startedAt, finishedAt, evalSeconds, exitCode,
-                timedOut, log, diff, agent, paths, logTail, attempt, incumbentSamples, evidence, noise);
+                timedOut, log, diff, agent, paths, logTail, attempt, incumbentSamples, evidence, noise, slot, direction,
+                rebasedFrom);
     }
 }

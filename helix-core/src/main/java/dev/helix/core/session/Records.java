@@ -63,6 +63,19 @@ public final class Records {
                 .mapToDouble(Double::doubleValue).sum();
     }
 
+    /**
+     * Experiments that ended stale: their last attempt is a stale record (one that was re-applied
+     * on the new best and judged again ends with that judgement instead).
+     */
+    public static long stale(List<Experiment> records) {
+        java.util.Map<Integer, Experiment> last = new java.util.HashMap<>();
+        for (Experiment e : records) {
+            if (e.status() == Status.VERIFY || e.run() == 0) continue;
+            last.merge(e.run(), e, (a, b) -> b.attempt() >= a.attempt() ? b : a);
+        }
+        return last.values().stream().filter(e -> e.status() == Status.STALE).count();
+    }
+
     public static long count(List<Experiment> records, Status status) {
         return records.stream().filter(e -> e.status() == status).count();
     }
@@ -70,7 +83,7 @@ public final class Records {
     public static Event.Summary summary(List<Experiment> records) {
         int experiments = (int) records.stream().filter(e -> e.run() > 0 && e.attempt() == 0 && e.status() != Status.VERIFY).count();
         return new Event.Summary(experiments, (int) count(records, Status.KEEP), (int) count(records, Status.DISCARD),
-                (int) count(records, Status.CRASH), (int) count(records, Status.REJECTED),
+                (int) count(records, Status.CRASH), (int) count(records, Status.REJECTED), (int) stale(records),
                 baseline(records).orElse(null), best(records).orElse(null), evaluationsPerExperiment(records));
     }
 }

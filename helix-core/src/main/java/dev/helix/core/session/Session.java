@@ -20,10 +20,10 @@ import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.port.Workspace;
 import dev.helix.core.scope.ScopeGuard;
+import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,12 +44,27 @@ import java.util.function.UnaryOperator;
  * resume the branch and the worktree are put back to the best the ledger names, so a kill at any
  * point loses no recorded experiment and records none twice: a half-done experiment left no
  * record and is simply done again.
+ *
+ * <p>With several workers (one {@link Lane} each, each its own worktree) experiments run at the
+ * same time, each from the best at its start, and each evaluation holds one {@link Slot}. The
+ * branch stays a linear ratchet: appending a keep and moving the branch happen together under one
+ * lock, and only when the best is still the one the candidate was judged against. A candidate that
+ * beat a best that has moved meanwhile is recorded {@code stale}; with run.on_stale: rebase its
+ * change is re-applied on the new best (a cherry-pick; a conflict ends it) and judged again, as
+ * the next attempt of the same run.
  */
 public final class Session {
 
-    /** The outside world, through the core's ports. */
+    /** The outside world, through the core's ports. Every port must be safe to call from several workers at once. */
     public record Ports(Vcs vcs, Executor executor, Proposer proposer, LedgerStore ledger,
                        Workspace workspace, Clock clock, Events events) {}
+
+    /**
+     * One worker: its number (1, 2, ...), its worktree and what it explores.
+     *
+     * @param worktree present, at any commit (the session resets it)
+     */
+    public record Lane(int worker, Path worktree, Optional<Direction> direction) {}
 
     /**
      * What to run.
@@ -64,11 +80,26 @@ public final class Session {
      * @param sessionId set as HELIX_SESSION for every evaluation, so strays can be found
      * @param maxCost stop once the proposers' reported spend in this session reaches this many USD
      * @param redact removes secrets from everything recorded
+     * @param lanes the workers; the first works in {@code worktree} (the baseline is measured there)
      */
     public record Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
                        String specFile, String program, Path logDir, OptionalInt maxExperiments,
                        Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
-                       UnaryOperator<String> redact) {}
+                       UnaryOperator<String> redact, List<Lane> lanes) {
+        public Plan {
+            lanes = lanes == null || lanes.isEmpty() ? List.of(new Lane(1, worktree, Optional.empty())) : List.copyOf(lanes);
+            if (!lanes.get(0).worktree().equals(worktree)) throw new IllegalArgumentException("the first lane works in the session's worktree");
+        }
+
+        /** A plan with one worker. */
+        public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
+                    String specFile, String program, Path logDir, OptionalInt maxExperiments,
+                    Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                    UnaryOperator<String> redact) {
+            this(repo, worktree, tag, branchRef, start, spec, specFile, program, logDir, maxExperiments, maxTime,
+                    sessionId, maxCost, redact, List.of());
+        }
+    }
 
     public enum StopReason {
         MAX_EXPERIMENTS("reached --max-experiments"),
@@ -88,6 +119,10 @@ public final class Session {
 
     /** How a run ended, and the session's records (all of them, not only this run's). */
     public record Outcome(StopReason reason, String detail, List<Experiment> experiments) {
+        public Outcome {
+            experiments = List.copyOf(experiments);
+        }
+
         public Optional<Experiment> baseline() {
             return Records.baseline(experiments);
         }
@@ -101,51 +136,110 @@ public final class Session {
 
     private static final int CRASH_TAIL_LINES = 30;
 
+    /** How often one candidate is re-applied on a best that moved before it is left stale. */
+    static final int MAX_REBASES = 3;
+
+    /** A worker at work: its lane, its thread and what it is doing (guarded by the session's lock). */
+    private static final class Worker {
+        final Lane lane;
+        Thread thread;
+        Phase phase = Phase.IDLE;
+        /** The slot its evaluation holds, while it holds one. */
+        Slot slot;
+        /** For helix try: the state the edits are measured against, instead of a snapshot taken before proposing. */
+        Map<String, String> presetBefore;
+
+        Worker(Lane lane) {
+            this.lane = lane;
+        }
+
+        Path wt() {
+            return lane.worktree();
+        }
+
+        int id() {
+            return lane.worker();
+        }
+
+        Optional<String> directionName() {
+            return lane.direction().map(Direction::name);
+        }
+    }
+
+    /** An experiment in progress: its run number and how many attempts it has recorded. */
+    private static final class Run {
+        final int number;
+        int attempts;
+        int rebases;
+
+        Run(int number) {
+            this.number = number;
+        }
+    }
+
     private final Ports ports;
     private final Plan plan;
+    private final Spec spec;
+    /** Guards everything below, the workers' phases, and every append to the ledger with what it moves. */
     private final Object lock = new Object();
+    private final List<Worker> workers = new ArrayList<>();
+    private final SlotPool slots;
+    /** The session's records in ledger order (all runs, not only this one's). */
+    private final List<Experiment> records = new ArrayList<>();
+    private final Set<Integer> inFlight = new HashSet<>();
     private volatile boolean stopRequested;
-    private Phase phase = Phase.IDLE;
-    private Thread loopThread;
+    /** Why no new experiment starts, once something said so. */
+    private StopReason stopping;
+    private String stoppingDetail = "";
+    private final AtomicBoolean remeasureAfterResume = new AtomicBoolean();
 
     public Session(Ports ports, Plan plan) {
         this.ports = ports;
         this.plan = plan;
+        this.spec = plan.spec();
+        plan.lanes().forEach(l -> workers.add(new Worker(l)));
+        this.slots = new SlotPool(Slot.of(spec.run().withWorkers(plan.lanes().size())));
     }
 
     /**
-     * Asks the loop to stop: a running proposal or evaluation is cut short (its process killed) and
-     * recorded as interrupted; otherwise the loop stops before the next experiment. Safe from any
-     * thread (a signal handler).
+     * Asks the loop to stop: running proposals and evaluations are cut short (their processes
+     * killed) and recorded as interrupted; otherwise the loop stops before the next experiment.
+     * Safe from any thread (a signal handler).
      */
     public void requestStop() {
         synchronized (lock) {
             stopRequested = true;
-            if (phase != Phase.IDLE && loopThread != null) loopThread.interrupt();
+            for (Worker w : workers) {
+                if (w.phase != Phase.IDLE && w.thread != null) w.thread.interrupt();
+            }
         }
     }
 
-    /** Runs the loop on the calling thread until a limit, a stop request or the end of ideas. */
+    /** Runs the loop until a limit, a stop request or the end of ideas; several workers run on threads of their own. */
     public Outcome run() {
-        loopThread = Thread.currentThread();
+        Worker first = workers.get(0);
+        first.thread = Thread.currentThread();
         long startNanos = ports.clock().nanos();
-        List<Experiment> records = new ArrayList<>(ports.ledger().read().ofTag(plan.tag()));
-        Spec spec = plan.spec();
+        records.addAll(ports.ledger().read().ofTag(plan.tag()));
         boolean resumed = !records.isEmpty();
         int next = records.stream().mapToInt(Experiment::run).max().orElse(-1) + 1;
-        ports.events().emit(new Event.SessionStarted(plan.tag(), branchName(), plan.worktree(), resumed, next));
+        emit(new Event.SessionStarted(plan.tag(), branchName(), plan.worktree(), resumed, next));
 
         String startCommit = Records.best(records).map(Experiment::commit).orElse(plan.start());
-        ports.vcs().reset(plan.worktree(), startCommit, List.of());
+        for (Worker w : workers) ports.vcs().reset(w.wt(), startCommit, List.of());
         if (resumed) ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
-        remeasureAfterResume = resumed;
+        remeasureAfterResume.set(resumed);
 
         if (spec.evaluate().setup().isPresent()) {
-            Executor.Result setup = evaluate(spec.evaluate().setup().get(), plan.logDir().resolve("setup.log"), "setup");
-            ports.events().emit(new Event.SetupFinished(setup.exitCode(), setup.seconds()));
-            if (setup.interrupted()) return new Outcome(StopReason.INTERRUPTED, "during evaluate.setup", records);
-            if (setup.exitCode() != 0) {
-                return new Outcome(StopReason.SETUP_FAILED, failure(setup) + "\n" + setup.tail(CRASH_TAIL_LINES), records);
+            // Once per worktree: what it prepares may live in the worktree.
+            for (Worker w : workers) {
+                String name = w == first ? "setup.log" : "setup.w" + w.id() + ".log";
+                Executor.Result setup = evaluate(w, spec.evaluate().setup().get(), plan.logDir().resolve(name), "setup");
+                emit(new Event.SetupFinished(setup.exitCode(), setup.seconds()));
+                if (setup.interrupted()) return outcome(StopReason.INTERRUPTED, "during evaluate.setup");
+                if (setup.exitCode() != 0) {
+                    return outcome(StopReason.SETUP_FAILED, failure(setup) + "\n" + setup.tail(CRASH_TAIL_LINES));
+                }
             }
         }
 
@@ -156,36 +250,136 @@ public final class Session {
 
         if (Records.baseline(records).isEmpty()) {
             if (!records.isEmpty()) {
-                return new Outcome(StopReason.BASELINE_CRASHED, "run 0 of " + plan.tag() + " is "
-                        + records.get(0).status().word() + ": " + records.get(0).reason(), records);
+                return outcome(StopReason.BASELINE_CRASHED, "run 0 of " + plan.tag() + " is "
+                        + records.get(0).status().word() + ": " + records.get(0).reason());
             }
-            Optional<Experiment> baseline = baseline(startCommit);
-            if (baseline.isEmpty()) return new Outcome(StopReason.INTERRUPTED, "during the baseline", records);
-            records.add(baseline.get());
-            if (baseline.get().status() != Status.BASELINE) {
-                return new Outcome(StopReason.BASELINE_CRASHED, baseline.get().reason(), records);
-            }
+            Optional<Experiment> baseline = baseline(first, startCommit);
+            if (baseline.isEmpty()) return outcome(StopReason.INTERRUPTED, "during the baseline");
+            if (baseline.get().status() != Status.BASELINE) return outcome(StopReason.BASELINE_CRASHED, baseline.get().reason());
             ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
-            next = 1;
         }
 
+        if (workers.size() == 1) {
+            work(first, startNanos, guarded, guardedHashes);
+        } else {
+            parallel(startNanos, guarded, guardedHashes);
+            // Another worker may have made the last keep: the session's worktree ends at the best, as with one.
+            ports.vcs().reset(plan.worktree(), snapshotBest().commit(), List.of());
+        }
+        synchronized (lock) {
+            return outcome(stopping == null ? StopReason.INTERRUPTED : stopping, stoppingDetail);
+        }
+    }
+
+    /** Runs every worker on a thread of its own until all have stopped; a worker's failure stops the others and is rethrown. */
+    private void parallel(long startNanos, Set<String> guarded, Map<String, String> guardedHashes) {
+        List<Thread> threads = new ArrayList<>();
+        RuntimeException[] failure = new RuntimeException[1];
+        synchronized (lock) {
+            for (Worker w : workers) {
+                w.thread = Thread.ofPlatform().name("helix-worker-" + w.id()).unstarted(() -> {
+                    try {
+                        work(w, startNanos, guarded, guardedHashes);
+                    } catch (RuntimeException | Error e) {
+                        synchronized (lock) {
+                            if (failure[0] == null) failure[0] = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                        }
+                        requestStop();
+                    }
+                });
+                threads.add(w.thread);
+            }
+        }
+        threads.forEach(Thread::start);
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            while (true) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    requestStop();
+                }
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure[0] != null) throw failure[0];
+    }
+
+    /** One worker's loop: take the next run number, run the experiment, until something says stop. */
+    private void work(Worker w, long startNanos, Set<String> guarded, Map<String, String> guardedHashes) {
         while (true) {
-            if (stopRequested) return new Outcome(StopReason.INTERRUPTED, "", records);
-            if (plan.maxExperiments().isPresent() && next > plan.maxExperiments().getAsInt()) {
-                return new Outcome(StopReason.MAX_EXPERIMENTS, "", records);
+            int run;
+            synchronized (lock) {
+                if (stopping == null) stopping = limit(startNanos);
+                if (stopping != null) {
+                    busy(w, 0, "idle");
+                    return;
+                }
+                run = freeRun();
+                if (plan.maxExperiments().isPresent() && run > plan.maxExperiments().getAsInt()) {
+                    // Earlier numbers are still in flight: this worker is done, the others finish theirs.
+                    busy(w, 0, "idle");
+                    if (inFlight.isEmpty()) stopping = StopReason.MAX_EXPERIMENTS;
+                    return;
+                }
+                inFlight.add(run);
             }
-            if (plan.maxTime().isPresent()
-                    && Duration.ofNanos(ports.clock().nanos() - startNanos).compareTo(plan.maxTime().get()) >= 0) {
-                return new Outcome(StopReason.MAX_TIME, "", records);
+            Step step;
+            try {
+                step = experiment(w, new Run(run), guarded, guardedHashes);
+            } finally {
+                synchronized (lock) {
+                    inFlight.remove(run);
+                }
             }
-            if (plan.maxCost().isPresent() && Records.cost(records) >= plan.maxCost().get()) {
-                return new Outcome(StopReason.MAX_COST, "spent " + Judge.fmt(Records.cost(records)) + " USD", records);
+            synchronized (lock) {
+                if (step == Step.EXHAUSTED && stopping == null) stopping = StopReason.EXHAUSTED;
+                if (step == Step.INTERRUPTED && stopping == null) stopping = StopReason.INTERRUPTED;
+                if (run % 10 == 0) emit(Records.summary(records));
             }
-            Step step = experiment(next, records, guarded, guardedHashes);
-            if (step == Step.EXHAUSTED) return new Outcome(StopReason.EXHAUSTED, lastExhaustion, records);
-            if (next % 10 == 0) ports.events().emit(Records.summary(records));
-            if (step == Step.INTERRUPTED) return new Outcome(StopReason.INTERRUPTED, "", records);
-            next++;
+            if (step != Step.DONE) {
+                synchronized (lock) {
+                    busy(w, 0, "idle");
+                }
+                return;
+            }
+        }
+    }
+
+    /** Which limit, if any, forbids starting another experiment now. Holds the lock. */
+    private StopReason limit(long startNanos) {
+        if (stopRequested) return StopReason.INTERRUPTED;
+        if (plan.maxExperiments().isPresent() && inFlight.isEmpty() && freeRun() > plan.maxExperiments().getAsInt()) {
+            return StopReason.MAX_EXPERIMENTS;
+        }
+        if (plan.maxTime().isPresent()
+                && Duration.ofNanos(ports.clock().nanos() - startNanos).compareTo(plan.maxTime().get()) >= 0) {
+            return StopReason.MAX_TIME;
+        }
+        if (plan.maxCost().isPresent() && Records.cost(records) >= plan.maxCost().get()) {
+            stoppingDetail = "spent " + Judge.fmt(Records.cost(records)) + " USD";
+            return StopReason.MAX_COST;
+        }
+        return null;
+    }
+
+    /**
+     * The smallest run number that is neither recorded nor in flight: the next one, or one that a
+     * killed run left without a record (it is simply done again). Holds the lock.
+     */
+    private int freeRun() {
+        Set<Integer> taken = new HashSet<>(inFlight);
+        records.forEach(e -> taken.add(e.run()));
+        int run = 1;
+        while (taken.contains(run)) run++;
+        return run;
+    }
+
+    private Outcome outcome(StopReason reason, String detail) {
+        synchronized (lock) {
+            return new Outcome(reason, detail, records);
         }
     }
 
@@ -199,14 +393,15 @@ public final class Session {
      * @throws IllegalStateException when evaluate.setup fails, with its log's tail
      */
     public Optional<Experiment> measureBaseline() {
-        loopThread = Thread.currentThread();
-        plan.spec().evaluate().setup().ifPresent(command -> {
-            Executor.Result setup = evaluate(command, plan.logDir().resolve("setup.log"), "setup");
+        Worker first = workers.get(0);
+        first.thread = Thread.currentThread();
+        spec.evaluate().setup().ifPresent(command -> {
+            Executor.Result setup = evaluate(first, command, plan.logDir().resolve("setup.log"), "setup");
             if (setup.exitCode() != 0) {
                 throw new IllegalStateException("evaluate.setup failed (" + failure(setup) + "):\n" + setup.tail(CRASH_TAIL_LINES));
             }
         });
-        Optional<Experiment> baseline = baseline(plan.start());
+        Optional<Experiment> baseline = baseline(first, plan.start());
         baseline.filter(b -> b.status() == Status.BASELINE)
                 .ifPresent(b -> ports.vcs().updateRef(plan.repo(), plan.branchRef(), b.commit()));
         return baseline;
@@ -221,38 +416,36 @@ public final class Session {
      * @return the records appended, in order (more than one only if the proposer fixes crashes)
      */
     public List<Experiment> tryEdits(Map<String, String> before) {
-        loopThread = Thread.currentThread();
-        List<Experiment> records = new ArrayList<>(ports.ledger().read().ofTag(plan.tag()));
+        Worker first = workers.get(0);
+        first.thread = Thread.currentThread();
+        records.addAll(ports.ledger().read().ofTag(plan.tag()));
         if (Records.baseline(records).isEmpty()) throw new IllegalStateException("session " + plan.tag() + " has no baseline");
         Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));
-        Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(plan.spec(), plan.specFile(), tracked));
-        guarded.addAll(ScopeGuard.readonlyFiles(plan.spec(), tracked));
+        Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(spec, plan.specFile(), tracked));
+        guarded.addAll(ScopeGuard.readonlyFiles(spec, tracked));
         int known = records.size();
         int next = records.stream().mapToInt(Experiment::run).max().orElse(0) + 1;
-        presetBefore = Map.copyOf(before);
+        first.presetBefore = Map.copyOf(before);
         try {
-            experiment(next, records, guarded, ports.vcs().hashes(plan.worktree(), guarded));
+            experiment(first, new Run(next), guarded, ports.vcs().hashes(plan.worktree(), guarded));
         } finally {
-            presetBefore = null;
+            first.presetBefore = null;
         }
-        return List.copyOf(records.subList(known, records.size()));
+        synchronized (lock) {
+            return List.copyOf(records.subList(known, records.size()));
+        }
     }
 
-    /** For helix try: the state the edits are measured against, instead of a snapshot taken before proposing. */
-    private Map<String, String> presetBefore;
-
-    private String lastExhaustion = "";
-
     /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
-    private Optional<Experiment> baseline(String commit) {
-        Draft draft = new Draft(0, plan.tag(), 0, commit, ports.clock().now());
+    private Optional<Experiment> baseline(Worker w, String commit) {
+        Draft draft = draft(w, 0, commit);
         draft.commit = commit;
         draft.description = "baseline";
-        ports.vcs().updateRef(plan.repo(), experimentRef(0, 0), commit);
-        ports.events().emit(new Event.ExperimentStarted(plan.tag(), 0));
-        Experiment record;
-        Measured m = measureRepeats(draft, plan.spec().evaluate().repeats());
+        ports.vcs().updateRef(plan.repo(), experimentRef(0, ""), commit);
+        emit(new Event.ExperimentStarted(plan.tag(), 0));
+        Measured m = holdingSlot(w, 0, "evaluating", () -> measureRepeats(w, draft, spec.evaluate().repeats()));
         if (m == null) return Optional.empty();
+        Experiment record;
         if (m.crash().isPresent()) {
             record = draft.finish(Status.CRASH, m.crash().get(), primaryName(), Optional.empty(), Optional.empty(), ports.clock().now());
         } else {
@@ -261,137 +454,299 @@ public final class Session {
                     ? ", measured " + draft.samples.size() + " times; " + draft.noise.get().render(Double.NaN) : ""),
                     primaryName(), Optional.empty(), Optional.empty(), ports.clock().now());
         }
-        record = append(record);
-        ports.events().emit(new Event.ExperimentFinished(record, record, record));
-        return Optional.of(record);
+        return Optional.of(append(record));
     }
 
     /**
      * One experiment: a proposal and its verdict, then, after a crash, up to
      * {@code agent.max_fix_attempts} fix-ups of the crashed code by the same proposer, each recorded
-     * as an attempt of the same run. Every attempt is recorded and reported as it ends.
+     * as an attempt of the same run. Every attempt is recorded and reported as it ends. All of it
+     * descends from the best at the start, and is judged against that best.
      */
-    private Step experiment(int run, List<Experiment> records, Set<String> guarded, Map<String, String> guardedHashes) {
-        Experiment best = Records.best(records).orElseThrow();
-        int fixes = ports.proposer().fixesCrashes() ? plan.spec().agent().maxFixAttempts() : 0;
+    private Step experiment(Worker w, Run run, Set<String> guarded, Map<String, String> guardedHashes) {
+        Experiment best = snapshotBest();
+        int fixes = ports.proposer().fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
         String from = best.commit();
         Optional<String> crashTail = Optional.empty();
-        for (int attempt = 0; attempt <= fixes; attempt++) {
-            Optional<Experiment> done = attempt(run, attempt, from, crashTail, records, guarded, guardedHashes);
+        for (int fix = 0; fix <= fixes; fix++) {
+            Optional<Experiment> done = attempt(w, run, fix, from, crashTail, best, guarded, guardedHashes);
             if (done.isEmpty()) return Step.EXHAUSTED;
             Experiment e = done.get();
-            records.add(e);
-            ports.events().emit(new Event.ExperimentFinished(e, Records.best(records).orElseThrow(),
-                    Records.baseline(records).orElseThrow()));
             if (e.status() == Status.INTERRUPTED) return Step.INTERRUPTED;
-            if (e.status() != Status.CRASH || e.commit().isEmpty() || attempt == fixes || stopRequested) break;
+            if (e.status() != Status.CRASH || e.commit().isEmpty() || fix == fixes || stopRequested) break;
             from = e.commit();
             crashTail = e.logTail();
         }
-        ports.vcs().reset(plan.worktree(), Records.best(records).orElseThrow().commit(), List.of());
+        ports.vcs().reset(w.wt(), snapshotBest().commit(), List.of());
         return Step.DONE;
     }
 
     /**
-     * One attempt, recorded in the ledger; empty when the proposer is exhausted (nothing recorded).
-     * The worktree starts at {@code from}: the best, or for a fix-up the crashed attempt. It is
-     * left at the attempt's commit after a keep or a crash, and back at the best otherwise.
+     * One attempt, recorded in the ledger (with its re-evaluations when it went stale); empty when
+     * the proposer is exhausted (nothing recorded). The worktree starts at {@code from}: the best,
+     * or for a fix-up the crashed attempt. It is left at the attempt's commit after a keep or a
+     * crash, and back at the best otherwise. Returns the last record.
      */
-    private Optional<Experiment> attempt(int run, int attempt, String from, Optional<String> crashTail,
-                                         List<Experiment> records, Set<String> guarded, Map<String, String> guardedHashes) {
-        Experiment best = Records.best(records).orElseThrow();
-        Experiment baseline = Records.baseline(records).orElseThrow();
-        Path wt = plan.worktree();
-        Draft draft = new Draft(run, plan.tag(), 0, from, ports.clock().now());
-        draft.attempt = attempt;
-        ports.events().emit(new Event.ExperimentStarted(plan.tag(), run));
+    private Optional<Experiment> attempt(Worker w, Run run, int fix, String from, Optional<String> crashTail, Experiment best,
+                                         Set<String> guarded, Map<String, String> guardedHashes) {
+        List<Experiment> history = snapshot();
+        Experiment baseline = Records.baseline(history).orElseThrow();
+        Path wt = w.wt();
+        Draft draft = draft(w, run.number, from);
+        draft.attempt = run.attempts;
+        emit(new Event.ExperimentStarted(plan.tag(), run.number));
 
         Set<String> trackedAtParent = new HashSet<>(ports.vcs().trackedFiles(wt));
-        Map<String, String> before = presetBefore != null ? presetBefore : ports.vcs().snapshot(wt);
+        Map<String, String> before = w.presetBefore != null ? w.presetBefore : ports.vcs().snapshot(wt);
         Proposal proposal;
-        enter(Phase.PROPOSING);
+        synchronized (lock) {
+            busy(w, run.number, fix == 0 ? "proposing" : "fixing a crash");
+        }
+        enter(w, Phase.PROPOSING);
         try {
-            proposal = ports.proposer().propose(new Proposer.Request(run, plan.tag(), plan.spec(), plan.program(), wt,
-                    baseline, best, records, crashTail));
+            proposal = ports.proposer().propose(new Proposer.Request(run.number, plan.tag(), spec, plan.program(), wt,
+                    baseline, best, history, crashTail, w.id(), w.lane.direction().map(Direction::text)));
         } catch (InterruptedException e) {
             proposal = null;
         } finally {
-            leave();
+            leave(w);
         }
         List<String> changed = changed(before, ports.vcs().snapshot(wt));
         List<String> created = changed.stream().filter(p -> !before.containsKey(p) && !trackedAtParent.contains(p)).toList();
         if (proposal == null || stopRequested) {
             if (proposal != null) describe(draft, proposal);
             ports.vcs().reset(wt, best.commit(), created);
-            return Optional.of(record(draft, Status.INTERRUPTED, "stopped while the proposer was working"));
+            return Optional.of(record(run, draft, Status.INTERRUPTED, "stopped while the proposer was working"));
         }
         describe(draft, proposal);
         switch (proposal) {
             case Proposal.Exhausted exhausted -> {
                 ports.vcs().reset(wt, best.commit(), created);
-                lastExhaustion = exhausted.reason();
+                synchronized (lock) {
+                    if (stopping == null) stoppingDetail = exhausted.reason();
+                }
                 return Optional.empty();
             }
             case Proposal.Failure failure -> {
                 ports.vcs().reset(wt, best.commit(), created);
                 draft.paths = changed;
-                return Optional.of(record(draft, Status.REJECTED, "the proposer failed: " + failure.reason()));
+                return Optional.of(record(run, draft, Status.REJECTED, "the proposer failed: " + failure.reason()));
             }
-            case Proposal.Change change -> ports.events().emit(new Event.Proposed(run, draft.description));
+            case Proposal.Change change -> emit(new Event.Proposed(run.number, draft.description));
         }
 
-        List<ScopeGuard.Violation> violations = new ArrayList<>(ScopeGuard.check(changed, plan.spec().scope(), guarded));
+        List<ScopeGuard.Violation> violations = new ArrayList<>(ScopeGuard.check(changed, spec.scope(), guarded));
         for (ScopeGuard.Violation v : ScopeGuard.tampered(guardedHashes, ports.vcs().hashes(wt, guarded))) {
             if (violations.stream().noneMatch(x -> x.path().equals(v.path()))) violations.add(v);
         }
         if (!violations.isEmpty()) {
             ports.vcs().reset(wt, best.commit(), created);
             draft.paths = violations.stream().map(ScopeGuard.Violation::path).toList();
-            return Optional.of(record(draft, Status.REJECTED, "changed files out of scope: "
+            return Optional.of(record(run, draft, Status.REJECTED, "changed files out of scope: "
                     + String.join(", ", violations.stream().map(ScopeGuard.Violation::render).toList())));
         }
         if (changed.isEmpty()) {
             ports.vcs().reset(wt, best.commit(), List.of());
-            return Optional.of(record(draft, Status.REJECTED, "the proposer changed no file"));
+            return Optional.of(record(run, draft, Status.REJECTED, "the proposer changed no file"));
         }
 
-        String label = attempt == 0 ? "#" + run : "#" + run + " fix " + attempt;
+        String label = fix == 0 ? "#" + run.number : "#" + run.number + " fix " + fix;
         draft.commit = ports.vcs().commit(wt, changed, "helix(" + plan.tag() + label + "): " + draft.description);
-        ports.vcs().updateRef(plan.repo(), experimentRef(run, attempt), draft.commit);
+        ports.vcs().updateRef(plan.repo(), experimentRef(run.number, fix == 0 ? "" : "-fix" + fix), draft.commit);
         draft.diff = ports.vcs().diffStat(wt, best.commit(), draft.commit);
         if (stopRequested) {
             ports.vcs().reset(wt, best.commit(), List.of());
-            return Optional.of(record(draft, Status.INTERRUPTED, "stopped before the evaluation"));
+            return Optional.of(record(run, draft, Status.INTERRUPTED, "stopped before the evaluation"));
         }
-        ports.events().emit(new Event.Evaluating(run, draft.commit));
-        Verdict verdict = statistical(records) ? judgeStatistically(draft, best, records, run) : judgeStrictly(draft, best);
-        if (verdict == null) {
-            ports.vcs().reset(wt, best.commit(), List.of());
-            return Optional.of(record(draft, Status.INTERRUPTED, "stopped during the evaluation (its processes were killed)"));
-        }
-        Experiment record = append(draft.finish(verdict.status(), verdict.reason(), primaryName(), verdict.delta(),
-                verdict.deltaPct(), ports.clock().now()));
-        if (verdict.status() == Status.KEEP) {
-            ports.vcs().updateRef(plan.repo(), plan.branchRef(), draft.commit);
-        } else if (verdict.status() != Status.CRASH) {
-            ports.vcs().reset(wt, best.commit(), List.of());
-        }
-        return Optional.of(record);
+        emit(new Event.Evaluating(run.number, draft.commit));
+        return Optional.of(settle(w, run, draft, best, judge(w, draft, best, run.number, "evaluating")));
     }
 
-    private Experiment record(Draft draft, Status status, String reason) {
-        return append(draft.finish(status, reason, primaryName(), Optional.empty(), Optional.empty(), ports.clock().now()));
+    /**
+     * Records a judged candidate. A keep moves the branch only if the best is still the one it was
+     * judged against; otherwise it is stale, and with run.on_stale: rebase its change is re-applied
+     * on the new best and judged again (up to {@link #MAX_REBASES} times). Returns the last record.
+     */
+    private Experiment settle(Worker w, Run run, Draft draft, Experiment best, Verdict verdict) {
+        Path wt = w.wt();
+        while (true) {
+            if (verdict == null) {
+                ports.vcs().reset(wt, best.commit(), List.of());
+                return record(run, draft, Status.INTERRUPTED, "stopped during the evaluation (its processes were killed)");
+            }
+            if (verdict.status() != Status.KEEP) {
+                Experiment record = append(run, draft.finish(verdict.status(), verdict.reason(), primaryName(), verdict.delta(),
+                        verdict.deltaPct(), ports.clock().now()));
+                if (verdict.status() != Status.CRASH) ports.vcs().reset(wt, best.commit(), List.of());
+                return record;
+            }
+            Experiment current;
+            synchronized (lock) {
+                current = Records.best(records).orElseThrow();
+                if (current.commit().equals(best.commit())) {
+                    Experiment kept = append(run, draft.finish(Status.KEEP, verdict.reason(), primaryName(), verdict.delta(),
+                            verdict.deltaPct(), ports.clock().now()));
+                    ports.vcs().updateRef(plan.repo(), plan.branchRef(), draft.commit);
+                    return kept;
+                }
+            }
+            String moved = "stale: #" + current.run() + " was kept while it ran (" + primaryName() + " "
+                    + current.primary().map(Judge::fmt).orElse("-") + ")";
+            String why = verdict.reason() + "; " + moved;
+            if (spec.run().onStale() == Spec.OnStale.DISCARD || run.rebases >= MAX_REBASES || stopRequested) {
+                ports.vcs().reset(wt, current.commit(), List.of());
+                String tail = spec.run().onStale() == Spec.OnStale.DISCARD ? " (run.on_stale: discard)"
+                        : stopRequested ? " (stopping)" : "; re-applied " + MAX_REBASES + " times already";
+                return append(run, draft.finish(Status.STALE, why + tail, primaryName(), verdict.delta(), verdict.deltaPct(),
+                        ports.clock().now()));
+            }
+            ports.vcs().reset(wt, current.commit(), List.of());
+            String rebase = "-rebase" + (run.rebases + 1);
+            Optional<String> picked = ports.vcs().cherryPick(wt, draft.commit, "helix(" + plan.tag() + "#" + run.number
+                    + " on #" + current.run() + "): " + draft.description);
+            if (picked.isEmpty()) {
+                return append(run, draft.finish(Status.STALE, why + "; its change conflicts with that one's", primaryName(),
+                        verdict.delta(), verdict.deltaPct(), ports.clock().now()));
+            }
+            append(run, draft.finish(Status.STALE, why + "; re-applied on it and judged again as attempt " + run.attempts,
+                    primaryName(), verdict.delta(), verdict.deltaPct(), ports.clock().now()));
+            run.rebases++;
+            Draft again = draft(w, run.number, current.commit());
+            again.attempt = run.attempts;
+            again.commit = picked.get();
+            again.rebasedFrom = Optional.of(draft.commit);
+            again.description = draft.description;
+            again.hypothesis = draft.hypothesis;
+            ports.vcs().updateRef(plan.repo(), experimentRef(run.number, rebase), again.commit);
+            again.diff = ports.vcs().diffStat(wt, current.commit(), again.commit);
+            emit(new Event.ExperimentStarted(plan.tag(), run.number));
+            emit(new Event.Evaluating(run.number, again.commit));
+            best = current;
+            draft = again;
+            verdict = judge(w, draft, best, run.number, "re-evaluating");
+        }
     }
 
-    /** Appends a record, secrets removed; durable when this returns. */
+    /** The judge of this session, holding a slot for the whole comparison. Null when interrupted. */
+    private Verdict judge(Worker w, Draft draft, Experiment best, int run, String phase) {
+        List<Experiment> history = snapshot();
+        return holdingSlot(w, run, phase, () -> statistical(history)
+                ? judgeStatistically(w, draft, best, history, run)
+                : judgeStrictly(w, draft, best));
+    }
+
+    /**
+     * Runs {@code body} holding a slot (waiting for a free one); null when interrupted while
+     * waiting. Candidate and incumbent of one comparison are measured in the same slot.
+     */
+    private <T> T holdingSlot(Worker w, int run, String phase, java.util.function.Supplier<T> body) {
+        Slot slot;
+        enter(w, Phase.EVALUATING);
+        try {
+            slot = slots.take(w.id(), () -> {
+                synchronized (lock) {
+                    busy(w, run, "waiting for a slot");
+                }
+            });
+        } catch (InterruptedException e) {
+            return null;
+        } finally {
+            leave(w);
+        }
+        try {
+            synchronized (lock) {
+                w.slot = slot;
+                busy(w, run, phase);
+            }
+            return body.get();
+        } finally {
+            synchronized (lock) {
+                w.slot = null;
+            }
+            slots.give(slot);
+        }
+    }
+
+    /** The slots, one evaluation each at a time; a worker gets its own slot (the k-th) when it is free, else the first free one. */
+    private static final class SlotPool {
+        private final List<Slot> free;
+
+        SlotPool(List<Slot> all) {
+            free = new ArrayList<>(all);
+        }
+
+        synchronized Slot take(int worker, Runnable waiting) throws InterruptedException {
+            if (free.isEmpty()) waiting.run();
+            while (free.isEmpty()) wait();
+            Slot own = free.stream().filter(s -> s.index() == worker).findFirst().orElse(free.get(0));
+            free.remove(own);
+            return own;
+        }
+
+        synchronized void give(Slot slot) {
+            free.add(slot);
+            free.sort(java.util.Comparator.comparingInt(Slot::index));
+            notifyAll();
+        }
+    }
+
+    private Draft draft(Worker w, int run, String parent) {
+        Draft d = new Draft(run, plan.tag(), w.id(), parent, ports.clock().now());
+        d.direction = w.directionName();
+        return d;
+    }
+
+    private Experiment record(Run run, Draft draft, Status status, String reason) {
+        return append(run, draft.finish(status, reason, primaryName(), Optional.empty(), Optional.empty(), ports.clock().now()));
+    }
+
+    private Experiment append(Run run, Experiment e) {
+        run.attempts++;
+        return append(e);
+    }
+
+    /**
+     * Appends a record, secrets removed; durable when this returns. The session's records, the
+     * ledger and the report of it change together, so every reader sees them in one order.
+     */
     private Experiment append(Experiment e) {
         UnaryOperator<String> r = plan.redact();
         Experiment clean = new Experiment(e.run(), e.tag(), e.worker(), e.parent(), e.commit(), e.status(), e.metrics(),
                 e.primary(), e.delta(), e.deltaPct(), r.apply(e.description()), e.hypothesis().map(r), r.apply(e.reason()),
                 e.samples(), e.startedAt(), e.finishedAt(), e.evalSeconds(), e.exitCode(), e.timedOut(), e.log(), e.diff(),
-                e.agent(), e.paths(), e.logTail().map(r), e.attempt(), e.incumbentSamples(), e.evidence(), e.noise());
-        ports.ledger().append(clean);
+                e.agent(), e.paths(), e.logTail().map(r), e.attempt(), e.incumbentSamples(), e.evidence(), e.noise(),
+                e.slot(), e.direction().map(r), e.rebasedFrom());
+        synchronized (lock) {
+            ports.ledger().append(clean);
+            records.add(clean);
+            emit(new Event.ExperimentFinished(clean, Records.best(records).orElse(clean), Records.baseline(records).orElse(clean)));
+        }
         return clean;
+    }
+
+    private List<Experiment> snapshot() {
+        synchronized (lock) {
+            return List.copyOf(records);
+        }
+    }
+
+    private Experiment snapshotBest() {
+        synchronized (lock) {
+            return Records.best(records).orElseThrow();
+        }
+    }
+
+    /** Events reach the sink one at a time, whichever worker sends them. */
+    private void emit(Event e) {
+        synchronized (lock) {
+            ports.events().emit(e);
+        }
+    }
+
+    /** Says what a worker does now. Holds the lock. */
+    private void busy(Worker w, int run, String phase) {
+        emit(new Event.WorkerBusy(w.id(), run, phase, w.slot == null ? "" : w.slot.label(),
+                w.directionName().orElse(""), ports.clock().now()));
     }
 
     private static void describe(Draft draft, Proposal proposal) {
@@ -423,24 +778,28 @@ public final class Session {
     /** Whether the session judges statistically: as its baseline's noise says, else as the spec says. */
     private boolean statistical(List<Experiment> records) {
         return Records.baseline(records).flatMap(Experiment::noise).map(Noise::statistical)
-                .orElse(plan.spec().judge().mode() == Spec.JudgeMode.STATISTICAL);
+                .orElse(spec.judge().mode() == Spec.JudgeMode.STATISTICAL);
     }
 
     /** The judge mode for a baseline with these samples: auto is strict when they are all the same. */
     private String chooseMode(List<Double> samples) {
-        return switch (plan.spec().judge().mode()) {
+        return switch (spec.judge().mode()) {
             case STRICT -> Noise.STRICT;
             case STATISTICAL -> Noise.STATISTICAL;
             case AUTO -> samples.stream().distinct().count() <= 1 ? Noise.STRICT : Noise.STATISTICAL;
         };
     }
 
-    /** Evaluates the worktree as it is, logging to &lt;run&gt;&lt;suffix&gt;.log; accumulates time into the draft. */
-    private Sample sample(Draft draft, String suffix) {
-        Path log = plan.logDir().resolve(draft.run + suffix + ".log");
+    /**
+     * Evaluates the worktree as it is, logging to &lt;run&gt;[-&lt;attempt&gt;]&lt;suffix&gt;.log; accumulates
+     * time into the draft.
+     */
+    private Sample sample(Worker w, Draft draft, String suffix) {
+        Path log = plan.logDir().resolve(draft.run + (draft.attempt > 0 ? "-" + draft.attempt : "") + suffix + ".log");
         String relative = plan.repo().relativize(log).toString().replace('\\', '/');
         if (draft.log.isEmpty()) draft.log = relative;
-        Executor.Result result = evaluate(plan.spec().evaluate().command(), log, Integer.toString(draft.run));
+        Executor.Result result = evaluate(w, spec.evaluate().command(), log, Integer.toString(draft.run));
+        if (w.slot != null && (workers.size() > 1 || !spec.run().slots().isEmpty())) draft.slot = Optional.of(w.slot.label());
         draft.evalSeconds += result.seconds();
         draft.exitCode = result.exitCode() >= 0 ? Optional.of(result.exitCode()) : Optional.empty();
         draft.timedOut = result.timedOut();
@@ -448,7 +807,7 @@ public final class Session {
             draft.logTail = Optional.of(result.tail(CRASH_TAIL_LINES));
             return new Sample(result, Map.of(), Optional.empty());
         }
-        Extraction extraction = extract(result);
+        Extraction extraction = extract(w, result);
         Optional<String> crash = crashReason(result, extraction);
         if (crash.isPresent()) {
             draft.log = relative;
@@ -461,10 +820,10 @@ public final class Session {
      * Measures the worktree {@code repeats} times (stopping at the first crash); the draft gets every
      * sample of the primary and the mean of every metric. Null when interrupted.
      */
-    private Measured measureRepeats(Draft draft, int repeats) {
+    private Measured measureRepeats(Worker w, Draft draft, int repeats) {
         List<Map<String, Double>> all = new ArrayList<>();
         for (int k = 1; k <= repeats; k++) {
-            Sample s = sample(draft, k == 1 ? "" : "." + k);
+            Sample s = sample(w, draft, k == 1 ? "" : "." + k);
             if (s.result().interrupted()) return null;
             if (s.crash().isPresent()) {
                 draft.metrics = s.metrics();
@@ -479,25 +838,21 @@ public final class Session {
     }
 
     /** The strict judge: one evaluation (evaluate.repeats when judge.mode is strict), metrics against the best's. */
-    private Verdict judgeStrictly(Draft draft, Experiment best) {
-        int repeats = plan.spec().judge().mode() == Spec.JudgeMode.STRICT ? plan.spec().evaluate().repeats() : 1;
-        Measured m = measureRepeats(draft, repeats);
+    private Verdict judgeStrictly(Worker w, Draft draft, Experiment best) {
+        int repeats = spec.judge().mode() == Spec.JudgeMode.STRICT ? spec.evaluate().repeats() : 1;
+        Measured m = measureRepeats(w, draft, repeats);
         if (m == null) return null;
         if (m.crash().isPresent()) return new Verdict(Status.CRASH, m.crash().get(), Optional.empty(), Optional.empty());
-        return Judge.judge(draft.metrics, best.metrics(), draft.diff, plan.spec());
+        return Judge.judge(draft.metrics, best.metrics(), draft.diff, spec);
     }
-
-    /** On the first statistical experiment after a resume the incumbent is re-measured: the machine may differ. */
-    private boolean remeasureAfterResume;
 
     /**
      * The statistical judge: candidate and incumbent measured interleaved until the sequential test
      * decides (SequentialTrial), then the quality guard and constraints on the same samples. The
      * worktree is left at the candidate. Null when interrupted.
      */
-    private Verdict judgeStatistically(Draft draft, Experiment best, List<Experiment> records, int run) {
-        Spec spec = plan.spec();
-        Path wt = plan.worktree();
+    private Verdict judgeStatistically(Worker w, Draft draft, Experiment best, List<Experiment> records, int run) {
+        Path wt = w.wt();
         Map<String, List<Double>> pools = Records.pools(records);
         List<Double> pool = pools.getOrDefault(best.commit(), List.of());
         if (pool.isEmpty()) pool = best.primary().map(List::of).orElse(List.of());
@@ -506,8 +861,9 @@ public final class Session {
         SequentialJudge.Settings settings = new SequentialJudge.Settings(spec.metrics().primary().optimize(),
                 spec.judge().minImprovement().against(SequentialJudge.mean(pool)), spec.judge().confidence(),
                 spec.judge().maxRepeats());
-        boolean first = SequentialTrial.remeasureFirst(run, spec.judge().remeasureEvery(), pool.size(), remeasureAfterResume);
-        remeasureAfterResume = false;
+        // On the first statistical experiment after a resume the incumbent is re-measured: the machine may differ.
+        boolean first = SequentialTrial.remeasureFirst(run, spec.judge().remeasureEvery(), pool.size(),
+                remeasureAfterResume.getAndSet(false));
 
         List<Map<String, Double>> candidate = new ArrayList<>();
         List<Map<String, Double>> incumbent = new ArrayList<>();
@@ -515,7 +871,7 @@ public final class Session {
         String[] failedSide = new String[1];
         SequentialTrial.Outcome outcome = SequentialTrial.run(settings, SequentialJudge.Prior.pooled(others), pool, first,
                 () -> {
-                    Sample s = sample(draft, candidate.isEmpty() ? "" : "." + (candidate.size() + 1));
+                    Sample s = sample(w, draft, candidate.isEmpty() ? "" : "." + (candidate.size() + 1));
                     if (s.result().interrupted() || s.crash().isPresent()) {
                         failed[0] = s;
                         failedSide[0] = candidate.isEmpty() ? "" : "repeat " + (candidate.size() + 1) + ": ";
@@ -529,7 +885,7 @@ public final class Session {
                     ports.vcs().reset(wt, best.commit(), List.of());
                     Sample s;
                     try {
-                        s = sample(draft, ".incumbent" + (incumbent.size() + 1));
+                        s = sample(w, draft, ".incumbent" + (incumbent.size() + 1));
                     } finally {
                         ports.vcs().reset(wt, draft.commit, List.of());
                     }
@@ -572,8 +928,8 @@ public final class Session {
      */
     private List<String> brokenLimits(List<Map<String, Double>> candidate, List<Map<String, Double>> incumbent, Experiment best) {
         List<String> broken = new ArrayList<>();
-        double confidence = plan.spec().judge().confidence();
-        plan.spec().metrics().qualityGuard().ifPresent(guard -> {
+        double confidence = spec.judge().confidence();
+        spec.metrics().qualityGuard().ifPresent(guard -> {
             List<Double> now = values(candidate, guard.name());
             List<Double> before = new ArrayList<>(values(incumbent, guard.name()));
             Double recorded = best.metrics().get(guard.name());
@@ -585,7 +941,7 @@ public final class Session {
                         .ifPresent(broken::add);
             }
         });
-        for (Spec.Constraint c : plan.spec().metrics().constraints()) {
+        for (Spec.Constraint c : spec.metrics().constraints()) {
             List<Double> v = values(candidate, c.name());
             if (v.size() < candidate.size()) {
                 broken.add("constraint metric " + c.name() + " is missing or not a number");
@@ -620,30 +976,38 @@ public final class Session {
         return out;
     }
 
-    private Executor.Result evaluate(String command, Path log, String experiment) {
+    /** Runs a command in the worker's worktree, in the slot it holds (if any). */
+    private Executor.Result evaluate(Worker w, String command, Path log, String experiment) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("HELIX_TIME_BUDGET", Integer.toString(plan.spec().evaluate().timeoutSeconds()));
+        env.put("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()));
         env.put("HELIX_EXPERIMENT", experiment);
         env.put("HELIX_TAG", plan.tag());
         env.put("HELIX_SESSION", plan.sessionId());
-        enter(Phase.EVALUATING);
+        env.put("HELIX_WORKER", Integer.toString(w.id()));
+        Slot slot = w.slot;
+        if (slot != null) {
+            env.put("HELIX_SLOT", Integer.toString(slot.index()));
+            slot.gpus().ifPresent(g -> env.put("CUDA_VISIBLE_DEVICES", g));
+        }
+        enter(w, Phase.EVALUATING);
         try {
-            return ports.executor().run(new Executor.Request(command, plan.worktree(),
-                    Duration.ofSeconds(plan.spec().evaluate().timeoutSeconds()), env, log));
+            return ports.executor().run(new Executor.Request(command, w.wt(),
+                    Duration.ofSeconds(spec.evaluate().timeoutSeconds()), env, log,
+                    slot == null ? Optional.empty() : slot.cpus()));
         } finally {
-            leave();
+            leave(w);
         }
     }
 
-    private Extraction extract(Executor.Result result) {
-        Optional<String> json = plan.spec().evaluate().jsonFile()
-                .flatMap(f -> ports.workspace().read(plan.worktree().resolve(f)));
-        return MetricExtractor.extract(plan.spec(), result.output(), json);
+    private Extraction extract(Worker w, Executor.Result result) {
+        Optional<String> json = spec.evaluate().jsonFile()
+                .flatMap(f -> ports.workspace().read(w.wt().resolve(f)));
+        return MetricExtractor.extract(spec, result.output(), json);
     }
 
     private Optional<String> crashReason(Executor.Result result, Extraction extraction) {
         if (result.timedOut()) {
-            return Optional.of("timed out after " + plan.spec().evaluate().timeoutSeconds() + "s (evaluate.timeout_seconds)");
+            return Optional.of("timed out after " + spec.evaluate().timeoutSeconds() + "s (evaluate.timeout_seconds)");
         }
         if (result.exitCode() != 0) return Optional.of(failure(result));
         Double primary = extraction.metrics().get(primaryName());
@@ -661,17 +1025,17 @@ public final class Session {
         return "exit code " + result.exitCode();
     }
 
-    private void enter(Phase p) {
+    private void enter(Worker w, Phase p) {
         synchronized (lock) {
-            phase = p;
+            w.phase = p;
             if (stopRequested) Thread.currentThread().interrupt();
         }
     }
 
     /** Leaves a blocking phase; clears an interrupt meant for it so it cannot hit git or the ledger. */
-    private void leave() {
+    private void leave(Worker w) {
         synchronized (lock) {
-            phase = Phase.IDLE;
+            w.phase = Phase.IDLE;
             Thread.interrupted();
         }
     }
@@ -688,15 +1052,18 @@ public final class Session {
     }
 
     private String primaryName() {
-        return plan.spec().metrics().primary().name();
+        return spec.metrics().primary().name();
     }
 
     private String branchName() {
         return plan.branchRef().replaceFirst("^refs/heads/", "");
     }
 
-    /** refs/helix/&lt;tag&gt;/&lt;run&gt;, and refs/helix/&lt;tag&gt;/&lt;run&gt;-fix&lt;k&gt; for fix-ups. */
-    private String experimentRef(int run, int attempt) {
-        return "refs/helix/" + plan.tag() + "/" + run + (attempt == 0 ? "" : "-fix" + attempt);
+    /**
+     * refs/helix/&lt;tag&gt;/&lt;run&gt;, with a suffix -fix&lt;k&gt; for fix-ups and -rebase&lt;k&gt; for a
+     * stale candidate re-applied on a new best.
+     */
+    private String experimentRef(int run, String suffix) {
+        return "refs/helix/" + plan.tag() + "/" + run + suffix;
     }
 }

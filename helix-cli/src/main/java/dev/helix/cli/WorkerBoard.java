@@ -1,0 +1,96 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.core.event.Event;
+import dev.helix.core.port.Events;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * What each worker of a running session is doing, kept in {@code .helix/runs/<tag>/workers.json}
+ * for {@code helix watch} and {@code helix status} (other processes): rewritten whole (write,
+ * then rename) whenever a worker changes phase, removed when the session ends.
+ */
+final class WorkerBoard implements AutoCloseable {
+
+    /** One worker's line: what it does since when, where. */
+    record Worker(int worker, int run, String phase, String where, String direction, Instant since) {}
+
+    private final Path file;
+    private final TreeMap<Integer, Worker> workers = new TreeMap<>();
+
+    WorkerBoard(Path file, int count) {
+        this.file = file;
+        for (int k = 1; k <= count; k++) workers.put(k, new Worker(k, 0, "starting", "", "", Instant.now()));
+    }
+
+    /** The session's events, passed on to {@code next}, with the board kept up to date on the way. */
+    Events around(Events next) {
+        return event -> {
+            if (event instanceof Event.WorkerBusy b) update(b);
+            next.emit(event);
+        };
+    }
+
+    private synchronized void update(Event.WorkerBusy b) {
+        workers.put(b.worker(), new Worker(b.worker(), b.run(), b.phase(), b.where(), b.direction(), b.since()));
+        ObjectNode root = Output.JSON.createObjectNode();
+        root.put("pid", ProcessHandle.current().pid());
+        ArrayNode list = root.putArray("workers");
+        for (Worker w : workers.values()) {
+            ObjectNode o = list.addObject();
+            o.put("worker", w.worker());
+            o.put("run", w.run());
+            o.put("phase", w.phase());
+            o.put("where", w.where());
+            o.put("direction", w.direction());
+            o.put("since", w.since().toString());
+        }
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, root.toString() + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** The workers of a running session as its board says, empty when there is no board (or it cannot be read). */
+    static List<Worker> read(Path file) {
+        List<Worker> out = new ArrayList<>();
+        try {
+            if (!Files.isRegularFile(file)) return out;
+            var root = Output.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            for (var o : root.path("workers")) {
+                out.add(new Worker(o.path("worker").asInt(), o.path("run").asInt(), o.path("phase").asText(),
+                        o.path("where").asText(), o.path("direction").asText(), Instant.parse(o.path("since").asText())));
+            }
+        } catch (IOException | RuntimeException e) {
+            return List.of(); // half a file from a crash: no board rather than a broken status
+        }
+        return out;
+    }
+
+    static Optional<Path> of(Path repo, String tag) {
+        return Optional.of(repo.resolve(".helix/runs").resolve(tag).resolve("workers.json"));
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // a board left behind is ignored once no process holds the session's lock
+        }
+    }
+}
