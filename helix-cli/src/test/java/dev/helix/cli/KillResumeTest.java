@@ -97,6 +97,11 @@ class KillResumeTest {
 
     /** No process carrying this test's session marker is left (evaluations of every killed run). */
     private void assertNoEvaluationSurvives() throws IOException {
+        assertThat(survivors(tmp, "k")).isEmpty();
+    }
+
+    /** Live processes of session {@code tag} (their environment says so) working under {@code dir}. */
+    static Set<Long> survivors(Path dir, String tag) throws IOException {
         Set<Long> survivors = new HashSet<>();
         try (var procs = Files.list(Path.of("/proc"))) {
             for (Path p : procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
@@ -105,7 +110,7 @@ class KillResumeTest {
                     String stat = Files.readString(p.resolve("stat"));
                     boolean zombie = stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
                     Path cwd = Files.readSymbolicLink(p.resolve("cwd"));
-                    if (!zombie && env.contains("HELIX_TAG=k\0") && cwd.startsWith(tmp.toRealPath())) {
+                    if (!zombie && env.contains("HELIX_TAG=" + tag + "\0") && cwd.startsWith(dir.toRealPath())) {
                         survivors.add(Long.parseLong(p.getFileName().toString()));
                     }
                 } catch (IOException | RuntimeException ignored) {
@@ -113,6 +118,6 @@ class KillResumeTest {
                 }
             }
         }
-        assertThat(survivors).isEmpty();
+        return survivors;
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -461,6 +462,52 @@ class GitVcsTest {
             assertThat(vcs.diffStat(wt, from, from)).isEqualTo(DiffStat.NONE);
             assertThat(vcs.diff(wt, from, to))
                     .contains("--- a/a.txt", "+++ b/a.txt", "-2", "+TWO", "rename from moved.txt", "Binary files");
+        }
+    }
+
+    @Nested
+    class CherryPicking {
+
+        @Test
+        void aChangeMadeOnAnOlderBestIsReappliedOnTheNewOne() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            String base = vcs.resolve(wt, "HEAD").orElseThrow();
+            fx.write(wt, "a.txt", "A\n");
+            String candidate = vcs.commit(wt, List.of("a.txt"), "candidate");
+            vcs.reset(wt, base, List.of());
+            fx.write(wt, "b.txt", "B\n");
+            String best = vcs.commit(wt, List.of("b.txt"), "the new best");
+
+            Optional<String> picked = vcs.cherryPick(wt, candidate, "candidate on the new best");
+
+            assertThat(picked).isPresent();
+            assertThat(fx.git(wt, "rev-parse", picked.get() + "^").strip()).isEqualTo(best);
+            assertThat(fx.git(wt, "show", picked.get() + ":a.txt").strip()).isEqualTo("A");
+            assertThat(fx.git(wt, "show", picked.get() + ":b.txt").strip()).isEqualTo("B");
+            assertThat(fx.git(wt, "log", "-1", "--format=%s", picked.get()).strip()).isEqualTo("candidate on the new best");
+            assertThat(fx.git(wt, "status", "--porcelain").strip()).isEmpty();
+        }
+
+        @Test
+        void aConflictLeavesTheWorktreeCleanAtItsHead() {
+            Path repo = fx.repo("repo", "a.txt", "a\n");
+            Path wt = sessionWorktree(repo);
+            String base = vcs.resolve(wt, "HEAD").orElseThrow();
+            fx.write(wt, "a.txt", "mine\n");
+            String candidate = vcs.commit(wt, List.of("a.txt"), "candidate");
+            vcs.reset(wt, base, List.of());
+            fx.write(wt, "a.txt", "theirs\n");
+            String best = vcs.commit(wt, List.of("a.txt"), "the new best");
+
+            assertThat(vcs.cherryPick(wt, candidate, "candidate on the new best")).isEmpty();
+
+            assertThat(vcs.resolve(wt, "HEAD")).contains(best);
+            assertThat(fx.git(wt, "status", "--porcelain").strip()).isEmpty();
+            assertThat(wt.resolve("a.txt")).hasContent("theirs");
+            // the worktree is usable at once: the next experiment commits there
+            fx.write(wt, "a.txt", "next\n");
+            assertThat(vcs.commit(wt, List.of("a.txt"), "next")).isNotEqualTo(best);
         }
     }
 
