@@ -81,6 +81,7 @@ public final class SlurmExecutor implements Executor {
     /** The variable that names an evaluation's session (set by the session for every evaluation). */
     static final String SESSION_VARIABLE = "HELIX_SESSION";
     private static final String MARKER_PREFIX = "helix-session=";
+    private static final String CANCELLABLE = "PENDING,RUNNING,SUSPENDED,CONFIGURING";
     /** How long {@link #cancelMarked} waits for squeue before it takes Slurm as unreachable. */
     static final Duration CANCEL_MARKED_LIMIT = Duration.ofSeconds(3);
 
@@ -216,7 +217,8 @@ public final class SlurmExecutor implements Executor {
      * Cancels the jobs an earlier run of session {@code sessionId} left behind (Helix killed with
      * -9 while evaluations were running on Slurm): this user's pending and running jobs whose
      * comment is {@link #marker(String) helix-session=ID}. Waits (up to 10 s) until squeue no longer
-     * lists them as pending or running, so the new run does not compete with them for nodes.
+     * lists them at all (COMPLETING included: their processes are being killed), so the new run
+     * does not compete with them for nodes.
      *
      * <p>A no-op that returns 0 at once when Slurm is not installed (no squeue on the PATH) or its
      * configuration file is missing, and within {@link #CANCEL_MARKED_LIMIT} when the controller
@@ -232,7 +234,7 @@ public final class SlurmExecutor implements Executor {
     static int cancelMarked(String sessionId, Map<String, String> env) {
         if (sessionId == null || sessionId.isBlank()) throw new IllegalArgumentException("need a session id");
         if (!slurmClientPresent(env)) return 0;
-        List<String> ids = markedJobs(marker(sessionId.strip()), CANCEL_MARKED_LIMIT, env);
+        List<String> ids = markedJobs(marker(sessionId.strip()), CANCELLABLE, CANCEL_MARKED_LIMIT, env);
         if (ids.isEmpty()) return 0;
         List<String> cancel = new ArrayList<>(List.of("scancel"));
         cancel.addAll(ids);
@@ -240,7 +242,7 @@ public final class SlurmExecutor implements Executor {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         long lastCancel = System.nanoTime();
         while (System.nanoTime() < deadline) {
-            List<String> left = markedJobs(marker(sessionId.strip()), COMMAND_LIMIT, env);
+            List<String> left = markedJobs(marker(sessionId.strip()), CANCELLABLE + ",COMPLETING", COMMAND_LIMIT, env);
             left.retainAll(ids);
             if (left.isEmpty()) break;
             if (System.nanoTime() - lastCancel > TimeUnit.SECONDS.toNanos(3)) { // a lost request
@@ -254,10 +256,9 @@ public final class SlurmExecutor implements Executor {
         return ids.size();
     }
 
-    /** Ids of this user's pending, running or suspended jobs with that comment (none when squeue fails). */
-    private static List<String> markedJobs(String marker, Duration limit, Map<String, String> env) {
-        Optional<String> out = command(List.of("squeue", "--me", "-h", "-t", "PENDING,RUNNING,SUSPENDED,CONFIGURING",
-                "-o", "%i|%k"), limit, env);
+    /** Ids of this user's jobs in those states with that comment (none when squeue fails). */
+    private static List<String> markedJobs(String marker, String states, Duration limit, Map<String, String> env) {
+        Optional<String> out = command(List.of("squeue", "--me", "-h", "-t", states, "-o", "%i|%k"), limit, env);
         List<String> ids = new ArrayList<>();
         if (out.isEmpty()) return ids;
         for (String line : out.get().split("\n")) {
