@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.adapters.Executors;
 import dev.helix.core.session.Session;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -33,6 +34,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the agent's reported spend reaches this many US dollars.")
     Double maxCost;
 
+    @Option(names = "--executor", paramLabel = "E", description = "Where evaluations run: local or slurm (default: helix.yaml's run.executor).")
+    String executor;
+
     @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash.")
     boolean resume;
 
@@ -52,6 +56,10 @@ final class RunCommand implements Callable<Integer> {
         }
         if (maxCost != null && !(maxCost > 0)) {
             throw CommandException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
+        }
+        if (executor != null && !Executors.known(executor)) {
+            throw CommandException.usage("bad_option", "unknown executor '" + executor + "' for --executor: choose "
+                    + String.join(" or ", Executors.NAMES), "e.g. --executor slurm (run.slurm in helix.yaml sets the job options)");
         }
         SessionRunner.Options options = new SessionRunner.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),

@@ -6,6 +6,7 @@ import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.core.port.Executor;
 import dev.helix.core.spec.Spec;
 
+import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,6 +46,15 @@ import java.util.concurrent.TimeUnit;
  * --name}, srun is given time to exit (then killed), and Helix waits until squeue no longer lists
  * the job, so none is left running. The job name is unique to the evaluation.
  *
+ * <p><b>Strays.</b> A job of a session carries the comment {@code helix-session=ID} (ID: the
+ * evaluation's HELIX_SESSION), which {@code squeue -o %k} shows; should Helix be killed with -9,
+ * {@link #cancelMarked(String)} cancels what it left when the session starts again.
+ *
+ * <p><b>Parallel workers.</b> {@link #run} may be called from several threads at once (one per
+ * worker and worktree): an executor holds no mutable state, each call has its own srun, output
+ * pump, log and uniquely named job, and every Slurm client it runs is bounded in time, so a
+ * controller that stops answering cannot hold a worker forever.
+ *
  * <p><b>States.</b> After srun exits, the job's state comes from {@code squeue -t all} (the
  * controller keeps finished jobs for MinJobAge), else from {@code sacct}. COMPLETED and FAILED give
  * the exit code; TIMEOUT, OUT_OF_MEMORY, NODE_FAIL, CANCELLED, PREEMPTED, BOOT_FAIL and DEADLINE
@@ -68,6 +78,12 @@ public final class SlurmExecutor implements Executor {
     private static final Duration COMMAND_LIMIT = Duration.ofSeconds(15);
     private static final Duration GONE_LIMIT = Duration.ofSeconds(30);
     private static final Duration UNSEEN_LIMIT = Duration.ofSeconds(10);
+    /** The variable that names an evaluation's session (set by the session for every evaluation). */
+    static final String SESSION_VARIABLE = "HELIX_SESSION";
+    private static final String MARKER_PREFIX = "helix-session=";
+    private static final String CANCELLABLE = "PENDING,RUNNING,SUSPENDED,CONFIGURING";
+    /** How long {@link #cancelMarked} waits for squeue before it takes Slurm as unreachable. */
+    static final Duration CANCEL_MARKED_LIMIT = Duration.ofSeconds(3);
 
     private final Spec.SlurmSpec options;
     private final Duration grace;
@@ -101,6 +117,7 @@ public final class SlurmExecutor implements Executor {
             long minutes = (timeout.toSeconds() + 59) / 60 + 1; // the backstop: Helix ends it first
             cmd.add("--time=" + minutes);
         }
+        marker(request.env()).ifPresent(m -> cmd.add("--comment=" + m));
         options.partition().ifPresent(p -> cmd.add("--partition=" + p));
         if (options.cpus() > 0) cmd.add("--cpus-per-task=" + options.cpus());
         options.mem().ifPresent(m -> cmd.add("--mem=" + m));
@@ -183,6 +200,85 @@ public final class SlurmExecutor implements Executor {
             if (v != null && !v.isBlank()) name.append(v.replaceAll("[^A-Za-z0-9_.-]", "_")).append('-');
         }
         return name.append(UUID.randomUUID().toString(), 0, 8).toString();
+    }
+
+    /** The job comment that marks an evaluation of session {@code id}: {@code helix-session=ID}. */
+    public static String marker(String sessionId) {
+        return MARKER_PREFIX + sessionId;
+    }
+
+    /** The marker of the session the evaluation belongs to, from its HELIX_SESSION variable. */
+    static Optional<String> marker(Map<String, String> env) {
+        String id = env.get(SESSION_VARIABLE);
+        return id == null || id.isBlank() ? Optional.empty() : Optional.of(marker(id.strip()));
+    }
+
+    /**
+     * Cancels the jobs an earlier run of session {@code sessionId} left behind (Helix killed with
+     * -9 while evaluations were running on Slurm): this user's pending and running jobs whose
+     * comment is {@link #marker(String) helix-session=ID}. Waits (up to 10 s) until squeue no longer
+     * lists them at all (COMPLETING included: their processes are being killed), so the new run
+     * does not compete with them for nodes.
+     *
+     * <p>A no-op that returns 0 at once when Slurm is not installed (no squeue on the PATH) or its
+     * configuration file is missing, and within {@link #CANCEL_MARKED_LIMIT} when the controller
+     * does not answer; it never throws for Slurm's sake.
+     *
+     * @return how many jobs were cancelled
+     */
+    public static int cancelMarked(String sessionId) {
+        return cancelMarked(sessionId, System.getenv());
+    }
+
+    /** {@link #cancelMarked(String)} with the Slurm clients run in {@code env} (PATH, SLURM_CONF). */
+    static int cancelMarked(String sessionId, Map<String, String> env) {
+        if (sessionId == null || sessionId.isBlank()) throw new IllegalArgumentException("need a session id");
+        if (!slurmClientPresent(env)) return 0;
+        List<String> ids = markedJobs(marker(sessionId.strip()), CANCELLABLE, CANCEL_MARKED_LIMIT, env);
+        if (ids.isEmpty()) return 0;
+        List<String> cancel = new ArrayList<>(List.of("scancel"));
+        cancel.addAll(ids);
+        command(cancel, COMMAND_LIMIT, env);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long lastCancel = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            List<String> left = markedJobs(marker(sessionId.strip()), CANCELLABLE + ",COMPLETING", COMMAND_LIMIT, env);
+            left.retainAll(ids);
+            if (left.isEmpty()) break;
+            if (System.nanoTime() - lastCancel > TimeUnit.SECONDS.toNanos(3)) { // a lost request
+                List<String> again = new ArrayList<>(List.of("scancel"));
+                again.addAll(left);
+                command(again, COMMAND_LIMIT, env);
+                lastCancel = System.nanoTime();
+            }
+            Waits.sleep(POLL_MILLIS * 2);
+        }
+        return ids.size();
+    }
+
+    /** Ids of this user's jobs in those states with that comment (none when squeue fails). */
+    private static List<String> markedJobs(String marker, String states, Duration limit, Map<String, String> env) {
+        Optional<String> out = command(List.of("squeue", "--me", "-h", "-t", states, "-o", "%i|%k"), limit, env);
+        List<String> ids = new ArrayList<>();
+        if (out.isEmpty()) return ids;
+        for (String line : out.get().split("\n")) {
+            int bar = line.indexOf('|');
+            if (bar <= 0) continue;
+            if (line.substring(bar + 1).strip().equals(marker)) ids.add(line.substring(0, bar).strip());
+        }
+        return ids;
+    }
+
+    /** Whether squeue is on the PATH and the configuration SLURM_CONF names (if it names one) exists. */
+    private static boolean slurmClientPresent(Map<String, String> env) {
+        String conf = env.get("SLURM_CONF");
+        if (conf != null && !conf.isBlank() && !Files.isRegularFile(Path.of(conf))) return false;
+        String path = env.get("PATH");
+        if (path == null) return false;
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "squeue"))) return true;
+        }
+        return false;
     }
 
     /**
@@ -322,21 +418,45 @@ public final class SlurmExecutor implements Executor {
 
     /** Runs a Slurm client command; its stdout, or empty when it failed or took too long. */
     private static Optional<String> command(List<String> cmd) {
+        return command(cmd, COMMAND_LIMIT, null);
+    }
+
+    /**
+     * Runs a Slurm client command for at most {@code limit}: its stdout, or empty when it failed,
+     * could not start (Slurm not installed) or took too long (the controller not answering: squeue
+     * retries for 9 s, 60 s without its config). Its output is read on another thread, so a client
+     * that hangs without closing its stdout cannot hold the caller past the limit. {@code env}, if
+     * not null, is the client's whole environment (else Helix's own).
+     */
+    private static Optional<String> command(List<String> cmd, Duration limit, Map<String, String> env) {
+        Process p;
         try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            byte[] out;
-            try (InputStream in = p.getInputStream()) {
-                out = in.readAllBytes();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            if (env != null) {
+                builder.environment().clear();
+                builder.environment().putAll(env);
             }
-            if (!Waits.join(p, COMMAND_LIMIT)) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            return p.exitValue() == 0 ? Optional.of(new String(out, StandardCharsets.UTF_8)) : Optional.empty();
-        } catch (IOException e) {
+            p = builder.start();
+        } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (InputStream in = p.getInputStream()) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                // destroyed on a timeout: the result is empty anyway
+            }
+        });
+        if (!Waits.join(p, limit)) {
+            p.destroyForcibly();
+            Waits.join(p, Duration.ofSeconds(1));
+            return Optional.empty();
+        }
+        Waits.join(reader, Duration.ofSeconds(2));
+        if (reader.isAlive() || p.exitValue() != 0) return Optional.empty(); // a grandchild holds stdout
+        return Optional.of(out.toString(StandardCharsets.UTF_8));
     }
 
     private Result notStarted(CappedLog log, long started, String error) {

@@ -3,7 +3,9 @@ package dev.helix.adapters.slurm;
 import dev.helix.core.port.Executor.Request;
 import dev.helix.core.spec.Spec.SlurmSpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +13,15 @@ import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** How an evaluation becomes an srun command line (no cluster needed). */
 class SlurmCommandLineTest {
 
     final SlurmExecutor executor = new SlurmExecutor(SlurmSpec.DEFAULT);
+
+    @TempDir
+    Path tmp;
 
     private static Request request(String command, Duration timeout) {
         return new Request(command, Path.of("/shared/wt"), timeout, Map.of(), Path.of("/shared/eval.log"));
@@ -50,5 +56,49 @@ class SlurmCommandLineTest {
         assertThat(SlurmExecutor.parse(sacct, "helix-x-1-aaaaaaaa")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("COMPLETED"));
         assertThat(SlurmExecutor.parse(sacct, "helix-y-1-bbbbbbbb")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("CANCELLED"));
         assertThat(SlurmExecutor.parse(sacct, "helix-z-1-cccccccc")).isEmpty();
+    }
+
+    @Test
+    void an_evaluation_of_a_session_is_a_job_with_the_session_marker_as_its_comment() {
+        Request marked = new Request("x", Path.of("/shared/wt"), Duration.ofSeconds(60),
+                Map.of("HELIX_SESSION", "helix-nov23-1a2b3c4d"), Path.of("/shared/eval.log"));
+
+        assertThat(executor.srun(marked, "j")).contains("--comment=helix-session=helix-nov23-1a2b3c4d");
+        assertThat(executor.srun(request("x", Duration.ofSeconds(60)), "j")).noneMatch(a -> a.startsWith("--comment"));
+    }
+
+    @Test
+    void cancel_marked_is_a_quick_no_op_without_slurm() throws Exception {
+        long started = System.nanoTime();
+
+        assertThat(SlurmExecutor.cancelMarked("helix-x-1", Map.of("PATH", tmp.toString()))).isZero();
+        assertThat(SlurmExecutor.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"),
+                "SLURM_CONF", tmp.resolve("no-such.conf").toString()))).isZero();
+
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(1);
+    }
+
+    /** squeue alone would retry for 9 s. */
+    @Test
+    void cancel_marked_gives_up_on_a_controller_that_does_not_answer_within_its_limit() throws Exception {
+        assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "squeue"))),
+                "squeue is not installed");
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort(); // closed again: nobody answers there
+        }
+        Path conf = Files.writeString(tmp.resolve("slurm.conf"), """
+                ClusterName=nowhere
+                SlurmctldHost=localhost(127.0.0.1)
+                SlurmctldPort=%d
+                NodeName=n1 NodeAddr=127.0.0.1 CPUs=1 State=UNKNOWN
+                PartitionName=p Nodes=n1 Default=YES State=UP
+                """.formatted(port));
+        long started = System.nanoTime();
+
+        int cancelled = SlurmExecutor.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"), "SLURM_CONF", conf.toString()));
+
+        assertThat(cancelled).isZero();
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(SlurmExecutor.CANCEL_MARKED_LIMIT.toSeconds() + 2);
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -151,5 +153,85 @@ class SlurmExecutorTest {
         assertThat(r.exitCode()).isEqualTo(-1);
         assertThat(flagSetAgain).isTrue();
         assertThat(ours()).isEmpty();
+    }
+
+    @Test
+    void two_evaluations_at_once_from_two_threads_each_get_their_own_output_and_run_side_by_side() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("wt-a"));
+        Path b = Files.createDirectories(dir.resolve("wt-b"));
+        String command = "sleep 2; echo \"metric: $(basename \"$(pwd)\") $WORKER\"";
+        Request first = new Request(command, a, Duration.ofSeconds(30), Map.of("HELIX_TAG", tag, "HELIX_EXPERIMENT", "1",
+                "WORKER", "one"), dir.resolve("logs/1.log"));
+        Request second = new Request(command, b, Duration.ofSeconds(30), Map.of("HELIX_TAG", tag, "HELIX_EXPERIMENT", "2",
+                "WORKER", "two"), dir.resolve("logs/2.log"));
+
+        long started = System.nanoTime();
+        CompletableFuture<Result> one = new CompletableFuture<>();
+        CompletableFuture<Result> two = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> one.complete(executor.run(first)));
+        Thread.ofVirtual().start(() -> two.complete(executor.run(second)));
+        Result r1 = one.get(60, TimeUnit.SECONDS);
+        Result r2 = two.get(60, TimeUnit.SECONDS);
+        double wall = (System.nanoTime() - started) / 1e9;
+
+        System.out.printf("two slurm evaluations at once: %.2f s and %.2f s, %.2f s wall in all%n", r1.seconds(), r2.seconds(), wall);
+        assertThat(r1.exitCode()).as(r1.toString()).isZero();
+        assertThat(r2.exitCode()).as(r2.toString()).isZero();
+        assertThat(r1.output()).isEqualTo("metric: wt-a one\n");
+        assertThat(r2.output()).isEqualTo("metric: wt-b two\n");
+        assertThat(dir.resolve("logs/1.log")).content().contains("metric: wt-a one").doesNotContain("wt-b");
+        assertThat(dir.resolve("logs/2.log")).content().contains("metric: wt-b two").doesNotContain("wt-a");
+        assertThat(r1.seconds()).isGreaterThanOrEqualTo(2);
+        assertThat(r2.seconds()).isGreaterThanOrEqualTo(2);
+        assertThat(wall).as("they overlap: the wall time is well under the sum").isLessThan(0.75 * (r1.seconds() + r2.seconds()));
+        assertThat(ours()).isEmpty();
+    }
+
+    @Test
+    void the_jobs_of_a_session_carry_its_marker_and_cancel_marked_cancels_those_and_no_others() throws Exception {
+        String session = "helix-" + tag + "-s1";
+        String other = "helix-" + tag + "-s2";
+        // A stray of the executor's own: the thread that ran it is left behind as Helix would be.
+        CompletableFuture<Result> left = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> left.complete(executor.run(new Request("sleep 120", dir, Duration.ofSeconds(90),
+                Map.of("HELIX_TAG", tag, "HELIX_EXPERIMENT", "1", "HELIX_SESSION", session), dir.resolve("logs/left.log")))));
+        awaitMarked(session, 1);
+        // Another session's job, and a second one of ours that may still be pending (two nodes).
+        sbatch("helix-" + tag + "-other", other);
+        sbatch("helix-" + tag + "-2", session);
+        awaitMarked(other, 1);
+        awaitMarked(session, 2);
+
+        long started = System.nanoTime();
+        int cancelled = SlurmExecutor.cancelMarked(session);
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        System.out.printf("cancelMarked: %d job(s) in %.2f s%n", cancelled, seconds);
+        assertThat(cancelled).isEqualTo(2);
+        assertThat(marked(session)).as("none of the session's jobs is left").isEmpty();
+        assertThat(marked(other)).as("the other session's job runs on").hasSize(1);
+        assertThat(seconds).isLessThan(10);
+        Result r = left.get(30, TimeUnit.SECONDS);
+        assertThat(r.error()).isEqualTo("slurm: CANCELLED");
+        assertThat(SlurmExecutor.cancelMarked(session)).as("nothing left the second time").isZero();
+    }
+
+    /** Ids of the active jobs with comment helix-session=SESSION. */
+    private static List<String> marked(String session) {
+        String out = SlurmCluster.run("squeue", "-h", "-o", "%i|%k");
+        return out == null ? List.of() : out.lines().filter(l -> l.endsWith("|" + SlurmExecutor.marker(session)))
+                .map(l -> l.substring(0, l.indexOf('|'))).toList();
+    }
+
+    private static void awaitMarked(String session, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (marked(session).size() < count && System.nanoTime() < deadline) Thread.sleep(50);
+        assertThat(marked(session)).as("jobs marked " + session).hasSize(count);
+    }
+
+    private void sbatch(String name, String session) {
+        String out = SlurmCluster.run("sbatch", "--job-name=" + name, "--comment=" + SlurmExecutor.marker(session),
+                "--chdir=" + dir, "--output=/dev/null", "--time=5", "--wrap=sleep 120");
+        assertThat(out).as("sbatch").startsWith("Submitted batch job");
     }
 }
