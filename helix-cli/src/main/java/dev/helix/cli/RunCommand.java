@@ -46,8 +46,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--directions", paramLabel = "D", split = ",", description = "One direction per worker, comma-separated: a section title of program.md or a line of text (run.directions).")
     java.util.List<String> directions;
 
-    @Option(names = "--executor", paramLabel = "E", description = "Where evaluations run: local or slurm (default: helix.yaml's run.executor).")
-    String executor;
 
     @Override
     public Integer call() {

@@ -6,6 +6,7 @@ import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.process.Programs;
+import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
@@ -140,6 +141,8 @@ final class SessionRunner {
             String sessionId = "helix-" + p.tag() + "-" + shortHash(p.repo().toString());
             int strays = LocalExecutor.killMarked("HELIX_SESSION", sessionId);
             if (strays > 0) events.emit(new Event.Notice("stopped " + strays + " evaluation process(es) left by an earlier run"));
+            int jobs = SlurmExecutor.cancelMarked(sessionId);
+            if (jobs > 0) events.emit(new Event.Notice("cancelled " + jobs + " Slurm job(s) left by an earlier run"));
             FileLedgerStore ledger = new FileLedgerStore(p.helixDir().resolve("experiments.jsonl"));
             ledger.read().warnings().forEach(w -> events.emit(new Event.Notice(w)));
             String start = prepareWorktree(p);

@@ -8,14 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** helix run --executor local|slurm overrides helix.yaml's run.executor. */
 class RunExecutorOptionTest {
-    /** Until SessionRunner passes the option on (see the brief's report): then drop the @Disabled. */
-    static final String NOT_WIRED = "needs SessionRunner to pass --executor to Executors.forSpec(spec, override)";
 
     @TempDir
     Path tmp;
@@ -32,7 +29,6 @@ class RunExecutorOptionTest {
     }
 
     @Test
-    @Disabled(NOT_WIRED)
     void executorSlurmRunsTheEvaluationsOfALocalSpecAsSlurmJobs() {
         SlurmCluster.require();
         String tag = "x" + UUID.randomUUID().toString().substring(0, 8);
@@ -52,7 +48,6 @@ class RunExecutorOptionTest {
     }
 
     @Test
-    @Disabled(NOT_WIRED)
     void executorLocalRunsTheEvaluationsOfASlurmSpecHereWithoutSlurm() {
         TestRepo repo = TestRepo.quadratic(tmp, """
                 run:

@@ -48,6 +48,37 @@ class SlurmRunCommandTest {
     }
 
     @Test
+    void twoWorkersRunTheSameSessionOnBothNodesAtOnceByChangingOneLine() throws Exception {
+        SlurmCluster.require();
+        String tag = "w" + UUID.randomUUID().toString().substring(0, 8);
+        TestRepo repo = TestRepo.quadratic(tmp, "run:\n  workers: 2\n  executor: local\n");
+        repo.write("evaluate.sh", "#!/bin/sh\nsleep 1\n" + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
+        // the one line: where evaluations run
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("executor: local", "executor: slurm"));
+        repo.commitAll("on the cluster, two at a time");
+
+        TestRepo.Run run = repo.helix("run", "--tag", tag, "--max-experiments", "6");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger.stream().filter(r -> r.get("attempt").asInt() == 0).map(r -> r.get("run").asInt()))
+                .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6);
+        assertThat(ledger.stream().filter(r -> r.get("run").asInt() > 0).map(r -> r.get("worker").asInt()).distinct())
+                .containsExactlyInAnyOrder(1, 2);
+        java.util.Set<String> nodes = new java.util.HashSet<>();
+        for (JsonNode r : ledger) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\[helix\\] slurm job [0-9]+ \\(helix-" + tag
+                    + "-[^)]*\\): COMPLETED on (n[12])").matcher(repo.read(r.get("log").asText()));
+            assertThat(m.find()).as(r.toString()).isTrue();
+            nodes.add(m.group(1));
+        }
+        assertThat(nodes).isNotEmpty();
+        assertThat(WorkersRunTest.maxOverlap(ledger)).as("experiments in progress at once").isEqualTo(2);
+        WorkersRunTest.assertLinearRatchet(repo, tag, ledger);
+        assertThat(SlurmCluster.activeJobNames()).noneMatch(n -> n.startsWith("helix-" + tag + "-"));
+    }
+
+    @Test
     void anEvaluationSlurmKillsForMemoryIsACrashWithThatReason() {
         SlurmCluster.require();
         String tag = "m" + UUID.randomUUID().toString().substring(0, 8);

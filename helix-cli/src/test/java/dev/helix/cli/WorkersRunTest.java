@@ -169,7 +169,7 @@ class WorkersRunTest {
         assertThat(repo.helix("run", "--workers", "0").code()).isEqualTo(2);
         TestRepo.Run executor = repo.helix("run", "--executor", "kubernetes");
         assertThat(executor.code()).isEqualTo(2);
-        assertThat(executor.json().at("/error/suggestion").asText()).contains("local, slurm");
+        assertThat(executor.json().at("/error/message").asText()).contains("local or slurm");
         repo.write("helix.yaml", repo.read("helix.yaml") + "run:\n  slots: [\"cpu:zero\"]\n  on_stale: merge\n");
         repo.commitAll("bad slots");
         TestRepo.Run spec = repo.helix("run");
@@ -313,7 +313,7 @@ class WorkersRunTest {
     }
 
     /** The most experiments that were in progress at one moment. */
-    private static int maxOverlap(List<JsonNode> ledger) {
+    static int maxOverlap(List<JsonNode> ledger) {
         int best = 0;
         for (JsonNode r : ledger) {
             if (r.get("run").asInt() == 0) continue;
