@@ -155,7 +155,7 @@ class ReportCommandTest {
         List<String> lines = csv.lines().toList();
         assertThat(lines).hasSize(ledger.size() + 1);
         assertThat(lines.get(0)).startsWith("tag,run,attempt,worker,status,primary,delta,delta_pct,metric.loss,description,");
-        assertThat(lines.get(1)).startsWith("t1,0,0,0,baseline,5.29,,,5.29,baseline,");
+        assertThat(lines.get(1)).startsWith("t1,0,0,1,baseline,5.29,,,5.29,baseline,");
         // a reason with a comma is quoted
         assertThat(lines.get(1)).contains(",\"the unchanged code, measured 3 times; noise: none: 3 identical baseline runs -> strict judge\",");
 
