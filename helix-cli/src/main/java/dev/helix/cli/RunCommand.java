@@ -14,7 +14,8 @@ import picocli.CommandLine.ParentCommand;
     "Run the experiment loop on branch helix/<tag>.",
     "%nBaseline, then propose, scope guard, commit, evaluate, judge, keep or revert, record; in a worktree "
         + "under .helix/worktrees, never in your working copy. Ctrl-C stops it (the running evaluation is killed "
-        + "and recorded as interrupted); --resume continues after a stop or a crash."})
+        + "and recorded as interrupted); --resume continues after a stop or a crash. With --workers W, W experiments "
+        + "run at once, each in its own worktree, and a keep still has to beat the best at the moment it ends."})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

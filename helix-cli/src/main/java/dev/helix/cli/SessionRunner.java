@@ -247,6 +247,12 @@ final class SessionRunner {
             }
             lanes.add(new Session.Lane(k, wt, directions.get(k - 1)));
         }
+        // A resumed session with fewer workers than before: the extra worktrees go.
+        Path extra = p.worktree(workers + 1).getParent();
+        for (int k = workers + 1; Files.isDirectory(extra.resolve("w" + k)); k++) {
+            if (vcs.hasWorktree(p.repo(), extra.resolve("w" + k))) vcs.removeWorktree(p.repo(), extra.resolve("w" + k));
+            deleteTree(extra.resolve("w" + k));
+        }
         return lanes;
     }
 
