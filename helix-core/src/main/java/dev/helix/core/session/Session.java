@@ -418,7 +418,10 @@ public final class Session {
     public List<Experiment> tryEdits(Map<String, String> before) {
         Worker first = workers.get(0);
         first.thread = Thread.currentThread();
-        records.addAll(ports.ledger().read().ofTag(plan.tag()));
+        synchronized (lock) {
+            records.clear();
+            records.addAll(ports.ledger().read().ofTag(plan.tag()));
+        }
         if (Records.baseline(records).isEmpty()) throw new IllegalStateException("session " + plan.tag() + " has no baseline");
         Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));
         Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(spec, plan.specFile(), tracked));
