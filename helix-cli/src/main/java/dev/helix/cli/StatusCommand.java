@@ -13,8 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix status}: where a session stands. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a session: running or not, what each worker "
-        + "is doing (run, phase, slot, direction, for how long), counts, baseline and best, spend, the last experiment.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a session: running or not, counts, baseline and best, spend, the last experiment.")
 final class StatusCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
