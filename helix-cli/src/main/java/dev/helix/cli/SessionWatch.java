@@ -25,6 +25,10 @@ import java.util.stream.Stream;
  * from the loop: it is the run after the last record; while {@code .helix/runs/<tag>/<run>.log}
  * does not exist the proposer is still at work (since the last record finished), and once the
  * evaluation has created it the experiment is evaluating (since the file's creation time).
+ *
+ * <p>What each worker does comes from the loop itself: its board {@code .helix/runs/<tag>/workers.json}
+ * (see {@link WorkerBoard}), believed only while the process that wrote it holds the session's lock;
+ * a board left by a killed session, or written by another process, is ignored.
  */
 final class SessionWatch {
     private final Path repo;
@@ -59,7 +63,27 @@ final class SessionWatch {
         Optional<Long> pid = SessionLock.holder(lock)
                 .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
         String metric = spec.map(s -> s.metrics().primary().name()).orElse("metric");
-        return new Dashboard.View(chosen, metric, records, pid, pid.flatMap(p -> inProgress(chosen, records, lock)));
+        return new Dashboard.View(chosen, metric, records, pid, pid.flatMap(p -> inProgress(chosen, records, lock)),
+                pid.map(p -> workers(chosen, p)).orElse(List.of()));
+    }
+
+    /** The workers on the board of session {@code tag} when process {@code pid} (the lock's holder) wrote it. */
+    List<Dashboard.WorkerLine> workers(String tag, long pid) {
+        return WorkerBoard.of(repo, tag).flatMap(WorkerBoard::board).filter(b -> b.pid() == pid)
+                .map(b -> b.workers().stream().map(this::line).toList()).orElse(List.of());
+    }
+
+    private Dashboard.WorkerLine line(WorkerBoard.Worker w) {
+        return new Dashboard.WorkerLine(w.worker(), w.run(), w.phase(), w.where(), w.direction(), w.since(), budget(w.phase()));
+    }
+
+    /** How long a phase may take: an evaluation its timeout, a proposal the agent's. */
+    private OptionalInt budget(String phase) {
+        return switch (phase) {
+            case "evaluating", "re-evaluating" -> spec.map(s -> OptionalInt.of(s.evaluate().timeoutSeconds())).orElse(OptionalInt.empty());
+            case "proposing", "fixing a crash" -> spec.map(s -> OptionalInt.of(s.agent().timeoutSeconds())).orElse(OptionalInt.empty());
+            default -> OptionalInt.empty();
+        };
     }
 
     private Optional<Dashboard.InProgress> inProgress(String tag, List<Experiment> records, Path lock) {

@@ -1,8 +1,10 @@
 package dev.helix.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
+import dev.helix.core.session.Dashboard;
 import dev.helix.core.session.Records;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -28,6 +30,12 @@ final class StatusCommand implements Callable<Integer> {
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
         out.text("Session " + s.tag() + " (branch helix/" + s.tag() + "): "
                 + s.runningPid().map(pid -> "running, pid " + pid).orElse("not running"));
+        java.time.Instant now = java.time.Instant.now();
+        java.util.List<Dashboard.WorkerLine> workers = s.runningPid().isPresent() ? workers(s.tag()) : java.util.List.of();
+        if (!workers.isEmpty()) {
+            out.text("Workers: " + Dashboard.busy(workers) + " of " + workers.size() + " busy");
+            workers.forEach(w -> out.text("  " + Dashboard.worker(w, now)));
+        }
         out.text(ConsoleRenderer.summary(summary));
         Records.noise(s.records()).ifPresent(n -> out.text(n.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + n.substring(1)));
         out.text(String.format(java.util.Locale.ROOT, "Evaluations per experiment: %.2f", Records.evaluationsPerExperiment(s.records())));
@@ -41,11 +49,26 @@ final class StatusCommand implements Callable<Integer> {
         data.put("branch", "helix/" + s.tag());
         data.put("running", s.runningPid().isPresent());
         s.runningPid().ifPresent(pid -> data.put("pid", pid));
+        if (s.runningPid().isPresent()) {
+            ArrayNode list = data.putArray("workers");
+            for (Dashboard.WorkerLine w : workers) {
+                ObjectNode o = list.addObject();
+                o.put("worker", w.worker());
+                o.put("run", w.run());
+                o.put("phase", w.phase());
+                o.put("where", w.where());
+                o.put("direction", w.direction());
+                o.put("since", w.since().toString());
+                o.put("seconds", w.seconds(now));
+                w.budgetSeconds().ifPresent(b -> o.put("budget_seconds", b));
+            }
+        }
         data.put("experiments", summary.experiments());
         data.put("kept", summary.kept());
         data.put("discarded", summary.discarded());
         data.put("crashed", summary.crashed());
         data.put("rejected", summary.rejected());
+        data.put("stale", summary.stale());
         Records.baseline(s.records()).flatMap(Experiment::primary).ifPresent(v -> data.put("baseline", v));
         Records.best(s.records()).ifPresent(b -> {
             b.primary().ifPresent(v -> data.put("best", v));
@@ -60,6 +83,17 @@ final class StatusCommand implements Callable<Integer> {
                 : java.util.List.of("continue it: helix run --resume --tag " + s.tag(), "see the best: helix best"));
         out.success(data, hints);
         return ExitCodes.OK;
+    }
+
+    /**
+     * What the workers of the running session do: as its board says, else (no board yet, or a
+     * board this process cannot trust) the one experiment in progress as helix watch infers it.
+     */
+    private java.util.List<Dashboard.WorkerLine> workers(String tag) {
+        Dashboard.View view = SessionWatch.of(main.workingDirectory(), Optional.of(tag)).read();
+        if (!view.workers().isEmpty()) return view.workers();
+        return view.current().map(c -> java.util.List.of(new Dashboard.WorkerLine(1, c.run(), c.phase().name()
+                .toLowerCase(java.util.Locale.ROOT), "", "", c.since(), c.budgetSeconds()))).orElse(java.util.List.of());
     }
 
     static String metric(Optional<Double> v) {

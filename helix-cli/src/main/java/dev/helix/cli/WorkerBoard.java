@@ -65,20 +65,29 @@ final class WorkerBoard implements AutoCloseable {
         }
     }
 
+    /** A board as read back: the pid of the session that wrote it and its workers. */
+    record Board(long pid, List<Worker> workers) {}
+
     /** The workers of a running session as its board says, empty when there is no board (or it cannot be read). */
     static List<Worker> read(Path file) {
+        return board(file).map(Board::workers).orElse(List.of());
+    }
+
+    /** The board with the pid of its writer; empty when there is none or it cannot be read. */
+    static Optional<Board> board(Path file) {
         List<Worker> out = new ArrayList<>();
         try {
-            if (!Files.isRegularFile(file)) return out;
+            if (!Files.isRegularFile(file)) return Optional.empty();
             var root = Output.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            if (root == null || !root.path("pid").canConvertToLong()) return Optional.empty();
             for (var o : root.path("workers")) {
                 out.add(new Worker(o.path("worker").asInt(), o.path("run").asInt(), o.path("phase").asText(),
                         o.path("where").asText(), o.path("direction").asText(), Instant.parse(o.path("since").asText())));
             }
+            return Optional.of(new Board(root.path("pid").asLong(), List.copyOf(out)));
         } catch (IOException | RuntimeException e) {
-            return List.of(); // half a file from a crash: no board rather than a broken status
+            return Optional.empty(); // half a file from a crash: no board rather than a broken status
         }
-        return out;
     }
 
     static Optional<Path> of(Path repo, String tag) {

@@ -104,6 +104,28 @@ class WatchCommandTest {
     }
 
     @Test
+    void onATerminalTheDashboardShowsALinePerWorkerOfAParallelSession() throws Exception {
+        TestRepo repo = slowRepo();
+        CompletableFuture<TestRepo.Run> run = CompletableFuture.supplyAsync(
+                () -> repo.helix("run", "--tag", "par", "--workers", "2", "--max-experiments", "8"));
+        Path exit = tmp.resolve("exit-code");
+        startWatch(repo, "watch -i 0.5", exit);
+
+        String both = waitForScreen(s -> s.matches("(?s).*\n {2}w1 +#\\d+ +evaluating .*\n {2}w2 +#\\d+ +evaluating .*"),
+                Duration.ofSeconds(30));
+        assertThat(both).contains("Now:  2 of 2 workers busy");
+        assertThat(both).containsPattern("\n {2}w1 +#\\d+ +evaluating +\\d+s of 20s +slot \\d");
+        assertThat(both).containsPattern("\n {2}w2 +#\\d+ +evaluating +\\d+s of 20s +slot \\d");
+
+        assertThat(run.get(60, TimeUnit.SECONDS).code()).isZero();
+        String done = waitForScreen(s -> s.contains("not running"), Duration.ofSeconds(10));
+        assertThat(done).contains("Now:  -").doesNotContainPattern("\n {2}w\\d");
+        tmux(List.of("send-keys", "-t", "watch", "q"));
+        waitFor(() -> read(exit), s -> !s.isBlank(), Duration.ofSeconds(10));
+        assertThat(read(exit).strip()).isEqualTo("0");
+    }
+
+    @Test
     void ctrlCQuitsTheDashboardWithExitCode130() throws Exception {
         TestRepo repo = slowRepo();
         assertThat(repo.helix("run", "--tag", "c", "--max-experiments", "1").code()).isZero();

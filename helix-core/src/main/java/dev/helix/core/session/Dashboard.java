@@ -40,15 +40,54 @@ public final class Dashboard {
     public record InProgress(int run, Phase phase, Instant since, OptionalInt budgetSeconds) {}
 
     /**
+     * What one worker of a running session does (helix run --workers W).
+     *
+     * @param run the experiment it works on, 0 when it has none (starting, idle)
+     * @param phase starting, proposing, fixing a crash, waiting for a slot, evaluating,
+     *              re-evaluating or idle
+     * @param where the slot of its evaluation ("gpu 1", "cpu 0-3", "slot 2"), empty when none
+     * @param direction what it explores, empty when none was given
+     * @param since when the phase began
+     * @param budgetSeconds how long the phase may take, when it has a budget
+     */
+    public record WorkerLine(int worker, int run, String phase, String where, String direction, Instant since,
+                             OptionalInt budgetSeconds) {
+        /** Working on an experiment (neither starting nor idle). */
+        public boolean busy() {
+            return run > 0 && !phase.equals("idle") && !phase.equals("starting");
+        }
+
+        /** How long it has been in its phase at {@code now}, in whole seconds (never negative). */
+        public long seconds(Instant now) {
+            return Math.max(0, Duration.between(since, now).toSeconds());
+        }
+    }
+
+    /**
      * What the screen shows.
      *
      * @param metric the primary metric's name
      * @param runningPid the pid holding the session's lock, when a loop runs
+     * @param current the experiment in progress as inferred for a one-worker session
+     * @param workers every worker of the running loop as it reports them (empty when unknown); with
+     *                more than one they replace {@code current} on the screen
      */
     public record View(String tag, String metric, List<Experiment> records, Optional<Long> runningPid,
-                       Optional<InProgress> current) {
+                       Optional<InProgress> current, List<WorkerLine> workers) {
         public View {
             records = List.copyOf(records);
+            workers = List.copyOf(workers);
+        }
+
+        /** A view without worker lines: a one-worker session, or one not running. */
+        public View(String tag, String metric, List<Experiment> records, Optional<Long> runningPid,
+                    Optional<InProgress> current) {
+            this(tag, metric, records, runningPid, current, List.of());
+        }
+
+        /** Whether the screen shows a line per worker rather than one "Now:". */
+        boolean manyWorkers() {
+            return runningPid.isPresent() && workers.size() > 1;
         }
     }
 
@@ -57,11 +96,16 @@ public final class Dashboard {
         List<String> lines = new ArrayList<>();
         lines.add("helix watch · session " + v.tag() + " (branch helix/" + v.tag() + ") · "
                 + v.runningPid().map(p -> "running, pid " + p).orElse("not running"));
-        lines.add("Now:  " + v.current().filter(c -> v.runningPid().isPresent()).map(c -> now(c, now))
-                .orElse(v.runningPid().isPresent() ? "starting" : "-"));
+        if (v.manyWorkers()) {
+            lines.add("Now:  " + busy(v.workers()) + " of " + v.workers().size() + " workers busy");
+            v.workers().forEach(w -> lines.add("  " + worker(w, now)));
+        } else {
+            lines.add("Now:  " + v.current().filter(c -> v.runningPid().isPresent()).map(c -> now(c, now))
+                    .orElse(v.runningPid().isPresent() ? "starting" : "-"));
+        }
         Event.Summary s = Records.summary(v.records());
         lines.add("Experiments: " + s.experiments() + " · kept " + s.kept() + " · discarded " + s.discarded()
-                + " · crashed " + s.crashed() + " · rejected " + s.rejected());
+                + " · crashed " + s.crashed() + " · rejected " + s.rejected() + (s.stale() > 0 ? " · stale " + s.stale() : ""));
         lines.add(v.metric() + ": " + progress(s));
         List<Double> best = bestSoFar(v.records());
         String label = "Best so far: ";
@@ -84,11 +128,22 @@ public final class Dashboard {
         Event.Summary s = Records.summary(v.records());
         StringBuilder b = new StringBuilder(v.tag()).append(": ")
                 .append(v.runningPid().map(p -> "running").orElse("not running"));
-        v.current().filter(c -> v.runningPid().isPresent())
-                .ifPresent(c -> b.append(", #").append(c.run()).append(' ').append(c.phase().word()));
+        if (v.manyWorkers()) {
+            List<WorkerLine> busy = v.workers().stream().filter(WorkerLine::busy).toList();
+            b.append(", ").append(busy.size()).append(" of ").append(v.workers().size()).append(" workers busy");
+            if (!busy.isEmpty()) {
+                b.append(busy.stream().map(w -> "#" + w.run() + " " + w.phase())
+                        .collect(java.util.stream.Collectors.joining(", ", " (", ")")));
+            }
+        } else {
+            v.current().filter(c -> v.runningPid().isPresent())
+                    .ifPresent(c -> b.append(", #").append(c.run()).append(' ').append(c.phase().word()));
+        }
         b.append(" | ").append(s.experiments()).append(" experiments: ").append(s.kept()).append(" kept, ")
                 .append(s.discarded()).append(" discarded, ").append(s.crashed()).append(" crashed, ")
-                .append(s.rejected()).append(" rejected | ").append(v.metric()).append(' ').append(progress(s));
+                .append(s.rejected()).append(" rejected");
+        if (s.stale() > 0) b.append(", ").append(s.stale()).append(" stale");
+        b.append(" | ").append(v.metric()).append(' ').append(progress(s));
         if (!v.records().isEmpty()) {
             Experiment last = v.records().get(v.records().size() - 1);
             b.append(" | last #").append(last.run()).append(' ').append(last.status().word())
@@ -119,6 +174,29 @@ public final class Dashboard {
             b.append(BARS.charAt(level));
         }
         return b.toString();
+    }
+
+    /**
+     * One worker as a line: "w2 #17  evaluating          1m05s of 5m   gpu 1     · optimizer"
+     * (an idle worker shows no time; a phase without a budget shows only its time).
+     */
+    public static String worker(WorkerLine w, Instant now) {
+        String time = w.phase().equals("idle") ? ""
+                : span(w.seconds(now)) + (w.budgetSeconds().isPresent() ? " of " + span(w.budgetSeconds().getAsInt()) : "");
+        return String.format(Locale.ROOT, "w%-2d %-5s %-18s  %-12s  %-8s  %s", w.worker(), w.run() > 0 ? "#" + w.run() : "",
+                w.phase(), time, w.where(), w.direction().isBlank() ? "" : "· " + w.direction()).stripTrailing();
+    }
+
+    /** How many of the workers work on an experiment. */
+    public static long busy(List<WorkerLine> workers) {
+        return workers.stream().filter(WorkerLine::busy).count();
+    }
+
+    /** A duration as "12s", "1m05s", "5m", "1h02m". */
+    static String span(long seconds) {
+        if (seconds < 60) return seconds + "s";
+        if (seconds < 3600) return seconds / 60 + "m" + (seconds % 60 == 0 ? "" : String.format(Locale.ROOT, "%02ds", seconds % 60));
+        return seconds / 3600 + "h" + String.format(Locale.ROOT, "%02dm", seconds / 60 % 60);
     }
 
     private static String now(InProgress c, Instant now) {

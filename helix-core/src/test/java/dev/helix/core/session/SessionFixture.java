@@ -47,6 +47,12 @@ public final class SessionFixture {
         return this;
     }
 
+    /** An experiment that beat an older best, but another worker's keep moved the best while it ran. */
+    public SessionFixture stale(double loss, String description, String reason) {
+        records.add(record(next(), Status.STALE, Optional.of(loss), Optional.empty(), description, reason));
+        return this;
+    }
+
     public List<Experiment> records() {
         return List.copyOf(records);
     }
