@@ -32,6 +32,7 @@ final class WorkerBoard implements AutoCloseable {
     WorkerBoard(Path file, int count) {
         this.file = file;
         for (int k = 1; k <= count; k++) workers.put(k, new Worker(k, 0, "starting", "", "", Instant.now()));
+        write(); // a watcher sees every worker from the start
     }
 
     /** The session's events, passed on to {@code next}, with the board kept up to date on the way. */
@@ -44,6 +45,10 @@ final class WorkerBoard implements AutoCloseable {
 
     private synchronized void update(Event.WorkerBusy b) {
         workers.put(b.worker(), new Worker(b.worker(), b.run(), b.phase(), b.where(), b.direction(), b.since()));
+        write();
+    }
+
+    private void write() {
         ObjectNode root = Output.JSON.createObjectNode();
         root.put("pid", ProcessHandle.current().pid());
         ArrayNode list = root.putArray("workers");
