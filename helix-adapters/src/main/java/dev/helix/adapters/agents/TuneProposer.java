@@ -46,6 +46,12 @@ public final class TuneProposer implements Proposer {
         return false;
     }
 
+    /** Its change is a set of parameter values: on a newer best they are the same values. */
+    @Override
+    public boolean changesStandAlone() {
+        return true;
+    }
+
     @Override
     public Proposal propose(Request request) {
         long started = clock.nanos();

@@ -403,9 +403,12 @@ public final class GitVcs implements Vcs {
     }
 
     @Override
-    public Optional<String> cherryPick(Path worktree, String commit, String message) {
-        Result picked = run(worktree, List.of("-c", "core.hooksPath=/dev/null", "cherry-pick", "--no-commit",
-                "--allow-empty", commit));
+    public Optional<String> cherryPick(Path worktree, String commit, String message, boolean takeTheirs) {
+        List<String> pick = new ArrayList<>(List.of("-c", "core.hooksPath=/dev/null", "cherry-pick", "--no-commit",
+                "--allow-empty"));
+        if (takeTheirs) pick.add("--strategy-option=theirs");
+        pick.add(commit);
+        Result picked = run(worktree, pick);
         if (picked.exit != 0) {
             run(worktree, List.of("cherry-pick", "--abort")); // may have nothing to abort
             ok(run(worktree, List.of("reset", "-q", "--hard", "HEAD")));

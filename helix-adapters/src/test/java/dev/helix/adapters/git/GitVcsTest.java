@@ -509,6 +509,26 @@ class GitVcsTest {
             fx.write(wt, "a.txt", "next\n");
             assertThat(vcs.commit(wt, List.of("a.txt"), "next")).isNotEqualTo(best);
         }
+
+        @Test
+        void takingTheirsTheCandidatesLinesWinWhereBothChangedAndTheRestOfTheBestStays() {
+            Path repo = fx.repo("repo", "p.txt", "x = 1\ny = 1\n", "b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            String base = vcs.resolve(wt, "HEAD").orElseThrow();
+            fx.write(wt, "p.txt", "x = 7\ny = 1\n");
+            String candidate = vcs.commit(wt, List.of("p.txt"), "x = 7");
+            vcs.reset(wt, base, List.of());
+            fx.write(wt, "p.txt", "x = 3\ny = 1\n");
+            fx.write(wt, "b.txt", "B\n");
+            String best = vcs.commit(wt, List.of("p.txt", "b.txt"), "x = 3, and b");
+
+            Optional<String> picked = vcs.cherryPick(wt, candidate, "x = 7 on the new best", true);
+
+            assertThat(picked).isPresent();
+            assertThat(fx.git(wt, "rev-parse", picked.get() + "^").strip()).isEqualTo(best);
+            assertThat(fx.git(wt, "show", picked.get() + ":p.txt")).isEqualTo("x = 7\ny = 1\n");
+            assertThat(fx.git(wt, "show", picked.get() + ":b.txt").strip()).isEqualTo("B");
+        }
     }
 
     private static String sha256Of(String s) throws Exception {

@@ -26,6 +26,16 @@ public interface Proposer {
     }
 
     /**
+     * Whether a change of this proposer means the same on a newer best even where it overlaps that
+     * best's change: a tuner's parameter values do, a coding agent's edits need not. A stale
+     * candidate of such a proposer is re-applied with its own lines winning where both changed,
+     * instead of ending stale on the conflict.
+     */
+    default boolean changesStandAlone() {
+        return false;
+    }
+
+    /**
      * @param experiment the number of the experiment being proposed
      * @param program the text of program.md (empty when absent)
      * @param best the best experiment so far (the worktree holds its code)

@@ -69,7 +69,15 @@ public interface Vcs {
      * commits it with {@code message}: a cherry-pick. Empty when the change conflicts with HEAD;
      * the worktree is then left at HEAD, clean.
      */
-    Optional<String> cherryPick(Path worktree, String commit, String message);
+    default Optional<String> cherryPick(Path worktree, String commit, String message) {
+        return cherryPick(worktree, commit, message, false);
+    }
+
+    /**
+     * As {@link #cherryPick(Path, String, String)}; with {@code takeTheirs}, lines both changed
+     * are taken as {@code commit} has them instead of conflicting (the rest of HEAD's change stays).
+     */
+    Optional<String> cherryPick(Path worktree, String commit, String message, boolean takeTheirs);
 
     /** Lines added and removed between two commits, over all files. */
     DiffStat diffStat(Path dir, String from, String to);

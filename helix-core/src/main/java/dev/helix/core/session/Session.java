@@ -605,13 +605,15 @@ public final class Session {
             }
             ports.vcs().reset(wt, current.commit(), List.of());
             String rebase = "-rebase" + (run.rebases + 1);
+            boolean theirs = ports.proposer().changesStandAlone();
             Optional<String> picked = ports.vcs().cherryPick(wt, draft.commit, "helix(" + plan.tag() + "#" + run.number
-                    + " on #" + current.run() + "): " + draft.description);
+                    + " on #" + current.run() + "): " + draft.description, theirs);
             if (picked.isEmpty()) {
                 return append(run, draft.finish(Status.STALE, why + "; its change conflicts with that one's", primaryName(),
                         verdict.delta(), verdict.deltaPct(), ports.clock().now()));
             }
-            append(run, draft.finish(Status.STALE, why + "; re-applied on it and judged again as attempt " + run.attempts,
+            append(run, draft.finish(Status.STALE, why + "; re-applied on it" + (theirs ? " (its own values where both changed)" : "")
+                    + " and judged again as attempt " + (run.attempts + 1),
                     primaryName(), verdict.delta(), verdict.deltaPct(), ports.clock().now()));
             run.rebases++;
             Draft again = draft(w, run.number, current.commit());
