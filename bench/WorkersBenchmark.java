@@ -68,7 +68,7 @@ public class WorkersBenchmark {
     record Session(String executor, int workers, double sleep, int repeat, int experiments, int discards,
                    double windowSeconds, double wallSeconds, double perHour, List<Double> pre, List<Double> eval,
                    List<Double> post, List<Double> gap, List<Double> propose, double load, int foreignJobsMax,
-                   Path repo) {
+                   double cpuSeconds, Path repo) {
         /** Helix's own seconds per experiment and worker: before + after the evaluation + the gap to the next. */
         List<Double> own() {
             List<Double> all = new ArrayList<>();
@@ -184,6 +184,7 @@ public class WorkersBenchmark {
         double load = loadAverage();
         ForeignJobs foreign = executor.equals("slurm") ? new ForeignJobs(repo, env) : null;
         if (foreign != null) foreign.start();
+        double cpuBefore = childrenCpuSeconds();
         long start = System.nanoTime();
         int code;
         try {
@@ -192,11 +193,12 @@ public class WorkersBenchmark {
             if (foreign != null) foreign.stop();
         }
         double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = childrenCpuSeconds() - cpuBefore;
         if (code != 0) {
             throw new IllegalStateException("helix run exited " + code + " in " + repo + ":\n"
                     + tail(Files.readString(repo.resolve("helix-run.out")), 30));
         }
-        Session s = analyse(executor, w, sleepSeconds, repeat, repo, tag, wall, load, foreign == null ? 0 : foreign.max.get());
+        Session s = analyse(executor, w, sleepSeconds, repeat, repo, tag, wall, load, foreign == null ? 0 : foreign.max.get(), cpu);
         System.err.printf(Locale.ROOT, "  %d experiments in %.1f s of ledger time (%.0f per hour), %d discards; session wall %.1f s%n",
                 s.experiments(), s.windowSeconds(), s.perHour(), s.discards(), wall);
         return s;
@@ -263,7 +265,7 @@ public class WorkersBenchmark {
     }
 
     Session analyse(String executor, int w, double sleepSeconds, int repeat, Path repo, String tag, double wall, double load,
-                    int foreignMax) throws IOException {
+                    int foreignMax, double cpu) throws IOException {
         List<JsonNode> rows = new ArrayList<>();
         for (String line : Files.readAllLines(repo.resolve(".helix/experiments.jsonl"))) {
             if (line.isBlank()) continue;
@@ -295,7 +297,7 @@ public class WorkersBenchmark {
         }
         double window = last - first;
         return new Session(executor, w, sleepSeconds, repeat, rows.size(), discards, window, wall,
-                rows.size() / window * 3600, pre, eval, post, gap, propose, load, foreignMax, repo);
+                rows.size() / window * 3600, pre, eval, post, gap, propose, load, foreignMax, cpu, repo);
     }
 
     static double instant(JsonNode n, String field) {
@@ -464,6 +466,7 @@ public class WorkersBenchmark {
         double oneRate = medianRate(local, "local", 1, sleep);
         for (int w : workers) md.append(row(local, "local", w, sleep, oneRate));
         md.append('\n');
+        md.append(cpuFit(local.stream().filter(x -> x.sleep() == sleep).toList()));
         double localOne16 = medianRate(local, "local", workers.get(workers.size() - 1), sleep) / (workers.get(workers.size() - 1) * oneRate);
         md.append(String.format(Locale.ROOT, "Target (issue 6): efficiency >= 0.9 at W = %d: **%s** (%.2f).%n%n",
                 workers.get(workers.size() - 1), localOne16 >= 0.9 ? "met" : "missed", localOne16));
@@ -494,12 +497,13 @@ public class WorkersBenchmark {
             }
         }
 
-        md.append("## Every session\n\n| executor | W | sleep | repeat | experiments | discards | ledger window s | session wall s | per hour | load |\n|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("## Every session\n\n| executor | W | sleep | repeat | experiments | discards | ledger window s | session wall s | per hour | session CPU s | load |\n|---|---|---|---|---|---|---|---|---|---|---|\n");
         List<Session> all = new ArrayList<>(local);
         all.addAll(onSlurm);
         for (Session s : all) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s s | %d | %d | %d | %.1f | %.1f | %.0f | %.2f |%n", s.executor(), s.workers(),
-                    fmt0(s.sleep()), s.repeat(), s.experiments(), s.discards(), s.windowSeconds(), s.wallSeconds(), s.perHour(), s.load()));
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s s | %d | %d | %d | %.1f | %.1f | %.0f | %.1f | %.2f |%n", s.executor(), s.workers(),
+                    fmt0(s.sleep()), s.repeat(), s.experiments(), s.discards(), s.windowSeconds(), s.wallSeconds(), s.perHour(),
+                    s.cpuSeconds(), s.load()));
         }
         md.append('\n');
 
@@ -509,8 +513,33 @@ public class WorkersBenchmark {
                     + "the shim's two extra processes per call make every call slower).\n\n");
             gitTrace.forEach((k, v) -> md.append("### ").append(k).append("\n\n").append(v).append('\n'));
         }
-        md.append(LIMITS_MARKER);
+        // The analysis below the generated part is written by people: a new run keeps it (and it names the run it discusses).
+        if (Files.isRegularFile(out)) {
+            String old = Files.readString(out);
+            int at = old.indexOf(LIMITS_MARKER);
+            if (at >= 0) md.append(old.substring(at));
+        }
         return md.toString();
+    }
+
+    /** CPU per experiment: a least-squares line through (experiments, session CPU seconds) of the local sessions. */
+    String cpuFit(List<Session> sessions) {
+        List<Session> ok = sessions.stream().filter(x -> Double.isFinite(x.cpuSeconds())).toList();
+        if (ok.size() < 3) return "";
+        double n = ok.size(), sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (Session x : ok) {
+            sx += x.experiments();
+            sy += x.cpuSeconds();
+            sxx += (double) x.experiments() * x.experiments();
+            sxy += x.experiments() * x.cpuSeconds();
+        }
+        double b = (n * sxy - sx * sy) / (n * sxx - sx * sx), a = (sy - b * sx) / n;
+        int cores = Runtime.getRuntime().availableProcessors();
+        return String.format(Locale.ROOT, "CPU (user + system, the session's JVM and every process it started, from /proc/self/stat "
+                + "cutime + cstime around each session): a line through the local sessions gives **%.2f CPU s per experiment** "
+                + "plus %.1f CPU s per session (JVM start, worktrees, baseline, ledger commit). On %d cores that alone caps the "
+                + "rate at about %.0f experiments per hour (%d x 3600 / %.2f), if Helix had the machine to itself.%n%n",
+                b, a, cores, cores * 3600 / b, cores, b);
     }
 
     String proposerText() {
@@ -595,7 +624,8 @@ public class WorkersBenchmark {
 
             """;
 
-    static final String LIMITS_MARKER = "";
+    /** Where the hand-written analysis starts; everything from here on survives a new run. */
+    static final String LIMITS_MARKER = "## What limits throughput";
 
     // ---- small things
 
@@ -653,6 +683,22 @@ public class WorkersBenchmark {
 
     static String gitVersion() {
         return capture(List.of("git", "--version")).replace("git version ", "");
+    }
+
+    /**
+     * CPU seconds (user + system) of this JVM's finished children and all their waited-for
+     * descendants (/proc/self/stat cutime + cstime): the delta around a session is the CPU the whole
+     * session used (its JVM, git, sh, sleep...). NaN where /proc is missing.
+     */
+    static double childrenCpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            double tck = Double.parseDouble(capture(List.of("getconf", "CLK_TCK")));
+            return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / tck;
+        } catch (Exception e) {
+            return Double.NaN;
+        }
     }
 
     static double loadAverage() {
