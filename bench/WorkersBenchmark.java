@@ -50,7 +50,7 @@ public class WorkersBenchmark {
     int repeats = 3;
     List<Integer> workers = List.of(1, 2, 4, 8, 16);
     List<Integer> slurmWorkers = List.of(1, 2);
-    int perWorker = 6;
+    int perWorker = 12;
     int slurmPerWorker = 4;
     String proposer = "tune";
     boolean slurm = true;
@@ -104,7 +104,7 @@ public class WorkersBenchmark {
                             usage: bench/workers [options]
                               --sleep S             local evaluation: sleep S seconds (default 2)
                               --workers 1,2,4,8,16  local worker counts (default 1,2,4,8,16)
-                              --per-worker K        experiments per worker in each session (default 6)
+                              --per-worker K        experiments per worker in each session (default 12)
                               --repeats N           sessions per setting; the median is reported (default 3)
                               --proposer tune|command
                                                     instant proposer: the built-in tuner (in-process, default) or
