@@ -294,6 +294,13 @@ public final class GitVcs implements Vcs {
 
     /** {@code -c user.name/user.email} for whichever the user has not configured, only if git needs them. */
     private List<String> identity(Path dir) {
+        // Asked once per directory: a session commits there hundreds of times, from several workers at once.
+        return identities.computeIfAbsent(dir.toAbsolutePath().normalize(), this::askIdentity);
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Path, List<String>> identities = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private List<String> askIdentity(Path dir) {
         boolean complete = run(dir, List.of("var", "GIT_AUTHOR_IDENT")).exit == 0
                 && run(dir, List.of("var", "GIT_COMMITTER_IDENT")).exit == 0;
         if (complete) {

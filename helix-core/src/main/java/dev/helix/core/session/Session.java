@@ -148,6 +148,8 @@ public final class Session {
         Slot slot;
         /** For helix try: the state the edits are measured against, instead of a snapshot taken before proposing. */
         Map<String, String> presetBefore;
+        /** The commit its worktree is at, as far as the session moved it. */
+        String head = "";
 
         Worker(Lane lane) {
             this.lane = lane;
@@ -226,7 +228,7 @@ public final class Session {
         emit(new Event.SessionStarted(plan.tag(), branchName(), plan.worktree(), resumed, next));
 
         String startCommit = Records.best(records).map(Experiment::commit).orElse(plan.start());
-        for (Worker w : workers) ports.vcs().reset(w.wt(), startCommit, List.of());
+        for (Worker w : workers) reset(w, startCommit, List.of());
         if (resumed) ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
         remeasureAfterResume.set(resumed);
 
@@ -264,7 +266,7 @@ public final class Session {
         } else {
             parallel(startNanos, guarded, guardedHashes);
             // Another worker may have made the last keep: the session's worktree ends at the best, as with one.
-            ports.vcs().reset(plan.worktree(), snapshotBest().commit(), List.of());
+            reset(workers.get(0), snapshotBest().commit(), List.of());
         }
         synchronized (lock) {
             return outcome(stopping == null ? StopReason.INTERRUPTED : stopping, stoppingDetail);
@@ -468,6 +470,8 @@ public final class Session {
      */
     private Step experiment(Worker w, Run run, Set<String> guarded, Map<String, String> guardedHashes) {
         Experiment best = snapshotBest();
+        // Another worker may have moved the best since this worktree last went back to it.
+        if (w.presetBefore == null && !best.commit().equals(w.head)) reset(w, best.commit(), List.of());
         int fixes = ports.proposer().fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
         String from = best.commit();
         Optional<String> crashTail = Optional.empty();
@@ -480,7 +484,8 @@ public final class Session {
             from = e.commit();
             crashTail = e.logTail();
         }
-        ports.vcs().reset(w.wt(), snapshotBest().commit(), List.of());
+        String end = snapshotBest().commit();
+        if (!end.equals(w.head)) reset(w, end, List.of()); // a discard already went back to it
         return Step.DONE;
     }
 
@@ -499,7 +504,7 @@ public final class Session {
         draft.attempt = run.attempts;
         emit(new Event.ExperimentStarted(plan.tag(), run.number));
 
-        Set<String> trackedAtParent = new HashSet<>(ports.vcs().trackedFiles(wt));
+        Set<String> trackedAtParent = tracked(w, from);
         Map<String, String> before = w.presetBefore != null ? w.presetBefore : ports.vcs().snapshot(wt);
         Proposal proposal;
         synchronized (lock) {
@@ -518,20 +523,20 @@ public final class Session {
         List<String> created = changed.stream().filter(p -> !before.containsKey(p) && !trackedAtParent.contains(p)).toList();
         if (proposal == null || stopRequested) {
             if (proposal != null) describe(draft, proposal);
-            ports.vcs().reset(wt, best.commit(), created);
+            reset(w, best.commit(), created);
             return Optional.of(record(run, draft, Status.INTERRUPTED, "stopped while the proposer was working"));
         }
         describe(draft, proposal);
         switch (proposal) {
             case Proposal.Exhausted exhausted -> {
-                ports.vcs().reset(wt, best.commit(), created);
+                reset(w, best.commit(), created);
                 synchronized (lock) {
                     if (stopping == null) stoppingDetail = exhausted.reason();
                 }
                 return Optional.empty();
             }
             case Proposal.Failure failure -> {
-                ports.vcs().reset(wt, best.commit(), created);
+                reset(w, best.commit(), created);
                 draft.paths = changed;
                 return Optional.of(record(run, draft, Status.REJECTED, "the proposer failed: " + failure.reason()));
             }
@@ -543,22 +548,23 @@ public final class Session {
             if (violations.stream().noneMatch(x -> x.path().equals(v.path()))) violations.add(v);
         }
         if (!violations.isEmpty()) {
-            ports.vcs().reset(wt, best.commit(), created);
+            reset(w, best.commit(), created);
             draft.paths = violations.stream().map(ScopeGuard.Violation::path).toList();
             return Optional.of(record(run, draft, Status.REJECTED, "changed files out of scope: "
                     + String.join(", ", violations.stream().map(ScopeGuard.Violation::render).toList())));
         }
         if (changed.isEmpty()) {
-            ports.vcs().reset(wt, best.commit(), List.of());
+            reset(w, best.commit(), List.of());
             return Optional.of(record(run, draft, Status.REJECTED, "the proposer changed no file"));
         }
 
         String label = fix == 0 ? "#" + run.number : "#" + run.number + " fix " + fix;
         draft.commit = ports.vcs().commit(wt, changed, "helix(" + plan.tag() + label + "): " + draft.description);
+        w.head = draft.commit;
         ports.vcs().updateRef(plan.repo(), experimentRef(run.number, fix == 0 ? "" : "-fix" + fix), draft.commit);
         draft.diff = ports.vcs().diffStat(wt, best.commit(), draft.commit);
         if (stopRequested) {
-            ports.vcs().reset(wt, best.commit(), List.of());
+            reset(w, best.commit(), List.of());
             return Optional.of(record(run, draft, Status.INTERRUPTED, "stopped before the evaluation"));
         }
         emit(new Event.Evaluating(run.number, draft.commit));
@@ -574,13 +580,13 @@ public final class Session {
         Path wt = w.wt();
         while (true) {
             if (verdict == null) {
-                ports.vcs().reset(wt, best.commit(), List.of());
+                reset(w, best.commit(), List.of());
                 return record(run, draft, Status.INTERRUPTED, "stopped during the evaluation (its processes were killed)");
             }
             if (verdict.status() != Status.KEEP) {
                 Experiment record = append(run, draft.finish(verdict.status(), verdict.reason(), primaryName(), verdict.delta(),
                         verdict.deltaPct(), ports.clock().now()));
-                if (verdict.status() != Status.CRASH) ports.vcs().reset(wt, best.commit(), List.of());
+                if (verdict.status() != Status.CRASH) reset(w, best.commit(), List.of());
                 return record;
             }
             Experiment current;
@@ -597,17 +603,18 @@ public final class Session {
                     + current.primary().map(Judge::fmt).orElse("-") + ")";
             String why = verdict.reason() + "; " + moved;
             if (spec.run().onStale() == Spec.OnStale.DISCARD || run.rebases >= MAX_REBASES || stopRequested) {
-                ports.vcs().reset(wt, current.commit(), List.of());
+                reset(w, current.commit(), List.of());
                 String tail = spec.run().onStale() == Spec.OnStale.DISCARD ? " (run.on_stale: discard)"
                         : stopRequested ? " (stopping)" : "; re-applied " + MAX_REBASES + " times already";
                 return append(run, draft.finish(Status.STALE, why + tail, primaryName(), verdict.delta(), verdict.deltaPct(),
                         ports.clock().now()));
             }
-            ports.vcs().reset(wt, current.commit(), List.of());
+            reset(w, current.commit(), List.of());
             String rebase = "-rebase" + (run.rebases + 1);
             boolean theirs = ports.proposer().changesStandAlone();
             Optional<String> picked = ports.vcs().cherryPick(wt, draft.commit, "helix(" + plan.tag() + "#" + run.number
                     + " on #" + current.run() + "): " + draft.description, theirs);
+            picked.ifPresent(c -> w.head = c);
             if (picked.isEmpty()) {
                 return append(run, draft.finish(Status.STALE, why + "; its change conflicts with that one's", primaryName(),
                         verdict.delta(), verdict.deltaPct(), ports.clock().now()));
@@ -694,6 +701,23 @@ public final class Session {
             notifyAll();
         }
     }
+
+    /** Moves a worker's worktree (and what the session knows of it) to {@code commit}. */
+    private void reset(Worker w, String commit, java.util.Collection<String> remove) {
+        ports.vcs().reset(w.wt(), commit, remove);
+        w.head = commit;
+    }
+
+    /** Files tracked at a commit, asked of git once per commit (they change only with a keep). */
+    private Set<String> tracked(Worker w, String commit) {
+        Set<String> known = trackedAt.get(commit);
+        if (known != null) return known;
+        Set<String> files = Set.copyOf(ports.vcs().trackedFiles(w.wt()));
+        if (commit.equals(w.head)) trackedAt.put(commit, files);
+        return files;
+    }
+
+    private final Map<String, Set<String>> trackedAt = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Draft draft(Worker w, int run, String parent) {
         Draft d = new Draft(run, plan.tag(), w.id(), parent, ports.clock().now());
