@@ -774,8 +774,9 @@ public final class Session {
 
     /** Says what a worker does now. Holds the lock. */
     private void busy(Worker w, int run, String phase) {
-        emit(new Event.WorkerBusy(w.id(), run, phase, w.slot == null ? "" : w.slot.label(),
-                w.directionName().orElse(""), ports.clock().now()));
+        String where = w.slot == null ? "" : spec.run().executor().equals("local") ? w.slot.label()
+                : spec.run().executor() + " job, " + w.slot.label();
+        emit(new Event.WorkerBusy(w.id(), run, phase, where, w.directionName().orElse(""), ports.clock().now()));
     }
 
     private static void describe(Draft draft, Proposal proposal) {
