@@ -59,12 +59,13 @@ final class LiveScreen {
         }
     }
 
-    private static void draw(Terminal terminal, Display display, List<String> lines) {
+    static void draw(Terminal terminal, Display display, List<String> lines) {
         Size size = terminal.getSize();
         int rows = Math.max(1, size.getRows());
         display.resize(rows, Math.max(20, size.getColumns()));
+        // A mutable list: JLine's Display keeps it and edits it in place when the next screen scrolls.
         List<AttributedString> shown = lines.subList(0, Math.min(lines.size(), rows - 1)).stream()
-                .map(LiveScreen::styled).toList();
+                .map(LiveScreen::styled).collect(java.util.stream.Collectors.toCollection(java.util.ArrayList::new));
         display.update(shown, -1);
         terminal.flush();
     }
