@@ -42,7 +42,7 @@ class WorkersRunTest {
         assertThat(maxOverlap(ledger)).as("experiments in progress at once").isGreaterThanOrEqualTo(3);
         assertLinearRatchet(repo, "w", ledger);
         // a tuner's values mean the same on a newer best: a stale one is re-applied, never lost to a conflict
-        assertThat(ledger).noneMatch(r -> r.get("reason").asText().contains("conflicts"));
+        assertThat(ledger).noneMatch(r -> r.get("reason").asText().contains("(a conflict)"));
         assertThat(repo.git("worktree", "list")).doesNotContain(".helix/workers");
         assertThat(repo.dir.resolve(".helix/runs/w/workers.json")).doesNotExist();
     }
@@ -99,10 +99,40 @@ class WorkersRunTest {
 
         assertThat(run.code()).as(run.toString()).isZero();
         List<JsonNode> ledger = repo.ledger();
-        assertThat(only(ledger, "stale").get("reason").asText()).contains("conflicts");
+        assertThat(only(ledger, "stale").get("reason").asText()).contains("does not apply on that one (a conflict)");
         assertThat(ledger).hasSize(3);
         assertLinearRatchet(repo, "c", ledger);
         assertThat(repo.git("status", "--porcelain")).isEmpty();
+    }
+
+    @Test
+    void aStaleFixUpIsReappliedWithTheIdeaItFixedNotOnlyTheFix() {
+        TestRepo repo = twoSwitches("", "b.txt");
+        repo.write("c.txt", "ok\n");
+        // c.txt saying "bug" crashes the evaluation
+        repo.write("evaluate.sh", repo.read("evaluate.sh").replace("sleep 1\n", "sleep 1\ngrep -q bug c.txt && exit 1\n"));
+        // worker 1: an idea with a bug (a on, c broken), then, shown the crash, the fix (c mended)
+        repo.write("agent.sh", repo.read("agent.sh").replace(
+                "*'\"worker\":1'*) echo 1 > a.txt; echo '{\"description\": \"switch a on\"}' ;;",
+                "*'\"crash_log_tail\":null'*'\"worker\":1'*) echo 1 > a.txt; echo bug > c.txt; echo '{\"description\": \"switch a on\"}' ;;\n"
+                        + "  *'\"worker\":1'*) echo ok > c.txt; echo '{\"description\": \"mend c\"}' ;;"));
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("[a.txt, b.txt]", "[a.txt, b.txt, c.txt]"));
+        repo.commitAll("a crash to fix");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "f", "--workers", "2", "--max-experiments", "2");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        JsonNode stale = only(ledger, "stale");
+        assertThat(stale.get("attempt").asInt()).as(ledger.toString()).isEqualTo(1); // the fix-up, after the crash
+        JsonNode rebased = ledger.stream().filter(r -> r.path("rebased_from").asText().equals(stale.get("commit").asText()))
+                .findFirst().orElseThrow();
+        assertThat(rebased.get("status").asText()).isEqualTo("keep");
+        assertThat(rebased.get("primary").asDouble()).isZero();
+        assertThat(repo.git("show", "helix/f:a.txt")).isEqualTo("1"); // the idea came along with its fix
+        assertThat(repo.git("show", "helix/f:b.txt")).isEqualTo("1");
+        assertThat(repo.git("show", "helix/f:c.txt")).isEqualTo("ok");
+        assertLinearRatchet(repo, "f", ledger);
     }
 
     @Test

@@ -250,8 +250,9 @@ public final class GitVcs implements Vcs {
             ok(run(worktree, Map.of(), nulJoined(toAdd), add));
         }
         List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false",
-                // Helix's commits are machine steps in its own worktree: no hook should slow or veto them.
-                "-c", "core.hooksPath=/dev/null"));
+                // Helix's commits are machine steps in its own worktree: no hook should slow or veto them,
+                // and no automatic gc should pack refs under another worker's update-ref.
+                "-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
         args.addAll(identity(worktree));
         args.addAll(List.of("--literal-pathspecs", "commit", "-q", "--no-verify",
                 // Every experiment gets a commit, even one that changed nothing.
@@ -435,18 +436,19 @@ public final class GitVcs implements Vcs {
     }
 
     @Override
-    public Optional<String> cherryPick(Path worktree, String commit, String message, boolean takeTheirs) {
-        List<String> pick = new ArrayList<>(List.of("-c", "core.hooksPath=/dev/null", "cherry-pick", "--no-commit",
-                "--allow-empty"));
+    public Optional<String> cherryPick(Path worktree, String base, String commit, String message, boolean takeTheirs) {
+        List<String> pick = new ArrayList<>(List.of("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "cherry-pick",
+                "--no-commit", "--allow-empty"));
         if (takeTheirs) pick.add("--strategy-option=theirs");
-        pick.add(commit);
+        pick.add(base + ".." + commit); // with --no-commit, every commit of the range lands in one change
         Result picked = run(worktree, pick);
         if (picked.exit != 0) {
             run(worktree, List.of("cherry-pick", "--abort")); // may have nothing to abort
             ok(run(worktree, List.of("reset", "-q", "--hard", "HEAD")));
             return Optional.empty();
         }
-        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null"));
+        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
+                "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
         args.addAll(identity(worktree));
         args.addAll(List.of("commit", "-q", "--no-verify", "--allow-empty", "--cleanup=whitespace", "-m", message));
         ok(run(worktree, args));

@@ -479,7 +479,7 @@ class GitVcsTest {
             fx.write(wt, "b.txt", "B\n");
             String best = vcs.commit(wt, List.of("b.txt"), "the new best");
 
-            Optional<String> picked = vcs.cherryPick(wt, candidate, "candidate on the new best");
+            Optional<String> picked = vcs.cherryPick(wt, base, candidate, "candidate on the new best", false);
 
             assertThat(picked).isPresent();
             assertThat(fx.git(wt, "rev-parse", picked.get() + "^").strip()).isEqualTo(best);
@@ -487,6 +487,28 @@ class GitVcsTest {
             assertThat(fx.git(wt, "show", picked.get() + ":b.txt").strip()).isEqualTo("B");
             assertThat(fx.git(wt, "log", "-1", "--format=%s", picked.get()).strip()).isEqualTo("candidate on the new best");
             assertThat(fx.git(wt, "status", "--porcelain").strip()).isEmpty();
+        }
+
+        @Test
+        void aChangeOfSeveralCommitsSinceItsBaseIsReappliedAsOne() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            String base = vcs.resolve(wt, "HEAD").orElseThrow();
+            fx.write(wt, "a.txt", "idea\n");
+            vcs.commit(wt, List.of("a.txt"), "an idea that crashed");
+            fx.write(wt, "c.txt", "the fix\n");
+            String fixed = vcs.commit(wt, List.of("c.txt"), "its fix");
+            vcs.reset(wt, base, List.of("c.txt"));
+            fx.write(wt, "b.txt", "B\n");
+            String best = vcs.commit(wt, List.of("b.txt"), "the new best");
+
+            Optional<String> picked = vcs.cherryPick(wt, base, fixed, "the idea and its fix on the new best", false);
+
+            assertThat(picked).isPresent();
+            assertThat(fx.git(wt, "rev-parse", picked.get() + "^").strip()).isEqualTo(best);
+            assertThat(fx.git(wt, "show", picked.get() + ":a.txt").strip()).isEqualTo("idea");
+            assertThat(fx.git(wt, "show", picked.get() + ":c.txt").strip()).isEqualTo("the fix");
+            assertThat(fx.git(wt, "show", picked.get() + ":b.txt").strip()).isEqualTo("B");
         }
 
         @Test
@@ -500,7 +522,7 @@ class GitVcsTest {
             fx.write(wt, "a.txt", "theirs\n");
             String best = vcs.commit(wt, List.of("a.txt"), "the new best");
 
-            assertThat(vcs.cherryPick(wt, candidate, "candidate on the new best")).isEmpty();
+            assertThat(vcs.cherryPick(wt, base, candidate, "candidate on the new best", false)).isEmpty();
 
             assertThat(vcs.resolve(wt, "HEAD")).contains(best);
             assertThat(fx.git(wt, "status", "--porcelain").strip()).isEmpty();
@@ -522,7 +544,7 @@ class GitVcsTest {
             fx.write(wt, "b.txt", "B\n");
             String best = vcs.commit(wt, List.of("p.txt", "b.txt"), "x = 3, and b");
 
-            Optional<String> picked = vcs.cherryPick(wt, candidate, "x = 7 on the new best", true);
+            Optional<String> picked = vcs.cherryPick(wt, base, candidate, "x = 7 on the new best", true);
 
             assertThat(picked).isPresent();
             assertThat(fx.git(wt, "rev-parse", picked.get() + "^").strip()).isEqualTo(best);

@@ -65,19 +65,12 @@ public interface Vcs {
     void reset(Path worktree, String commit, Collection<String> remove);
 
     /**
-     * Re-applies the change {@code commit} made (against its parent) on the worktree's HEAD and
-     * commits it with {@code message}: a cherry-pick. Empty when the change conflicts with HEAD;
-     * the worktree is then left at HEAD, clean.
+     * Re-applies the change from {@code base} to {@code commit} (one commit or several) on the
+     * worktree's HEAD as one commit with {@code message}: a cherry-pick. With {@code takeTheirs},
+     * lines both changed are taken as {@code commit} has them instead of conflicting (the rest of
+     * HEAD's change stays). Empty when it does not apply; the worktree is then left at HEAD, clean.
      */
-    default Optional<String> cherryPick(Path worktree, String commit, String message) {
-        return cherryPick(worktree, commit, message, false);
-    }
-
-    /**
-     * As {@link #cherryPick(Path, String, String)}; with {@code takeTheirs}, lines both changed
-     * are taken as {@code commit} has them instead of conflicting (the rest of HEAD's change stays).
-     */
-    Optional<String> cherryPick(Path worktree, String commit, String message, boolean takeTheirs);
+    Optional<String> cherryPick(Path worktree, String base, String commit, String message, boolean takeTheirs);
 
     /** Lines added and removed between two commits, over all files. */
     DiffStat diffStat(Path dir, String from, String to);

@@ -173,6 +173,13 @@ public final class Session {
         final int number;
         int attempts;
         int rebases;
+        /**
+         * The best the run's code descends from and is judged against: the best at its start, or
+         * the one its change was last re-applied on. Fix-ups build on it too.
+         */
+        Experiment base;
+        /** What the proposer is shown: the records at the run's start, then this run's own. */
+        List<Experiment> history = List.of();
 
         Run(int number) {
             this.number = number;
@@ -224,7 +231,10 @@ public final class Session {
         long startNanos = ports.clock().nanos();
         records.addAll(ports.ledger().read().ofTag(plan.tag()));
         boolean resumed = !records.isEmpty();
-        int next = records.stream().mapToInt(Experiment::run).max().orElse(-1) + 1;
+        int next;
+        synchronized (lock) {
+            next = resumed ? freeRun() : 0;
+        }
         emit(new Event.SessionStarted(plan.tag(), branchName(), plan.worktree(), resumed, next));
 
         String startCommit = Records.best(records).map(Experiment::commit).orElse(plan.start());
@@ -232,6 +242,9 @@ public final class Session {
         if (resumed) ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
         remeasureAfterResume.set(resumed);
 
+        synchronized (lock) {
+            for (Worker w : workers) w.thread = Thread.currentThread(); // until parallel() starts their own: a stop reaches setup
+        }
         if (spec.evaluate().setup().isPresent()) {
             // Once per worktree: what it prepares may live in the worktree.
             for (Worker w : workers) {
@@ -469,14 +482,16 @@ public final class Session {
      * descends from the best at the start, and is judged against that best.
      */
     private Step experiment(Worker w, Run run, Set<String> guarded, Map<String, String> guardedHashes) {
-        Experiment best = snapshotBest();
+        // One snapshot: the best the proposer builds on and the history it is shown agree.
+        run.history = snapshot();
+        run.base = Records.best(run.history).orElseThrow();
         // Another worker may have moved the best since this worktree last went back to it.
-        if (w.presetBefore == null && !best.commit().equals(w.head)) reset(w, best.commit(), List.of());
+        if (w.presetBefore == null && !run.base.commit().equals(w.head)) reset(w, run.base.commit(), List.of());
         int fixes = ports.proposer().fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
-        String from = best.commit();
+        String from = run.base.commit();
         Optional<String> crashTail = Optional.empty();
         for (int fix = 0; fix <= fixes; fix++) {
-            Optional<Experiment> done = attempt(w, run, fix, from, crashTail, best, guarded, guardedHashes);
+            Optional<Experiment> done = attempt(w, run, fix, from, crashTail, run.base, guarded, guardedHashes);
             if (done.isEmpty()) return Step.EXHAUSTED;
             Experiment e = done.get();
             if (e.status() == Status.INTERRUPTED) return Step.INTERRUPTED;
@@ -497,7 +512,7 @@ public final class Session {
      */
     private Optional<Experiment> attempt(Worker w, Run run, int fix, String from, Optional<String> crashTail, Experiment best,
                                          Set<String> guarded, Map<String, String> guardedHashes) {
-        List<Experiment> history = snapshot();
+        List<Experiment> history = run.history;
         Experiment baseline = Records.baseline(history).orElseThrow();
         Path wt = w.wt();
         Draft draft = draft(w, run.number, from);
@@ -612,17 +627,19 @@ public final class Session {
             reset(w, current.commit(), List.of());
             String rebase = "-rebase" + (run.rebases + 1);
             boolean theirs = ports.proposer().changesStandAlone();
-            Optional<String> picked = ports.vcs().cherryPick(wt, draft.commit, "helix(" + plan.tag() + "#" + run.number
-                    + " on #" + current.run() + "): " + draft.description, theirs);
+            // The whole change since the base it was judged against: a fix-up's crashed attempt included.
+            Optional<String> picked = ports.vcs().cherryPick(wt, best.commit(), draft.commit, "helix(" + plan.tag() + "#"
+                    + run.number + " on #" + current.run() + "): " + draft.description, theirs);
             picked.ifPresent(c -> w.head = c);
             if (picked.isEmpty()) {
-                return append(run, draft.finish(Status.STALE, why + "; its change conflicts with that one's", primaryName(),
+                return append(run, draft.finish(Status.STALE, why + "; its change does not apply on that one (a conflict)", primaryName(),
                         verdict.delta(), verdict.deltaPct(), ports.clock().now()));
             }
             append(run, draft.finish(Status.STALE, why + "; re-applied on it" + (theirs ? " (its own values where both changed)" : "")
                     + " and judged again as attempt " + (run.attempts + 1),
                     primaryName(), verdict.delta(), verdict.deltaPct(), ports.clock().now()));
             run.rebases++;
+            run.base = current;
             Draft again = draft(w, run.number, current.commit());
             again.attempt = run.attempts;
             again.commit = picked.get();
@@ -731,7 +748,11 @@ public final class Session {
 
     private Experiment append(Run run, Experiment e) {
         run.attempts++;
-        return append(e);
+        Experiment clean = append(e);
+        List<Experiment> history = new ArrayList<>(run.history);
+        history.add(clean);
+        run.history = history;
+        return clean;
     }
 
     /**
@@ -1020,6 +1041,8 @@ public final class Session {
             slot.gpus().ifPresent(g -> env.put("CUDA_VISIBLE_DEVICES", g));
         }
         enter(w, Phase.EVALUATING);
+        // An evaluation may rewrite tracked files (a lock file, a result): the worktree needs a reset before reuse.
+        w.head = "";
         try {
             return ports.executor().run(new Executor.Request(command, w.wt(),
                     Duration.ofSeconds(spec.evaluate().timeoutSeconds()), env, log,
