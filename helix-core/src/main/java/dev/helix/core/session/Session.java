@@ -179,7 +179,7 @@ public final class Session {
          */
         Experiment base;
         /** What the proposer is shown: the records at the run's start, then this run's own. */
-        List<Experiment> history = List.of();
+        final List<Experiment> history = new ArrayList<>();
 
         Run(int number) {
             this.number = number;
@@ -227,7 +227,9 @@ public final class Session {
     /** Runs the loop until a limit, a stop request or the end of ideas; several workers run on threads of their own. */
     public Outcome run() {
         Worker first = workers.get(0);
-        first.thread = Thread.currentThread();
+        synchronized (lock) {
+            for (Worker w : workers) w.thread = Thread.currentThread(); // until parallel() starts their own: a stop reaches setup
+        }
         long startNanos = ports.clock().nanos();
         records.addAll(ports.ledger().read().ofTag(plan.tag()));
         boolean resumed = !records.isEmpty();
@@ -242,9 +244,6 @@ public final class Session {
         if (resumed) ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
         remeasureAfterResume.set(resumed);
 
-        synchronized (lock) {
-            for (Worker w : workers) w.thread = Thread.currentThread(); // until parallel() starts their own: a stop reaches setup
-        }
         if (spec.evaluate().setup().isPresent()) {
             // Once per worktree: what it prepares may live in the worktree.
             for (Worker w : workers) {
@@ -258,9 +257,7 @@ public final class Session {
             }
         }
 
-        Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));
-        Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(spec, plan.specFile(), tracked));
-        guarded.addAll(ScopeGuard.readonlyFiles(spec, tracked));
+        Set<String> guarded = guarded();
         Map<String, String> guardedHashes = ports.vcs().hashes(plan.worktree(), guarded);
 
         if (Records.baseline(records).isEmpty()) {
@@ -324,41 +321,35 @@ public final class Session {
 
     /** One worker's loop: take the next run number, run the experiment, until something says stop. */
     private void work(Worker w, long startNanos, Set<String> guarded, Map<String, String> guardedHashes) {
-        while (true) {
-            int run;
-            synchronized (lock) {
-                if (stopping == null) stopping = limit(startNanos);
-                if (stopping != null) {
-                    busy(w, 0, "idle");
-                    return;
-                }
-                run = freeRun();
-                if (plan.maxExperiments().isPresent() && run > plan.maxExperiments().getAsInt()) {
+        try {
+            while (true) {
+                int run;
+                synchronized (lock) {
+                    if (stopping == null) stopping = limit(startNanos);
+                    if (stopping != null) return;
+                    run = freeRun();
                     // Earlier numbers are still in flight: this worker is done, the others finish theirs.
-                    busy(w, 0, "idle");
-                    if (inFlight.isEmpty()) stopping = StopReason.MAX_EXPERIMENTS;
-                    return;
+                    if (plan.maxExperiments().isPresent() && run > plan.maxExperiments().getAsInt()) return;
+                    inFlight.add(run);
                 }
-                inFlight.add(run);
-            }
-            Step step;
-            try {
-                step = experiment(w, new Run(run), guarded, guardedHashes);
-            } finally {
+                Step step;
+                try {
+                    step = experiment(w, new Run(run), guarded, guardedHashes);
+                } finally {
+                    synchronized (lock) {
+                        inFlight.remove(run);
+                    }
+                }
                 synchronized (lock) {
-                    inFlight.remove(run);
+                    if (step == Step.EXHAUSTED && stopping == null) stopping = StopReason.EXHAUSTED;
+                    if (step == Step.INTERRUPTED && stopping == null) stopping = StopReason.INTERRUPTED;
+                    if (run % 10 == 0) emit(Records.summary(records));
                 }
+                if (step != Step.DONE) return;
             }
+        } finally {
             synchronized (lock) {
-                if (step == Step.EXHAUSTED && stopping == null) stopping = StopReason.EXHAUSTED;
-                if (step == Step.INTERRUPTED && stopping == null) stopping = StopReason.INTERRUPTED;
-                if (run % 10 == 0) emit(Records.summary(records));
-            }
-            if (step != Step.DONE) {
-                synchronized (lock) {
-                    busy(w, 0, "idle");
-                }
-                return;
+                busy(w, 0, "idle");
             }
         }
     }
@@ -438,9 +429,7 @@ public final class Session {
             records.addAll(ports.ledger().read().ofTag(plan.tag()));
         }
         if (Records.baseline(records).isEmpty()) throw new IllegalStateException("session " + plan.tag() + " has no baseline");
-        Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));
-        Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(spec, plan.specFile(), tracked));
-        guarded.addAll(ScopeGuard.readonlyFiles(spec, tracked));
+        Set<String> guarded = guarded();
         int known = records.size();
         int next = records.stream().mapToInt(Experiment::run).max().orElse(0) + 1;
         first.presetBefore = Map.copyOf(before);
@@ -452,6 +441,14 @@ public final class Session {
         synchronized (lock) {
             return List.copyOf(records.subList(known, records.size()));
         }
+    }
+
+    /** The files no experiment may change: helix.yaml, the evaluator, lock files and the readonly ones. */
+    private Set<String> guarded() {
+        Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));
+        Set<String> guarded = new TreeSet<>(ScopeGuard.protectedFiles(spec, plan.specFile(), tracked));
+        guarded.addAll(ScopeGuard.readonlyFiles(spec, tracked));
+        return guarded;
     }
 
     /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
@@ -483,7 +480,7 @@ public final class Session {
      */
     private Step experiment(Worker w, Run run, Set<String> guarded, Map<String, String> guardedHashes) {
         // One snapshot: the best the proposer builds on and the history it is shown agree.
-        run.history = snapshot();
+        run.history.addAll(snapshot());
         run.base = Records.best(run.history).orElseThrow();
         // Another worker may have moved the best since this worktree last went back to it.
         if (w.presetBefore == null && !run.base.commit().equals(w.head)) reset(w, run.base.commit(), List.of());
@@ -614,30 +611,26 @@ public final class Session {
                     return kept;
                 }
             }
-            String moved = "stale: #" + current.run() + " was kept while it ran (" + primaryName() + " "
+            String why = verdict.reason() + "; stale: #" + current.run() + " was kept while it ran (" + primaryName() + " "
                     + current.primary().map(Judge::fmt).orElse("-") + ")";
-            String why = verdict.reason() + "; " + moved;
-            if (spec.run().onStale() == Spec.OnStale.DISCARD || run.rebases >= MAX_REBASES || stopRequested) {
-                reset(w, current.commit(), List.of());
-                String tail = spec.run().onStale() == Spec.OnStale.DISCARD ? " (run.on_stale: discard)"
-                        : stopRequested ? " (stopping)" : "; re-applied " + MAX_REBASES + " times already";
-                return append(run, draft.finish(Status.STALE, why + tail, primaryName(), verdict.delta(), verdict.deltaPct(),
-                        ports.clock().now()));
-            }
+            Draft judged = draft;
+            Verdict beat = verdict;
+            java.util.function.Function<String, Experiment> stale = tail -> append(run, judged.finish(Status.STALE,
+                    why + tail, primaryName(), beat.delta(), beat.deltaPct(), ports.clock().now()));
             reset(w, current.commit(), List.of());
+            if (spec.run().onStale() == Spec.OnStale.DISCARD || run.rebases >= MAX_REBASES || stopRequested) {
+                return stale.apply(spec.run().onStale() == Spec.OnStale.DISCARD ? " (run.on_stale: discard)"
+                        : stopRequested ? " (stopping)" : "; re-applied " + MAX_REBASES + " times already");
+            }
             String rebase = "-rebase" + (run.rebases + 1);
             boolean theirs = ports.proposer().changesStandAlone();
             // The whole change since the base it was judged against: a fix-up's crashed attempt included.
             Optional<String> picked = ports.vcs().cherryPick(wt, best.commit(), draft.commit, "helix(" + plan.tag() + "#"
                     + run.number + " on #" + current.run() + "): " + draft.description, theirs);
             picked.ifPresent(c -> w.head = c);
-            if (picked.isEmpty()) {
-                return append(run, draft.finish(Status.STALE, why + "; its change does not apply on that one (a conflict)", primaryName(),
-                        verdict.delta(), verdict.deltaPct(), ports.clock().now()));
-            }
-            append(run, draft.finish(Status.STALE, why + "; re-applied on it" + (theirs ? " (its own values where both changed)" : "")
-                    + " and judged again as attempt " + (run.attempts + 1),
-                    primaryName(), verdict.delta(), verdict.deltaPct(), ports.clock().now()));
+            if (picked.isEmpty()) return stale.apply("; its change does not apply on that one (a conflict)");
+            stale.apply("; re-applied on it" + (theirs ? " (its own values where both changed)" : "")
+                    + " and judged again as attempt " + (run.attempts + 1));
             run.rebases++;
             run.base = current;
             Draft again = draft(w, run.number, current.commit());
@@ -725,16 +718,22 @@ public final class Session {
         w.head = commit;
     }
 
-    /** Files tracked at a commit, asked of git once per commit (they change only with a keep). */
+    /**
+     * Files tracked at a commit (the worktree's), asked of git again only when the commit differs
+     * from the last one asked about: workers mostly start from the same best, which changes only
+     * with a keep.
+     */
     private Set<String> tracked(Worker w, String commit) {
-        Set<String> known = trackedAt.get(commit);
-        if (known != null) return known;
+        Tracked last = lastTracked;
+        if (last != null && last.commit().equals(commit)) return last.files();
         Set<String> files = Set.copyOf(ports.vcs().trackedFiles(w.wt()));
-        if (commit.equals(w.head)) trackedAt.put(commit, files);
+        if (commit.equals(w.head)) lastTracked = new Tracked(commit, files);
         return files;
     }
 
-    private final Map<String, Set<String>> trackedAt = new java.util.concurrent.ConcurrentHashMap<>();
+    private record Tracked(String commit, Set<String> files) {}
+
+    private volatile Tracked lastTracked;
 
     private Draft draft(Worker w, int run, String parent) {
         Draft d = new Draft(run, plan.tag(), w.id(), parent, ports.clock().now());
@@ -749,9 +748,7 @@ public final class Session {
     private Experiment append(Run run, Experiment e) {
         run.attempts++;
         Experiment clean = append(e);
-        List<Experiment> history = new ArrayList<>(run.history);
-        history.add(clean);
-        run.history = history;
+        run.history.add(clean);
         return clean;
     }
 
