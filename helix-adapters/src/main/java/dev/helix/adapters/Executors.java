@@ -9,10 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/**
- * The executor helix.yaml asks for: {@code run.executor: local} (default) or {@code slurm}, unless
- * {@code helix run --executor} overrides it.
- */
+/** The executor helix.yaml asks for: {@code run.executor: local} (default) or {@code slurm}. */
 public final class Executors {
 
     /** The executors there are, as helix.yaml and {@code --executor} name them. */
@@ -20,33 +17,16 @@ public final class Executors {
 
     private Executors() {}
 
+    /** The executor of the spec's run.executor (helix run --executor has already overridden it), with run.slurm's options. */
     public static Executor forSpec(Spec spec) {
-        return forSpec(spec, Optional.empty());
-    }
-
-    /**
-     * The executor {@code override} names (any case), else the spec's run.executor; run.slurm's
-     * job options apply whichever chose Slurm.
-     *
-     * @throws IllegalArgumentException when {@code override} names no executor (see {@link #known})
-     */
-    public static Executor forSpec(Spec spec, Optional<String> override) {
-        String name = override.map(Executors::normalize).orElse(spec.run().executor());
-        if (override.isPresent() && !known(name)) {
-            throw new IllegalArgumentException("unknown executor '" + override.get() + "': choose " + String.join(" or ", NAMES));
-        }
-        return switch (name) {
+        return switch (spec.run().executor()) {
             case "slurm" -> new SlurmExecutor(spec.run().slurm());
             default -> new LocalExecutor();
         };
     }
 
-    /** Whether {@code name} (any case, surrounding blanks ignored) is one of {@link #NAMES}. */
-    public static boolean known(String name) {
-        return name != null && NAMES.contains(normalize(name));
-    }
-
-    private static String normalize(String name) {
-        return name.strip().toLowerCase(Locale.ROOT);
+    /** The executor {@code name} names (any case, surrounding blanks ignored), or empty when it names none of {@link #NAMES}. */
+    public static Optional<String> named(String name) {
+        return Optional.ofNullable(name).map(n -> n.strip().toLowerCase(Locale.ROOT)).filter(NAMES::contains);
     }
 }

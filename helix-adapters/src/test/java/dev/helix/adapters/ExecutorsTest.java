@@ -1,7 +1,6 @@
 package dev.helix.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.slurm.SlurmExecutor;
@@ -10,10 +9,9 @@ import dev.helix.core.spec.SpecReader;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Which executor runs the evaluations: helix.yaml's run.executor, or the override of helix run --executor. */
+/** Which executor runs the evaluations: run.executor, which helix run --executor overrides by name. */
 class ExecutorsTest {
 
     private static Spec spec(String executor) {
@@ -29,18 +27,21 @@ class ExecutorsTest {
     }
 
     @Test
-    void the_spec_decides_unless_overridden_in_any_case() {
+    void the_spec_decides_and_an_override_is_named_in_any_case() {
         assertThat(Executors.forSpec(spec("slurm"))).isInstanceOf(SlurmExecutor.class);
-        assertThat(Executors.forSpec(spec("local"), Optional.empty())).isInstanceOf(LocalExecutor.class);
-        assertThat(Executors.forSpec(spec("local"), Optional.of("Slurm"))).isInstanceOf(SlurmExecutor.class);
-        assertThat(Executors.forSpec(spec("slurm"), Optional.of("local"))).isInstanceOf(LocalExecutor.class);
+        assertThat(Executors.forSpec(spec("local"))).isInstanceOf(LocalExecutor.class);
+        Spec local = spec("local");
+        assertThat(Executors.forSpec(local.withRun(local.run().withExecutor(Executors.named("Slurm").orElseThrow()))))
+                .isInstanceOf(SlurmExecutor.class);
+        Spec slurm = spec("slurm");
+        assertThat(Executors.forSpec(slurm.withRun(slurm.run().withExecutor(Executors.named(" LOCAL ").orElseThrow()))))
+                .isInstanceOf(LocalExecutor.class);
     }
 
     @Test
-    void an_unknown_override_is_refused_with_the_choices() {
-        assertThat(Executors.known(" SLURM ")).isTrue();
-        assertThat(Executors.known("pbs")).isFalse();
-        assertThatThrownBy(() -> Executors.forSpec(spec("local"), Optional.of("pbs")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'pbs'").hasMessageContaining("local or slurm");
+    void an_unknown_name_names_no_executor() {
+        assertThat(Executors.named(" SLURM ")).contains("slurm");
+        assertThat(Executors.named("pbs")).isEmpty();
+        assertThat(Executors.named(null)).isEmpty();
     }
 }

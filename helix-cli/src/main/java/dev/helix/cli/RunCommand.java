@@ -1,6 +1,5 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.Executors;
 import dev.helix.core.session.Session;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -55,10 +54,6 @@ final class RunCommand implements Callable<Integer> {
         }
         if (maxCost != null && !(maxCost > 0)) {
             throw CommandException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
-        }
-        if (executor != null && !Executors.known(executor)) {
-            throw CommandException.usage("bad_option", "unknown executor '" + executor + "' for --executor: choose "
-                    + String.join(" or ", Executors.NAMES), "e.g. --executor slurm (run.slurm in helix.yaml sets the job options)");
         }
         SessionRunner.Options options = new SessionRunner.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),

@@ -151,7 +151,7 @@ final class SessionRunner {
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             String program = readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Session.Lane> lanes = lanes(p, start, program);
-            WorkerBoard board = new WorkerBoard(logDir.resolve("workers.json"), p.spec().run().workers());
+            WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
                     new Session.Ports(vcs, Executors.forSpec(p.spec()), proposer, ledger, SessionRunner::readIfExists,
                             Clock.SYSTEM, board.around(events)),
@@ -199,12 +199,7 @@ final class SessionRunner {
         Path wt = p.worktree();
         Optional<String> branch = vcs.resolve(p.repo(), p.branchRef());
         String start = branch.orElseGet(() -> vcs.resolve(p.repo(), "HEAD").orElseThrow());
-        if (vcs.hasWorktree(p.repo(), wt)) {
-            vcs.reset(wt, start, List.of());
-        } else {
-            deleteTree(wt); // a half-made worktree of a killed run
-            vcs.addWorktree(p.repo(), wt, start);
-        }
+        worktreeAt(p.repo(), wt, start);
         if (branch.isPresent()) return start;
         // helix.yaml and program.md may be new or edited in the user's copy: the session carries them.
         List<String> carried = new ArrayList<>();
@@ -237,14 +232,7 @@ final class SessionRunner {
         List<Session.Lane> lanes = new ArrayList<>();
         for (int k = 1; k <= workers; k++) {
             Path wt = p.worktree(k);
-            if (k > 1) {
-                if (vcs.hasWorktree(p.repo(), wt)) {
-                    vcs.reset(wt, start, List.of());
-                } else {
-                    deleteTree(wt);
-                    vcs.addWorktree(p.repo(), wt, start);
-                }
-            }
+            if (k > 1) worktreeAt(p.repo(), wt, start);
             lanes.add(new Session.Lane(k, wt, directions.get(k - 1)));
         }
         // A resumed session with fewer workers than before: the extra worktrees go.
@@ -268,12 +256,10 @@ final class SessionRunner {
             run = run.withWorkers(w);
         }
         if (o.executor().isPresent()) {
-            String e = o.executor().get().strip().toLowerCase(Locale.ROOT);
-            if (!dev.helix.core.spec.SpecReader.EXECUTORS.contains(e)) {
-                throw CommandException.usage("bad_option", "--executor '" + o.executor().get() + "' is not an executor",
-                        "use one of: " + String.join(", ", dev.helix.core.spec.SpecReader.EXECUTORS));
-            }
-            run = run.withExecutor(e);
+            String given = o.executor().get();
+            run = run.withExecutor(Executors.named(given).orElseThrow(() -> CommandException.usage("bad_option",
+                    "unknown executor '" + given + "' for --executor: choose " + String.join(" or ", Executors.NAMES),
+                    "e.g. --executor slurm (run.slurm in helix.yaml sets the job options)")));
         }
         if (o.directions().isPresent()) {
             List<String> given = o.directions().get().stream().map(String::strip).toList();
@@ -294,6 +280,16 @@ final class SessionRunner {
                     "install util-linux (apt-get install util-linux), or list GPU ids or no slots");
         }
         return spec.withRun(run);
+    }
+
+    /** A worktree at {@code commit}: the one there (a killed run's), or made afresh. */
+    private void worktreeAt(Path repo, Path wt, String commit) {
+        if (vcs.hasWorktree(repo, wt)) {
+            vcs.reset(wt, commit, List.of());
+        } else {
+            deleteTree(wt); // a half-made worktree of a killed run
+            vcs.addWorktree(repo, wt, commit);
+        }
     }
 
     private static void deleteTree(Path dir) {
