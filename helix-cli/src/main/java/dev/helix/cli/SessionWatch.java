@@ -69,7 +69,7 @@ final class SessionWatch {
 
     /** The workers on the board of session {@code tag} when process {@code pid} (the lock's holder) wrote it. */
     List<Dashboard.WorkerLine> workers(String tag, long pid) {
-        return WorkerBoard.of(repo, tag).flatMap(WorkerBoard::board).filter(b -> b.pid() == pid)
+        return WorkerBoard.board(WorkerBoard.file(repo, tag)).filter(b -> b.pid() == pid)
                 .map(b -> b.workers().stream().map(this::line).toList()).orElse(List.of());
     }
 

@@ -73,11 +73,6 @@ final class WorkerBoard implements AutoCloseable {
     /** A board as read back: the pid of the session that wrote it and its workers. */
     record Board(long pid, List<Worker> workers) {}
 
-    /** The workers of a running session as its board says, empty when there is no board (or it cannot be read). */
-    static List<Worker> read(Path file) {
-        return board(file).map(Board::workers).orElse(List.of());
-    }
-
     /** The board with the pid of its writer; empty when there is none or it cannot be read. */
     static Optional<Board> board(Path file) {
         List<Worker> out = new ArrayList<>();
@@ -95,8 +90,9 @@ final class WorkerBoard implements AutoCloseable {
         }
     }
 
-    static Optional<Path> of(Path repo, String tag) {
-        return Optional.of(repo.resolve(".helix/runs").resolve(tag).resolve("workers.json"));
+    /** Where session {@code tag} of {@code repo} keeps its board. */
+    static Path file(Path repo, String tag) {
+        return repo.resolve(".helix/runs").resolve(tag).resolve("workers.json");
     }
 
     @Override

@@ -249,11 +249,7 @@ public final class GitVcs implements Vcs {
             add.addAll(List.of("--pathspec-from-file=-", "--pathspec-file-nul"));
             ok(run(worktree, Map.of(), nulJoined(toAdd), add));
         }
-        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false",
-                // Helix's commits are machine steps in its own worktree: no hook should slow or veto them,
-                // and no automatic gc should pack refs under another worker's update-ref.
-                "-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
-        args.addAll(identity(worktree));
+        List<String> args = commitOptions(worktree);
         args.addAll(List.of("--literal-pathspecs", "commit", "-q", "--no-verify",
                 // Every experiment gets a commit, even one that changed nothing.
                 "--allow-empty", "--allow-empty-message", "--cleanup=whitespace",
@@ -263,6 +259,23 @@ public final class GitVcs implements Vcs {
             args.addAll(List.of("--pathspec-from-file=-", "--pathspec-file-nul"));
         }
         ok(run(worktree, Map.of(), toCommit.isEmpty() ? null : nulJoined(toCommit), args));
+        return committed(worktree);
+    }
+
+    /**
+     * Options for Helix's own commits: machine steps in its own worktree, so no signing, no hook
+     * to slow or veto them, no automatic gc packing refs under another worker's update-ref; an
+     * identity only where the user has none.
+     */
+    private List<String> commitOptions(Path worktree) {
+        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
+                "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
+        args.addAll(identity(worktree));
+        return args;
+    }
+
+    /** The commit just made in {@code worktree}. */
+    private String committed(Path worktree) {
         return detachedHead(worktree).or(() -> resolve(worktree, "HEAD")).orElseThrow(() -> new VcsException(
                 "git commit in " + worktree + " succeeded, but HEAD names no commit"));
     }
@@ -447,12 +460,10 @@ public final class GitVcs implements Vcs {
             ok(run(worktree, List.of("reset", "-q", "--hard", "HEAD")));
             return Optional.empty();
         }
-        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
-                "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
-        args.addAll(identity(worktree));
+        List<String> args = commitOptions(worktree);
         args.addAll(List.of("commit", "-q", "--no-verify", "--allow-empty", "--cleanup=whitespace", "-m", message));
         ok(run(worktree, args));
-        return resolve(worktree, "HEAD");
+        return Optional.of(committed(worktree));
     }
 
     @Override

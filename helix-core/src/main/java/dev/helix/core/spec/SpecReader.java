@@ -475,18 +475,8 @@ public final class SpecReader {
             s.remove("api_key");
         }
         checkKeys(s, "agent", AGENT);
-        String backend = search.parameters().isEmpty() ? "claude" : "tune";
-        String b = text(s.get("backend"), "agent.backend");
-        if (b != null) {
-            String lb = b.trim().toLowerCase(Locale.ROOT);
-            if (backends.contains(lb)) {
-                backend = lb;
-            } else {
-                problem("agent.backend", "unknown backend '" + b + "'",
-                        closest(lb, backends).map(c -> "did you mean '" + c + "'? ").orElse("")
-                                + "known backends: " + String.join(", ", backends));
-            }
-        }
+        String backend = choice(s.get("backend"), "agent.backend", "backend", backends,
+                search.parameters().isEmpty() ? "claude" : "tune", "known backends: " + String.join(", ", backends));
         Optional<String> model = Optional.ofNullable(text(s.get("model"), "agent.model"));
         int maxTurns = whole(s.get("max_turns"), "agent.max_turns", 200, 1);
         int maxFix = whole(s.get("max_fix_attempts"), "agent.max_fix_attempts", 2, 0);
@@ -631,17 +621,7 @@ public final class SpecReader {
         Map<String, Object> s = m == null ? Map.of() : m;
         checkKeys(s, "run", RUN);
         int workers = whole(s.get("workers"), "run.workers", 1, 1);
-        String executor = "local";
-        String e = text(s.get("executor"), "run.executor");
-        if (e != null) {
-            String le = e.trim().toLowerCase(Locale.ROOT);
-            if (EXECUTORS.contains(le)) {
-                executor = le;
-            } else {
-                problem("run.executor", "unknown executor '" + e + "'",
-                        closest(le, EXECUTORS).map(c -> "did you mean '" + c + "'? ").orElse("") + "use local or slurm");
-            }
-        }
+        String executor = choice(s.get("executor"), "run.executor", "executor", EXECUTORS, "local", "use local or slurm");
         List<String> slots = Optional.ofNullable(texts(s.get("slots"), "run.slots")).orElse(List.of());
         for (int i = 0; i < slots.size(); i++) {
             if (Slot.parse(i + 1, slots.get(i)).isEmpty()) {
@@ -650,23 +630,27 @@ public final class SpecReader {
                                 + "or CPU sets (\"cpu:0-3\": the evaluation is pinned to them)");
             }
         }
-        Spec.OnStale onStale = Spec.OnStale.REBASE;
-        String st = text(s.get("on_stale"), "run.on_stale");
-        if (st != null) {
-            String ls = st.trim().toLowerCase(Locale.ROOT);
-            if (ls.equals("rebase") || ls.equals("discard")) {
-                onStale = Spec.OnStale.valueOf(ls.toUpperCase(Locale.ROOT));
-            } else {
-                problem("run.on_stale", "unknown value '" + st + "'",
-                        "use rebase (re-apply the change on the new best and evaluate it again) or discard");
-            }
-        }
+        Spec.OnStale onStale = Spec.OnStale.valueOf(choice(s.get("on_stale"), "run.on_stale", "value", List.of("rebase", "discard"),
+                "rebase", "use rebase (re-apply the change on the new best and evaluate it again) or discard").toUpperCase(Locale.ROOT));
         List<String> directions = Optional.ofNullable(texts(s.get("directions"), "run.directions")).orElse(List.of());
         for (String d : directions) {
             if (d.isBlank()) problem("run.directions", "has an empty entry", "write a section title of program.md or a line of text");
         }
         return new RunSpec(workers, executor, slots, slurm(map(s.get("slurm"), "run.slurm")), onStale,
                 directions.stream().map(String::strip).toList());
+    }
+
+    /**
+     * One of {@code choices}, case and surrounding blanks ignored; absent: {@code dflt}; anything
+     * else is a problem ("unknown {@code what} 'x'") suggesting the closest choice, and gives {@code dflt}.
+     */
+    private String choice(Object o, String path, String what, List<String> choices, String dflt, String fix) {
+        String t = text(o, path);
+        if (t == null) return dflt;
+        String lt = t.trim().toLowerCase(Locale.ROOT);
+        if (choices.contains(lt)) return lt;
+        problem(path, "unknown " + what + " '" + t + "'", closest(lt, choices).map(c -> "did you mean '" + c + "'? ").orElse("") + fix);
+        return dflt;
     }
 
     private Spec.SlurmSpec slurm(Map<String, Object> m) {
