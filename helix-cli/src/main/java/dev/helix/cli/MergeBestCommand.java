@@ -1,11 +1,11 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.ledger.LedgerTsv;
+import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
@@ -71,13 +71,12 @@ final class MergeBestCommand implements Callable<Integer> {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("ranking", ranking);
         data.put("winner", winner.tag());
-        if (apply) data.put("commit", apply(s.repo(), spec, winner, byTag.get(winner.tag())));
+        if (apply) data.put("commit", apply(s.git(), s.repo(), spec, winner, byTag.get(winner.tag())));
         out.success(data, apply ? List.of() : List.of("bring the winner into your branch: helix merge-best --apply --tag " + root));
         return ExitCodes.OK;
     }
 
-    private String apply(Path repo, Spec spec, Entry winner, List<Experiment> records) {
-        GitVcs vcs = new GitVcs();
+    private String apply(Repository vcs, Path repo, Spec spec, Entry winner, List<Experiment> records) {
         String branch = vcs.currentBranch(repo).orElseThrow(() -> CommandException.usage("detached_head",
                 "your repository has no branch checked out", "check out the branch to merge into, e.g. git switch main"));
         if (branch.startsWith("helix/")) {

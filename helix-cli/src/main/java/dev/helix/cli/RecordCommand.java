@@ -1,14 +1,16 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
+import dev.helix.app.Workspace;
+import dev.helix.app.run.SessionTags;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.judge.Verdict;
+import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Repository;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
@@ -57,17 +59,17 @@ final class RecordCommand implements Callable<Integer> {
         if (!List.of(Status.BASELINE, Status.KEEP, Status.DISCARD, Status.CRASH).contains(given)) {
             throw CommandException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
         }
-        GitVcs vcs = new GitVcs();
-        Path repo = vcs.topLevel(main.workingDirectory()).orElseThrow(() -> CommandException.usage("not_a_repository",
-                "not a git repository: " + main.workingDirectory(), "run it inside the session's repository"));
+        Workspace workspace = Workspace.open(main.workingDirectory(), "run it inside the session's repository");
+        Repository vcs = workspace.git();
+        Path repo = workspace.repo();
         Spec spec = SpecFiles.load(SpecFiles.find(repo).orElseThrow(() -> CommandException.usage("no_spec",
                 "no helix.yaml in " + repo, "run 'helix init' first")));
         Path helixDir = repo.resolve(".helix");
-        FileLedgerStore ledger = new FileLedgerStore(helixDir.resolve("experiments.jsonl"));
+        LedgerStore ledger = workspace.ledger();
         String session = Optional.ofNullable(tag)
                 .or(() -> vcs.currentBranch(repo).filter(b -> b.startsWith("helix/")).map(b -> b.substring(6)))
                 .or(() -> { var all = ledger.read().experiments(); return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1).tag()); })
-                .orElseGet(() -> new SessionRunner().chooseTag(repo, Optional.empty(), false));
+                .orElseGet(() -> SessionTags.choose(workspace, Optional.empty(), false));
         try {
             java.nio.file.Files.createDirectories(helixDir);
         } catch (java.io.IOException e) {
@@ -75,7 +77,7 @@ final class RecordCommand implements Callable<Integer> {
         }
         String primary = spec.metrics().primary().name();
         Experiment record;
-        try (SessionLock lock = SessionRunner.lock(helixDir, session)) {
+        try (SessionLock lock = workspace.lock(session)) {
             List<Experiment> records = ledger.read().ofTag(session);
             Optional<Experiment> best = Records.best(records);
             if (best.isEmpty() && given != Status.BASELINE) {

@@ -1,10 +1,10 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
@@ -12,6 +12,7 @@ import dev.helix.core.judge.Reproduction;
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.port.Executor;
+import dev.helix.core.port.Repository;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
                 "no helix.yaml in " + s.repo(), "run it in the session's repository")));
         int k = repeats != null ? repeats : Math.max(3, spec.evaluate().repeats());
         if (k < 1) throw CommandException.usage("bad_option", "--repeats must be at least 1", "e.g. --repeats 5");
-        GitVcs vcs = new GitVcs();
+        Repository vcs = s.git();
         Path wt = s.repo().resolve(".helix/worktrees").resolve(s.tag() + "-verify-" + target.run());
         if (vcs.hasWorktree(s.repo(), wt)) vcs.removeWorktree(s.repo(), wt);
         vcs.addWorktree(s.repo(), wt, target.commit());
@@ -76,7 +77,7 @@ final class VerifyCommand implements Callable<Integer> {
                 Executor.Result result = executor.run(request(spec, spec.evaluate().command(), wt, s, "verify" + i, target.run()));
                 if (result.interrupted()) throw CommandException.runtime("interrupted", "interrupted", "run helix verify again");
                 Extraction extraction = MetricExtractor.extract(spec, result.output(),
-                        spec.evaluate().jsonFile().flatMap(f -> SessionRunner.readIfExists(wt.resolve(f))));
+                        spec.evaluate().jsonFile().flatMap(f -> Workspace.readIfExists(wt.resolve(f))));
                 Double value = extraction.metrics().get(primary);
                 if (result.exitCode() != 0 || value == null || !Double.isFinite(value)) {
                     throw CommandException.runtime("verify_crashed", "run " + i + " of #" + target.run() + " crashed ("
