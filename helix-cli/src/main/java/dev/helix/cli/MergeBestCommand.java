@@ -1,7 +1,6 @@
 package dev.helix.cli;
 
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.ledger.LedgerTsv;
@@ -47,7 +46,7 @@ final class MergeBestCommand implements Callable<Integer> {
         Spec spec = SpecFiles.load(SpecFiles.find(s.repo()).orElseThrow(() -> CommandException.usage("no_spec",
                 "no helix.yaml in " + s.repo(), "run it in the session's repository")));
         String root = Optional.ofNullable(tag).orElse(s.tag());
-        List<Experiment> all = new FileLedgerStore(s.repo().resolve(".helix/experiments.jsonl")).read().experiments();
+        List<Experiment> all = s.workspace().ledger().read().experiments();
         Map<String, List<Experiment>> byTag = new LinkedHashMap<>();
         for (Experiment e : all) {
             if (e.tag().equals(root) || e.tag().startsWith(root + "-")) byTag.computeIfAbsent(e.tag(), t -> new ArrayList<>()).add(e);

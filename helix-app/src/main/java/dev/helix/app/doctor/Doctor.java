@@ -58,11 +58,11 @@ public final class Doctor {
     private static final Pattern PLACEHOLDER = Pattern.compile("^\\s*(?:- )?(<[^>\\n]{3,}>)\\s*$", Pattern.MULTILINE);
     private static final Pattern PID = Pattern.compile("(?m)^pid=(\\d+)$");
 
-    private Repository vcs;
     private final Options options;
     private final List<Check> checks = new ArrayList<>();
 
     private Workspace workspace;
+    private Repository vcs;
     private Path repo;
     private Spec spec;
     private Path specFile;
