@@ -1,7 +1,6 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.session.Records;
@@ -27,7 +26,7 @@ final class BestCommand implements Callable<Integer> {
         Experiment baseline = Records.baseline(s.records()).orElseThrow(() -> CommandException.runtime("no_baseline",
                 "session " + s.tag() + " has no measured baseline", "resume it: helix run --resume --tag " + s.tag()));
         Experiment best = Records.best(s.records()).orElseThrow();
-        String diff = new GitVcs().diff(s.repo(), baseline.commit(), best.commit());
+        String diff = s.git().diff(s.repo(), baseline.commit(), best.commit());
         double base = baseline.primary().orElse(Double.NaN);
         double value = best.primary().orElse(Double.NaN);
         Double pct = base == 0 || Double.isNaN(base) ? null : (value - base) / Math.abs(base) * 100;

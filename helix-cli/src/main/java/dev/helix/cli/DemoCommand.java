@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.run.RunSession;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,8 +57,8 @@ final class DemoCommand implements Callable<Integer> {
         out.progress().println("Demo repository: " + target + "  (a copy of " + EXAMPLE + ", committed)");
         out.progress().println("Tuning it with the built-in tuner, " + maxExperiments + " experiments after the baseline...");
         out.progress().flush();
-        SessionRunner runner = new SessionRunner();
-        SessionRunner.Prepared prepared = runner.prepare(target, new SessionRunner.Options(Optional.of("demo"),
+        RunSession runner = new RunSession();
+        RunSession.Prepared prepared = runner.prepare(target, new RunSession.Options(Optional.of("demo"),
                 Optional.of("tune"), OptionalInt.of(maxExperiments), Optional.empty(), Optional.empty(), false));
         int code = RunCommand.execute(out, runner, prepared);
         out.text("Look around:  cd " + target + " && git log --oneline helix/demo && cat .helix/experiments.jsonl");

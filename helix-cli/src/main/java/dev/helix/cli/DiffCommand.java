@@ -1,9 +1,9 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.Repository;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -35,7 +35,7 @@ final class DiffCommand implements Callable<Integer> {
         Experiment b = ExperimentRef.find(s, to);
         String ca = ExperimentRef.commit(s, a);
         String cb = ExperimentRef.commit(s, b);
-        GitVcs git = new GitVcs();
+        Repository git = s.git();
         String diff = git.diff(s.repo(), ca, cb);
         DiffStat stat = git.diffStat(s.repo(), ca, cb);
         Output out = main.output();

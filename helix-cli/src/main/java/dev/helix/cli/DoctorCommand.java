@@ -1,7 +1,7 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.doctor.Check;
-import dev.helix.adapters.doctor.Doctor;
+import dev.helix.app.doctor.Check;
+import dev.helix.app.doctor.Doctor;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
 import java.util.List;

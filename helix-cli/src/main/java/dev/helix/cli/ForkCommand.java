@@ -1,8 +1,8 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
+import dev.helix.core.port.Repository;
 import dev.helix.core.session.Records;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ final class ForkCommand implements Callable<Integer> {
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
         Experiment best = Records.best(s.records()).orElseThrow(() -> CommandException.runtime("no_baseline",
                 "session " + s.tag() + " has no measured baseline to fork from", "resume it first: helix run --resume --tag " + s.tag()));
-        GitVcs vcs = new GitVcs();
+        Repository vcs = s.git();
         for (String name : names) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,40}")) {
                 throw CommandException.usage("bad_name", "'" + name + "' is not a usable direction name", "use letters, digits, '.', '_' and '-'");

@@ -1,8 +1,8 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.install.SkillInstaller;
 import dev.helix.adapters.install.SkillInstaller.Installation;
+import dev.helix.app.Workspace;
 import dev.helix.core.guide.SkillTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ final class InstallCommand implements Callable<Integer> {
     public Integer call() {
         SkillTarget target = SkillTarget.find(agent.toLowerCase(Locale.ROOT)).orElseThrow(() -> CommandException.usage(
                 "unknown_agent", "unknown agent '" + agent + "'", "choose one of: " + String.join(", ", SkillTarget.names())));
-        Path repository = new GitVcs().topLevel(main.workingDirectory()).orElse(main.workingDirectory());
+        Path repository = Workspace.find(main.workingDirectory()).map(Workspace::repo).orElse(main.workingDirectory());
         SkillInstaller installer = home == null
                 ? new SkillInstaller(Path.of(System.getProperty("user.home")), System.getenv(), repository)
                 : new SkillInstaller(main.workingDirectory().resolve(home), Map.of(), repository);

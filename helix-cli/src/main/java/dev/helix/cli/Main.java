@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.SpecException;
@@ -109,6 +110,13 @@ public final class Main implements Callable<Integer> {
     private int fail(Exception ex) {
         Output output = output();
         return switch (ex) {
+            case AppException e -> {
+                output.error(e.code(), e.getMessage(), e.suggestion());
+                yield switch (e.kind()) {
+                    case USAGE -> ExitCodes.USAGE;
+                    case RUNTIME -> ExitCodes.FAILURE;
+                };
+            }
             case CommandException e -> {
                 output.error(e.code(), e.getMessage(), e.suggestion());
                 yield e.exitCode();

@@ -1,11 +1,10 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.ledger.LedgerTsv;
+import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
@@ -47,7 +46,7 @@ final class MergeBestCommand implements Callable<Integer> {
         Spec spec = SpecFiles.load(SpecFiles.find(s.repo()).orElseThrow(() -> CommandException.usage("no_spec",
                 "no helix.yaml in " + s.repo(), "run it in the session's repository")));
         String root = Optional.ofNullable(tag).orElse(s.tag());
-        List<Experiment> all = new FileLedgerStore(s.repo().resolve(".helix/experiments.jsonl")).read().experiments();
+        List<Experiment> all = s.workspace().ledger().read().experiments();
         Map<String, List<Experiment>> byTag = new LinkedHashMap<>();
         for (Experiment e : all) {
             if (e.tag().equals(root) || e.tag().startsWith(root + "-")) byTag.computeIfAbsent(e.tag(), t -> new ArrayList<>()).add(e);
@@ -71,13 +70,12 @@ final class MergeBestCommand implements Callable<Integer> {
         Map<String, Object> data = new LinkedHashMap<>();
         data.put("ranking", ranking);
         data.put("winner", winner.tag());
-        if (apply) data.put("commit", apply(s.repo(), spec, winner, byTag.get(winner.tag())));
+        if (apply) data.put("commit", apply(s.git(), s.repo(), spec, winner, byTag.get(winner.tag())));
         out.success(data, apply ? List.of() : List.of("bring the winner into your branch: helix merge-best --apply --tag " + root));
         return ExitCodes.OK;
     }
 
-    private String apply(Path repo, Spec spec, Entry winner, List<Experiment> records) {
-        GitVcs vcs = new GitVcs();
+    private String apply(Repository vcs, Path repo, Spec spec, Entry winner, List<Experiment> records) {
         String branch = vcs.currentBranch(repo).orElseThrow(() -> CommandException.usage("detached_head",
                 "your repository has no branch checked out", "check out the branch to merge into, e.g. git switch main"));
         if (branch.startsWith("helix/")) {

@@ -1,20 +1,9 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
-import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
-import dev.helix.adapters.store.SessionLock;
-import dev.helix.core.experiment.DiffStat;
+import dev.helix.app.record.RecordResult;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
-import dev.helix.core.judge.Judge;
-import dev.helix.core.judge.Verdict;
-import dev.helix.core.session.Records;
-import dev.helix.core.spec.Spec;
-import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,52 +46,8 @@ final class RecordCommand implements Callable<Integer> {
         if (!List.of(Status.BASELINE, Status.KEEP, Status.DISCARD, Status.CRASH).contains(given)) {
             throw CommandException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
         }
-        GitVcs vcs = new GitVcs();
-        Path repo = vcs.topLevel(main.workingDirectory()).orElseThrow(() -> CommandException.usage("not_a_repository",
-                "not a git repository: " + main.workingDirectory(), "run it inside the session's repository"));
-        Spec spec = SpecFiles.load(SpecFiles.find(repo).orElseThrow(() -> CommandException.usage("no_spec",
-                "no helix.yaml in " + repo, "run 'helix init' first")));
-        Path helixDir = repo.resolve(".helix");
-        FileLedgerStore ledger = new FileLedgerStore(helixDir.resolve("experiments.jsonl"));
-        String session = Optional.ofNullable(tag)
-                .or(() -> vcs.currentBranch(repo).filter(b -> b.startsWith("helix/")).map(b -> b.substring(6)))
-                .or(() -> { var all = ledger.read().experiments(); return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1).tag()); })
-                .orElseGet(() -> new SessionRunner().chooseTag(repo, Optional.empty(), false));
-        try {
-            java.nio.file.Files.createDirectories(helixDir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        String primary = spec.metrics().primary().name();
-        Experiment record;
-        try (SessionLock lock = SessionRunner.lock(helixDir, session)) {
-            List<Experiment> records = ledger.read().ofTag(session);
-            Optional<Experiment> best = Records.best(records);
-            if (best.isEmpty() && given != Status.BASELINE) {
-                throw CommandException.usage("no_baseline", "session " + session + " has no baseline yet",
-                        "record the unchanged code first: helix record --status baseline --metric V -m baseline");
-            }
-            if (best.isPresent() && given == Status.BASELINE) {
-                throw CommandException.usage("has_baseline", "session " + session + " already has its baseline (#0)",
-                        "record this result as keep, discard or crash");
-            }
-            Map<String, Double> metrics = Map.of(primary, metric);
-            Optional<Verdict> verdict = best.map(b -> Judge.judge(metrics, b.metrics(), DiffStat.NONE, spec));
-            if (given == Status.KEEP && verdict.get().status() != Status.KEEP) {
-                throw CommandException.usage("not_an_improvement", "a keep must improve on the best: " + verdict.get().reason(),
-                        "record it as discard, or measure again");
-            }
-            int run = records.stream().mapToInt(Experiment::run).max().orElse(-1) + 1;
-            String commit = vcs.resolve(repo, "HEAD").orElse("");
-            Instant now = Instant.now();
-            String reason = "recorded by hand" + verdict.map(v -> ": " + v.reason()).orElse("");
-            record = new Experiment(run, session, 0, best.map(Experiment::commit).orElse(commit), commit, given,
-                    given == Status.CRASH ? Map.of() : metrics, given == Status.CRASH ? Optional.empty() : Optional.of(metric),
-                    verdict.flatMap(Verdict::delta), verdict.flatMap(Verdict::deltaPct), description.strip(),
-                    Optional.ofNullable(hypothesis), reason, List.of(metric), now, now, 0, Optional.empty(), false, "",
-                    DiffStat.NONE, Optional.empty(), List.of(), Optional.empty());
-            ledger.append(record);
-        }
+        Experiment record = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, metric,
+                description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag)));
         Output out = main.output();
         out.text(ConsoleRenderer.row(record));
         out.success(SessionRecords.json(record), List.of());

@@ -1,8 +1,8 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.report.HtmlReport;
 import dev.helix.core.report.MarkdownReport;
@@ -42,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
         String fmt = ReportFiles.format(format, output, List.of("md", "html"), "md");
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
         SessionSetting setting = SessionSetting.of(s);
-        GitVcs git = new GitVcs();
+        Repository git = s.git();
         ReportModel model = ReportModel.of(s.tag(), setting.setting(), s.records(), e -> diff(git, s, e));
         Path file = output == null ? null : main.workingDirectory().resolve(output);
         Path chart = null;
@@ -85,7 +85,7 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** A kept experiment's diff against the best before it; a report still renders if git lost a commit. */
-    private static String diff(GitVcs git, SessionRecords s, Experiment e) {
+    private static String diff(Repository git, SessionRecords s, Experiment e) {
         if (e.parent().isEmpty() || e.commit().isEmpty()) return "";
         try {
             return git.diff(s.repo(), e.parent(), e.commit());

@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.app.Workspace;
 import dev.helix.core.review.ReviewPrompt;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
@@ -40,7 +41,7 @@ final class ReviewCommand implements Callable<Integer> {
         }
         String metric = spec.map(x -> x.metrics().primary().name() + " ("
                 + x.metrics().primary().optimize().name().toLowerCase(Locale.ROOT) + ")").orElse("the primary metric");
-        String program = SessionRunner.readIfExists(s.repo().resolve("program.md")).orElse("");
+        String program = Workspace.readIfExists(s.repo().resolve("program.md")).orElse("");
         String prompt = ReviewPrompt.build(new ReviewPrompt.Context(s.tag(), spec.map(Spec::description).orElse(""),
                 metric, program), s.records());
         Output out = main.output();

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.run.RunSession;
 import dev.helix.core.session.Session;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -55,20 +56,20 @@ final class RunCommand implements Callable<Integer> {
         if (maxCost != null && !(maxCost > 0)) {
             throw CommandException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
         }
-        SessionRunner.Options options = new SessionRunner.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
+        RunSession.Options options = new RunSession.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
                 Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
                 workers == null ? OptionalInt.empty() : OptionalInt.of(workers), Optional.ofNullable(directions),
                 Optional.ofNullable(executor));
-        SessionRunner runner = new SessionRunner();
-        SessionRunner.Prepared prepared = runner.prepare(main.workingDirectory(), options);
+        RunSession runner = new RunSession();
+        RunSession.Prepared prepared = runner.prepare(main.workingDirectory(), options);
         return execute(main.output(), runner, prepared);
     }
 
     /** Runs a prepared session with Ctrl-C handling and renders how it ended; returns the exit code. */
-    static int execute(Output output, SessionRunner runner, SessionRunner.Prepared prepared) {
+    static int execute(Output output, RunSession runner, RunSession.Prepared prepared) {
         ConsoleRenderer console = new ConsoleRenderer(output.progress());
-        SessionRunner.Finished finished;
+        RunSession.Finished finished;
         try (StopSignals signals = new StopSignals()) {
             finished = runner.run(prepared, console, signals::attach);
         }

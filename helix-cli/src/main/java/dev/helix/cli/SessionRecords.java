@@ -1,24 +1,24 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.helix.adapters.git.GitVcs;
-import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
+import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.ledger.LedgerCodec;
 import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Repository;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
 /** One session's records as read from a repository's ledger, for the commands that report on it. */
-record SessionRecords(Path repo, String tag, List<Experiment> records, List<String> warnings, Optional<Long> runningPid) {
+record SessionRecords(Workspace workspace, String tag, List<Experiment> records, List<String> warnings, Optional<Long> runningPid) {
 
     /** Reads the session {@code tag}, or the latest one, of the repository containing {@code dir}. */
     static SessionRecords read(Path dir, Optional<String> tag) {
-        Path repo = new GitVcs().topLevel(dir).orElseThrow(() -> CommandException.usage("not_a_repository",
-                "not a git repository: " + dir, "run this inside the repository where you ran 'helix run'"));
-        LedgerStore.Contents contents = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")).read();
+        Workspace workspace = Workspace.open(dir, "run this inside the repository where you ran 'helix run'");
+        Path repo = workspace.repo();
+        LedgerStore.Contents contents = workspace.ledger().read();
         List<Experiment> all = contents.experiments();
         String chosen = tag.orElseGet(() -> all.isEmpty() ? null : all.get(all.size() - 1).tag());
         if (chosen == null) {
@@ -31,7 +31,17 @@ record SessionRecords(Path repo, String tag, List<Experiment> records, List<Stri
                     "see the sessions with 'helix status', or drop --tag for the latest");
         }
         Optional<Long> pid = SessionLock.holder(repo.resolve(".helix/locks").resolve(chosen + ".lock"));
-        return new SessionRecords(repo, chosen, records, contents.warnings(), pid);
+        return new SessionRecords(workspace, chosen, records, contents.warnings(), pid);
+    }
+
+    /** The repository's top-level directory. */
+    Path repo() {
+        return workspace.repo();
+    }
+
+    /** The repository's git. */
+    Repository git() {
+        return workspace.git();
     }
 
     /** A record as the JSON the ledger holds. */

@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.helix.app.run.RunSession;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
@@ -31,7 +32,7 @@ record SessionReport(
         String worktree,
         String metric) {
 
-    static SessionReport of(SessionRunner.Finished f) {
+    static SessionReport of(RunSession.Finished f) {
         List<Experiment> records = f.outcome().experiments();
         var summary = Records.summary(records);
         Double base = f.outcome().baseline().flatMap(Experiment::primary).orElse(null);
@@ -45,7 +46,7 @@ record SessionReport(
                         + e.delta().map(d -> " (" + Judge.signed(d) + ")").orElse("") + "  " + e.description());
             }
         }
-        SessionRunner.Prepared p = f.prepared();
+        RunSession.Prepared p = f.prepared();
         return new SessionReport(p.tag(), "helix/" + p.tag(), f.outcome().reason().text, f.outcome().detail(),
                 summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(),
                 summary.stale(), base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,

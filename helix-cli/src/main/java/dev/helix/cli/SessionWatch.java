@@ -1,6 +1,7 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.git.GitVcs;
+import dev.helix.app.Workspace;
+import dev.helix.app.run.WorkerBoard;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
@@ -42,8 +43,7 @@ final class SessionWatch {
     }
 
     static SessionWatch of(Path dir, Optional<String> tag) {
-        Path repo = new GitVcs().topLevel(dir).orElseThrow(() -> CommandException.usage("not_a_repository",
-                "not a git repository: " + dir, "run this inside the repository where you ran 'helix run'"));
+        Path repo = Workspace.open(dir, "run this inside the repository where you ran 'helix run'").repo();
         Optional<Spec> spec;
         try {
             spec = SpecFiles.find(repo).map(SpecFiles::load);

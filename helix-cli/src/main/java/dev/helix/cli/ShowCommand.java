@@ -2,7 +2,6 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.core.experiment.Experiment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,7 +35,7 @@ final class ShowCommand implements Callable<Integer> {
     public Integer call() {
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
         Experiment e = ExperimentRef.find(s, experiment);
-        String diff = e.commit().isEmpty() || e.parent().isEmpty() ? "" : new GitVcs().diff(s.repo(), e.parent(), e.commit());
+        String diff = e.commit().isEmpty() || e.parent().isEmpty() ? "" : s.git().diff(s.repo(), e.parent(), e.commit());
         List<String> tail = tail(s.repo(), e);
         JsonNode record = SessionRecords.json(e);
         Output out = main.output();

@@ -1,6 +1,7 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.app.trying.TrySession;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
@@ -35,7 +36,7 @@ final class TryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (description.isBlank()) throw CommandException.usage("no_description", "-m must say what the edit does", "e.g. helix try -m \"halve the learning rate\"");
-        TryRunner.Outcome o = new TryRunner().run(main.workingDirectory(), description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag));
+        TrySession.Outcome o = new TrySession().run(main.workingDirectory(), description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag));
         Output out = main.output();
         o.appended().forEach(e -> out.text(ConsoleRenderer.row(e)));
         Experiment verdict = o.appended().get(o.appended().size() - 1);

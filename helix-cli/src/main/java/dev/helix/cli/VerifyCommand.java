@@ -1,25 +1,14 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.git.GitVcs;
-import dev.helix.adapters.Executors;
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.app.verify.VerifyExperiment;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
-import dev.helix.core.judge.Judge;
 import dev.helix.core.judge.Reproduction;
-import dev.helix.core.metric.Extraction;
-import dev.helix.core.metric.MetricExtractor;
-import dev.helix.core.port.Executor;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,41 +50,11 @@ final class VerifyCommand implements Callable<Integer> {
                 "no helix.yaml in " + s.repo(), "run it in the session's repository")));
         int k = repeats != null ? repeats : Math.max(3, spec.evaluate().repeats());
         if (k < 1) throw CommandException.usage("bad_option", "--repeats must be at least 1", "e.g. --repeats 5");
-        GitVcs vcs = new GitVcs();
-        Path wt = s.repo().resolve(".helix/worktrees").resolve(s.tag() + "-verify-" + target.run());
-        if (vcs.hasWorktree(s.repo(), wt)) vcs.removeWorktree(s.repo(), wt);
-        vcs.addWorktree(s.repo(), wt, target.commit());
-        Instant started = Instant.now();
-        List<Double> samples = new ArrayList<>();
         Output out = main.output();
-        String primary = spec.metrics().primary().name();
-        try {
-            Executor executor = Executors.forSpec(spec);
-            spec.evaluate().setup().ifPresent(setup -> executor.run(request(spec, setup, wt, s, "setup", target.run())));
-            for (int i = 1; i <= k; i++) {
-                Executor.Result result = executor.run(request(spec, spec.evaluate().command(), wt, s, "verify" + i, target.run()));
-                if (result.interrupted()) throw CommandException.runtime("interrupted", "interrupted", "run helix verify again");
-                Extraction extraction = MetricExtractor.extract(spec, result.output(),
-                        spec.evaluate().jsonFile().flatMap(f -> SessionRunner.readIfExists(wt.resolve(f))));
-                Double value = extraction.metrics().get(primary);
-                if (result.exitCode() != 0 || value == null || !Double.isFinite(value)) {
-                    throw CommandException.runtime("verify_crashed", "run " + i + " of #" + target.run() + " crashed ("
-                            + (result.timedOut() ? "timed out" : "exit code " + result.exitCode()) + "; "
-                            + String.join("; ", extraction.problems()) + "):\n" + result.tail(20), "see the log under .helix/runs/" + s.tag());
-                }
-                samples.add(value);
-                out.progress().println("run " + i + "/" + k + ": " + primary + " " + Judge.fmt(value));
-            }
-        } finally {
-            vcs.removeWorktree(s.repo(), wt);
-        }
-        Reproduction r = Reproduction.check(target.primary().get(), samples, tolerance, spec.judge().confidence());
-        Experiment record = new Experiment(target.run(), s.tag(), 0, target.commit(), target.commit(), Status.VERIFY,
-                Map.of(primary, r.mean()), Optional.of(r.mean()), Optional.of(r.mean() - r.recorded()), Optional.empty(),
-                "verify #" + target.run() + ": " + (r.reproduces() ? "reproduces" : "does not reproduce"), Optional.empty(),
-                r.reason(), samples, started, Instant.now(), 0, Optional.of(0), false, "", target.diff(), Optional.empty(),
-                List.of(), Optional.empty());
-        new FileLedgerStore(s.repo().resolve(".helix/experiments.jsonl")).append(record);
+        VerifyExperiment.Result result = VerifyExperiment.run(s.workspace(), s.tag(), target, spec, k, tolerance,
+                line -> out.progress().println(line));
+        Reproduction r = result.reproduction();
+        List<Double> samples = result.samples();
         out.text("#" + target.run() + " " + r.reason());
         ObjectNode data = Output.JSON.createObjectNode();
         data.put("run", target.run());
@@ -124,12 +83,5 @@ final class VerifyCommand implements Callable<Integer> {
         return experiments.stream().filter(e -> e.run() == n && e.commit() != null && !e.commit().isEmpty())
                 .reduce((a, b) -> b).orElseThrow(() -> CommandException.usage("no_experiment",
                         "no experiment #" + n + " with a commit in session", "see helix log"));
-    }
-
-    private static Executor.Request request(Spec spec, String command, Path wt, SessionRecords s, String name, int run) {
-        return new Executor.Request(command, wt, Duration.ofSeconds(spec.evaluate().timeoutSeconds()),
-                Map.of("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()), "HELIX_EXPERIMENT", Integer.toString(run),
-                        "HELIX_TAG", s.tag()),
-                s.repo().resolve(".helix/runs").resolve(s.tag()).resolve(run + "." + name + ".log"));
     }
 }

@@ -1,6 +1,7 @@
 package dev.helix.adapters.git;
 
 import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,12 +34,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 /**
- * {@link Vcs} on the git command line ({@code git -C <dir> ...}), always in machine formats
- * (porcelain, {@code -z}) so that no path is ever quoted, localized or split on a space.
+ * {@link Vcs} and {@link Repository} on the git command line ({@code git -C <dir> ...}), always in
+ * machine formats (porcelain, {@code -z}) so that no path is ever quoted, localized or split on a space.
  *
  * <p>Needs git 2.25 or newer ({@code --pathspec-from-file}).
  */
-public final class GitVcs implements Vcs {
+public final class GitVcs implements Repository {
 
     /** Files at least this large are fingerprinted by size and mtime alone, not hashed. */
     static final long HASH_LIMIT = 1L << 20;
@@ -123,6 +124,7 @@ public final class GitVcs implements Vcs {
      * Adds {@code entry} to the repository's own exclude file (.git/info/exclude) unless there: it
      * keeps Helix's files out of {@code git status} without editing a tracked file.
      */
+    @Override
     public void excludeLocally(Path repo, String entry) throws IOException {
         Path gitDir = repo.resolve(".git");
         if (!Files.isDirectory(gitDir)) return;

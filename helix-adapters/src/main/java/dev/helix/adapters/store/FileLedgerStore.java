@@ -2,6 +2,7 @@ package dev.helix.adapters.store;
 
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.ledger.LedgerCodec;
+import dev.helix.core.ledger.LedgerTsv;
 import dev.helix.core.port.LedgerStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -233,6 +235,18 @@ public final class FileLedgerStore implements LedgerStore {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    @Override
+    public void publish(List<Experiment> records, Path directory, String primary, Optional<String> guard) {
+        StringBuilder jsonl = new StringBuilder();
+        records.forEach(r -> jsonl.append(LedgerCodec.encode(r)).append('\n'));
+        try {
+            Files.writeString(directory.resolve("experiments.tsv"), LedgerTsv.render(records, primary, guard), StandardCharsets.UTF_8);
+            Files.writeString(directory.resolve("experiments.jsonl"), jsonl, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.helix.core.port;
 
 import dev.helix.core.experiment.Experiment;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** Where experiment records live; appends are atomic and durable before they return. */
 public interface LedgerStore {
@@ -11,6 +13,13 @@ public interface LedgerStore {
 
     /** Every readable record; a torn or unreadable line is skipped and reported in {@code warnings}. */
     Contents read();
+
+    /**
+     * Writes copies of {@code records} into {@code directory} as experiments.jsonl and
+     * experiments.tsv (whose columns follow the {@code primary} metric and the quality
+     * {@code guard}), for a session's branch to carry; the store itself is left as it is.
+     */
+    void publish(List<Experiment> records, Path directory, String primary, Optional<String> guard);
 
     record Contents(List<Experiment> experiments, List<String> warnings) {
         public Contents {

@@ -1,5 +1,6 @@
-package dev.helix.cli;
+package dev.helix.app.run;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.core.event.Event;
@@ -21,22 +22,23 @@ import java.util.TreeMap;
  * for {@code helix watch} and {@code helix status} (other processes): rewritten whole (write,
  * then rename) whenever a worker changes phase, removed when the session ends.
  */
-final class WorkerBoard implements AutoCloseable {
+public final class WorkerBoard implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One worker's line: what it does since when, where. */
-    record Worker(int worker, int run, String phase, String where, String direction, Instant since) {}
+    public record Worker(int worker, int run, String phase, String where, String direction, Instant since) {}
 
     private final Path file;
     private final TreeMap<Integer, Worker> workers = new TreeMap<>();
 
-    WorkerBoard(Path file, int count) {
+    public WorkerBoard(Path file, int count) {
         this.file = file;
         for (int k = 1; k <= count; k++) workers.put(k, new Worker(k, 0, "starting", "", "", Instant.now()));
         write(); // a watcher sees every worker from the start
     }
 
     /** The session's events, passed on to {@code next}, with the board kept up to date on the way. */
-    Events around(Events next) {
+    public Events around(Events next) {
         return event -> {
             if (event instanceof Event.WorkerBusy b) update(b);
             next.emit(event);
@@ -49,7 +51,7 @@ final class WorkerBoard implements AutoCloseable {
     }
 
     private void write() {
-        ObjectNode root = Output.JSON.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("pid", ProcessHandle.current().pid());
         ArrayNode list = root.putArray("workers");
         for (Worker w : workers.values()) {
@@ -71,14 +73,14 @@ final class WorkerBoard implements AutoCloseable {
     }
 
     /** A board as read back: the pid of the session that wrote it and its workers. */
-    record Board(long pid, List<Worker> workers) {}
+    public record Board(long pid, List<Worker> workers) {}
 
     /** The board with the pid of its writer; empty when there is none or it cannot be read. */
-    static Optional<Board> board(Path file) {
+    public static Optional<Board> board(Path file) {
         List<Worker> out = new ArrayList<>();
         try {
             if (!Files.isRegularFile(file)) return Optional.empty();
-            var root = Output.JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
+            var root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
             if (root == null || !root.path("pid").canConvertToLong()) return Optional.empty();
             for (var o : root.path("workers")) {
                 out.add(new Worker(o.path("worker").asInt(), o.path("run").asInt(), o.path("phase").asText(),
@@ -91,7 +93,7 @@ final class WorkerBoard implements AutoCloseable {
     }
 
     /** Where session {@code tag} of {@code repo} keeps its board. */
-    static Path file(Path repo, String tag) {
+    public static Path file(Path repo, String tag) {
         return repo.resolve(".helix/runs").resolve(tag).resolve("workers.json");
     }
 

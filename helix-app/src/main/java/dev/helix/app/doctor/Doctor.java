@@ -1,26 +1,20 @@
-package dev.helix.adapters.doctor;
+package dev.helix.app.doctor;
 
 import dev.helix.adapters.agents.Backends;
-import dev.helix.adapters.git.GitVcs;
 import dev.helix.adapters.process.Programs;
-import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.specio.Initializer;
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
+import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.judge.Judge;
-import dev.helix.core.metric.Extraction;
-import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.port.AgentBackend;
-import dev.helix.core.port.Executor;
 import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.SpecException;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +24,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,7 +31,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -66,15 +58,15 @@ public final class Doctor {
     private static final Pattern PLACEHOLDER = Pattern.compile("^\\s*(?:- )?(<[^>\\n]{3,}>)\\s*$", Pattern.MULTILINE);
     private static final Pattern PID = Pattern.compile("(?m)^pid=(\\d+)$");
 
-    private final GitVcs vcs = new GitVcs();
     private final Options options;
     private final List<Check> checks = new ArrayList<>();
 
+    private Workspace workspace;
+    private Repository vcs;
     private Path repo;
     private Spec spec;
     private Path specFile;
-    private Executor.Result evaluation;
-    private Optional<String> jsonFile = Optional.empty();
+    private EvaluationCheck evaluation;
 
     private Doctor(Options options) {
         this.options = options;
@@ -100,8 +92,9 @@ public final class Doctor {
         checks.add(valid ? readonly() : skip("readonly_files", "Readonly files exist"));
         checks.add(git ? programMd() : skip("program_md", "program.md written"));
         checks.add(valid ? evaluationCommand() : skip("evaluate_command", "Evaluation command found"));
-        checks.add(valid ? evaluationRuns() : skip("evaluate_runs", "Evaluation runs within its timeout"));
-        checks.add(valid ? metricsParse() : skip("metrics_parse", "Metrics parse from the output"));
+        if (valid) evaluation = new EvaluationCheck(vcs, repo, spec, specFile, options);
+        checks.add(valid ? evaluation.evaluationRuns() : skip("evaluate_runs", "Evaluation runs within its timeout"));
+        checks.add(valid ? evaluation.metricsParse() : skip("metrics_parse", "Metrics parse from the output"));
         checks.add(git ? branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
         checks.add(git ? locks() : skip("lock", "No stale session lock"));
@@ -117,9 +110,9 @@ public final class Doctor {
 
     private Check gitRepository(Path dir) {
         String title = "Git repository";
-        Optional<Path> top;
+        Optional<Workspace> top;
         try {
-            top = vcs.topLevel(dir);
+            top = Workspace.find(dir);
         } catch (Vcs.VcsException e) {
             return Check.fail("git_repo", title, "git failed in " + dir + ": " + e.getMessage(), "install git, or run Helix in a readable directory");
         }
@@ -127,11 +120,13 @@ public final class Doctor {
             return Check.fail("git_repo", title, "not a git repository: " + dir,
                     "run Helix in your project's repository (or: git init && git add -A && git commit -m start)");
         }
-        Optional<String> head = vcs.resolve(top.get(), "HEAD");
+        vcs = top.get().git();
+        Optional<String> head = vcs.resolve(top.get().repo(), "HEAD");
         if (head.isEmpty()) {
-            return Check.fail("git_repo", title, top.get() + " has no commits", "commit your code first: git add -A && git commit -m start");
+            return Check.fail("git_repo", title, top.get().repo() + " has no commits", "commit your code first: git add -A && git commit -m start");
         }
-        repo = top.get();
+        workspace = top.get();
+        repo = workspace.repo();
         return Check.pass("git_repo", title, repo + " at " + head.get().substring(0, 7));
     }
 
@@ -248,74 +243,10 @@ public final class Doctor {
         return Check.pass("evaluate_command", title, command);
     }
 
-    private Check evaluationRuns() {
-        String title = "Evaluation runs within its timeout";
-        if (options.quick()) return Check.skip("evaluate_runs", title, "skipped (--quick)");
-        Path doctorDir = repo.resolve(".helix").resolve("doctor");
-        Path worktree = doctorDir.resolve("worktree-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
-        int timeout = spec.evaluate().timeoutSeconds();
-        Path log = doctorDir.resolve("evaluate.log");
-        try {
-            Files.createDirectories(doctorDir);
-            vcs.excludeLocally(repo, ".helix/");
-            vcs.addWorktree(repo, worktree, vcs.resolve(repo, "HEAD").orElseThrow());
-            carry(worktree);
-            Map<String, String> env = Map.of("HELIX_TIME_BUDGET", Integer.toString(timeout), "HELIX_EXPERIMENT", "doctor",
-                    "HELIX_TAG", "doctor", "HELIX_SESSION", "helix-doctor-" + ProcessHandle.current().pid());
-            LocalExecutor executor = new LocalExecutor();
-            if (spec.evaluate().setup().isPresent()) {
-                Executor.Result setup = executor.run(new Executor.Request(spec.evaluate().setup().get(), worktree,
-                        Duration.ofSeconds(timeout), env, doctorDir.resolve("setup.log")));
-                if (setup.exitCode() != 0) {
-                    return Check.fail("evaluate_runs", title, "evaluate.setup " + failure(setup, timeout) + ": " + lastLine(setup),
-                            "run it yourself in a clean checkout: " + spec.evaluate().setup().get() + " (log: .helix/doctor/setup.log)");
-                }
-            }
-            Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
-                    Duration.ofSeconds(timeout), env, log));
-            if (r.exitCode() != 0) {
-                return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
-                        r.timedOut() ? "raise evaluate.timeout_seconds or make the evaluation faster"
-                                : "run it yourself in a clean checkout: " + spec.evaluate().command() + " (log: .helix/doctor/evaluate.log)");
-            }
-            evaluation = r;
-            jsonFile = spec.evaluate().jsonFile().flatMap(f -> readIfExists(worktree.resolve(f)));
-            String took = String.format(Locale.ROOT, "%.1fs of its %ds timeout", r.seconds(), timeout);
-            if (r.seconds() > 0.8 * timeout) {
-                return Check.warn("evaluate_runs", title, "ran in " + took + ": a slightly slower change would crash",
-                        "raise evaluate.timeout_seconds, or make the evaluation faster");
-            }
-            return Check.pass("evaluate_runs", title, "ran in " + took + " (in a throwaway worktree)");
-        } catch (IOException | UncheckedIOException | Vcs.VcsException e) {
-            return Check.fail("evaluate_runs", title, "could not prepare a worktree under .helix/doctor: " + e.getMessage(),
-                    "check that .helix/ is writable and 'git worktree add' works here");
-        } finally {
-            removeWorktree(worktree);
-        }
-    }
-
-    private Check metricsParse() {
-        String title = "Metrics parse from the output";
-        if (evaluation == null) {
-            return Check.skip("metrics_parse", title, options.quick() ? "skipped (--quick)" : "not checked: the evaluation did not run");
-        }
-        Extraction x = MetricExtractor.extract(spec, evaluation.output(), jsonFile);
-        Double primary = x.metrics().get(spec.metrics().primary().name());
-        List<String> problems = new ArrayList<>(x.problems());
-        if (primary != null && !Double.isFinite(primary)) problems.add("metric '" + spec.metrics().primary().name() + "' is " + primary);
-        if (!problems.isEmpty()) {
-            return Check.fail("metrics_parse", title, String.join("; ", problems),
-                    "make the evaluation print every metric, or fix evaluate.output_format/patterns (output: .helix/doctor/evaluate.log)");
-        }
-        List<String> values = new ArrayList<>();
-        x.metrics().forEach((k, v) -> values.add(k + " = " + Judge.fmt(v)));
-        return Check.pass("metrics_parse", title, String.join(", ", values));
-    }
-
     private Check branches() {
         String title = "Session branches";
         List<String> sessions = vcs.refs(repo, "refs/heads/helix/").stream().map(r -> r.substring("refs/heads/".length())).toList();
-        String current = git(repo, "symbolic-ref", "--quiet", "--short", "HEAD").orElse("");
+        String current = Probe.git(repo, "symbolic-ref", "--quiet", "--short", "HEAD").orElse("");
         if (current.startsWith("helix/")) {
             return Check.warn("branches", title, "your working copy is on the session branch " + current
                     + ": a new session would start from it", "switch back to your own branch, e.g.: git switch main");
@@ -326,7 +257,7 @@ public final class Doctor {
 
     private Check tag() {
         String title = "Today's tag and the ledger";
-        LedgerStore.Contents ledger = new FileLedgerStore(repo.resolve(".helix").resolve("experiments.jsonl")).read();
+        LedgerStore.Contents ledger = workspace.ledger().read();
         Set<String> tags = new LinkedHashSet<>();
         ledger.experiments().stream().map(Experiment::tag).forEach(tags::add);
         LocalDate today = options.today();
@@ -419,86 +350,18 @@ public final class Doctor {
             return Check.fail("slurm", title, "run.executor is slurm but sinfo is not on PATH",
                     "run Helix on a Slurm login node, or load Slurm (e.g. module load slurm)");
         }
-        Optional<String> partitions = command(repo, Duration.ofSeconds(15), "sinfo", "--noheader", "--format=%P");
+        Optional<String> partitions = Probe.command(repo, Duration.ofSeconds(15), "sinfo", "--noheader", "--format=%P");
         if (partitions.isEmpty()) {
             return Check.fail("slurm", title, "sinfo did not answer within 15s", "check the cluster with: sinfo");
         }
         return Check.pass("slurm", title, "partitions: " + String.join(", ", partitions.get().lines().map(String::strip).filter(l -> !l.isEmpty()).toList()));
     }
 
-    /** helix.yaml and program.md as they are in the user's copy, like a session carries them. */
-    private void carry(Path worktree) throws IOException {
-        for (Path source : new Path[] {specFile, repo.resolve("program.md")}) {
-            if (source == null || !Files.isRegularFile(source)) continue;
-            Path target = worktree.resolve(repo.relativize(source));
-            Files.createDirectories(target.getParent());
-            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private void removeWorktree(Path worktree) {
-        git(repo, "worktree", "remove", "--force", worktree.toString());
-        if (Files.exists(worktree)) {
-            try (Stream<Path> walk = Files.walk(worktree)) {
-                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            } catch (IOException e) {
-                // Best effort: prune below forgets it, and the directory is under .helix/ (ignored).
-            }
-        }
-        git(repo, "worktree", "prune");
-    }
-
-    private static String failure(Executor.Result r, int timeout) {
-        if (r.timedOut()) return "did not finish within its timeout of " + timeout + "s";
-        if (!r.error().isEmpty()) return "could not start (" + r.error() + ")";
-        return "exited with code " + r.exitCode();
-    }
-
-    private static String lastLine(Executor.Result r) {
-        String tail = r.tail(1).strip();
-        return tail.isEmpty() ? "(no output)" : tail;
-    }
-
     /** Tracked files, and files present in the working copy (readonly data need not be committed). */
     private List<String> files(Path root) {
         Set<String> all = new LinkedHashSet<>(vcs.trackedFiles(root));
-        git(root, "ls-files", "--others", "--exclude-standard").ifPresent(out -> out.lines().filter(l -> !l.isBlank()).forEach(all::add));
+        Probe.git(root, "ls-files", "--others", "--exclude-standard").ifPresent(out -> out.lines().filter(l -> !l.isBlank()).forEach(all::add));
         return List.copyOf(all);
-    }
-
-    private Optional<String> git(Path dir, String... args) {
-        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
-        command.addAll(List.of(args));
-        return command(dir, Duration.ofSeconds(60), command.toArray(String[]::new));
-    }
-
-    /** A command's output when it exits 0 in time; empty otherwise. */
-    private Optional<String> command(Path dir, Duration timeout, String... command) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            for (String v : List.of("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE")) pb.environment().remove(v);
-            Process p = pb.start();
-            StringBuilder out = new StringBuilder();
-            Thread reader = Thread.ofVirtual().start(() -> {
-                try {
-                    out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException ignored) {
-                    // The exit code decides.
-                }
-            });
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            reader.join(timeout.toMillis());
-            return p.exitValue() == 0 ? Optional.of(out.toString().strip()) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
     }
 
     private String relative(Path p) {
@@ -518,7 +381,7 @@ public final class Doctor {
         }
     }
 
-    private static Optional<String> readIfExists(Path file) {
+    static Optional<String> readIfExists(Path file) {
         return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
     }
 

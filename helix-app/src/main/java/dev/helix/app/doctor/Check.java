@@ -1,4 +1,4 @@
-package dev.helix.adapters.doctor;
+package dev.helix.app.doctor;
 
 /**
  * One pre-flight check's result: what was looked at, how it went, and what to do about it.

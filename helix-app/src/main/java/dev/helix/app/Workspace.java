@@ -1,0 +1,127 @@
+package dev.helix.app;
+
+import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Repository;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * The repository a command works in, and where every use case gets its outside world: git, the
+ * ledger, the spec (read on first use, since some commands work without one), the session locks.
+ * The one place that chooses the real adapters.
+ */
+public final class Workspace {
+    private final Repository git;
+    private final Path repo;
+    private Spec spec;
+
+    private Workspace(Repository git, Path repo) {
+        this.git = git;
+        this.repo = repo;
+    }
+
+    /** The repository containing {@code cwd}, or a usage error that ends with {@code suggestion}. */
+    public static Workspace open(Path cwd, String suggestion) {
+        return find(cwd).orElseThrow(() -> AppException.usage("not_a_repository", "not a git repository: " + cwd, suggestion));
+    }
+
+    /** The repository containing {@code dir}, or empty when there is none. */
+    public static Optional<Workspace> find(Path dir) {
+        Repository git = new GitVcs();
+        return git.topLevel(dir).map(top -> new Workspace(git, top));
+    }
+
+    /** The repository's top-level directory. */
+    public Path repo() {
+        return repo;
+    }
+
+    /** The repository's git, for its worktrees, branches and commits. */
+    public Repository git() {
+        return git;
+    }
+
+    /** Where Helix keeps its files: {@code .helix/} at the top level. */
+    public Path helixDir() {
+        return repo.resolve(".helix");
+    }
+
+    /** The ledger, {@code .helix/experiments.jsonl}. */
+    public LedgerStore ledger() {
+        return new FileLedgerStore(helixDir().resolve("experiments.jsonl"));
+    }
+
+    /** The spec file (helix.yaml or one Helix reads like it), when there is one. */
+    public Optional<Path> findSpec() {
+        return SpecFiles.find(repo);
+    }
+
+    /** The spec file, or a usage error saying how to write one. */
+    public Path specFile() {
+        return findSpec().orElseThrow(() -> AppException.usage("no_spec",
+                "no helix.yaml (or autoresearch.toml, research.json, CLAUDE.md section) in " + repo,
+                "run 'helix init' to write one, then edit it"));
+    }
+
+    /** The spec, loaded once; a usage error when there is none, a spec error when it is invalid. */
+    public Spec spec() {
+        if (spec == null) spec = SpecFiles.load(specFile());
+        return spec;
+    }
+
+    /** {@code file} relative to the top level, with '/' separators, as git names it. */
+    public String relative(Path file) {
+        return repo.relativize(file).toString().replace('\\', '/');
+    }
+
+    /** Session {@code tag}'s lock, or a runtime error naming the process that holds it. */
+    public SessionLock lock(String tag) {
+        try {
+            return SessionLock.acquire(SessionLock.forTag(helixDir(), tag));
+        } catch (SessionLock.HeldException e) {
+            throw AppException.runtime("session_running", e.getMessage(),
+                    "wait for it, stop it (Ctrl-C or kill its pid), or start another session with a new --tag");
+        }
+    }
+
+    /** Keeps .helix/ out of the user's git status without editing a tracked file. */
+    public void excludeHelixDir() {
+        try {
+            git.excludeLocally(repo, ".helix/");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * The name session {@code tag}'s evaluations carry (HELIX_SESSION), unique to this repository,
+     * so a later run finds and stops what an earlier one left running.
+     */
+    public String sessionId(String tag) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(repo.toString().getBytes(StandardCharsets.UTF_8));
+            return "helix-" + tag + "-" + HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A file's text, or empty when it is not there. */
+    public static Optional<String> readIfExists(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+package dev.helix.app.doctor;
+
+import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.metric.Extraction;
+import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.port.Executor;
+import dev.helix.core.port.Repository;
+import dev.helix.core.port.Vcs;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The doctor's two checks of the evaluation: that it runs within its timeout (once, in a throwaway
+ * worktree under {@code .helix/doctor/}, with the user's spec and program.md carried in), and that
+ * the metrics parse from what it printed.
+ */
+final class EvaluationCheck {
+    private final Repository vcs;
+    private final Path repo;
+    private final Spec spec;
+    private final Path specFile;
+    private final Doctor.Options options;
+    private Executor.Result evaluation;
+    private Optional<String> jsonFile = Optional.empty();
+
+    EvaluationCheck(Repository vcs, Path repo, Spec spec, Path specFile, Doctor.Options options) {
+        this.vcs = vcs;
+        this.repo = repo;
+        this.spec = spec;
+        this.specFile = specFile;
+        this.options = options;
+    }
+
+    Check evaluationRuns() {
+        String title = "Evaluation runs within its timeout";
+        if (options.quick()) return Check.skip("evaluate_runs", title, "skipped (--quick)");
+        Path doctorDir = repo.resolve(".helix").resolve("doctor");
+        Path worktree = doctorDir.resolve("worktree-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        int timeout = spec.evaluate().timeoutSeconds();
+        Path log = doctorDir.resolve("evaluate.log");
+        try {
+            Files.createDirectories(doctorDir);
+            vcs.excludeLocally(repo, ".helix/");
+            vcs.addWorktree(repo, worktree, vcs.resolve(repo, "HEAD").orElseThrow());
+            carry(worktree);
+            Map<String, String> env = Map.of("HELIX_TIME_BUDGET", Integer.toString(timeout), "HELIX_EXPERIMENT", "doctor",
+                    "HELIX_TAG", "doctor", "HELIX_SESSION", "helix-doctor-" + ProcessHandle.current().pid());
+            LocalExecutor executor = new LocalExecutor();
+            if (spec.evaluate().setup().isPresent()) {
+                Executor.Result setup = executor.run(new Executor.Request(spec.evaluate().setup().get(), worktree,
+                        Duration.ofSeconds(timeout), env, doctorDir.resolve("setup.log")));
+                if (setup.exitCode() != 0) {
+                    return Check.fail("evaluate_runs", title, "evaluate.setup " + failure(setup, timeout) + ": " + lastLine(setup),
+                            "run it yourself in a clean checkout: " + spec.evaluate().setup().get() + " (log: .helix/doctor/setup.log)");
+                }
+            }
+            Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
+                    Duration.ofSeconds(timeout), env, log));
+            if (r.exitCode() != 0) {
+                return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
+                        r.timedOut() ? "raise evaluate.timeout_seconds or make the evaluation faster"
+                                : "run it yourself in a clean checkout: " + spec.evaluate().command() + " (log: .helix/doctor/evaluate.log)");
+            }
+            evaluation = r;
+            jsonFile = spec.evaluate().jsonFile().flatMap(f -> Doctor.readIfExists(worktree.resolve(f)));
+            String took = String.format(Locale.ROOT, "%.1fs of its %ds timeout", r.seconds(), timeout);
+            if (r.seconds() > 0.8 * timeout) {
+                return Check.warn("evaluate_runs", title, "ran in " + took + ": a slightly slower change would crash",
+                        "raise evaluate.timeout_seconds, or make the evaluation faster");
+            }
+            return Check.pass("evaluate_runs", title, "ran in " + took + " (in a throwaway worktree)");
+        } catch (IOException | UncheckedIOException | Vcs.VcsException e) {
+            return Check.fail("evaluate_runs", title, "could not prepare a worktree under .helix/doctor: " + e.getMessage(),
+                    "check that .helix/ is writable and 'git worktree add' works here");
+        } finally {
+            removeWorktree(worktree);
+        }
+    }
+
+    Check metricsParse() {
+        String title = "Metrics parse from the output";
+        if (evaluation == null) {
+            return Check.skip("metrics_parse", title, options.quick() ? "skipped (--quick)" : "not checked: the evaluation did not run");
+        }
+        Extraction x = MetricExtractor.extract(spec, evaluation.output(), jsonFile);
+        Double primary = x.metrics().get(spec.metrics().primary().name());
+        List<String> problems = new ArrayList<>(x.problems());
+        if (primary != null && !Double.isFinite(primary)) problems.add("metric '" + spec.metrics().primary().name() + "' is " + primary);
+        if (!problems.isEmpty()) {
+            return Check.fail("metrics_parse", title, String.join("; ", problems),
+                    "make the evaluation print every metric, or fix evaluate.output_format/patterns (output: .helix/doctor/evaluate.log)");
+        }
+        List<String> values = new ArrayList<>();
+        x.metrics().forEach((k, v) -> values.add(k + " = " + Judge.fmt(v)));
+        return Check.pass("metrics_parse", title, String.join(", ", values));
+    }
+
+    /** helix.yaml and program.md as they are in the user's copy, like a session carries them. */
+    private void carry(Path worktree) throws IOException {
+        for (Path source : new Path[] {specFile, repo.resolve("program.md")}) {
+            if (source == null || !Files.isRegularFile(source)) continue;
+            Path target = worktree.resolve(repo.relativize(source));
+            Files.createDirectories(target.getParent());
+            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    private void removeWorktree(Path worktree) {
+        Probe.git(repo, "worktree", "remove", "--force", worktree.toString());
+        if (Files.exists(worktree)) {
+            try (Stream<Path> walk = Files.walk(worktree)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException e) {
+                // Best effort: prune below forgets it, and the directory is under .helix/ (ignored).
+            }
+        }
+        Probe.git(repo, "worktree", "prune");
+    }
+
+    private static String failure(Executor.Result r, int timeout) {
+        if (r.timedOut()) return "did not finish within its timeout of " + timeout + "s";
+        if (!r.error().isEmpty()) return "could not start (" + r.error() + ")";
+        return "exited with code " + r.exitCode();
+    }
+
+    private static String lastLine(Executor.Result r) {
+        String tail = r.tail(1).strip();
+        return tail.isEmpty() ? "(no output)" : tail;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.helix.app.run;
+
+import dev.helix.adapters.Executors;
+import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.adapters.slurm.SlurmExecutor;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.app.Workspace;
+import dev.helix.core.event.Event;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.AgentBackend;
+import dev.helix.core.port.Clock;
+import dev.helix.core.port.Events;
+import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Proposer;
+import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Session;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.Consumer;
+
+/**
+ * Starts or resumes a session in a repository ({@code helix run}): checks everything that can be
+ * checked before a single file is written ({@link Preflight}), prepares the worktrees and branch,
+ * runs the core's {@link Session} with the real adapters, and publishes the ledger to the session
+ * branch at the end.
+ */
+public final class RunSession {
+
+    /**
+     * What the command line says; {@code workers}, {@code directions} and {@code executor} override
+     * helix.yaml's run section.
+     */
+    public record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
+                          Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
+                          Optional<List<String>> directions, Optional<String> executor) {
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
+                       Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
+    /** More workers than this is a typing mistake, not a plan: each one is a full worktree. */
+    public static final int MAX_WORKERS = 256;
+
+    /** Everything checked; nothing written yet. */
+    public record Prepared(Workspace workspace, Path specFile, Spec spec, String tag, boolean resume, AgentBackend backend,
+                           Options options) {
+        public Path repo() {
+            return workspace.repo();
+        }
+
+        public Path helixDir() {
+            return workspace.helixDir();
+        }
+
+        public Path worktree() {
+            return helixDir().resolve("worktrees").resolve(tag);
+        }
+
+        /** Worker k's worktree: the session's own for the first, .helix/workers/&lt;tag&gt;/w&lt;k&gt; for the others. */
+        public Path worktree(int worker) {
+            return worker == 1 ? worktree() : helixDir().resolve("workers").resolve(tag).resolve("w" + worker);
+        }
+
+        public String branchRef() {
+            return "refs/heads/helix/" + tag;
+        }
+
+        public String specPath() {
+            return workspace.relative(specFile);
+        }
+    }
+
+    /** How the session ended, and the commit that put its ledger on the branch (empty without records). */
+    public record Finished(Session.Outcome outcome, Prepared prepared, String ledgerCommit) {}
+
+    /** Validates the repository, the spec and the options; throws with a fix for the first blocking problem. */
+    public Prepared prepare(Path cwd, Options options) {
+        return Preflight.prepare(cwd, options);
+    }
+
+    /** Runs the prepared session; {@code stopHook} receives the session so a signal can stop it. */
+    public Finished run(Prepared p, Events events, Consumer<Session> stopHook) {
+        Workspace workspace = p.workspace();
+        try {
+            Files.createDirectories(p.helixDir().resolve("runs").resolve(p.tag()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        workspace.excludeHelixDir();
+        try (SessionLock lock = workspace.lock(p.tag())) {
+            String sessionId = workspace.sessionId(p.tag());
+            stopStrays(sessionId, events);
+            LedgerStore ledger = workspace.ledger();
+            ledger.read().warnings().forEach(w -> events.emit(new Event.Notice(w)));
+            SessionWorktrees worktrees = new SessionWorktrees(p);
+            String start = worktrees.prepare();
+            Secrets secrets = Secrets.of(System.getenv(), p.spec().agent().apiKeyEnv().stream().toList());
+            Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
+            Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
+            String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
+            List<Session.Lane> lanes = worktrees.lanes(start, program);
+            WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
+            Session session = new Session(
+                    new Session.Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
+                            Clock.SYSTEM, board.around(events)),
+                    new Session.Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
+                            program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
+                            p.options().maxCost(), secrets, lanes));
+            stopHook.accept(session);
+            Session.Outcome outcome;
+            try {
+                outcome = session.run();
+            } finally {
+                board.close();
+            }
+            worktrees.removeWorkers(lanes);
+            String ledgerCommit = publishLedger(p, ledger, outcome.experiments());
+            events.emit(new Event.SessionFinished(p.tag(), "helix/" + p.tag(), outcome.reason().text
+                    + (outcome.detail().isBlank() ? "" : ": " + outcome.detail()),
+                    p.helixDir().resolve("experiments.jsonl"), ledgerCommit));
+            return new Finished(outcome, p, ledgerCommit);
+        }
+    }
+
+    /** Evaluations and Slurm jobs an earlier run of this session left behind (killed): stopped before anything starts. */
+    private static void stopStrays(String sessionId, Events events) {
+        int strays = LocalExecutor.killMarked("HELIX_SESSION", sessionId);
+        if (strays > 0) events.emit(new Event.Notice("stopped " + strays + " evaluation process(es) left by an earlier run"));
+        int jobs = SlurmExecutor.cancelMarked(sessionId);
+        if (jobs > 0) events.emit(new Event.Notice("cancelled " + jobs + " Slurm job(s) left by an earlier run"));
+    }
+
+    /** Commits this session's experiments.tsv and experiments.jsonl onto the branch, on top of the best. */
+    private static String publishLedger(Prepared p, LedgerStore ledger, List<Experiment> records) {
+        if (records.isEmpty()) return "";
+        Path wt = p.worktree();
+        ledger.publish(records, wt, p.spec().metrics().primary().name(),
+                p.spec().metrics().qualityGuard().map(Spec.QualityGuard::name));
+        String commit = p.workspace().git().commitForced(wt, List.of("experiments.tsv", "experiments.jsonl"),
+                "helix(" + p.tag() + "): ledger, " + records.size() + " records");
+        p.workspace().git().updateRef(p.repo(), p.branchRef(), commit);
+        return commit;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.helix.app.run;
+
+import dev.helix.app.AppException;
+import dev.helix.app.Workspace;
+import dev.helix.core.experiment.Experiment;
+import java.time.LocalDate;
+import java.time.format.TextStyle;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** How a session gets its tag: the one given (checked), the last one to resume, or today's date made unique. */
+public final class SessionTags {
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private SessionTags() {}
+
+    /** The tag for a new (or, with resume, an existing) session of the workspace. */
+    public static String choose(Workspace workspace, Optional<String> wanted, boolean resume) {
+        List<Experiment> records = workspace.ledger().read().experiments();
+        if (wanted.isPresent()) {
+            String tag = wanted.get();
+            if (!TAG.matcher(tag).matches()) {
+                throw AppException.usage("bad_tag", "--tag '" + tag + "' is not a usable name",
+                        "use letters, digits, '.', '_' and '-', starting with a letter or digit");
+            }
+            // --resume of a session that does not exist yet starts it, so a restart loop around
+            // 'helix run --resume --tag T' works from the very first start.
+            // A branch without records (made by helix fork) is where a new session starts.
+            if (!resume && hasTag(records, tag)) {
+                throw AppException.usage("tag_taken", "session '" + tag + "' already exists (branch helix/" + tag + ")",
+                        "continue it with 'helix run --resume --tag " + tag + "', or choose another --tag");
+            }
+            return tag;
+        }
+        if (resume) {
+            Optional<String> last = records.isEmpty() ? Optional.empty() : Optional.of(records.get(records.size() - 1).tag());
+            return last.or(() -> workspace.git().refs(workspace.repo(), "refs/heads/helix/").stream()
+                            .map(r -> r.substring("refs/heads/helix/".length())).reduce((a, b) -> b))
+                    .orElseThrow(() -> AppException.usage("no_session", "there is no session to resume in " + workspace.repo(),
+                            "start one with 'helix run'"));
+        }
+        LocalDate today = LocalDate.now();
+        String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT)
+                + today.getDayOfMonth();
+        String tag = base;
+        for (int i = 2; taken(workspace, tag, records); i++) tag = base + "-" + i;
+        return tag;
+    }
+
+    private static boolean taken(Workspace workspace, String tag, List<Experiment> records) {
+        return workspace.git().resolve(workspace.repo(), "refs/heads/helix/" + tag).isPresent() || hasTag(records, tag);
+    }
+
+    private static boolean hasTag(List<Experiment> records, String tag) {
+        return records.stream().anyMatch(e -> e.tag().equals(tag));
+    }
+}

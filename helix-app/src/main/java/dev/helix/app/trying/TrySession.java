@@ -1,0 +1,185 @@
+package dev.helix.app.trying;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.adapters.Executors;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.app.AppException;
+import dev.helix.app.Workspace;
+import dev.helix.app.run.SessionTags;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.core.experiment.AgentUsage;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.Clock;
+import dev.helix.core.port.Events;
+import dev.helix.core.port.LedgerStore;
+import dev.helix.core.port.Proposer;
+import dev.helix.core.port.Repository;
+import dev.helix.core.scope.Glob;
+import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Records;
+import dev.helix.core.session.Session;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * {@code helix try}: the agent drives itself and calls Helix after each edit. The first call starts
+ * a session in the agent's own checkout (branch helix/&lt;tag&gt;, the baseline measured in a clean
+ * worktree first); every call then judges the edits made since the last one exactly as
+ * {@code helix run} judges a proposal, and answers with the verdict.
+ */
+public final class TrySession {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What one call did: the records it appended (the baseline first on a session's first call). */
+    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec) {}
+
+    /** One session's fixed parts, as every call of it needs them. */
+    private record Setting(Workspace workspace, String tag, Spec spec, String specPath, Secrets secrets, LedgerStore ledger) {
+        Repository git() {
+            return workspace.git();
+        }
+
+        Path repo() {
+            return workspace.repo();
+        }
+    }
+
+    public Outcome run(Path cwd, String description, Optional<String> hypothesis, Optional<String> wantedTag) {
+        Workspace workspace = Workspace.open(cwd, "run helix try inside the repository the agent edits");
+        Path repo = workspace.repo();
+        Repository git = workspace.git();
+        if (git.resolve(repo, "HEAD").isEmpty()) {
+            throw AppException.usage("no_commits", "the repository " + repo + " has no commits",
+                    "commit the code first: git add -A && git commit -m start");
+        }
+        Path specFile = workspace.findSpec().orElseThrow(() -> AppException.usage("no_spec",
+                "no helix.yaml in " + repo, "run 'helix init' and edit helix.yaml first"));
+        Spec spec = SpecFiles.load(specFile);
+        Path helixDir = workspace.helixDir();
+        LedgerStore ledger = workspace.ledger();
+
+        Optional<String> current = git.currentBranch(repo).filter(b -> b.startsWith("helix/")).map(b -> b.substring(6));
+        String tag;
+        boolean fresh;
+        if (current.isPresent() && (wantedTag.isEmpty() || wantedTag.get().equals(current.get()))) {
+            tag = current.get();
+            fresh = false;
+        } else {
+            if (current.isPresent()) {
+                throw AppException.usage("other_session", "the checkout is on helix/" + current.get() + ", not helix/" + wantedTag.get(),
+                        "drop --tag to continue " + current.get() + ", or check out your own branch to start a new session");
+            }
+            tag = SessionTags.choose(workspace, wantedTag, false);
+            fresh = true;
+        }
+        try {
+            Files.createDirectories(helixDir.resolve("runs").resolve(tag));
+            Files.createDirectories(helixDir.resolve("try"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        workspace.excludeHelixDir();
+        try (SessionLock lock = workspace.lock(tag)) {
+            Path state = helixDir.resolve("try").resolve(tag + ".json");
+            Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
+            if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
+            Secrets secrets = Secrets.of(System.getenv(), spec.agent().apiKeyEnv().stream().toList());
+            Setting s = new Setting(workspace, tag, spec, workspace.relative(specFile), secrets, ledger);
+            if (Records.baseline(ledger.read().ofTag(tag)).isEmpty()) baseline(s);
+            List<Experiment> appended = new ArrayList<>(fresh ? ledger.read().ofTag(tag) : List.of());
+            Proposer describes = new Proposer() {
+                @Override
+                public Proposal propose(Request request) {
+                    return new Proposal.Change(description, hypothesis, AgentUsage.of("try", 0));
+                }
+
+                @Override
+                public boolean fixesCrashes() {
+                    return false; // the agent fixes a crash itself, in its next try
+                }
+            };
+            Session session = session(s, repo, describes, git.resolve(repo, "HEAD").orElseThrow());
+            appended.addAll(session.tryEdits(before));
+            writeState(state, git.snapshot(repo));
+            return new Outcome(tag, appended, ledger.read().ofTag(tag), spec);
+        }
+    }
+
+    /** Measures the unchanged code in a throwaway worktree, so the agent's edits stay where they are. */
+    private static void baseline(Setting s) {
+        Path wt = s.workspace().helixDir().resolve("worktrees").resolve(s.tag() + "-baseline");
+        String head = s.git().resolve(s.repo(), "HEAD").orElseThrow();
+        if (s.git().hasWorktree(s.repo(), wt)) s.git().removeWorktree(s.repo(), wt);
+        s.git().addWorktree(s.repo(), wt, head);
+        try {
+            Proposer none = request -> {
+                throw new IllegalStateException("the baseline proposes nothing");
+            };
+            Session session = session(s, wt, none, head);
+            Optional<Experiment> baseline;
+            try {
+                baseline = session.measureBaseline();
+            } catch (IllegalStateException e) {
+                throw AppException.runtime("setup_failed", e.getMessage(), "fix evaluate.setup, then try again");
+            }
+            if (baseline.isEmpty()) throw AppException.runtime("interrupted", "interrupted during the baseline", "try again");
+        } finally {
+            s.git().removeWorktree(s.repo(), wt);
+        }
+    }
+
+    private static Session session(Setting s, Path worktree, Proposer proposer, String start) {
+        Path helixDir = s.workspace().helixDir();
+        return new Session(new Session.Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace::readIfExists,
+                Clock.SYSTEM, Events.NONE),
+                new Session.Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
+                        Workspace.readIfExists(s.repo().resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(s.tag()),
+                        OptionalInt.empty(), Optional.empty(), s.workspace().sessionId(s.tag()),
+                        Optional.empty(), s.secrets()));
+    }
+
+    /**
+     * On a session's first call: the dirty files that are not the agent's edits, i.e. untracked
+     * files outside scope.editable (notes, build output). Everything else dirty is the experiment.
+     */
+    private static Map<String, String> notTheAgents(Repository git, Path repo, Spec spec) {
+        Set<String> tracked = new HashSet<>(git.trackedFiles(repo));
+        Map<String, String> before = new LinkedHashMap<>();
+        git.snapshot(repo).forEach((path, fingerprint) -> {
+            if (!tracked.contains(path) && !Glob.any(spec.scope().editable(), path)) before.put(path, fingerprint);
+        });
+        return before;
+    }
+
+    private static Map<String, String> readState(Path state) {
+        try {
+            return JSON.readValue(state.toFile(), new TypeReference<Map<String, String>>() { });
+        } catch (IOException e) {
+            throw AppException.runtime("bad_state", "cannot read " + state + ": " + e.getMessage(),
+                    "delete it; the next try then counts every uncommitted change as the agent's edit");
+        }
+    }
+
+    private static void writeState(Path state, Map<String, String> snapshot) {
+        try {
+            Path tmp = state.resolveSibling(state.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), snapshot);
+            Files.move(tmp, state, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.helix.core.port;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The repository around sessions: finding it, its branches and worktrees, and what the commands
+ * that compare or merge results need. A session itself needs only {@link Vcs}, which this extends
+ * so that whoever prepares a session holds one handle. Failures are {@link Vcs.VcsException}s.
+ */
+public interface Repository extends Vcs {
+    /** The top-level directory of the repository containing {@code dir}, or empty when not in one. */
+    Optional<Path> topLevel(Path dir);
+    /** The commit a revision names, or empty when it names none. */
+    Optional<String> resolve(Path repo, String revision);
+    /** Tracked files with uncommitted changes (staged or not), relative to the top level. */
+    List<String> modifiedTrackedFiles(Path repo);
+    /** Creates a worktree at {@code worktree} with a detached HEAD at {@code commit}. */
+    void addWorktree(Path repo, Path worktree, String commit);
+    /** Removes a worktree Helix made (its files too), and its registration. */
+    void removeWorktree(Path repo, Path worktree);
+    /** The branch checked out in {@code dir} (e.g. "helix/nov23"), or empty when HEAD is detached. */
+    Optional<String> currentBranch(Path dir);
+    /** Creates {@code branch} at HEAD and checks it out in {@code dir}, keeping uncommitted changes. */
+    void switchToNewBranch(Path dir, String branch);
+    /** Whether {@code worktree} is a registered, present worktree of {@code repo}. */
+    boolean hasWorktree(Path repo, Path worktree);
+    /** Full names of refs starting with {@code prefix}, e.g. "refs/heads/helix/". */
+    List<String> refs(Path repo, String prefix);
+    /** Commits every given path even when ignored (for the ledger files); returns the commit. */
+    String commitForced(Path worktree, Collection<String> paths, String message);
+    /** The files that differ between two commits (added, modified or deleted), by their path in {@code to}. */
+    List<String> changedFiles(Path dir, String from, String to);
+    /** Sets {@code paths} in {@code dir}'s working tree to their content at {@code commit} (deleting those it lacks). */
+    void checkoutFiles(Path dir, String commit, Collection<String> paths);
+    /** The unified diff between two commits. */
+    String diff(Path dir, String from, String to);
+
+    /**
+     * Adds {@code entry} to the repository's own exclude file (.git/info/exclude) unless there: it
+     * keeps Helix's files out of {@code git status} without editing a tracked file.
+     */
+    void excludeLocally(Path repo, String entry) throws IOException;
+}
