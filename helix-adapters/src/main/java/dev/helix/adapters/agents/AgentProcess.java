@@ -15,8 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * An agent's process (a coding-agent CLI or a user's program): started in the worktree, its
  * stdin fed, stdout and stderr collected with bounded memory, and on timeout or interruption
- * killed with everything it started. Public so that each CLI backend's package
- * (dev.helix.adapters.agents.codex, ...) runs its agent the same way.
+ * killed with everything it started. Public so that each CLI agent's reader of its output
+ * (dev.helix.adapters.agents.codex, ...) sees the result.
  */
 public final class AgentProcess {
     /** How long the output readers may lag behind the exit (a grandchild may hold the pipes open). */

@@ -271,9 +271,7 @@ class ClaudeBackendTest {
         AgentSpec agent = new AgentSpec("claude", Optional.of("opus"), 7, 2, Optional.empty(), 30, Optional.empty(),
                 Optional.empty(), 40_000, 20, 8192, List.of("--effort", "low"));
         Spec spec = spec(agent, new SearchSpec(List.of(), 0, 0));
-        ClaudeProposer proposer = new ClaudeProposer(new AgentBackend.Context(spec, Map.of(), logDir, s -> s));
-
-        assertThat(proposer.command(Path.of("/bin/claude"), agent)).containsExactly("/bin/claude", "-p",
+        assertThat(ClaudeBackend.command(Path.of("/bin/claude"), agent)).containsExactly("/bin/claude", "-p",
                 "--output-format", "stream-json", "--verbose", "--permission-mode", "acceptEdits",
                 "--tools", "Read,Edit,Write,MultiEdit,Glob,Grep,LS",
                 "--allowedTools", "Read,Edit,Write,MultiEdit,Glob,Grep,LS",
@@ -286,9 +284,10 @@ class ClaudeBackendTest {
                 Optional.of("http://127.0.0.1:4000/v1/"), Optional.of("MY_CLAUDE_KEY"), 40_000, 20, 8192, List.of());
         Spec spec = spec(agent, new SearchSpec(List.of(), 0, 0));
         Map<String, String> helixEnv = Map.of("HOME", "/home/someone", "MY_CLAUDE_KEY", "sk-ant-other-9876543210");
-        ClaudeProposer proposer = new ClaudeProposer(new AgentBackend.Context(spec, helixEnv, logDir, s -> s));
+        AgentBackend.Context context = new AgentBackend.Context(spec, helixEnv, logDir, s -> s);
 
-        Map<String, String> env = proposer.environment(request(spec, worktree, 4, List.of()), "sk-ant-other-9876543210");
+        Map<String, String> env = ClaudeBackend.environment(new CliAgent.Run(request(spec, worktree, 4, List.of()), context,
+                worktree, Path.of("/bin/claude"), "MY_CLAUDE_KEY", Optional.of("sk-ant-other-9876543210"), Optional.empty()));
 
         assertThat(env).containsEntry("ANTHROPIC_API_KEY", "sk-ant-other-9876543210")
                 .containsEntry("ANTHROPIC_BASE_URL", "http://127.0.0.1:4000")

@@ -1,50 +1,97 @@
 package dev.helix.adapters.agents.codex;
 
-import dev.helix.adapters.agents.CliAgents;
-import dev.helix.core.port.AgentBackend;
-import dev.helix.core.port.Proposer;
+import dev.helix.adapters.agents.CliAgent;
+import dev.helix.adapters.agents.CliAgent.Run;
+import dev.helix.adapters.agents.CliAgentBackend;
+import dev.helix.core.port.AgentBackend.Unready;
 import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * {@code codex}: OpenAI's Codex CLI ({@code npm install -g @openai/codex}) edits the worktree,
- * run as {@code codex exec --json} against the model provider of agent.base_url (default OpenAI),
- * with the key read by codex itself from the variable agent.api_key_env (default OPENAI_API_KEY).
+ * run per experiment as
+ * <pre>
+ *   codex exec --json --ephemeral --skip-git-repo-check --sandbox workspace-write --cd WORKTREE
+ *              [--model agent.model] [agent.extra_args...] -
+ * </pre>
+ * with the prompt on stdin and CODEX_HOME set to the session's own directory
+ * ({@code .helix/runs/<tag>/codex-home}, holding the config of {@link CodexConfig}): it talks to the
+ * model provider of agent.base_url (default OpenAI), and reads the key itself from the variable
+ * agent.api_key_env (default OPENAI_API_KEY). Its JSON events are read by {@link CodexEvents}; the
+ * whole exchange, redacted, is appended to {@code <run>.agent.log}.
  */
-public final class CodexBackend implements AgentBackend {
+public final class CodexBackend extends CliAgentBackend {
     static final String NAME = "codex";
     static final String INSTALL = "npm install -g @openai/codex";
 
-    @Override
-    public String name() {
-        return NAME;
+    static final CliAgent AGENT = new CliAgent(NAME,
+            new CliAgent.Executable("codex", INSTALL, env -> "Codex CLI not found",
+                    Optional.of("Codex CLI not found on PATH: " + INSTALL), Optional.empty(), List.of()),
+            new CliAgent.KeyVariable(CodexConfig.DEFAULT_KEY_ENV,
+                    (spec, keyEnv) -> new Unready(keyEnv + " is not set (the codex backend's API key variable)",
+                            "export " + keyEnv + "=<your key>, or name another variable with agent.api_key_env"),
+                    Optional.empty(), false),
+            spec -> List.of(),
+            new CliAgent.Setup(CodexBackend::writeConfig,
+                    (run, e) -> "could not write the codex config in " + home(run) + ": " + e.getMessage(), false),
+            new CliAgent.Launch(run -> command(run.executable(), run.agent(), run.worktree()), CodexBackend::environment,
+                    (codex, e) -> "could not start codex (" + codex + "): " + e.getMessage(), 4 << 20, Duration.ofSeconds(3)),
+            new CliAgent.Output(CodexEvents::reading, text -> "codex's final message has no description line"),
+            new CliAgent.Transcript(CodexBackend::transcript, true));
+
+    public CodexBackend() {
+        super(AGENT);
     }
 
-    @Override
-    public List<Unready> check(Spec spec, Map<String, String> env) {
-        List<Unready> problems = new ArrayList<>();
-        if (executable(env).isEmpty()) problems.add(new Unready("Codex CLI not found", INSTALL));
-        String keyEnv = CodexConfig.keyEnv(spec.agent());
-        String key = env.get(keyEnv);
-        if (key == null || key.isBlank()) {
-            problems.add(new Unready(keyEnv + " is not set (the codex backend's API key variable)",
-                    "export " + keyEnv + "=<your key>, or name another variable with agent.api_key_env"));
-        }
-        return problems;
+    static List<String> command(Path codex, Spec.AgentSpec agent, Path worktree) {
+        List<String> command = new ArrayList<>(List.of(codex.toString(), "exec", "--json", "--ephemeral",
+                "--skip-git-repo-check", "--sandbox", "workspace-write", "--cd", worktree.toString()));
+        agent.model().map(String::strip).filter(m -> !m.isEmpty()).ifPresent(m -> command.addAll(List.of("--model", m)));
+        command.addAll(agent.extraArgs());
+        command.add("-"); // the prompt: read from stdin
+        return command;
     }
 
-    @Override
-    public Proposer create(Context context) {
-        return new CodexProposer(context);
+    private static Path home(Run run) {
+        return run.context().logDir().resolve("codex-home");
     }
 
-    /** {@code codex} on the PATH of {@code env}. */
-    /** {@code codex} where npm puts it. */
-    static Optional<Path> executable(Map<String, String> env) {
-        return CliAgents.executable("codex", env, List.of());
+    private static Optional<Path> writeConfig(Run run) throws IOException {
+        Path home = home(run);
+        Files.createDirectories(home);
+        // Rewritten each time: a session resumed after a Helix upgrade gets the current settings.
+        Files.writeString(home.resolve("config.toml"), CodexConfig.toml(run.agent()), StandardCharsets.UTF_8);
+        return Optional.of(home);
+    }
+
+    private static Map<String, String> environment(Run run) {
+        Map<String, String> env = new HashMap<>(run.context().env());
+        env.put("CODEX_HOME", run.home().orElseThrow().toAbsolutePath().toString());
+        env.put("OTEL_SDK_DISABLED", "true");
+        env.put("NO_COLOR", "1");
+        env.put("HELIX_EXPERIMENT", Integer.toString(run.request().experiment()));
+        env.put("HELIX_TAG", String.valueOf(run.request().tag()));
+        return env;
+    }
+
+    /** The command, the prompt, stdout and stderr of a run that finished (a fix-up attempt adds to the same file). */
+    private static Optional<String> transcript(CliAgent.Attempt attempt) {
+        return attempt.result().map(run -> "=== codex, experiment " + attempt.run().request().experiment() + ", "
+                + Instant.now() + "\n"
+                + "$ " + String.join(" ", attempt.argv()) + "\n"
+                + "--- prompt (stdin)\n" + attempt.prompt() + (attempt.prompt().endsWith("\n") ? "" : "\n")
+                + "--- stdout (exit " + (run.timedOut() ? "none: timed out" : run.exitCode()) + ")\n" + run.stdout()
+                + (run.stdout().endsWith("\n") || run.stdout().isEmpty() ? "" : "\n")
+                + "--- stderr\n" + run.stderr() + (run.stderr().endsWith("\n") || run.stderr().isEmpty() ? "" : "\n"));
     }
 }

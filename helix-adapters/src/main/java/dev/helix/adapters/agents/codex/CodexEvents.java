@@ -2,6 +2,11 @@ package dev.helix.adapters.agents.codex;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.adapters.agents.AgentProcess;
+import dev.helix.adapters.agents.CliAgent.Reading;
+import dev.helix.adapters.agents.CliAgent.Run;
+import dev.helix.adapters.agents.CliAgent.Tally;
+import dev.helix.core.spec.Spec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,8 +30,39 @@ record CodexEvents(Optional<String> finalMessage, Optional<Long> tokensIn, Optio
                    boolean completed, Optional<String> failure, List<String> errors) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TAIL_LINES = 8;
     private static final Set<String> STEPS = Set.of("agent_message", "command_execution", "file_change",
             "mcp_tool_call", "web_search", "collab_tool_call");
+
+    /** The run's final message, or why there is none. */
+    static Reading reading(AgentProcess.Result run, Run context) {
+        CodexEvents events = parse(run.stdout());
+        // Codex reports no cost: it is left empty rather than guessed from a price list.
+        Tally tally = new Tally(Optional.empty(), events.tokensIn(), events.tokensOut(), Optional.empty(),
+                events.steps() > 0 ? Optional.of(events.steps()) : Optional.empty());
+        Spec.AgentSpec agent = context.agent();
+        if (run.timedOut()) {
+            return new Reading.Failed("codex did not finish within agent.timeout_seconds = " + agent.timeoutSeconds() + "s"
+                    + events.errors().stream().reduce((a, b) -> b).map(e -> "; its last error: " + e).orElse(""), tally);
+        }
+        if (events.failure().isPresent()) {
+            // codex words HTTP errors its own way (a 500 reads "experiencing high demand"): name the server
+            return new Reading.Failed("codex failed: " + events.failure().get() + " (model provider "
+                    + CodexConfig.baseUrl(agent) + ", exit code " + run.exitCode() + "; transcript "
+                    + context.request().experiment() + ".agent.log)", tally);
+        }
+        if (run.exitCode() != 0) {
+            return new Reading.Failed("codex exited with code " + run.exitCode()
+                    + events.errors().stream().reduce((a, b) -> b).map(e -> ": " + e).orElse("")
+                    + tail("stderr", run.stderr()), tally);
+        }
+        if (events.finalMessage().isEmpty()) {
+            return new Reading.Failed("codex ended without a final message"
+                    + (events.completed() ? "" : " (no turn.completed event)")
+                    + tail("stdout", run.stdout()) + tail("stderr", run.stderr()), tally);
+        }
+        return new Reading.Answer(events.finalMessage().get(), tally);
+    }
 
     static CodexEvents parse(String stdout) {
         String finalMessage = null;
@@ -70,5 +106,13 @@ record CodexEvents(Optional<String> finalMessage, Optional<Long> tokensIn, Optio
         }
         return new CodexEvents(Optional.ofNullable(finalMessage), usage ? Optional.of(in) : Optional.empty(),
                 usage ? Optional.of(out) : Optional.empty(), steps, completed, Optional.ofNullable(failure), List.copyOf(errors));
+    }
+
+    /** The last lines of a stream, and of those at most the last 2,000 characters. */
+    private static String tail(String stream, String text) {
+        List<String> lines = new ArrayList<>(text.strip().lines().filter(l -> !l.isBlank()).toList());
+        if (lines.isEmpty()) return "";
+        String last = String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+        return "; last " + stream + " lines:\n" + (last.length() > 2000 ? last.substring(last.length() - 2000) : last);
     }
 }

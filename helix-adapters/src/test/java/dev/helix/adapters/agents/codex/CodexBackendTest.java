@@ -249,7 +249,7 @@ class CodexBackendTest {
     void isFoundByNameAndRunsCodexExecWithTheSessionsOptions() {
         assertThat(dev.helix.adapters.agents.Backends.find("codex")).get().isInstanceOf(CodexBackend.class);
         Spec.AgentSpec agent = spec("http://h/v1", 60, List.of("-c", "model_reasoning_effort=\"high\"")).agent();
-        assertThat(CodexProposer.command(Path.of("/bin/codex"), agent, Path.of("/w")))
+        assertThat(CodexBackend.command(Path.of("/bin/codex"), agent, Path.of("/w")))
                 .containsExactly("/bin/codex", "exec", "--json", "--ephemeral", "--skip-git-repo-check",
                         "--sandbox", "workspace-write", "--cd", "/w", "--model", "gpt-test",
                         "-c", "model_reasoning_effort=\"high\"", "-");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.adapters.agents.CliAgentProposer;
 import dev.helix.adapters.agents.gemini.ScriptedGemini.Fault;
 import dev.helix.adapters.agents.gemini.ScriptedGemini.Step;
 import dev.helix.adapters.testing.AgentClis;
@@ -95,7 +96,7 @@ class GeminiBackendTest {
         assertThat(tools).as("reading and editing files only: no shell, no git, no web")
                 .contains("read_file", "replace", "write_file")
                 .doesNotContain("run_shell_command", "web_fetch", "google_web_search", "invoke_agent", "save_memory")
-                .isSubsetOf(GeminiProposer.TOOLS);
+                .isSubsetOf(GeminiBackend.TOOLS);
 
         assertThat(change.usage().backend()).isEqualTo("gemini");
         assertThat(change.usage().model()).contains(MODEL);
@@ -206,7 +207,8 @@ class GeminiBackendTest {
         Map<String, String> env = new HashMap<>(env());
         env.remove("GEMINI_API_KEY");
         env.put("MY_GEMINI_KEY", KEY);
-        Proposal proposal = new GeminiProposer(context(spec, env), cli, 1, Duration.ofSeconds(1)).propose(request(spec));
+        Proposal proposal = new CliAgentProposer(GeminiBackend.agent(1).withGrace(Duration.ofSeconds(1)), context(spec, env))
+                .propose(request(spec));
 
         assertThat(proposal).as(describe(proposal)).isInstanceOf(Proposal.Change.class);
         assertThat(gemini.turns()).extracting(t -> t.header("x-goog-api-key")).containsOnly(KEY);
@@ -238,14 +240,14 @@ class GeminiBackendTest {
     @Test
     void theBackendIsRegisteredUnderItsName() {
         assertThat(dev.helix.adapters.agents.Backends.find("gemini")).get().isInstanceOf(GeminiBackend.class);
-        assertThat(new GeminiBackend().create(context(spec(30, MODEL), env()))).isInstanceOf(GeminiProposer.class);
+        assertThat(new GeminiBackend().create(context(spec(30, MODEL), env()))).isInstanceOf(CliAgentProposer.class);
     }
 
     // ---- fixtures ------------------------------------------------------------------------------
 
     private Proposer proposer(Spec spec) {
         // one attempt per request, so that a failing server fails fast (Helix's own setting retries twice)
-        return new GeminiProposer(context(spec, env()), cli, 1, Duration.ofSeconds(1));
+        return new CliAgentProposer(GeminiBackend.agent(1).withGrace(Duration.ofSeconds(1)), context(spec, env()));
     }
 
     private AgentBackend.Context context(Spec spec, Map<String, String> env) {
