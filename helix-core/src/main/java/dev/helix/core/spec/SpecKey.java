@@ -33,7 +33,7 @@ public record SpecKey(String path, Type type, String dflt, List<String> accepted
         NUMBER("number"),
         BOOL("true or false"),
         /** One word of a closed set (case ignored). */
-        CHOICE("one of"),
+        CHOICE("choice"),
         /** A number, or a percentage like "0.5%". */
         THRESHOLD("number or percentage"),
         /** A [low, high] pair of numbers. */
