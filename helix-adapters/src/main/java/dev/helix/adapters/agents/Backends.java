@@ -8,6 +8,11 @@ import java.util.TreeMap;
 
 /** The agent backends on the class path: Helix's own and any registered with ServiceLoader. */
 public final class Backends {
+
+    /** The proposers Helix itself has, in the order they are offered to people. */
+    public static final List<String> HELIX =
+            List.of("claude", "codex", "gemini", "opencode", "openai", "anthropic", "command", "tune");
+
     private Backends() {}
 
     /** Every backend, by name; the first registration of a name wins. */
@@ -25,5 +30,12 @@ public final class Backends {
 
     public static List<String> names() {
         return all().stream().map(AgentBackend::name).toList();
+    }
+
+    /** Every backend's name as people are offered them: Helix's own first, then those registered by others. */
+    public static List<String> offered() {
+        List<String> out = new java.util.ArrayList<>(HELIX);
+        names().stream().filter(n -> !out.contains(n)).forEach(out::add);
+        return List.copyOf(out);
     }
 }

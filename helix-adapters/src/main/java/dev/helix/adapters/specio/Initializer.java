@@ -167,7 +167,7 @@ public final class Initializer {
         evaluate.put("output_format", "pattern");
         evaluate.put("patterns", Map.of("primary", d.pattern()));
         tree.put("evaluate", evaluate);
-        return SpecReader.read(tree, "helix.yaml", p -> 0);
+        return SpecReader.read(tree, "helix.yaml", p -> 0, SpecFiles.knownNames());
     }
 
     /** The overrides, and program.md and helix.yaml made readonly: the agent must not rewrite its own brief. */

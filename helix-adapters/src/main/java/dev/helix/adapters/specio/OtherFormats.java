@@ -9,7 +9,9 @@ import dev.helix.core.spec.Direction;
 import dev.helix.core.spec.MetricNames;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.SpecException;
+import dev.helix.core.spec.SpecKey;
 import dev.helix.core.spec.SpecReader;
+import dev.helix.core.spec.SpecSchema;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -34,23 +36,50 @@ import org.tomlj.TomlTable;
  */
 final class OtherFormats {
 
-    static final List<String> TOML_KEYS = List.of("target_file", "eval_command", "metric_name", "metric_direction",
-            "time_budget", "branch", "name", "domain", "description", "readonly_files", "metric_parse");
-    static final List<String> JSON_KEYS = List.of("run_command", "modifiable_files", "readonly_files", "timeout_seconds",
-            "metric_direction", "tag", "setup_check", "name", "domain", "description", "metric_name", "metric_parse");
-    static final List<String> MARKDOWN_KEYS = List.of("target_file", "run_command", "metric_name", "metric_parse",
-            "metric_direction", "time_budget", "readonly_files", "name", "domain", "description");
+    /**
+     * One format: its keys, in the order messages list them, and the helix.yaml key (a path of
+     * {@link SpecSchema}) each lands on; keys without one only leave a note.
+     */
+    record Format(List<String> keys, Map<String, String> paths, boolean commaLists) {
+        Format {
+            for (String path : paths.values()) {
+                SpecSchema.find(path).orElseThrow(() -> new IllegalStateException(path + " is not a key of helix.yaml"));
+            }
+        }
 
-    /** Where each format's keys land in the tree, so problems can name the key the person wrote. */
-    private static final Map<String, String> TOML_NAMES = Map.of("scope.editable", "target_file", "scope.readonly", "readonly_files",
-            "evaluate.command", "eval_command", "metrics.primary.name", "metric_name", "metrics.primary.optimize", "metric_direction",
-            "evaluate.timeout_seconds", "time_budget", "evaluate.patterns.primary", "metric_parse");
-    private static final Map<String, String> JSON_NAMES = Map.of("scope.editable", "modifiable_files", "scope.readonly", "readonly_files",
-            "evaluate.command", "run_command", "evaluate.setup", "setup_check", "evaluate.timeout_seconds", "timeout_seconds",
-            "metrics.primary.name", "metric_name", "metrics.primary.optimize", "metric_direction", "evaluate.patterns.primary", "metric_parse");
-    private static final Map<String, String> MARKDOWN_NAMES = Map.of("scope.editable", "target_file", "scope.readonly", "readonly_files",
-            "evaluate.command", "run_command", "metrics.primary.name", "metric_name", "metrics.primary.optimize", "metric_direction",
-            "evaluate.timeout_seconds", "time_budget", "evaluate.patterns.primary", "metric_parse");
+        /** helix.yaml path → the key as this format spells it, so problems can name what the person wrote. */
+        Map<String, String> names() {
+            Map<String, String> names = new LinkedHashMap<>();
+            paths.forEach((key, path) -> {
+                if (!key.equals(path)) names.put(path, key);
+            });
+            return names;
+        }
+    }
+
+    private static final Map<String, String> DESCRIPTIVE = Map.of("name", "name", "domain", "domain", "description", "description");
+
+    static final Format TOML = new Format(List.of("target_file", "eval_command", "metric_name", "metric_direction",
+            "time_budget", "branch", "name", "domain", "description", "readonly_files", "metric_parse"),
+            with(DESCRIPTIVE, "target_file", "scope.editable", "readonly_files", "scope.readonly", "eval_command", "evaluate.command",
+                    "metric_name", "metrics.primary.name", "metric_direction", "metrics.primary.optimize",
+                    "time_budget", "evaluate.timeout_seconds", "metric_parse", "evaluate.patterns.primary"), false);
+    static final Format JSON = new Format(List.of("run_command", "modifiable_files", "readonly_files", "timeout_seconds",
+            "metric_direction", "tag", "setup_check", "name", "domain", "description", "metric_name", "metric_parse"),
+            with(DESCRIPTIVE, "modifiable_files", "scope.editable", "readonly_files", "scope.readonly", "run_command", "evaluate.command",
+                    "setup_check", "evaluate.setup", "timeout_seconds", "evaluate.timeout_seconds", "metric_name", "metrics.primary.name",
+                    "metric_direction", "metrics.primary.optimize", "metric_parse", "evaluate.patterns.primary"), false);
+    static final Format MARKDOWN = new Format(List.of("target_file", "run_command", "metric_name", "metric_parse",
+            "metric_direction", "time_budget", "readonly_files", "name", "domain", "description"),
+            with(DESCRIPTIVE, "target_file", "scope.editable", "readonly_files", "scope.readonly", "run_command", "evaluate.command",
+                    "metric_name", "metrics.primary.name", "metric_direction", "metrics.primary.optimize",
+                    "time_budget", "evaluate.timeout_seconds", "metric_parse", "evaluate.patterns.primary"), true);
+
+    private static Map<String, String> with(Map<String, String> base, String... keyThenPath) {
+        Map<String, String> out = new LinkedHashMap<>(base);
+        for (int i = 0; i < keyThenPath.length; i += 2) out.put(keyThenPath[i], keyThenPath[i + 1]);
+        return Map.copyOf(out);
+    }
 
     /** The section heading that marks Helix's settings in a CLAUDE.md. */
     static final Pattern SECTION = Pattern.compile("^##\\s+autoresearch\\b.*$", Pattern.CASE_INSENSITIVE);
@@ -72,7 +101,7 @@ final class OtherFormats {
         TomlTable table = toml;
         // the keys may sit at the top or in an [autoresearch] table
         if (toml.size() == 1 && toml.isTable(List.of("autoresearch"))) table = toml.getTable(List.of("autoresearch"));
-        Converter c = new Converter(source, TOML_KEYS, TOML_NAMES, false);
+        Converter c = new Converter(source, TOML);
         for (String key : table.keySet()) {
             TomlPosition pos = table.inputPositionOf(List.of(key));
             c.put(key, plain(table.get(List.of(key))), pos == null ? 0 : pos.line());
@@ -89,7 +118,7 @@ final class OtherFormats {
 
     static SpecFiles.Document json(String text, String source, String dirName) {
         ObjectMapper mapper = new ObjectMapper();
-        Converter c = new Converter(source, JSON_KEYS, JSON_NAMES, false);
+        Converter c = new Converter(source, JSON);
         try (JsonParser p = mapper.createParser(text)) {
             JsonToken first = p.nextToken();
             if (first != JsonToken.START_OBJECT) {
@@ -137,7 +166,7 @@ final class OtherFormats {
             throw new SpecException(new Problem(source, "", 0, "there is no `## autoresearch` section",
                     "add a section `## autoresearch` with lines like `target_file: train.py` and `run_command: uv run train.py`, or run `helix init`"));
         }
-        Converter c = new Converter(source, MARKDOWN_KEYS, MARKDOWN_NAMES, true);
+        Converter c = new Converter(source, MARKDOWN);
         for (int i = start; i < lines.length; i++) {
             String raw = lines[i];
             String line = raw.strip();
@@ -147,9 +176,9 @@ final class OtherFormats {
             if (!m.matches()) continue;
             String key = m.group(1).toLowerCase(Locale.ROOT).replace(' ', '_');
             String value = unwrap(m.group(2));
-            if (!MARKDOWN_KEYS.contains(key)) {
+            if (!MARKDOWN.keys().contains(key)) {
                 // prose ("Note: ...") is fine; only identifier-like near misses are reported
-                if (key.contains("_") && SpecReader.closest(key, MARKDOWN_KEYS).isPresent()) c.put(key, value, i + 1);
+                if (key.contains("_") && SpecReader.closest(key, MARKDOWN.keys()).isPresent()) c.put(key, value, i + 1);
                 continue;
             }
             if (value.isEmpty()) {
@@ -174,7 +203,7 @@ final class OtherFormats {
 
     private static boolean isKeyLine(String content) {
         Matcher m = KEY_LINE.matcher(content);
-        return m.matches() && MARKDOWN_KEYS.contains(m.group(1).toLowerCase(Locale.ROOT).replace(' ', '_'));
+        return m.matches() && MARKDOWN.keys().contains(m.group(1).toLowerCase(Locale.ROOT).replace(' ', '_'));
     }
 
     /** `x`, ``x``, "x" and 'x' → x */
@@ -202,8 +231,8 @@ final class OtherFormats {
     /** Maps one format's keys onto the helix.yaml tree, remembering lines and the original key names. */
     private static final class Converter {
         private final String source;
+        private final Format format;
         private final List<String> known;
-        private final boolean commaLists;
         private final Map<String, Object> root = new LinkedHashMap<>();
         private final Map<String, Integer> lines = new LinkedHashMap<>();
         private final Map<String, String> names = new LinkedHashMap<>();
@@ -211,11 +240,11 @@ final class OtherFormats {
         private final List<Problem> problems = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
 
-        Converter(String source, List<String> known, Map<String, String> names, boolean commaLists) {
+        Converter(String source, Format format) {
             this.source = source;
-            this.names.putAll(names);
-            this.known = known;
-            this.commaLists = commaLists;
+            this.format = format;
+            this.names.putAll(format.names());
+            this.known = format.keys();
         }
 
         void put(String key, Object value, int line) {
@@ -231,16 +260,8 @@ final class OtherFormats {
                 return;
             }
             seen.put(key, line);
+            String path = format.paths().get(key);
             switch (key) {
-                case "name", "domain", "description" -> set(key, key, value, line);
-                case "target_file", "modifiable_files" -> set("scope.editable", key, list(value), line);
-                case "readonly_files" -> set("scope.readonly", key, list(value), line);
-                case "eval_command", "run_command" -> set("evaluate.command", key, value, line);
-                case "setup_check" -> set("evaluate.setup", key, value, line);
-                case "metric_name" -> set("metrics.primary.name", key, value, line);
-                case "metric_direction" -> set("metrics.primary.optimize", key, value, line);
-                case "metric_parse" -> set("evaluate.patterns.primary", key, value, line);
-                case "timeout_seconds" -> set("evaluate.timeout_seconds", key, value, line);
                 case "time_budget" -> {
                     Optional<Double> s = seconds(value);
                     if (s.isEmpty()) {
@@ -249,21 +270,21 @@ final class OtherFormats {
                     } else {
                         // the budget is the run's own; Helix's wall clock allows twice that for start-up and evaluation
                         long timeout = (long) Math.ceil(2 * s.get());
-                        set("evaluate.timeout_seconds", key, timeout, line);
+                        set(path, key, timeout, line);
                         notes.add(key + " " + fmt(s.get()) + "s became evaluate.timeout_seconds " + timeout
                                 + " (twice the budget: the wall-clock limit also covers start-up and evaluation).");
                     }
                 }
                 case "branch", "tag" -> notes.add(key + " '" + value + "' is not part of helix.yaml: Helix names sessions helix/<tag>; pass `helix run --tag "
                         + value + "`.");
-                default -> throw new IllegalStateException(key);
+                default -> set(path, key, SpecSchema.find(path).orElseThrow().type() == SpecKey.Type.TEXTS ? list(value) : value, line);
             }
         }
 
         private List<Object> list(Object v) {
             if (v instanceof List<?> l) return new ArrayList<>(l);
             if (v instanceof String s) {
-                if (!commaLists) return List.of(s);
+                if (!format.commaLists()) return List.of(s);
                 String inner = s.strip();
                 if (inner.startsWith("[") && inner.endsWith("]")) inner = inner.substring(1, inner.length() - 1);
                 List<Object> out = new ArrayList<>();
@@ -302,7 +323,7 @@ final class OtherFormats {
             // the defaults that let a file without helix.yaml's descriptive fields load
             if (get("name") == null) set("name", "name", SpecFiles.projectName(dirName), 0);
             if (get("domain") == null) set("domain", "domain", "general", 0);
-            if (get("metrics.primary.name") == null && known.equals(JSON_KEYS)) {
+            if (get("metrics.primary.name") == null && format == JSON) {
                 set("metrics.primary.name", "metric_name", "score", 0);
                 notes.add("research.json names no metric: the command must print `score: <value>` (or add metric_name and metric_parse).");
             }

@@ -1,5 +1,8 @@
 package dev.helix.adapters.specio;
 
+import dev.helix.adapters.Executors;
+import dev.helix.adapters.agents.Backends;
+import dev.helix.core.spec.KnownNames;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.SpecException;
@@ -92,8 +95,7 @@ public final class SpecFiles {
         List<Problem> problems = new ArrayList<>(doc.problems());
         Spec spec = null;
         try {
-            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0),
-                    dev.helix.adapters.agents.Backends.names());
+            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0), knownNames());
         } catch (SpecException e) {
             for (Problem p : e.problems()) problems.add(renamed(p, doc.names()));
         }
@@ -103,6 +105,11 @@ public final class SpecFiles {
             throw new SpecException(problems);
         }
         return spec;
+    }
+
+    /** The backends and executors helix.yaml may name: Helix's own and those registered as services. */
+    static KnownNames knownNames() {
+        return new KnownNames(Backends.offered(), Executors.NAMES);
     }
 
     /** "evaluate.command" → "run_command" for a research.json, so the message names what the person wrote. */

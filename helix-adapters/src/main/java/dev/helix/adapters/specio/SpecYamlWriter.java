@@ -1,14 +1,22 @@
 package dev.helix.adapters.specio;
 
+import dev.helix.adapters.Executors;
+import dev.helix.adapters.agents.Backends;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.Spec.Constraint;
 import dev.helix.core.spec.Spec.Parameter;
+import dev.helix.core.spec.SpecKey;
+import dev.helix.core.spec.SpecSchema;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 
-/** Writes a Spec as helix.yaml with every value explicit, so reading it back gives the same Spec. */
+/**
+ * Writes a Spec as helix.yaml with every value explicit, so reading it back gives the same Spec.
+ * Keys and their comments come from {@link SpecSchema}; what is left at its default and not part
+ * of the documented layout (judge.max_repeats, agent.prompt_chars, run.slurm, ...) is left out.
+ */
 final class SpecYamlWriter {
 
     private final StringBuilder out = new StringBuilder();
@@ -19,28 +27,28 @@ final class SpecYamlWriter {
         SpecYamlWriter w = new SpecYamlWriter();
         w.comment(0, "helix.yaml: what to optimize, how to measure it, which files may change.");
         for (String h : header) w.comment(0, h);
-        w.kv(0, "name", s.name(), null);
-        w.kv(0, "version", s.version(), null);
-        w.kv(0, "domain", s.domain(), null);
-        w.kv(0, "description", s.description(), null);
-        s.author().ifPresent(a -> w.kv(0, "author", a, null));
+        w.text("name", s.name());
+        w.text("version", s.version());
+        w.text("domain", s.domain());
+        w.text("description", s.description());
+        s.author().ifPresent(a -> w.text("author", a));
 
-        w.blank().key(0, "scope", "globs relative to the repository root");
-        w.list(1, "editable", s.scope().editable(), "the only files a proposer may change");
-        w.list(1, "readonly", s.scope().readonly(), "hash-checked before every evaluation");
+        w.blank().section("scope");
+        w.texts("scope.editable", s.scope().editable());
+        w.texts("scope.readonly", s.scope().readonly());
 
-        w.blank().key(0, "metrics", null);
-        w.key(1, "primary", null);
-        w.kv(2, "name", s.metrics().primary().name(), null);
-        w.raw(2, "optimize", s.metrics().primary().optimize().word(), null);
+        w.blank().section("metrics");
+        w.section("metrics.primary");
+        w.text("metrics.primary.name", s.metrics().primary().name());
+        w.value("metrics.primary.optimize", s.metrics().primary().optimize().word());
         s.metrics().qualityGuard().ifPresent(g -> {
-            w.key(1, "quality_guard", "may get worse by at most max_degradation, relative (0.01 = 1%)");
-            w.kv(2, "name", g.name(), null);
-            w.raw(2, "optimize", g.optimize().word(), null);
-            w.raw(2, "max_degradation", num(g.maxDegradation()), null);
+            w.section("metrics.quality_guard");
+            w.text("metrics.quality_guard.name", g.name());
+            w.value("metrics.quality_guard.optimize", g.optimize().word());
+            w.value("metrics.quality_guard.max_degradation", num(g.maxDegradation()));
         });
         if (s.metrics().constraints().isEmpty()) {
-            w.raw(1, "constraints", "[]", "e.g. [{name: peak_vram_mb, max: 39000}]");
+            w.value("metrics.constraints", "[]");
         } else {
             w.key(1, "constraints", null);
             for (Constraint c : s.metrics().constraints()) {
@@ -51,85 +59,126 @@ final class SpecYamlWriter {
         }
 
         Spec.Evaluate e = s.evaluate();
-        w.blank().key(0, "evaluate", null);
-        w.kv(1, "command", e.command(), null);
-        e.setup().ifPresent(v -> w.kv(1, "setup", v, "once per session"));
-        w.raw(1, "timeout_seconds", Integer.toString(e.timeoutSeconds()), "wall clock, enforced");
-        w.raw(1, "output_format", e.outputFormat().name().toLowerCase(Locale.ROOT).replace('_', '-'), "pattern | json | metric-lines");
-        e.jsonFile().ifPresent(v -> w.kv(1, "json_file", v, null));
+        w.blank().section("evaluate");
+        w.text("evaluate.command", e.command());
+        e.setup().ifPresent(v -> w.text("evaluate.setup", v));
+        w.value("evaluate.timeout_seconds", Integer.toString(e.timeoutSeconds()));
+        w.value("evaluate.output_format", e.outputFormat().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        e.jsonFile().ifPresent(v -> w.text("evaluate.json_file", v));
         if (e.patterns().isEmpty()) {
             w.raw(1, "patterns", "{}", null);
         } else {
-            w.key(1, "patterns", "a regex per metric; its first capture group is the value");
+            w.section("evaluate.patterns");
             e.patterns().forEach((k, v) -> w.kv(2, k, v, null));
         }
-        w.raw(1, "repeats", Integer.toString(e.repeats()), null);
+        w.value("evaluate.repeats", Integer.toString(e.repeats()));
 
         Spec.JudgeSpec j = s.judge();
-        w.blank().key(0, "judge", null);
-        w.raw(1, "mode", j.mode().name().toLowerCase(Locale.ROOT), "auto | strict | statistical");
-        w.raw(1, "min_improvement", j.minImprovement().relative() ? YamlTree.quote(percent(j.minImprovement().value()))
-                : num(j.minImprovement().value()), "absolute, or a percentage like \"0.5%\"");
-        w.raw(1, "confidence", num(j.confidence()), null);
-        w.raw(1, "simplicity", Boolean.toString(j.simplicity()), "an equal metric with fewer lines is kept");
+        w.blank().section("judge");
+        w.value("judge.mode", j.mode().name().toLowerCase(Locale.ROOT));
+        w.value("judge.min_improvement", j.minImprovement().relative() ? YamlTree.quote(percent(j.minImprovement().value()))
+                : num(j.minImprovement().value()));
+        w.value("judge.confidence", num(j.confidence()));
+        w.value("judge.simplicity", Boolean.toString(j.simplicity()));
+        if (j.maxRepeats() != Spec.JudgeSpec.DEFAULT_MAX_REPEATS) w.value("judge.max_repeats", Integer.toString(j.maxRepeats()));
+        if (j.remeasureEvery() != Spec.JudgeSpec.DEFAULT_REMEASURE_EVERY) {
+            w.value("judge.remeasure_every", Integer.toString(j.remeasureEvery()));
+        }
 
         Spec.AgentSpec a = s.agent();
-        w.blank().key(0, "agent", null);
-        w.kv(1, "backend", a.backend(), String.join(" | ", dev.helix.core.spec.SpecReader.BACKENDS));
-        a.model().ifPresent(v -> w.kv(1, "model", v, null));
-        a.command().ifPresent(v -> w.kv(1, "command", v, null));
-        w.raw(1, "max_turns", Integer.toString(a.maxTurns()), null);
-        w.raw(1, "max_fix_attempts", Integer.toString(a.maxFixAttempts()), null);
-        w.raw(1, "timeout_seconds", Integer.toString(a.timeoutSeconds()), "per proposal");
+        w.blank().section("agent");
+        w.kv(1, "backend", a.backend(), String.join(" | ", Backends.HELIX));
+        a.model().ifPresent(v -> w.text("agent.model", v));
+        a.command().ifPresent(v -> w.text("agent.command", v));
+        w.value("agent.max_turns", Integer.toString(a.maxTurns()));
+        w.value("agent.max_fix_attempts", Integer.toString(a.maxFixAttempts()));
+        w.value("agent.timeout_seconds", Integer.toString(a.timeoutSeconds()));
+        a.baseUrl().ifPresent(v -> w.text("agent.base_url", v));
+        a.apiKeyEnv().ifPresent(v -> w.text("agent.api_key_env", v));
+        if (a.promptChars() != Spec.AgentSpec.DEFAULT_PROMPT_CHARS) w.value("agent.prompt_chars", Integer.toString(a.promptChars()));
+        if (a.historyRows() != Spec.AgentSpec.DEFAULT_HISTORY_ROWS) w.value("agent.history_rows", Integer.toString(a.historyRows()));
+        if (a.maxTokens() != Spec.AgentSpec.DEFAULT_MAX_TOKENS) w.value("agent.max_tokens", Integer.toString(a.maxTokens()));
+        if (!a.extraArgs().isEmpty()) w.texts("agent.extra_args", a.extraArgs());
 
         Spec.SearchSpec sr = s.search();
-        w.blank().key(0, "search", "for the tune backend");
+        w.blank().section("search");
         if (sr.parameters().isEmpty()) {
             w.raw(1, "parameters", "{}", null);
         } else {
-            w.key(1, "parameters", null);
+            w.section("search.parameters");
             for (Parameter p : sr.parameters()) {
                 w.key(2, p.name(), null);
-                w.kv(3, "file", p.file(), null);
-                w.kv(3, "pattern", p.pattern(), null);
-                w.raw(3, "type", p.type().name().toLowerCase(Locale.ROOT), null);
+                w.text("search.parameters.*.file", p.file());
+                w.text("search.parameters.*.pattern", p.pattern());
+                w.value("search.parameters.*.type", p.type().name().toLowerCase(Locale.ROOT));
                 if (p.type() == Spec.ParamType.CATEGORICAL) {
-                    w.list(3, "values", p.choices(), null);
+                    w.texts("search.parameters.*.values", p.choices());
                 } else {
-                    w.raw(3, "range", "[" + num(p.low()) + ", " + num(p.high()) + "]", null);
-                    w.raw(3, "log", Boolean.toString(p.log()), null);
+                    w.value("search.parameters.*.range", "[" + num(p.low()) + ", " + num(p.high()) + "]");
+                    w.value("search.parameters.*.log", Boolean.toString(p.log()));
                 }
             }
         }
-        w.raw(1, "seed", Long.toString(sr.seed()), null);
-        w.raw(1, "initial_random", Integer.toString(sr.initialRandom()), null);
+        w.value("search.seed", Long.toString(sr.seed()));
+        w.value("search.initial_random", Integer.toString(sr.initialRandom()));
 
         Spec.RunSpec r = s.run();
-        w.blank().key(0, "run", null);
-        w.raw(1, "workers", Integer.toString(r.workers()), null);
-        w.kv(1, "executor", r.executor(), "local | slurm");
-        w.list(1, "slots", r.slots(), "GPU ids [0, 1] or CPU sets [\"cpu:0-3\"]; one evaluation per slot at a time");
-        if (r.onStale() != Spec.OnStale.REBASE) w.kv(1, "on_stale", r.onStale().word(), "rebase | discard");
-        if (!r.directions().isEmpty()) w.list(1, "directions", r.directions(), "one per worker, round robin");
+        w.blank().section("run");
+        w.value("run.workers", Integer.toString(r.workers()));
+        w.kv(1, "executor", r.executor(), String.join(" | ", Executors.NAMES));
+        w.texts("run.slots", r.slots());
+        if (r.onStale() != Spec.OnStale.REBASE) w.text("run.on_stale", r.onStale().word());
+        if (!r.directions().isEmpty()) w.texts("run.directions", r.directions());
         Spec.SlurmSpec sl = r.slurm();
         if (!sl.equals(Spec.SlurmSpec.DEFAULT)) {
-            w.key(1, "slurm", "job options for executor: slurm");
-            sl.partition().ifPresent(v -> w.kv(2, "partition", v, null));
-            if (sl.cpus() > 0) w.raw(2, "cpus", Integer.toString(sl.cpus()), null);
-            sl.mem().ifPresent(v -> w.kv(2, "mem", v, null));
-            sl.gres().ifPresent(v -> w.kv(2, "gres", v, null));
-            if (!sl.extraArgs().isEmpty()) w.list(2, "extra_args", sl.extraArgs(), null);
+            w.section("run.slurm");
+            sl.partition().ifPresent(v -> w.text("run.slurm.partition", v));
+            if (sl.cpus() > 0) w.value("run.slurm.cpus", Integer.toString(sl.cpus()));
+            sl.mem().ifPresent(v -> w.text("run.slurm.mem", v));
+            sl.gres().ifPresent(v -> w.text("run.slurm.gres", v));
+            if (!sl.extraArgs().isEmpty()) w.texts("run.slurm.extra_args", sl.extraArgs());
         }
 
         w.blank();
         if (s.requirements().isEmpty()) {
-            w.raw(0, "requirements", "{}", "informational, e.g. {python: \">=3.11\", gpu: H100}");
+            w.raw(0, "requirements", "{}", SpecSchema.key("requirements").note() + ", e.g. {python: \">=3.11\", gpu: H100}");
         } else {
-            w.key(0, "requirements", "informational");
+            w.section("requirements");
             new TreeMap<>(s.requirements()).forEach((k, v) -> w.kv(1, k, v, null));
         }
         return w.out.toString();
     }
+
+    // ---------------------------------------------------------------- keys of the table, with their comments
+
+    private SpecYamlWriter section(String path) {
+        SpecKey k = SpecSchema.key(path);
+        return key(level(k), k.name(), note(k));
+    }
+
+    private void value(String path, String yaml) {
+        SpecKey k = SpecSchema.key(path);
+        raw(level(k), k.name(), yaml, note(k));
+    }
+
+    private void text(String path, String value) {
+        value(path, YamlTree.quote(value));
+    }
+
+    private void texts(String path, List<String> items) {
+        SpecKey k = SpecSchema.key(path);
+        list(level(k), k.name(), items, note(k));
+    }
+
+    private static int level(SpecKey k) {
+        return k.path().split("\\.").length - 1;
+    }
+
+    private static String note(SpecKey k) {
+        return k.note().isEmpty() ? null : k.note();
+    }
+
+    // ---------------------------------------------------------------- lines
 
     private SpecYamlWriter blank() {
         out.append('\n');

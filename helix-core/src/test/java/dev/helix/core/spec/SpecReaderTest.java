@@ -58,7 +58,7 @@ class SpecReaderTest {
         }
 
         Spec read() {
-            return SpecReader.read(root, "helix.yaml", p -> 0);
+            return SpecReader.read(root, "helix.yaml", p -> 0, HelixNames.KNOWN);
         }
 
         List<Problem> problems() {
@@ -66,7 +66,7 @@ class SpecReaderTest {
         }
 
         List<Problem> problems(java.util.function.ToIntFunction<String> lines) {
-            SpecException e = catchThrowableOfType(SpecException.class, () -> SpecReader.read(root, "helix.yaml", lines));
+            SpecException e = catchThrowableOfType(SpecException.class, () -> SpecReader.read(root, "helix.yaml", lines, HelixNames.KNOWN));
             assertThat(e).as("expected the spec to be rejected").isNotNull();
             return e.problems();
         }
@@ -393,7 +393,7 @@ class SpecReaderTest {
         @Test
         void anUnrelatedBackendGetsTheList() {
             Problem p = only(minimal().set("agent.backend", "skynet").problems());
-            assertThat(p.suggestion()).doesNotContain("did you mean").contains(String.join(", ", SpecReader.BACKENDS));
+            assertThat(p.suggestion()).doesNotContain("did you mean").contains(String.join(", ", HelixNames.KNOWN.backends()));
         }
 
         @Test
