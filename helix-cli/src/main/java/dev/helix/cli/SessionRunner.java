@@ -20,6 +20,10 @@ import dev.helix.core.port.Proposer;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Direction;
+import dev.helix.core.session.Lane;
+import dev.helix.core.session.Outcome;
+import dev.helix.core.session.Plan;
+import dev.helix.core.session.Ports;
 import dev.helix.core.session.Session;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.tune.ParameterText;
@@ -89,7 +93,7 @@ final class SessionRunner {
         }
     }
 
-    record Finished(Session.Outcome outcome, Prepared prepared, String ledgerCommit) {}
+    record Finished(Outcome outcome, Prepared prepared, String ledgerCommit) {}
 
     private final GitVcs vcs = new GitVcs();
 
@@ -150,23 +154,23 @@ final class SessionRunner {
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             String program = readIfExists(p.repo().resolve("program.md")).orElse("");
-            List<Session.Lane> lanes = lanes(p, start, program);
+            List<Lane> lanes = lanes(p, start, program);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Session.Ports(vcs, Executors.forSpec(p.spec()), proposer, ledger, SessionRunner::readIfExists,
-                            Clock.SYSTEM, board.around(events)),
-                    new Session.Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
+                    new Ports(vcs, Executors.forSpec(p.spec()), proposer, ledger, SessionRunner::readIfExists,
+                            Clock.SYSTEM, board.around(events), new PlatformThreads()),
+                    new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
                             p.options().maxCost(), secrets, lanes));
             stopHook.accept(session);
-            Session.Outcome outcome;
+            Outcome outcome;
             try {
                 outcome = session.run();
             } finally {
                 board.close();
             }
             // The other workers' worktrees hold nothing the refs do not: they go, so W copies do not pile up.
-            for (Session.Lane lane : lanes) {
+            for (Lane lane : lanes) {
                 if (lane.worker() > 1) vcs.removeWorktree(p.repo(), lane.worktree());
             }
             String ledgerCommit = commitLedger(p, outcome.experiments());
@@ -226,14 +230,14 @@ final class SessionRunner {
     }
 
     /** The workers: the first in the session's worktree, the others in worktrees of their own, made (or taken over) here. */
-    private List<Session.Lane> lanes(Prepared p, String start, String program) {
+    private List<Lane> lanes(Prepared p, String start, String program) {
         int workers = p.spec().run().workers();
         List<Optional<Direction>> directions = Direction.forWorkers(p.spec().run().directions(), program, workers);
-        List<Session.Lane> lanes = new ArrayList<>();
+        List<Lane> lanes = new ArrayList<>();
         for (int k = 1; k <= workers; k++) {
             Path wt = p.worktree(k);
             if (k > 1) worktreeAt(p.repo(), wt, start);
-            lanes.add(new Session.Lane(k, wt, directions.get(k - 1)));
+            lanes.add(new Lane(k, wt, directions.get(k - 1)));
         }
         // A resumed session with fewer workers than before: the extra worktrees go.
         Path extra = p.worktree(workers + 1).getParent();

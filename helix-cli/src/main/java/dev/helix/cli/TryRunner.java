@@ -14,6 +14,8 @@ import dev.helix.core.port.Proposer;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Records;
+import dev.helix.core.session.Plan;
+import dev.helix.core.session.Ports;
 import dev.helix.core.session.Session;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
@@ -126,9 +128,9 @@ final class TryRunner {
 
     private Session session(Path repo, Path worktree, Path helixDir, String tag, Spec spec, String specPath, Secrets secrets,
                             FileLedgerStore ledger, Proposer proposer, String start) {
-        return new Session(new Session.Ports(vcs, Executors.forSpec(spec), proposer, ledger, SessionRunner::readIfExists,
+        return new Session(new Ports(vcs, Executors.forSpec(spec), proposer, ledger, SessionRunner::readIfExists,
                 Clock.SYSTEM, Events.NONE),
-                new Session.Plan(repo, worktree, tag, "refs/heads/helix/" + tag, start, spec, specPath,
+                new Plan(repo, worktree, tag, "refs/heads/helix/" + tag, start, spec, specPath,
                         SessionRunner.readIfExists(repo.resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(tag),
                         OptionalInt.empty(), Optional.empty(), "helix-" + tag + "-" + SessionRunner.shortHash(repo.toString()),
                         Optional.empty(), secrets));
