@@ -1,0 +1,25 @@
+package dev.helix.core.session;
+
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.LedgerStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A ledger in a list: every append is at once durable, in order. */
+final class InMemoryLedger implements LedgerStore {
+    private final List<Experiment> records = new ArrayList<>();
+
+    @Override
+    public synchronized void append(Experiment experiment) {
+        records.add(experiment);
+    }
+
+    @Override
+    public synchronized Contents read() {
+        return new Contents(records, List.of());
+    }
+
+    synchronized List<Experiment> records() {
+        return List.copyOf(records);
+    }
+}
