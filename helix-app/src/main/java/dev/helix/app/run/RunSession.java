@@ -13,6 +13,10 @@ import dev.helix.core.port.Events;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Lane;
+import dev.helix.core.session.Outcome;
+import dev.helix.core.session.Plan;
+import dev.helix.core.session.Ports;
 import dev.helix.core.session.Session;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
@@ -79,7 +83,7 @@ public final class RunSession {
     }
 
     /** How the session ended, and the commit that put its ledger on the branch (empty without records). */
-    public record Finished(Session.Outcome outcome, Prepared prepared, String ledgerCommit) {}
+    public record Finished(Outcome outcome, Prepared prepared, String ledgerCommit) {}
 
     /** Validates the repository, the spec and the options; throws with a fix for the first blocking problem. */
     public Prepared prepare(Path cwd, Options options) {
@@ -106,16 +110,16 @@ public final class RunSession {
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
-            List<Session.Lane> lanes = worktrees.lanes(start, program);
+            List<Lane> lanes = worktrees.lanes(start, program);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Session.Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
-                            Clock.SYSTEM, board.around(events)),
-                    new Session.Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
+                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
+                            Clock.SYSTEM, board.around(events), new PlatformThreads()),
+                    new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
                             p.options().maxCost(), secrets, lanes));
             stopHook.accept(session);
-            Session.Outcome outcome;
+            Outcome outcome;
             try {
                 outcome = session.run();
             } finally {

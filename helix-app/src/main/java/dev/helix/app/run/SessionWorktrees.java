@@ -2,6 +2,7 @@ package dev.helix.app.run;
 
 import dev.helix.core.port.Repository;
 import dev.helix.core.session.Direction;
+import dev.helix.core.session.Lane;
 import dev.helix.core.session.Session;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,14 +62,14 @@ final class SessionWorktrees {
     }
 
     /** The workers: the first in the session's worktree, the others in worktrees of their own, made (or taken over) here. */
-    List<Session.Lane> lanes(String start, String program) {
+    List<Lane> lanes(String start, String program) {
         int workers = p.spec().run().workers();
         List<Optional<Direction>> directions = Direction.forWorkers(p.spec().run().directions(), program, workers);
-        List<Session.Lane> lanes = new ArrayList<>();
+        List<Lane> lanes = new ArrayList<>();
         for (int k = 1; k <= workers; k++) {
             Path wt = p.worktree(k);
             if (k > 1) worktreeAt(wt, start);
-            lanes.add(new Session.Lane(k, wt, directions.get(k - 1)));
+            lanes.add(new Lane(k, wt, directions.get(k - 1)));
         }
         // A resumed session with fewer workers than before: the extra worktrees go.
         Path extra = p.worktree(workers + 1).getParent();
@@ -80,8 +81,8 @@ final class SessionWorktrees {
     }
 
     /** The other workers' worktrees hold nothing the refs do not: they go, so W copies do not pile up. */
-    void removeWorkers(List<Session.Lane> lanes) {
-        for (Session.Lane lane : lanes) {
+    void removeWorkers(List<Lane> lanes) {
+        for (Lane lane : lanes) {
             if (lane.worker() > 1) git.removeWorktree(p.repo(), lane.worktree());
         }
     }

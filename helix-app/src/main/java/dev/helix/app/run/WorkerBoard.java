@@ -46,7 +46,7 @@ public final class WorkerBoard implements AutoCloseable {
     }
 
     private synchronized void update(Event.WorkerBusy b) {
-        workers.put(b.worker(), new Worker(b.worker(), b.run(), b.phase(), b.where(), b.direction(), b.since()));
+        workers.put(b.worker(), new Worker(b.worker(), b.run(), b.phase().text(), b.where(), b.direction(), b.since()));
         write();
     }
 

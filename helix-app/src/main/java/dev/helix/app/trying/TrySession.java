@@ -18,6 +18,8 @@ import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Records;
+import dev.helix.core.session.Plan;
+import dev.helix.core.session.Ports;
 import dev.helix.core.session.Session;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
@@ -143,9 +145,9 @@ public final class TrySession {
 
     private static Session session(Setting s, Path worktree, Proposer proposer, String start) {
         Path helixDir = s.workspace().helixDir();
-        return new Session(new Session.Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace::readIfExists,
+        return new Session(new Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace::readIfExists,
                 Clock.SYSTEM, Events.NONE),
-                new Session.Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
+                new Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
                         Workspace.readIfExists(s.repo().resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(s.tag()),
                         OptionalInt.empty(), Optional.empty(), s.workspace().sessionId(s.tag()),
                         Optional.empty(), s.secrets()));

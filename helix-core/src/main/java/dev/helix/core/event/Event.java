@@ -26,11 +26,11 @@ public sealed interface Event {
      * What a worker is doing from now on, for helix watch and helix status.
      *
      * @param run the experiment it works on (0 while idle)
-     * @param phase proposing, evaluating, re-evaluating (a stale candidate re-applied on the new best) or idle
+     * @param phase what it does: proposing, evaluating, re-evaluating (a stale candidate re-applied on the new best), idle, ...
      * @param where the slot of an evaluation ("gpu 0", "cpu 0-3", "slot 2"), else empty
      * @param direction what the worker explores, when given
      */
-    record WorkerBusy(int worker, int run, String phase, String where, String direction,
+    record WorkerBusy(int worker, int run, dev.helix.core.session.WorkerPhase phase, String where, String direction,
                       java.time.Instant since) implements Event {}
 
     /** Something a person should know that is not an experiment (a warning, a repair). */

@@ -1,0 +1,324 @@
+package dev.helix.core.session;
+
+import dev.helix.core.event.Event;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.SequentialJudge;
+import dev.helix.core.judge.SequentialTrial;
+import dev.helix.core.port.Proposer;
+import dev.helix.core.port.Proposer.Proposal;
+import dev.helix.core.port.Vcs;
+import dev.helix.core.scope.ScopeGuard;
+import dev.helix.core.session.ExperimentState.Committed;
+import dev.helix.core.session.ExperimentState.Exhausted;
+import dev.helix.core.session.ExperimentState.Interrupted;
+import dev.helix.core.session.ExperimentState.Judged;
+import dev.helix.core.session.ExperimentState.Measured;
+import dev.helix.core.session.ExperimentState.Proposed;
+import dev.helix.core.session.ExperimentState.Rebasing;
+import dev.helix.core.session.ExperimentState.Rejected;
+import dev.helix.core.session.ExperimentState.Settled;
+import dev.helix.core.session.ExperimentState.Stale;
+import dev.helix.core.spec.Spec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Moves one experiment of one worker through its {@link ExperimentState}s: propose, scope guard,
+ * commit, measure, judge, and the ratchet (keep, or record it and go back to the best; re-apply a
+ * stale keep on the new best). After a crash the proposer may fix the crashed code, each fix-up an
+ * attempt of the same run.
+ */
+final class ExperimentMachine {
+
+    /** How an experiment ended for the worker's loop. */
+    enum End { DONE, EXHAUSTED, INTERRUPTED }
+
+    /** An experiment in progress: its run number and what its attempts recorded. */
+    static final class Run {
+        final int number;
+        int attempts;
+        int rebases;
+        /**
+         * The best the run's code descends from and is judged against: the best at its start, or
+         * the one its change was last re-applied on. Fix-ups build on it too.
+         */
+        Experiment base;
+        /** What the proposer is shown: the records at the run's start, then this run's own. */
+        final List<Experiment> history = new ArrayList<>();
+
+        Run(int number) {
+            this.number = number;
+        }
+    }
+
+    /** The files no experiment may change, and their hashes when the session started. */
+    record Guarded(Set<String> files, Map<String, String> hashes) {}
+
+    private final Session session;
+    private final Spec spec;
+    private final Vcs vcs;
+    private final Proposer proposer;
+    private final Evaluation evaluation;
+
+    ExperimentMachine(Session session, Evaluation evaluation) {
+        this.session = session;
+        this.spec = session.plan().spec();
+        this.vcs = session.ports().vcs();
+        this.proposer = session.ports().proposer();
+        this.evaluation = evaluation;
+    }
+
+    /**
+     * One experiment: a proposal and its verdict, then, after a crash, up to
+     * {@code agent.max_fix_attempts} fix-ups of the crashed code. All of it descends from the best
+     * at the start, and is judged against that best.
+     */
+    End experiment(Worker w, Run run, Guarded guarded) {
+        // One snapshot: the best the proposer builds on and the history it is shown agree.
+        run.history.addAll(session.snapshot());
+        run.base = Records.best(run.history).orElseThrow();
+        // Another worker may have moved the best since this worktree last went back to it.
+        if (w.presetBefore == null && !run.base.commit().equals(w.head)) session.workers().reset(w, run.base.commit(), List.of());
+        int fixes = proposer.fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
+        String from = run.base.commit();
+        Optional<String> crashTail = Optional.empty();
+        for (int fix = 0; fix <= fixes; fix++) {
+            ExperimentState end = attempt(w, run, fix, from, crashTail, guarded);
+            if (!(end instanceof Settled settled)) return End.EXHAUSTED;
+            Experiment e = settled.record();
+            if (e.status() == Status.INTERRUPTED) return End.INTERRUPTED;
+            if (e.status() != Status.CRASH || e.commit().isEmpty() || fix == fixes || session.stopRequested()) break;
+            from = e.commit();
+            crashTail = e.logTail();
+        }
+        String end = session.best().commit();
+        if (!end.equals(w.head)) session.workers().reset(w, end, List.of()); // a discard already went back to it
+        return End.DONE;
+    }
+
+    /** One attempt from {@code from} (the best, or for a fix-up the crashed attempt) until it settles. */
+    private ExperimentState attempt(Worker w, Run run, int fix, String from, Optional<String> crashTail, Guarded guarded) {
+        ExperimentState state = propose(w, run, fix, from, crashTail);
+        while (!(state instanceof Settled || state instanceof Exhausted)) {
+            state = switch (state) {
+                case Proposed p -> commit(w, run, fix, p, guarded);
+                case Committed c -> measure(w, c);
+                case Measured m -> judge(m);
+                case Judged j -> ratchet(w, run, j);
+                case Stale s -> stale(w, run, s);
+                case Rebasing r -> rebased(run, r);
+                case Rejected r -> new Settled(record(run, r.attempt(), Readings.NOTHING, Status.REJECTED, r.reason(), r.paths()));
+                case Interrupted i -> new Settled(record(run, i.attempt(), i.readings(), Status.INTERRUPTED, i.reason(), List.of()));
+                case Settled s -> s;
+                case Exhausted e -> e;
+            };
+        }
+        return state;
+    }
+
+    /** Asks the proposer for a change in the worker's worktree (at {@code from}). */
+    private ExperimentState propose(Worker w, Run run, int fix, String from, Optional<String> crashTail) {
+        Experiment best = run.base;
+        Path wt = w.worktree();
+        Attempt attempt = session.newAttempt(w, run.number, from, run.attempts);
+        session.emit(new Event.ExperimentStarted(session.plan().tag(), run.number));
+        Set<String> trackedAtParent = session.workers().tracked(w, from);
+        Map<String, String> before = w.presetBefore != null ? w.presetBefore : vcs.snapshot(wt);
+        session.workers().busy(w, run.number, fix == 0 ? WorkerPhase.PROPOSING : WorkerPhase.FIXING);
+        Optional<Proposal> answer;
+        session.workers().enter(w);
+        try {
+            answer = Optional.of(proposer.propose(new Proposer.Request(run.number, session.plan().tag(), spec,
+                    session.plan().program(), wt, Records.baseline(run.history).orElseThrow(), best, run.history, crashTail,
+                    w.id(), w.lane.direction().map(Direction::text))));
+        } catch (InterruptedException e) {
+            answer = Optional.empty();
+        } finally {
+            session.workers().leave(w);
+        }
+        List<String> changed = changed(before, vcs.snapshot(wt));
+        List<String> created = changed.stream().filter(p -> !before.containsKey(p) && !trackedAtParent.contains(p)).toList();
+        if (answer.isEmpty() || session.stopRequested()) {
+            Attempt described = answer.map(attempt::described).orElse(attempt);
+            session.workers().reset(w, best.commit(), created);
+            return new Interrupted(described, Readings.NOTHING, "stopped while the proposer was working");
+        }
+        Proposal proposal = answer.get();
+        attempt = attempt.described(proposal);
+        return switch (proposal) {
+            case Proposal.Exhausted exhausted -> {
+                session.workers().reset(w, best.commit(), created);
+                session.exhausted(exhausted.reason());
+                yield new Exhausted(exhausted.reason());
+            }
+            case Proposal.Failure failure -> {
+                session.workers().reset(w, best.commit(), created);
+                yield new Rejected(attempt, "the proposer failed: " + failure.reason(), changed);
+            }
+            case Proposal.Change change -> {
+                session.emit(new Event.Proposed(run.number, attempt.description()));
+                yield new Proposed(attempt, changed, created);
+            }
+        };
+    }
+
+    /** The scope guard, then the commit (kept under refs/helix/&lt;tag&gt;/&lt;run&gt;). */
+    private ExperimentState commit(Worker w, Run run, int fix, Proposed p, Guarded guarded) {
+        Experiment best = run.base;
+        Path wt = w.worktree();
+        List<ScopeGuard.Violation> violations = new ArrayList<>(ScopeGuard.check(p.changed(), spec.scope(), guarded.files()));
+        for (ScopeGuard.Violation v : ScopeGuard.tampered(guarded.hashes(), vcs.hashes(wt, guarded.files()))) {
+            if (violations.stream().noneMatch(x -> x.path().equals(v.path()))) violations.add(v);
+        }
+        if (!violations.isEmpty()) {
+            session.workers().reset(w, best.commit(), p.created());
+            return new Rejected(p.attempt(), "changed files out of scope: "
+                    + String.join(", ", violations.stream().map(ScopeGuard.Violation::render).toList()),
+                    violations.stream().map(ScopeGuard.Violation::path).toList());
+        }
+        if (p.changed().isEmpty()) {
+            session.workers().reset(w, best.commit(), List.of());
+            return new Rejected(p.attempt(), "the proposer changed no file", List.of());
+        }
+        String label = fix == 0 ? "#" + run.number : "#" + run.number + " fix " + fix;
+        String commit = vcs.commit(wt, p.changed(), "helix(" + session.plan().tag() + label + "): " + p.attempt().description());
+        w.head = commit;
+        vcs.updateRef(session.plan().repo(), session.experimentRef(run.number, fix == 0 ? "" : "-fix" + fix), commit);
+        Attempt committed = p.attempt().committed(commit, vcs.diffStat(wt, best.commit(), commit));
+        if (session.stopRequested()) {
+            session.workers().reset(w, best.commit(), List.of());
+            return new Interrupted(committed, Readings.NOTHING, "stopped before the evaluation");
+        }
+        session.emit(new Event.Evaluating(run.number, commit));
+        return new Committed(committed, best, WorkerPhase.EVALUATING);
+    }
+
+    /** Measures the candidate, holding a slot for the whole comparison. */
+    private ExperimentState measure(Worker w, Committed c) {
+        List<Experiment> history = session.snapshot();
+        Attempt a = c.attempt();
+        Experiment best = c.against();
+        Measurement measurement = new Measurement(evaluation, w, a.run(), a.attempt(), spec.metrics().primary().name());
+        Optional<Readings> readings = session.workers().holdingSlot(w, a.run(), c.phase(), () -> session.statistical(history)
+                ? interleaved(w, measurement, a, best, history)
+                : measurement.repeats(spec.judge().mode() == Spec.JudgeMode.STRICT ? spec.evaluate().repeats() : 1));
+        if (readings.isEmpty() || readings.get().interrupted()) {
+            session.workers().reset(w, best.commit(), List.of());
+            return new Interrupted(a, readings.orElse(Readings.NOTHING), "stopped during the evaluation (its processes were killed)");
+        }
+        return new Measured(a, best, readings.get());
+    }
+
+    /** Statistical mode: the candidate measured interleaved with the incumbent, judged sequentially. */
+    private Readings interleaved(Worker w, Measurement measurement, Attempt a, Experiment best, List<Experiment> history) {
+        Map<String, List<Double>> pools = Records.pools(history);
+        List<Double> pool = pools.getOrDefault(best.commit(), List.of());
+        if (pool.isEmpty()) pool = best.primary().map(List::of).orElse(List.of());
+        List<List<Double>> others = new ArrayList<>();
+        pools.forEach((commit, samples) -> { if (!commit.equals(best.commit())) others.add(samples); });
+        SequentialJudge.Settings settings = new SequentialJudge.Settings(spec.metrics().primary().optimize(),
+                spec.judge().minImprovement().against(SequentialJudge.mean(pool)), spec.judge().confidence(),
+                spec.judge().maxRepeats());
+        // On the first statistical experiment after a resume the incumbent is re-measured: the machine may differ.
+        boolean first = SequentialTrial.remeasureFirst(a.run(), spec.judge().remeasureEvery(), pool.size(),
+                session.takeRemeasureAfterResume());
+        return measurement.interleaved(best, pool, SequentialJudge.Prior.pooled(others), settings, first, new Measurement.Sides() {
+            @Override
+            public void toIncumbent() {
+                vcs.reset(w.worktree(), best.commit(), List.of());
+            }
+
+            @Override
+            public void toCandidate() {
+                vcs.reset(w.worktree(), a.commit(), List.of());
+            }
+        });
+    }
+
+    private ExperimentState judge(Measured m) {
+        return new Judged(m.attempt(), m.against(), m.readings(), session.statistical(session.snapshot())
+                ? Judging.statistical(m.readings(), m.against(), spec)
+                : Judging.strict(m.readings(), m.against(), m.attempt().diff(), spec));
+    }
+
+    /**
+     * Records the verdict. A keep moves the branch only if the best is still the one it was judged
+     * against; the decision, the record and the branch move happen under the session's lock.
+     */
+    private ExperimentState ratchet(Worker w, Run run, Judged j) {
+        Session.Settlement settlement = session.settle(run, j, (verdict, current) -> Ratchet.decide(verdict, j.against(), current,
+                spec.run().onStale(), run.rebases, session.stopRequested(), spec.metrics().primary().name()));
+        return switch (settlement.decision()) {
+            case Ratchet.Decision.Keep keep -> new Settled(settlement.record().orElseThrow());
+            case Ratchet.Decision.Record r -> {
+                if (r.status() != Status.CRASH) session.workers().reset(w, j.against().commit(), List.of());
+                yield new Settled(settlement.record().orElseThrow());
+            }
+            case Ratchet.Decision.Stale s -> new Stale(j, settlement.current(), s);
+        };
+    }
+
+    /** A stale keep: recorded, and re-applied on the new best when the ratchet says so. */
+    private ExperimentState stale(Worker w, Run run, Stale s) {
+        Judged j = s.judged();
+        Experiment current = s.current();
+        session.workers().reset(w, current.commit(), List.of());
+        if (!s.decision().rebase()) return new Settled(recordStale(run, j, s.decision().reason()));
+        boolean theirs = proposer.changesStandAlone();
+        Attempt a = j.attempt();
+        // The whole change since the base it was judged against: a fix-up's crashed attempt included.
+        Optional<String> picked = vcs.cherryPick(w.worktree(), j.against().commit(), a.commit(), "helix(" + session.plan().tag()
+                + "#" + run.number + " on #" + current.run() + "): " + a.description(), theirs);
+        picked.ifPresent(c -> w.head = c);
+        if (picked.isEmpty()) {
+            return new Settled(recordStale(run, j, s.decision().reason() + "; its change does not apply on that one (a conflict)"));
+        }
+        recordStale(run, j, s.decision().reason() + "; re-applied on it" + (theirs ? " (its own values where both changed)" : "")
+                + " and judged again as attempt " + (run.attempts + 1));
+        run.rebases++;
+        run.base = current;
+        Attempt again = a.rebased(current.commit(), session.now(), run.attempts, picked.get(),
+                vcs.diffStat(w.worktree(), current.commit(), picked.get()));
+        vcs.updateRef(session.plan().repo(), session.experimentRef(run.number, "-rebase" + run.rebases), again.commit());
+        return new Rebasing(again, current);
+    }
+
+    private ExperimentState rebased(Run run, Rebasing r) {
+        session.emit(new Event.ExperimentStarted(session.plan().tag(), run.number));
+        session.emit(new Event.Evaluating(run.number, r.attempt().commit()));
+        return new Committed(r.attempt(), r.onto(), WorkerPhase.RE_EVALUATING);
+    }
+
+    private Experiment recordStale(Run run, Judged j, String reason) {
+        return session.append(run, j.attempt().record(Status.STALE, reason, j.readings(), spec.metrics().primary().name(),
+                j.verdict().delta(), j.verdict().deltaPct(), List.of(), session.now()));
+    }
+
+    private Experiment record(Run run, Attempt a, Readings readings, Status status, String reason, List<String> paths) {
+        return session.append(run, a.record(status, reason, readings, spec.metrics().primary().name(), Optional.empty(),
+                Optional.empty(), paths, session.now()));
+    }
+
+    /** The baseline's readings with the noise of its repeats and the judge mode chosen from it. */
+    static Readings withNoise(Readings r, Spec spec) {
+        String mode = switch (spec.judge().mode()) {
+            case STRICT -> Noise.STRICT;
+            case STATISTICAL -> Noise.STATISTICAL;
+            case AUTO -> r.samples().stream().distinct().count() <= 1 ? Noise.STRICT : Noise.STATISTICAL;
+        };
+        return r.withNoise(Noise.of(r.samples(), mode));
+    }
+
+    private static List<String> changed(Map<String, String> before, Map<String, String> after) {
+        Set<String> paths = new TreeSet<>(before.keySet());
+        paths.addAll(after.keySet());
+        return paths.stream().filter(p -> !java.util.Objects.equals(before.get(p), after.get(p))).toList();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.helix.core.session;
+
+import dev.helix.core.spec.Spec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.function.UnaryOperator;
+
+/**
+ * What to run.
+ *
+ * @param repo the user's repository root (logs are recorded relative to it)
+ * @param worktree the session's worktree, present, detached at {@code start} or at the best
+ * @param branchRef the session branch, e.g. refs/heads/helix/nov23; it only ever points at the best
+ * @param start the commit the baseline measures (used when the tag has no record yet)
+ * @param specFile the spec's path relative to the worktree (protected from edits)
+ * @param logDir where evaluation logs go (.helix/runs/&lt;tag&gt;)
+ * @param maxExperiments stop once this many experiments after the baseline are recorded
+ * @param maxTime stop starting new experiments after this long
+ * @param sessionId set as HELIX_SESSION for every evaluation, so strays can be found
+ * @param maxCost stop once the proposers' reported spend in this session reaches this many USD
+ * @param redact removes secrets from everything recorded
+ * @param lanes the workers; the first works in {@code worktree} (the baseline is measured there)
+ */
+public record Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
+                   String specFile, String program, Path logDir, OptionalInt maxExperiments,
+                   Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                   UnaryOperator<String> redact, List<Lane> lanes) {
+    public Plan {
+        lanes = lanes == null || lanes.isEmpty() ? List.of(new Lane(1, worktree, Optional.empty())) : List.copyOf(lanes);
+        if (!lanes.get(0).worktree().equals(worktree)) throw new IllegalArgumentException("the first lane works in the session's worktree");
+    }
+
+    /** A plan with one worker. */
+    public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
+                String specFile, String program, Path logDir, OptionalInt maxExperiments,
+                Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                UnaryOperator<String> redact) {
+        this(repo, worktree, tag, branchRef, start, spec, specFile, program, logDir, maxExperiments, maxTime,
+                sessionId, maxCost, redact, List.of());
+    }
+}

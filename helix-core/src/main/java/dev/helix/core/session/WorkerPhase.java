@@ -1,0 +1,24 @@
+package dev.helix.core.session;
+
+/** What a worker is doing, as {@code helix watch} and {@code helix status} show it. */
+public enum WorkerPhase {
+    STARTING("starting"),
+    IDLE("idle"),
+    PROPOSING("proposing"),
+    FIXING("fixing a crash"),
+    WAITING_FOR_SLOT("waiting for a slot"),
+    EVALUATING("evaluating"),
+    /** A stale candidate re-applied on the new best, judged again. */
+    RE_EVALUATING("re-evaluating");
+
+    private final String text;
+
+    WorkerPhase(String text) {
+        this.text = text;
+    }
+
+    /** The phase as people read it (and as the worker board stores it). */
+    public String text() {
+        return text;
+    }
+}

@@ -1,0 +1,123 @@
+package dev.helix.core.session;
+
+import dev.helix.core.event.Event;
+import dev.helix.core.spec.Slot;
+import dev.helix.core.spec.Spec;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * A session's workers and the slots they share: where each worktree is, what each worker does,
+ * and how a stop request reaches one that waits on a proposer, an evaluation or a slot. Shares
+ * the session's lock.
+ */
+final class Workers {
+    private final Session session;
+    private final Spec spec;
+    private final Object lock;
+    private final List<Worker> all = new ArrayList<>();
+    private final SlotPool slots;
+
+    Workers(Session session, Object lock, List<Lane> lanes) {
+        this.session = session;
+        this.spec = session.plan().spec();
+        this.lock = lock;
+        lanes.forEach(l -> all.add(new Worker(l)));
+        this.slots = new SlotPool(Slot.of(spec.run().withWorkers(lanes.size())));
+    }
+
+    List<Worker> all() {
+        return all;
+    }
+
+    Worker first() {
+        return all.get(0);
+    }
+
+    /** Cuts short what every worker waits on (its thread is interrupted). Holds the lock. */
+    void interruptBlocked() {
+        for (Worker w : all) {
+            if (w.blocking && w.thread != null) w.thread.interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code body} holding a slot (waiting for a free one); empty when interrupted while
+     * waiting. Candidate and incumbent of one comparison are measured in the same slot.
+     */
+    <T> Optional<T> holdingSlot(Worker w, int run, WorkerPhase phase, Supplier<T> body) {
+        Slot slot;
+        enter(w);
+        try {
+            slot = slots.take(w.id(), () -> busy(w, run, WorkerPhase.WAITING_FOR_SLOT));
+        } catch (InterruptedException e) {
+            return Optional.empty();
+        } finally {
+            leave(w);
+        }
+        try {
+            synchronized (lock) {
+                w.slot = slot;
+                busy(w, run, phase);
+            }
+            return Optional.of(body.get());
+        } finally {
+            synchronized (lock) {
+                w.slot = null;
+            }
+            slots.give(slot);
+        }
+    }
+
+    /** Moves a worker's worktree (and what the session knows of it) to {@code commit}. */
+    void reset(Worker w, String commit, Collection<String> remove) {
+        session.ports().vcs().reset(w.worktree(), commit, remove);
+        w.head = commit;
+    }
+
+    /**
+     * Files tracked at a commit (the worktree's), asked of git again only when the commit differs
+     * from the last one asked about: workers mostly start from the same best, which changes only
+     * with a keep.
+     */
+    Set<String> tracked(Worker w, String commit) {
+        Tracked last = lastTracked;
+        if (last != null && last.commit().equals(commit)) return last.files();
+        Set<String> files = Set.copyOf(session.ports().vcs().trackedFiles(w.worktree()));
+        if (commit.equals(w.head)) lastTracked = new Tracked(commit, files);
+        return files;
+    }
+
+    private record Tracked(String commit, Set<String> files) {}
+
+    private volatile Tracked lastTracked;
+
+    /** Says what a worker does from now on. */
+    void busy(Worker w, int run, WorkerPhase phase) {
+        synchronized (lock) {
+            String where = w.slot == null ? "" : spec.run().executor().equals("local") ? w.slot.label()
+                    : spec.run().executor() + " job, " + w.slot.label();
+            session.emit(new Event.WorkerBusy(w.id(), run, phase, where, w.directionName().orElse(""), session.now()));
+        }
+    }
+
+    /** Enters a blocking call (a proposer, an evaluation, a wait for a slot) that a stop request cuts short. */
+    void enter(Worker w) {
+        synchronized (lock) {
+            w.blocking = true;
+            if (session.stopRequested()) Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Leaves a blocking call; clears an interrupt meant for it so it cannot hit git or the ledger. */
+    void leave(Worker w) {
+        synchronized (lock) {
+            w.blocking = false;
+            Thread.interrupted();
+        }
+    }
+}
