@@ -3,6 +3,8 @@ package dev.helix.core.session;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Outcome;
+import dev.helix.core.experiment.Sampling;
 import dev.helix.core.experiment.Status;
 import java.time.Instant;
 import java.util.List;
@@ -48,9 +50,10 @@ final class Draft {
     Experiment finish(Status status, String reason, String primaryName, Optional<Double> delta,
                       Optional<Double> deltaPct, Instant finishedAt) {
         Optional<Double> primary = Optional.ofNullable(metrics.get(primaryName));
-        return new Experiment(run, tag, worker, parent, commit, status, metrics, primary, delta, deltaPct,
-                description, hypothesis, reason, samples, startedAt, finishedAt, evalSeconds, exitCode,
-                timedOut, log, diff, agent, paths, logTail, attempt, incumbentSamples, evidence, noise, slot, direction,
-                rebasedFrom);
+        Outcome outcome = Outcome.of(status, new Sampling(samples, incumbentSamples, evidence), delta, deltaPct, noise,
+                paths, logTail);
+        return new Experiment(run, tag, worker, parent, commit, metrics, primary, description, hypothesis, reason,
+                startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, attempt, slot, direction,
+                rebasedFrom, outcome);
     }
 }
