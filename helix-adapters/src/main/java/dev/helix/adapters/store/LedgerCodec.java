@@ -1,4 +1,4 @@
-package dev.helix.core.ledger;
+package dev.helix.adapters.store;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonProcessingException;
