@@ -1,8 +1,8 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.helix.adapters.store.LedgerCodec;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.ledger.LedgerCodec;
 import dev.helix.core.ledger.LedgerTsv;
 import dev.helix.core.report.LedgerCsv;
 import java.nio.file.Path;

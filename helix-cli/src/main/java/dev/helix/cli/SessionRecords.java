@@ -2,9 +2,9 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.helix.adapters.store.SessionLock;
+import dev.helix.adapters.store.LedgerCodec;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.ledger.LedgerCodec;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
 import java.nio.file.Path;

@@ -1,7 +1,6 @@
 package dev.helix.adapters.store;
 
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.ledger.LedgerCodec;
 import dev.helix.core.ledger.LedgerTsv;
 import dev.helix.core.port.LedgerStore;
 import java.io.IOException;

@@ -4,7 +4,6 @@ import static dev.helix.adapters.store.StoreChild.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.ledger.LedgerCodec;
 import dev.helix.core.port.LedgerStore.Contents;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -19,7 +19,7 @@ public final class StoreChild {
         switch (args[0]) {
             case "append" -> {
                 FileLedgerStore store = new FileLedgerStore(Path.of(args[1]));
-                dev.helix.core.ledger.LedgerCodec.encode(record(args[2], 0)); // load classes before "ready"
+                LedgerCodec.encode(record(args[2], 0)); // load classes before "ready"
                 System.out.println("ready");
                 System.out.flush();
                 new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine(); // "go"

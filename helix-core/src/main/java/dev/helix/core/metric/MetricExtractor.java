@@ -1,11 +1,8 @@
 package dev.helix.core.metric;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.json.JsonReadFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.helix.core.json.Json;
+import dev.helix.core.json.JsonException;
+import dev.helix.core.json.JsonValue;
 import dev.helix.core.spec.Spec;
 
 import java.util.ArrayList;
@@ -27,11 +24,6 @@ import java.util.regex.PatternSyntaxException;
  */
 public final class MetricExtractor {
 
-    // Python's json.dumps writes NaN and Infinity by default; take them rather than lose the row.
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
     private static final Pattern METRIC_LINE =
             Pattern.compile("^[ \\t]*METRIC[ \\t]+([^\\s=]+)[ \\t]*=[ \\t]*(\\S*)", Pattern.MULTILINE);
     private static final Pattern NUMBER = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
@@ -102,7 +94,7 @@ public final class MetricExtractor {
 
     private static void fromJson(Iterable<String> names, String output, Optional<String> fileContent,
                                  Map<String, Double> metrics, List<String> problems) {
-        JsonNode root;
+        JsonValue root;
         String where;
         if (fileContent.isPresent()) {
             where = "evaluate.json_file";
@@ -120,48 +112,46 @@ public final class MetricExtractor {
             }
         }
         for (String name : names) {
-            JsonNode node = lookup(root, name);
-            if (node == null || node.isMissingNode()) {
-                problems.add("metric '" + name + "': key '" + name + "' not found in " + where);
-            } else if (node.isNumber()) {
-                record(name, node.doubleValue(), metrics, problems);
-            } else if (node.isTextual()) {
-                put(name, node.textValue(), where, metrics, problems);
-            } else {
-                problems.add("metric '" + name + "': " + abbreviate(node.toString()) + " in " + where + " is not a number");
+            switch (lookup(root, name).orElse(null)) {
+                case null -> problems.add("metric '" + name + "': key '" + name + "' not found in " + where);
+                case JsonValue.JsonNumber n -> record(name, n.value(), metrics, problems);
+                case JsonValue.JsonString s -> put(name, s.value(), where, metrics, problems);
+                case JsonValue other -> problems.add("metric '" + name + "': " + abbreviate(other.render()) + " in "
+                        + where + " is not a number");
             }
         }
     }
 
-    private static JsonNode lastJsonLine(String output) {
+    private static JsonValue lastJsonLine(String output) {
         String[] lines = output.split("\\R");
         for (int i = lines.length - 1; i >= 0; i--) {
             String line = lines[i].strip();
             if (line.startsWith("{") && line.endsWith("}")) {
-                JsonNode node = parseObject(line);
+                JsonValue node = parseObject(line);
                 if (node != null) return node;
             }
         }
         return null;
     }
 
-    private static JsonNode parseObject(String text) {
+    private static JsonValue parseObject(String text) {
         try {
-            JsonNode node = JSON.readTree(text);
-            return node != null && node.isObject() ? node : null;
-        } catch (JsonProcessingException e) {
+            // Python's json.dumps writes NaN and Infinity by default; take them rather than lose the row.
+            JsonValue node = Json.parseAllowingNonFinite(text);
+            return node instanceof JsonValue.JsonObject ? node : null;
+        } catch (JsonException e) {
             return null;
         }
     }
 
     /** The key itself if present (keys may contain dots), else a dotted path: "eval.loss", "runs.0.acc". */
-    private static JsonNode lookup(JsonNode root, String name) {
-        if (root.has(name)) return root.get(name);
-        JsonNode node = root;
+    private static Optional<JsonValue> lookup(JsonValue root, String name) {
+        Optional<JsonValue> whole = root.get(name);
+        if (whole.isPresent()) return whole;
+        Optional<JsonValue> node = Optional.of(root);
         for (String part : name.split("\\.", -1)) {
-            if (node == null) return null;
-            if (node.isArray() && part.matches("\\d{1,9}")) node = node.get(Integer.parseInt(part));
-            else node = node.get(part);
+            node = node.flatMap(n -> n instanceof JsonValue.JsonArray && part.matches("\\d{1,9}")
+                    ? n.get(Integer.parseInt(part)) : n.get(part));
         }
         return node;
     }

@@ -3,6 +3,10 @@ package dev.helix.core.session;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Outcome;
+import dev.helix.core.experiment.Sampling;
+import dev.helix.core.experiment.Outcome;
+import dev.helix.core.experiment.Sampling;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.port.Proposer.Proposal;
 import java.time.Instant;
@@ -75,10 +79,11 @@ public record Attempt(int run, String tag, int worker, String parent, Instant st
     Experiment record(Status status, String reason, Readings measured, String primaryName, Optional<Double> delta,
                       Optional<Double> deltaPct, List<String> paths, Instant finishedAt) {
         Optional<Double> primary = Optional.ofNullable(measured.metrics().get(primaryName));
-        return new Experiment(run, tag, worker, parent, commit, status, measured.metrics(), primary, delta, deltaPct,
-                description, hypothesis, reason, measured.samples(), startedAt, finishedAt, measured.evalSeconds(),
-                measured.exitCode(), measured.timedOut(), measured.log(), diff, agent, paths, measured.logTail(), attempt,
-                measured.incumbentSamples(), measured.evidence(), measured.noise(), measured.slot(), direction, rebasedFrom);
+        Outcome outcome = Outcome.of(status, new Sampling(measured.samples(), measured.incumbentSamples(), measured.evidence()),
+                delta, deltaPct, measured.noise(), paths, measured.logTail());
+        return new Experiment(run, tag, worker, parent, commit, measured.metrics(), primary, description, hypothesis, reason,
+                startedAt, finishedAt, measured.evalSeconds(), measured.exitCode(), measured.timedOut(), measured.log(), diff,
+                agent, attempt, measured.slot(), direction, rebasedFrom, outcome);
     }
 
     private static String oneLine(String text) {

@@ -35,7 +35,6 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiFunction;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * One run of the ratchet loop: baseline, then propose, scope guard, commit, evaluate, judge,
@@ -415,12 +414,7 @@ public final class Session {
      * ledger and the report of it change together, so every reader sees them in one order.
      */
     private Experiment append(Experiment e) {
-        UnaryOperator<String> r = plan.redact();
-        Experiment clean = new Experiment(e.run(), e.tag(), e.worker(), e.parent(), e.commit(), e.status(), e.metrics(),
-                e.primary(), e.delta(), e.deltaPct(), r.apply(e.description()), e.hypothesis().map(r), r.apply(e.reason()),
-                e.samples(), e.startedAt(), e.finishedAt(), e.evalSeconds(), e.exitCode(), e.timedOut(), e.log(), e.diff(),
-                e.agent(), e.paths(), e.logTail().map(r), e.attempt(), e.incumbentSamples(), e.evidence(), e.noise(),
-                e.slot(), e.direction().map(r), e.rebasedFrom());
+        Experiment clean = e.redacted(plan.redact());
         synchronized (lock) {
             ports.ledger().append(clean);
             records.add(clean);

@@ -1,8 +1,8 @@
 package dev.helix.core.spec;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.core.json.Json;
+import dev.helix.core.json.JsonException;
+import dev.helix.core.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -46,7 +46,6 @@ public final class ProjectDetector {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ProjectDetector() {}
 
@@ -87,14 +86,16 @@ public final class ProjectDetector {
         List<String> notes = new ArrayList<>();
         String script = null;
         boolean hasTest = false;
-        if (packageJson.isPresent()) {
+        // An empty package.json holds no scripts; it is not malformed.
+        if (packageJson.isPresent() && !packageJson.get().isBlank()) {
             try {
-                JsonNode scripts = JSON.readTree(packageJson.get()).path("scripts");
-                if (scripts.has("bench")) script = "bench";
-                else if (scripts.has("benchmark")) script = "benchmark";
-                hasTest = scripts.has("test");
-            } catch (JsonProcessingException e) {
-                notes.add("package.json could not be parsed (" + e.getOriginalMessage() + "); the command is a guess.");
+                JsonValue manifest = Json.parse(packageJson.get());
+                java.util.function.Predicate<String> scripts = name -> manifest.get("scripts").flatMap(s -> s.get(name)).isPresent();
+                if (scripts.test("bench")) script = "bench";
+                else if (scripts.test("benchmark")) script = "benchmark";
+                hasTest = scripts.test("test");
+            } catch (JsonException e) {
+                notes.add("package.json could not be parsed (" + e.getMessage() + "); the command is a guess.");
             }
         }
         String command = script != null ? (pm.equals("yarn") ? "yarn " + script : pm + " run " + script) : pm + " test";

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.core.json.Json;
+import dev.helix.core.json.JsonValue;
 import dev.helix.core.spec.Spec.OutputFormat;
 import dev.helix.core.spec.Spec.ParamType;
 import dev.helix.core.spec.Spec.Threshold;
@@ -19,8 +20,6 @@ import org.junit.jupiter.api.Test;
 
 class SpecReaderTest {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static final String MINIMAL = """
             {"name": "demo", "domain": "AI/ML", "description": "Lower the loss.",
              "scope": {"editable": ["train.py"]},
@@ -32,14 +31,29 @@ class SpecReaderTest {
     private static final class Doc {
         final Map<String, Object> root;
 
+        @SuppressWarnings("unchecked")
         Doc(String json) {
-            try {
-                @SuppressWarnings("unchecked")
-                Map<String, Object> m = JSON.readValue(json, LinkedHashMap.class);
-                root = m;
-            } catch (Exception e) {
-                throw new IllegalArgumentException(e);
-            }
+            root = (Map<String, Object>) plain(Json.parse(json));
+        }
+
+        /** The tree as a document loader hands it over: maps, lists, strings, numbers, booleans, nulls. */
+        private static Object plain(JsonValue v) {
+            return switch (v) {
+                case JsonValue.JsonObject o -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    o.members().forEach((k, x) -> m.put(k, plain(x)));
+                    yield m;
+                }
+                case JsonValue.JsonArray a -> new java.util.ArrayList<>(a.elements().stream().map(Doc::plain).toList());
+                case JsonValue.JsonString t -> t.value();
+                case JsonValue.JsonNumber n when n.integral() -> {
+                    long l = Long.parseLong(n.text());
+                    yield l == (int) l ? (Object) (int) l : (Object) l;
+                }
+                case JsonValue.JsonNumber n -> n.value();
+                case JsonValue.JsonBoolean b -> b.value();
+                case JsonValue.JsonNull ignored -> null;
+            };
         }
 
         @SuppressWarnings("unchecked")

@@ -1,4 +1,4 @@
-package dev.helix.core.ledger;
+package dev.helix.adapters.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -24,7 +24,7 @@ class LedgerCodecTest {
     static final Instant START = Instant.parse("2024-11-23T08:15:30.123456789Z");
     static final Instant END = Instant.parse("2024-11-23T08:17:31Z");
 
-    /** A fully populated record: every Optional present. */
+    /** A fully populated keep: every Optional a keep carries present. */
     static Experiment full() {
         Map<String, Double> metrics = new LinkedHashMap<>();
         metrics.put("accuracy", 0.9712);
@@ -37,7 +37,25 @@ class LedgerCodecTest {
                 ".helix/logs/nov23/7.log", new DiffStat(2, 10, 3),
                 Optional.of(new AgentUsage("claude", Optional.of("opus"), Optional.of(12_000_000_000L),
                         Optional.of(800L), Optional.of(0.42), Optional.of(9), 61.5)),
-                List.of("train.py", "src/ü nicode.java"), Optional.of("line 1\nline \"2\"\n"));
+                List.of(), Optional.empty());
+    }
+
+    /** A crash with its log tail, which must survive escaping. */
+    static Experiment crashWithTail() {
+        Experiment f = full();
+        return new Experiment(f.run(), f.tag(), f.worker(), f.parent(), f.commit(), Status.CRASH, Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), f.description(), f.hypothesis(), "exit code 1", List.of(0.97),
+                START, END, 3.5, Optional.of(1), false, f.log(), f.diff(), f.agent(), List.of(),
+                Optional.of("line 1\nline \"2\"\n"), 1);
+    }
+
+    /** A proposal rejected for the files it changed. */
+    static Experiment rejected() {
+        Experiment f = full();
+        return new Experiment(f.run(), f.tag(), f.worker(), f.parent(), "", Status.REJECTED, Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), f.description(), f.hypothesis(), "changed files out of scope",
+                List.of(), START, END, 0, Optional.empty(), false, "", DiffStat.NONE, f.agent(),
+                List.of("train.py", "src/ü nicode.java"), Optional.empty());
     }
 
     /** A crash rejected before any commit: every Optional empty. */
@@ -53,6 +71,11 @@ class LedgerCodecTest {
         String line = LedgerCodec.encode(e);
         assertThat(line).doesNotContain("\n").doesNotContain("\r");
         assertThat(LedgerCodec.decode(line)).isEqualTo(e);
+        for (Experiment other : List.of(crashWithTail(), rejected())) {
+            assertThat(LedgerCodec.decode(LedgerCodec.encode(other))).isEqualTo(other);
+        }
+        assertThat(LedgerCodec.encode(crashWithTail())).contains("\"log_tail\":\"line 1\\nline \\\"2\\\"\\n\"");
+        assertThat(LedgerCodec.encode(rejected())).contains("\"paths\":[\"train.py\",\"src/ü nicode.java\"]");
     }
 
     /** A statistical keep: samples on both sides, the judge's evidence; and a baseline with its noise. */
@@ -64,12 +87,19 @@ class LedgerCodecTest {
                 f.startedAt(), f.finishedAt(), f.evalSeconds(), f.exitCode(), f.timedOut(), f.log(), f.diff(), f.agent(),
                 f.paths(), f.logTail(), 0, List.of(0.9701, 0.9699),
                 Optional.of(new Evidence(0.0012, 0.0004, 0.002, 0.003, 0.0136, 3, 8, 0.97, 0.0004, 12, 5, "a".repeat(40))),
+                Optional.empty());
+        Experiment baseline = new Experiment(0, f.tag(), f.worker(), f.commit(), f.commit(), Status.BASELINE, f.metrics(),
+                f.primary(), Optional.empty(), Optional.empty(), "baseline", Optional.empty(), "the unchanged code",
+                f.samples(), f.startedAt(), f.finishedAt(), f.evalSeconds(), f.exitCode(), f.timedOut(), f.log(),
+                DiffStat.NONE, Optional.empty(), List.of(), Optional.empty(), 0, List.of(), Optional.empty(),
                 Optional.of(new Noise(0.00041, 3, Noise.STATISTICAL)));
         String line = LedgerCodec.encode(stat);
+        String baselineLine = LedgerCodec.encode(baseline);
         assertThat(LedgerCodec.decode(line)).isEqualTo(stat);
+        assertThat(LedgerCodec.decode(baselineLine)).isEqualTo(baseline);
         JsonNode json = new ObjectMapper().readTree(line);
         assertThat(json.get("stats").get("p_value").doubleValue()).isEqualTo(0.003);
-        assertThat(json.get("noise").get("mode").textValue()).isEqualTo("statistical");
+        assertThat(new ObjectMapper().readTree(baselineLine).get("noise").get("mode").textValue()).isEqualTo("statistical");
         assertThat(json.get("incumbent_samples").toString()).isEqualTo("[0.9701,0.9699]");
         assertThat(stat.evaluations()).isEqualTo(5);
     }
@@ -202,5 +232,27 @@ class LedgerCodecTest {
                 s.agent(), s.paths(), s.logTail());
         assertThatThrownBy(() -> LedgerCodec.encode(noTag))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tag");
+    }
+
+    /**
+     * Real ledger lines of every status, as sessions, helix record and helix verify write them
+     * (statistical keeps and crashes with evidence, a rebased re-evaluation, fix-ups, interrupted
+     * evaluations with a log tail): each reads back into the outcome of its status and is written
+     * again byte for byte.
+     */
+    @Test
+    void everyKindOfLineAHelixWritesIsWrittenAgainByteForByte() throws Exception {
+        List<String> lines;
+        try (var in = LedgerCodecTest.class.getResourceAsStream("/ledger/every-status.jsonl")) {
+            lines = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+        java.util.Set<Status> seen = java.util.EnumSet.noneOf(Status.class);
+        for (String line : lines) {
+            Experiment e = LedgerCodec.decode(line);
+            seen.add(e.status());
+            assertThat(e.outcome().status()).isEqualTo(e.status());
+            assertThat(LedgerCodec.encode(e)).as("status %s", e.status()).isEqualTo(line);
+        }
+        assertThat(seen).containsExactlyInAnyOrder(Status.values());
     }
 }
