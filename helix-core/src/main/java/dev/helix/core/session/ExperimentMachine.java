@@ -1,6 +1,7 @@
 package dev.helix.core.session;
 
 import dev.helix.core.event.Event;
+import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
@@ -253,8 +254,7 @@ final class ExperimentMachine {
      * against; the decision, the record and the branch move happen under the session's lock.
      */
     private ExperimentState ratchet(Worker w, Run run, Judged j) {
-        Session.Settlement settlement = session.settle(run, j, (verdict, current) -> Ratchet.decide(verdict, j.against(), current,
-                spec.run().onStale(), run.rebases, session.stopRequested(), spec.metrics().primary().name()));
+        Settlement settlement = session.history().atBest(current -> settle(run, j, current));
         return switch (settlement.decision()) {
             case Ratchet.Decision.Keep keep -> new Settled(settlement.record().orElseThrow());
             case Ratchet.Decision.Record r -> {
@@ -263,6 +263,29 @@ final class ExperimentMachine {
             }
             case Ratchet.Decision.Stale s -> new Stale(j, settlement.current(), s);
         };
+    }
+
+    /** What settling a judged candidate did: the ratchet's decision, the record it appended (if any), the best it saw. */
+    private record Settlement(Ratchet.Decision decision, Optional<Experiment> record, Experiment current) {}
+
+    /** Decides against the best of this moment ({@code current}) and records it; a stale candidate is left to record. */
+    private Settlement settle(Run run, Judged j, Experiment current) {
+        Ratchet.Decision decision = Ratchet.decide(j.verdict(), j.against(), current, spec.run().onStale(), run.rebases,
+                session.stopRequested(), spec.metrics().primary().name());
+        return switch (decision) {
+            case Ratchet.Decision.Keep keep -> {
+                Experiment kept = recordVerdict(run, j, Status.KEEP);
+                vcs.updateRef(session.plan().repo(), session.plan().branchRef(), j.attempt().commit());
+                yield new Settlement(decision, Optional.of(kept), current);
+            }
+            case Ratchet.Decision.Record r -> new Settlement(decision, Optional.of(recordVerdict(run, j, r.status())), current);
+            case Ratchet.Decision.Stale s -> new Settlement(decision, Optional.empty(), current);
+        };
+    }
+
+    private Experiment recordVerdict(Run run, Judged j, Status status) {
+        return session.append(run, j.attempt().record(status, j.verdict().reason(), j.readings(), spec.metrics().primary().name(),
+                j.verdict().delta(), j.verdict().deltaPct(), List.of(), session.now()));
     }
 
     /** A stale keep: recorded, and re-applied on the new best when the ratchet says so. */
@@ -304,6 +327,30 @@ final class ExperimentMachine {
     private Experiment record(Run run, Attempt a, Readings readings, Status status, String reason, List<String> paths) {
         return session.append(run, a.record(status, reason, readings, spec.metrics().primary().name(), Optional.empty(),
                 Optional.empty(), paths, session.now()));
+    }
+
+    /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
+    Optional<Experiment> baseline(Worker w, String commit) {
+        Attempt attempt = session.newAttempt(w, 0, commit, 0).committed(commit, DiffStat.NONE)
+                .describedAs("baseline");
+        vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
+        session.emit(new Event.ExperimentStarted(session.plan().tag(), 0));
+        Measurement measurement = new Measurement(evaluation, w, 0, 0, spec.metrics().primary().name());
+        Optional<Readings> measured = session.workers().holdingSlot(w, 0, WorkerPhase.EVALUATING, () -> measurement.repeats(spec.evaluate().repeats()));
+        if (measured.isEmpty() || measured.get().interrupted()) return Optional.empty();
+        Readings r = measured.get();
+        Experiment record;
+        if (r.crash().isPresent()) {
+            record = attempt.record(Status.CRASH, r.crash().get(), r, spec.metrics().primary().name(), Optional.empty(), Optional.empty(),
+                    List.of(), session.now());
+        } else {
+            Readings noisy = withNoise(r, spec);
+            Noise noise = noisy.noise().orElseThrow();
+            record = attempt.record(Status.BASELINE, "the unchanged code" + (r.samples().size() > 1
+                    ? ", measured " + r.samples().size() + " times; " + noise.render(Double.NaN) : ""),
+                    noisy, spec.metrics().primary().name(), Optional.empty(), Optional.empty(), List.of(), session.now());
+        }
+        return Optional.of(session.history().append(record));
     }
 
     /** The baseline's readings with the noise of its repeats and the judge mode chosen from it. */

@@ -5,36 +5,23 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
-import dev.helix.core.judge.Verdict;
-import dev.helix.core.port.Clock;
-import dev.helix.core.port.Events;
 import dev.helix.core.port.Executor;
-import dev.helix.core.port.LedgerStore;
-import dev.helix.core.port.Proposer;
-import dev.helix.core.port.Vcs;
-import dev.helix.core.port.WorkerThreads;
-import dev.helix.core.port.Workspace;
 import dev.helix.core.scope.ScopeGuard;
 import dev.helix.core.session.ExperimentMachine.End;
 import dev.helix.core.session.ExperimentMachine.Guarded;
 import dev.helix.core.session.ExperimentMachine.Run;
 import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
-import java.util.function.Supplier;
 
 /**
  * One run of the ratchet loop: baseline, then propose, scope guard, commit, evaluate, judge,
@@ -60,13 +47,14 @@ public final class Session {
     private final Ports ports;
     private final Plan plan;
     private final Spec spec;
-    /** Guards everything below, the workers' state, and every append to the ledger with what it moves. */
-    private final Object lock = new Object();
+    private final History history;
+    /** Guards everything below and the workers' state: the history's lock. */
+    private final Object lock;
     private final Workers workers;
     private final Evaluation evaluation;
     private final ExperimentMachine machine;
-    /** The session's records in ledger order (all runs, not only this one's). */
-    private final List<Experiment> records = new ArrayList<>();
+    /** The session's records in ledger order: the history's, guarded by the lock. */
+    private final List<Experiment> records;
     private final Set<Integer> inFlight = new HashSet<>();
     private volatile boolean stopRequested;
     /** Why no new experiment starts, once something said so. */
@@ -78,6 +66,9 @@ public final class Session {
         this.ports = ports;
         this.plan = plan;
         this.spec = plan.spec();
+        this.history = new History(ports.ledger(), ports.events(), plan.redact());
+        this.lock = history.lock;
+        this.records = history.records;
         this.workers = new Workers(this, lock, plan.lanes());
         this.evaluation = new Evaluation(this);
         this.machine = new ExperimentMachine(this, evaluation);
@@ -135,7 +126,7 @@ public final class Session {
                 return outcome(StopReason.BASELINE_CRASHED, "run 0 of " + plan.tag() + " is "
                         + records.get(0).status().word() + ": " + records.get(0).reason());
             }
-            Optional<Experiment> baseline = baseline(first, startCommit);
+            Optional<Experiment> baseline = machine.baseline(first, startCommit);
             if (baseline.isEmpty()) return outcome(StopReason.INTERRUPTED, "during the baseline");
             if (baseline.get().status() != Status.BASELINE) return outcome(StopReason.BASELINE_CRASHED, baseline.get().reason());
             ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
@@ -263,7 +254,7 @@ public final class Session {
                         + setup.tail(Evaluation.CRASH_TAIL_LINES));
             }
         });
-        Optional<Experiment> baseline = baseline(first, plan.start());
+        Optional<Experiment> baseline = machine.baseline(first, plan.start());
         baseline.filter(b -> b.status() == Status.BASELINE)
                 .ifPresent(b -> ports.vcs().updateRef(plan.repo(), plan.branchRef(), b.commit()));
         return baseline;
@@ -305,30 +296,6 @@ public final class Session {
         Set<String> files = new TreeSet<>(ScopeGuard.protectedFiles(spec, plan.specFile(), tracked));
         files.addAll(ScopeGuard.readonlyFiles(spec, tracked));
         return new Guarded(files, ports.vcs().hashes(plan.worktree(), files));
-    }
-
-    /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
-    private Optional<Experiment> baseline(Worker w, String commit) {
-        Attempt attempt = newAttempt(w, 0, commit, 0).committed(commit, dev.helix.core.experiment.DiffStat.NONE)
-                .describedAs("baseline");
-        ports.vcs().updateRef(plan.repo(), experimentRef(0, ""), commit);
-        emit(new Event.ExperimentStarted(plan.tag(), 0));
-        Measurement measurement = new Measurement(evaluation, w, 0, 0, primaryName());
-        Optional<Readings> measured = workers.holdingSlot(w, 0, WorkerPhase.EVALUATING, () -> measurement.repeats(spec.evaluate().repeats()));
-        if (measured.isEmpty() || measured.get().interrupted()) return Optional.empty();
-        Readings r = measured.get();
-        Experiment record;
-        if (r.crash().isPresent()) {
-            record = attempt.record(Status.CRASH, r.crash().get(), r, primaryName(), Optional.empty(), Optional.empty(),
-                    List.of(), now());
-        } else {
-            Readings noisy = ExperimentMachine.withNoise(r, spec);
-            Noise noise = noisy.noise().orElseThrow();
-            record = attempt.record(Status.BASELINE, "the unchanged code" + (r.samples().size() > 1
-                    ? ", measured " + r.samples().size() + " times; " + noise.render(Double.NaN) : ""),
-                    noisy, primaryName(), Optional.empty(), Optional.empty(), List.of(), now());
-        }
-        return Optional.of(append(record));
     }
 
     // ---- What the experiment machine asks of the session: its shared state, under one lock.
@@ -374,72 +341,28 @@ public final class Session {
                 .orElse(spec.judge().mode() == Spec.JudgeMode.STATISTICAL);
     }
 
-    /** What settling a judged candidate did: the ratchet's decision, the record it appended (if any), the best it saw. */
-    record Settlement(Ratchet.Decision decision, Optional<Experiment> record, Experiment current) {}
+    List<Experiment> snapshot() {
+        return history.snapshot();
+    }
 
-    /**
-     * Decides a judged candidate against the best of this moment and records it, in one step under
-     * the lock: a keep is appended and the branch moved to it only while the best is still the one
-     * it was judged against. A stale candidate is left to the caller to record.
-     */
-    Settlement settle(Run run, ExperimentState.Judged j, BiFunction<Verdict, Experiment, Ratchet.Decision> decide) {
-        synchronized (lock) {
-            Experiment current = Records.best(records).orElseThrow();
-            Ratchet.Decision decision = decide.apply(j.verdict(), current);
-            return switch (decision) {
-                case Ratchet.Decision.Keep keep -> {
-                    Experiment kept = append(run, j.attempt().record(Status.KEEP, j.verdict().reason(), j.readings(),
-                            primaryName(), j.verdict().delta(), j.verdict().deltaPct(), List.of(), now()));
-                    ports.vcs().updateRef(plan.repo(), plan.branchRef(), j.attempt().commit());
-                    yield new Settlement(decision, Optional.of(kept), current);
-                }
-                case Ratchet.Decision.Record r -> new Settlement(decision, Optional.of(append(run, j.attempt().record(r.status(),
-                        j.verdict().reason(), j.readings(), primaryName(), j.verdict().delta(), j.verdict().deltaPct(),
-                        List.of(), now()))), current);
-                case Ratchet.Decision.Stale s -> new Settlement(decision, Optional.empty(), current);
-            };
-        }
+    Experiment best() {
+        return history.best();
+    }
+
+    void emit(Event e) {
+        history.emit(e);
+    }
+
+    History history() {
+        return history;
     }
 
     /** Appends a record of {@code run}: counted as one of its attempts and shown to its proposer from now on. */
     Experiment append(Run run, Experiment e) {
         run.attempts++;
-        Experiment clean = append(e);
+        Experiment clean = history.append(e);
         run.history.add(clean);
         return clean;
-    }
-
-    /**
-     * Appends a record, secrets removed; durable when this returns. The session's records, the
-     * ledger and the report of it change together, so every reader sees them in one order.
-     */
-    private Experiment append(Experiment e) {
-        Experiment clean = e.redacted(plan.redact());
-        synchronized (lock) {
-            ports.ledger().append(clean);
-            records.add(clean);
-            emit(new Event.ExperimentFinished(clean, Records.best(records).orElse(clean), Records.baseline(records).orElse(clean)));
-        }
-        return clean;
-    }
-
-    List<Experiment> snapshot() {
-        synchronized (lock) {
-            return List.copyOf(records);
-        }
-    }
-
-    Experiment best() {
-        synchronized (lock) {
-            return Records.best(records).orElseThrow();
-        }
-    }
-
-    /** Events reach the sink one at a time, whichever worker sends them. */
-    void emit(Event e) {
-        synchronized (lock) {
-            ports.events().emit(e);
-        }
     }
 
     private String primaryName() {
