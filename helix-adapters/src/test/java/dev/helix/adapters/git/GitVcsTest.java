@@ -304,7 +304,7 @@ class GitVcsTest {
             Path repo = fx.repo("repo", "small.txt", "s\n", "large.bin", "l\n");
             Path wt = sessionWorktree(repo);
             fx.write(wt, "small.txt", "s2\n");
-            byte[] large = new byte[(int) GitVcs.HASH_LIMIT];
+            byte[] large = new byte[(int) Fingerprints.HASH_LIMIT];
             Files.write(wt.resolve("large.bin"), large);
             Map<String, String> first = vcs.snapshot(wt);
 

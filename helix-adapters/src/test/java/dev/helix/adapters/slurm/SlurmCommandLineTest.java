@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** How an evaluation becomes an srun command line (no cluster needed). */
 class SlurmCommandLineTest {
 
-    final SlurmExecutor executor = new SlurmExecutor(SlurmSpec.DEFAULT);
+    final SrunCommand srun = new SrunCommand(SlurmSpec.DEFAULT);
 
     @TempDir
     Path tmp;
@@ -29,33 +29,33 @@ class SlurmCommandLineTest {
 
     @Test
     void the_slurm_time_limit_is_the_timeout_in_whole_minutes_plus_one_and_run_slurm_options_come_before_extra_args() {
-        SlurmExecutor configured = new SlurmExecutor(new SlurmSpec(Optional.of("gpu"), 4, Optional.of("16G"),
+        SrunCommand configured = new SrunCommand(new SlurmSpec(Optional.of("gpu"), 4, Optional.of("16G"),
                 Optional.of("gpu:1"), List.of("--account=lab", "--time=30")));
 
-        List<String> cmd = configured.srun(request("python train.py", Duration.ofSeconds(90)), "helix-x");
+        List<String> cmd = configured.line(request("python train.py", Duration.ofSeconds(90)), "helix-x");
 
         assertThat(cmd).containsSubsequence("srun", "--job-name=helix-x", "--time=3", "--partition=gpu",
                 "--cpus-per-task=4", "--mem=16G", "--gres=gpu:1", "--account=lab", "--time=30", "sh", "-c", "python train.py");
-        assertThat(executor.srun(request("x", Duration.ofSeconds(60)), "j")).contains("--time=2")
+        assertThat(srun.line(request("x", Duration.ofSeconds(60)), "j")).contains("--time=2")
                 .noneMatch(a -> a.startsWith("--partition") || a.startsWith("--mem") || a.startsWith("--cpus"));
     }
 
     @Test
     void the_job_name_carries_the_session_tag_and_experiment_and_is_unique() {
-        String a = SlurmExecutor.jobName(Map.of("HELIX_TAG", "nov23", "HELIX_EXPERIMENT", "7"));
-        String b = SlurmExecutor.jobName(Map.of("HELIX_TAG", "nov23", "HELIX_EXPERIMENT", "7"));
+        String a = SrunCommand.jobName(Map.of("HELIX_TAG", "nov23", "HELIX_EXPERIMENT", "7"));
+        String b = SrunCommand.jobName(Map.of("HELIX_TAG", "nov23", "HELIX_EXPERIMENT", "7"));
 
         assertThat(a).matches("helix-nov23-7-[0-9a-f]{8}").isNotEqualTo(b);
-        assertThat(SlurmExecutor.jobName(Map.of("HELIX_TAG", "a b/c"))).matches("helix-a_b_c-[0-9a-f]{8}");
+        assertThat(SrunCommand.jobName(Map.of("HELIX_TAG", "a b/c"))).matches("helix-a_b_c-[0-9a-f]{8}");
     }
 
     @Test
     void a_state_line_of_another_job_is_not_ours() {
         Optional<String> sacct = Optional.of("18|helix-x-1-aaaaaaaa|COMPLETED|n1\n19|helix-y-1-bbbbbbbb|CANCELLED by 0|n2\n");
 
-        assertThat(SlurmExecutor.parse(sacct, "helix-x-1-aaaaaaaa")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("COMPLETED"));
-        assertThat(SlurmExecutor.parse(sacct, "helix-y-1-bbbbbbbb")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("CANCELLED"));
-        assertThat(SlurmExecutor.parse(sacct, "helix-z-1-cccccccc")).isEmpty();
+        assertThat(JobState.parse(sacct, "helix-x-1-aaaaaaaa")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("COMPLETED"));
+        assertThat(JobState.parse(sacct, "helix-y-1-bbbbbbbb")).hasValueSatisfying(s -> assertThat(s.state()).isEqualTo("CANCELLED"));
+        assertThat(JobState.parse(sacct, "helix-z-1-cccccccc")).isEmpty();
     }
 
     @Test
@@ -63,16 +63,16 @@ class SlurmCommandLineTest {
         Request marked = new Request("x", Path.of("/shared/wt"), Duration.ofSeconds(60),
                 Map.of("HELIX_SESSION", "helix-nov23-1a2b3c4d"), Path.of("/shared/eval.log"));
 
-        assertThat(executor.srun(marked, "j")).contains("--comment=helix-session=helix-nov23-1a2b3c4d");
-        assertThat(executor.srun(request("x", Duration.ofSeconds(60)), "j")).noneMatch(a -> a.startsWith("--comment"));
+        assertThat(srun.line(marked, "j")).contains("--comment=helix-session=helix-nov23-1a2b3c4d");
+        assertThat(srun.line(request("x", Duration.ofSeconds(60)), "j")).noneMatch(a -> a.startsWith("--comment"));
     }
 
     @Test
     void cancel_marked_is_a_quick_no_op_without_slurm() throws Exception {
         long started = System.nanoTime();
 
-        assertThat(SlurmExecutor.cancelMarked("helix-x-1", Map.of("PATH", tmp.toString()))).isZero();
-        assertThat(SlurmExecutor.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"),
+        assertThat(SessionJobs.cancelMarked("helix-x-1", Map.of("PATH", tmp.toString()))).isZero();
+        assertThat(SessionJobs.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"),
                 "SLURM_CONF", tmp.resolve("no-such.conf").toString()))).isZero();
 
         assertThat((System.nanoTime() - started) / 1e9).isLessThan(1);
@@ -96,9 +96,9 @@ class SlurmCommandLineTest {
                 """.formatted(port));
         long started = System.nanoTime();
 
-        int cancelled = SlurmExecutor.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"), "SLURM_CONF", conf.toString()));
+        int cancelled = SessionJobs.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"), "SLURM_CONF", conf.toString()));
 
         assertThat(cancelled).isZero();
-        assertThat((System.nanoTime() - started) / 1e9).isLessThan(SlurmExecutor.CANCEL_MARKED_LIMIT.toSeconds() + 2);
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(SessionJobs.CANCEL_MARKED_LIMIT.toSeconds() + 2);
     }
 }

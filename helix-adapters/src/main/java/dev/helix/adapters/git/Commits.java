@@ -1,0 +1,151 @@
+package dev.helix.adapters.git;
+
+import dev.helix.core.port.Vcs.VcsException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * Helix's own commits in a session's worktree: one per experiment, of exactly the paths it
+ * changed, and the cherry-pick that carries a change onto another line.
+ */
+final class Commits {
+
+    private static final Pattern OBJECT_ID = Pattern.compile("[0-9a-f]{40}|[0-9a-f]{64}");
+
+    private final Git git;
+    /** Asked once per directory: a session commits there hundreds of times, from several workers at once. */
+    private final ConcurrentHashMap<Path, List<String>> identities = new ConcurrentHashMap<>();
+
+    Commits(Git git) {
+        this.git = git;
+    }
+
+    /** Stages exactly {@code paths} (with {@code force}, ignored ones too) and commits them. */
+    String commit(Path worktree, Collection<String> paths, String message, boolean force) {
+        // git refuses a pathspec that matches nothing, so an absent path is passed on only where git
+        // knows it: to add when the index has it (a deletion to stage), to commit when the index or
+        // HEAD has it (a deletion staged already, e.g. by git mv). A path that is in neither was
+        // created and deleted again: there is nothing to record.
+        List<String> unique = List.copyOf(new LinkedHashSet<>(paths));
+        List<String> absent = unique.stream()
+                .filter(p -> !Files.exists(worktree.resolve(p), LinkOption.NOFOLLOW_LINKS)).toList();
+        Set<String> inIndex = git.known(worktree, List.of("ls-files", "-z", "--cached"), absent);
+        Set<String> inHead = absent.isEmpty() || git.resolve(worktree, "HEAD").isEmpty() ? Set.of()
+                : git.known(worktree, List.of("ls-tree", "-r", "-z", "--name-only", "--full-tree", "HEAD"), absent);
+        List<String> toAdd = unique.stream().filter(p -> !absent.contains(p) || inIndex.contains(p)).toList();
+        List<String> toCommit = unique.stream()
+                .filter(p -> !absent.contains(p) || inIndex.contains(p) || inHead.contains(p)).toList();
+
+        if (!toAdd.isEmpty()) {
+            List<String> add = new ArrayList<>(List.of("--literal-pathspecs", "add", "-A"));
+            if (force) {
+                add.add("-f");
+            }
+            add.addAll(List.of("--pathspec-from-file=-", "--pathspec-file-nul"));
+            git.run(worktree, Map.of(), Git.nulJoined(toAdd), add).ok();
+        }
+        List<String> args = commitOptions(worktree);
+        args.addAll(List.of("--literal-pathspecs", "commit", "-q", "--no-verify",
+                // Every experiment gets a commit, even one that changed nothing.
+                "--allow-empty", "--allow-empty-message", "--cleanup=whitespace",
+                // Only these paths, even if something else was staged meanwhile (with no paths: none).
+                "--only", "-m", message));
+        if (!toCommit.isEmpty()) {
+            args.addAll(List.of("--pathspec-from-file=-", "--pathspec-file-nul"));
+        }
+        git.run(worktree, Map.of(), toCommit.isEmpty() ? null : Git.nulJoined(toCommit), args).ok();
+        return committed(worktree);
+    }
+
+    /** See {@link dev.helix.core.port.Vcs#cherryPick}. */
+    Optional<String> cherryPick(Path worktree, String base, String commit, String message, boolean takeTheirs) {
+        List<String> pick = new ArrayList<>(List.of("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "cherry-pick",
+                "--no-commit", "--allow-empty"));
+        if (takeTheirs) pick.add("--strategy-option=theirs");
+        pick.add(base + ".." + commit); // with --no-commit, every commit of the range lands in one change
+        Git.Result picked = git.run(worktree, pick);
+        if (picked.exit() != 0) {
+            git.run(worktree, List.of("cherry-pick", "--abort")); // may have nothing to abort
+            git.run(worktree, List.of("reset", "-q", "--hard", "HEAD")).ok();
+            return Optional.empty();
+        }
+        List<String> args = commitOptions(worktree);
+        args.addAll(List.of("commit", "-q", "--no-verify", "--allow-empty", "--cleanup=whitespace", "-m", message));
+        git.run(worktree, args).ok();
+        return Optional.of(committed(worktree));
+    }
+
+    /**
+     * Options for Helix's own commits: machine steps in its own worktree, so no signing, no hook
+     * to slow or veto them, no automatic gc packing refs under another worker's update-ref; an
+     * identity only where the user has none.
+     */
+    private List<String> commitOptions(Path worktree) {
+        List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
+                "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
+        args.addAll(identity(worktree));
+        return args;
+    }
+
+    /** The commit just made in {@code worktree}. */
+    private String committed(Path worktree) {
+        return detachedHead(worktree).or(() -> git.resolve(worktree, "HEAD")).orElseThrow(() -> new VcsException(
+                "git commit in " + worktree + " succeeded, but HEAD names no commit"));
+    }
+
+    /**
+     * The commit a worktree's detached HEAD names, read from its HEAD file (a session's worktree is
+     * detached): one git process less per experiment. Empty when HEAD is a branch or the layout is
+     * not the usual one; then git is asked.
+     */
+    private static Optional<String> detachedHead(Path worktree) {
+        try {
+            Path dotGit = worktree.resolve(".git");
+            Path gitDir;
+            if (Files.isRegularFile(dotGit)) {
+                String link = Files.readString(dotGit, StandardCharsets.UTF_8).strip();
+                if (!link.startsWith("gitdir: ")) return Optional.empty();
+                gitDir = worktree.resolve(link.substring("gitdir: ".length()));
+            } else {
+                gitDir = dotGit;
+            }
+            String head = Files.readString(gitDir.resolve("HEAD"), StandardCharsets.UTF_8).strip();
+            return OBJECT_ID.matcher(head).matches() ? Optional.of(head) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code -c user.name/user.email} for whichever the user has not configured, only if git needs them. */
+    private List<String> identity(Path dir) {
+        return identities.computeIfAbsent(dir.toAbsolutePath().normalize(), this::askIdentity);
+    }
+
+    private List<String> askIdentity(Path dir) {
+        boolean complete = git.run(dir, List.of("var", "GIT_AUTHOR_IDENT")).exit() == 0
+                && git.run(dir, List.of("var", "GIT_COMMITTER_IDENT")).exit() == 0;
+        if (complete) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        if (git.run(dir, List.of("config", "--get", "user.name")).exit() != 0) {
+            args.addAll(List.of("-c", "user.name=Helix"));
+        }
+        if (git.run(dir, List.of("config", "--get", "user.email")).exit() != 0) {
+            args.addAll(List.of("-c", "user.email=helix@localhost"));
+        }
+        return args;
+    }
+}

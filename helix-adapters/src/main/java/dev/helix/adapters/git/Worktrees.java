@@ -1,0 +1,169 @@
+package dev.helix.adapters.git;
+
+import dev.helix.core.port.Vcs.VcsException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A session's worktrees: adding, finding and removing them, and moving their files back to a
+ * commit (a reset, or single files restored) when an experiment is not kept.
+ */
+final class Worktrees {
+
+    private final Git git;
+
+    Worktrees(Git git) {
+        this.git = git;
+    }
+
+    void add(Path repo, Path worktree, String commit) {
+        // A worktree directory deleted by hand stays registered until pruned, and blocks re-adding it.
+        git.run(repo, List.of("worktree", "prune")).ok();
+        git.run(repo, List.of("worktree", "add", "--detach", worktree.toAbsolutePath().toString(), commit)).ok();
+    }
+
+    void remove(Path repo, Path worktree) {
+        git.run(repo, List.of("worktree", "remove", "--force", worktree.toAbsolutePath().toString())).ok();
+    }
+
+    /** Whether {@code worktree} exists and is one of {@code repo}'s registered worktrees. */
+    boolean has(Path repo, Path worktree) {
+        if (!Files.isDirectory(worktree) || !Files.exists(worktree.resolve(".git"))) {
+            return false;
+        }
+        Path wanted = real(worktree);
+        for (String line : git.run(repo, List.of("worktree", "list", "--porcelain")).ok().out().split("\n")) {
+            if (line.startsWith("worktree ") && real(Path.of(line.substring("worktree ".length()))).equals(wanted)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Adds {@code entry} to the repository's own exclude file (.git/info/exclude) unless there: it
+     * keeps Helix's files out of {@code git status} without editing a tracked file.
+     */
+    static void excludeLocally(Path repo, String entry) throws IOException {
+        Path gitDir = repo.resolve(".git");
+        if (!Files.isDirectory(gitDir)) return;
+        Path exclude = gitDir.resolve("info").resolve("exclude");
+        String text = Files.exists(exclude) ? Files.readString(exclude) : "";
+        String bare = entry.endsWith("/") ? entry.substring(0, entry.length() - 1) : entry;
+        if (text.lines().anyMatch(l -> l.strip().equals(entry) || l.strip().equals(bare))) return;
+        Files.createDirectories(exclude.getParent());
+        Files.writeString(exclude, (text.isEmpty() || text.endsWith("\n") ? text : text + "\n") + entry + "\n");
+    }
+
+    /** See {@link dev.helix.core.port.Vcs#reset}: a hard reset, then the untracked leftovers removed. */
+    void reset(Path worktree, String commit, Collection<String> remove) {
+        Path root = worktree.toAbsolutePath().normalize();
+        List<Path> targets = new ArrayList<>();
+        for (String p : remove) {
+            targets.add(inside(root, p));
+        }
+        git.run(worktree, List.of("reset", "-q", "--hard", commit, "--")).ok();
+        if (remove.isEmpty()) {
+            return;
+        }
+        // Never delete what the commit we moved to tracks, whatever the caller believed.
+        Set<String> tracked = git.known(worktree, List.of("ls-files", "-z", "--cached"), List.copyOf(remove));
+        int i = 0;
+        for (String p : remove) {
+            Path target = targets.get(i++);
+            if (tracked.contains(p)) {
+                continue;
+            }
+            try {
+                deleteRecursively(target);
+                for (Path dir = target.getParent(); dir != null && !dir.equals(root) && dir.startsWith(root);
+                        dir = dir.getParent()) {
+                    try {
+                        Files.delete(dir);
+                    } catch (DirectoryNotEmptyException | NoSuchFileException e) {
+                        break;
+                    }
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove " + target + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Restores {@code paths} as {@code commit} has them; one it lacks is deleted. */
+    void checkoutFiles(Path dir, String commit, Collection<String> paths) {
+        Set<String> present = new HashSet<>(
+                Git.nulSeparated(git.run(dir, List.of("ls-tree", "-r", "-z", "--name-only", commit)).ok().out()));
+        List<String> restore = paths.stream().filter(present::contains).toList();
+        if (!restore.isEmpty()) {
+            List<String> args = new ArrayList<>(List.of("checkout", commit, "--"));
+            args.addAll(restore);
+            git.run(dir, args).ok();
+        }
+        for (String path : paths) {
+            if (!present.contains(path)) {
+                try {
+                    Files.deleteIfExists(dir.resolve(path));
+                } catch (IOException e) {
+                    throw new VcsException("cannot delete " + path + " in " + dir + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** {@code root/relative}, refusing anything that would land outside the worktree or in .git. */
+    private static Path inside(Path root, String relative) {
+        Path target = root.resolve(relative).normalize();
+        Path rel = target.startsWith(root) ? root.relativize(target) : null;
+        if (relative.isBlank() || Path.of(relative).isAbsolute() || rel == null || rel.toString().isEmpty()
+                || rel.getName(0).toString().equals(".git")) {
+            throw new IllegalArgumentException("refusing to remove '" + relative + "': not a path inside the worktree "
+                    + root);
+        }
+        return target;
+    }
+
+    private static void deleteRecursively(Path target) throws IOException {
+        if (!Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            Files.deleteIfExists(target);
+            return;
+        }
+        Files.walkFileTree(target, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+}
