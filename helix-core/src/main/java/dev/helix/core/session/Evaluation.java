@@ -78,7 +78,7 @@ final class Evaluation {
 
     private Extraction extract(Worker w, Executor.Result result) {
         Optional<String> json = spec.evaluate().jsonFile()
-                .flatMap(f -> session.ports().workspace().read(w.worktree().resolve(f)));
+                .flatMap(f -> session.ports().resultFiles().read(w.worktree().resolve(f)));
         return MetricExtractor.extract(spec, result.output(), json);
     }
 

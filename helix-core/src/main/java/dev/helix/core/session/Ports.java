@@ -7,7 +7,7 @@ import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.port.WorkerThreads;
-import dev.helix.core.port.Workspace;
+import dev.helix.core.port.ResultFiles;
 
 /**
  * The outside world, through the core's ports. Every port must be safe to call from several
@@ -16,12 +16,12 @@ import dev.helix.core.port.Workspace;
  * @param threads runs the workers of a session with several (the core starts no thread)
  */
 public record Ports(Vcs vcs, Executor executor, Proposer proposer, LedgerStore ledger,
-                   Workspace workspace, Clock clock, Events events, WorkerThreads threads) {
+                   ResultFiles resultFiles, Clock clock, Events events, WorkerThreads threads) {
 
     /** The ports of a session with one worker. */
-    public Ports(Vcs vcs, Executor executor, Proposer proposer, LedgerStore ledger, Workspace workspace, Clock clock,
+    public Ports(Vcs vcs, Executor executor, Proposer proposer, LedgerStore ledger, ResultFiles resultFiles, Clock clock,
                  Events events) {
-        this(vcs, executor, proposer, ledger, workspace, clock, events, (bodies, onInterrupt) -> {
+        this(vcs, executor, proposer, ledger, resultFiles, clock, events, (bodies, onInterrupt) -> {
             throw new IllegalStateException("a session with several workers needs WorkerThreads");
         });
     }
