@@ -11,8 +11,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -147,19 +149,19 @@ public final class LocalExecutor implements Executor {
      * @return how many distinct processes were found and signalled
      */
     private static int terminate(long group, byte[] marker, Duration grace) {
-        Set<Long> signalled = new HashSet<>();
+        Map<Long, ProcessHandle> signalled = new HashMap<>();
         Set<Long> alive = scan(group, marker);
         if (alive.isEmpty()) return 0;
         signal("TERM", group, alive, signalled);
-        alive = awaitGone(group, marker, grace, signalled);
+        alive = awaitGone(group, marker, grace, signalled, true);
         for (int round = 0; !alive.isEmpty() && round < 20; round++) {
             signal("KILL", group, alive, signalled);
-            alive = awaitGone(group, marker, Duration.ofMillis(100), null);
+            alive = awaitGone(group, marker, Duration.ofMillis(100), signalled, false);
         }
         return signalled.size();
     }
 
-    private static void signal(String signal, long group, Set<Long> pids, Set<Long> signalled) {
+    private static void signal(String signal, long group, Set<Long> pids, Map<Long, ProcessHandle> signalled) {
         // The group signal is atomic, so a shell forking in a loop cannot slip past it.
         if (group > 0) runQuietly("kill", "-s", signal, "--", "-" + group);
         for (long pid : pids) {
@@ -168,29 +170,49 @@ public final class LocalExecutor implements Executor {
             handle.ifPresent(h -> {
                 if (signal.equals("KILL")) h.destroyForcibly();
                 else h.destroy();
+                signalled.putIfAbsent(pid, h);
             });
         }
-        signalled.addAll(pids);
     }
 
     /**
-     * Polls until nothing is left or the limit is reached. With {@code terminated} (the grace
+     * Polls until nothing is left or the limit is reached. With {@code termNewcomers} (the grace
      * period), newcomers get their SIGTERM too: a shell that was forking when its SIGTERM came
      * leaves a child that never got one, and it deserves its grace like the others.
+     *
+     * <p>A process signalled earlier counts until it has really ended (a zombie, or gone): while a
+     * killed process exits, its environment can no longer be read although it still runs, so the
+     * marker alone would call it gone too early.
      */
-    private static Set<Long> awaitGone(long group, byte[] marker, Duration limit, Set<Long> terminated) {
+    private static Set<Long> awaitGone(long group, byte[] marker, Duration limit, Map<Long, ProcessHandle> signalled,
+                                       boolean termNewcomers) {
         long deadline = System.nanoTime() + limit.toNanos();
-        Set<Long> alive = scan(group, marker);
+        Set<Long> alive = remaining(group, marker, signalled);
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
-            if (terminated != null) {
+            if (termNewcomers) {
                 Set<Long> newcomers = new TreeSet<>(alive);
-                newcomers.removeAll(terminated);
-                if (!newcomers.isEmpty()) signal("TERM", 0, newcomers, terminated);
+                newcomers.removeAll(signalled.keySet());
+                if (!newcomers.isEmpty()) signal("TERM", 0, newcomers, signalled);
             }
             Waits.sleep(POLL_MILLIS);
-            alive = scan(group, marker);
+            alive = remaining(group, marker, signalled);
         }
         return alive;
+    }
+
+    /** What is left: the marked or grouped processes found now, and every signalled one that still runs. */
+    private static Set<Long> remaining(long group, byte[] marker, Map<Long, ProcessHandle> signalled) {
+        Set<Long> alive = scan(group, marker);
+        signalled.forEach((pid, handle) -> {
+            if (handle.isAlive() && running(pid)) alive.add(pid);
+        });
+        return alive;
+    }
+
+    /** Whether the process runs (exists and is not a zombie). */
+    private static boolean running(long pid) {
+        long[] stat = stat(Path.of("/proc", Long.toString(pid)));
+        return stat != null && stat[1] == 0;
     }
 
     /**

@@ -221,7 +221,7 @@ class LocalExecutorTest {
         int killed = LocalExecutor.killMarked("HELIX_SESSION", session);
 
         assertThat(killed).isEqualTo(3);
-        assertThat(orphan.waitFor(2, TimeUnit.SECONDS)).isTrue();
+        assertThat(orphan.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(started).noneMatch(Proc::alive);
         assertThat(LocalExecutor.killMarked("HELIX_SESSION", session)).isZero();
     }
