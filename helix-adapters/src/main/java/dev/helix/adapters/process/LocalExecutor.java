@@ -41,7 +41,19 @@ public final class LocalExecutor implements Executor {
     public static final int DEFAULT_CAP_BYTES = 512 * 1024;
 
     private static final Duration KILL_MARKED_GRACE = Duration.ofSeconds(1);
-    private static final Duration KILL_SETTLE = Duration.ofSeconds(2);
+    /**
+     * How long the output may still flow once every process found is dead. The reader normally
+     * ends at once; the limit is for a process that escaped the sweep and holds the pipe, and it
+     * is generous because on a busy machine (or in a long GC pause) the reader may not get to
+     * the last lines for a while, and those lines carry the metric.
+     */
+    private static final Duration KILL_SETTLE = Duration.ofSeconds(10);
+    /**
+     * How long SIGKILL is repeated until the processes are gone. A killed process still has to be
+     * scheduled to die and to free its memory, which on a busy machine, or for a large process,
+     * can take seconds; the limit is for one stuck in the kernel, which no signal ends.
+     */
+    private static final Duration KILL_LIMIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 20;
 
     private final Duration grace;
@@ -154,7 +166,8 @@ public final class LocalExecutor implements Executor {
         if (alive.isEmpty()) return 0;
         signal("TERM", group, alive, signalled);
         alive = awaitGone(group, marker, grace, signalled, true);
-        for (int round = 0; !alive.isEmpty() && round < 20; round++) {
+        long killDeadline = System.nanoTime() + KILL_LIMIT.toNanos();
+        while (!alive.isEmpty() && System.nanoTime() < killDeadline) {
             signal("KILL", group, alive, signalled);
             alive = awaitGone(group, marker, Duration.ofMillis(100), signalled, false);
         }
