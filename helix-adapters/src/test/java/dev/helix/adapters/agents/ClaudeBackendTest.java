@@ -113,16 +113,17 @@ class ClaudeBackendTest {
         // Claude Code retries a 500 for minutes with backoff: agent.timeout_seconds bounds it
         try (ScriptedAnthropic api = ScriptedAnthropic.start(c -> new Turn.Raw(500, "application/json",
                 "{\"type\":\"error\",\"error\":{\"type\":\"api_error\",\"message\":\"Internal server error\"}}"))) {
-            Spec spec = spec(agent(api, Optional.empty(), 10, 4, List.of()), new SearchSpec(List.of(), 0, 0));
+            // long enough for a slow start on a busy machine to reach the server and retry
+            Spec spec = spec(agent(api, Optional.empty(), 10, 20, List.of()), new SearchSpec(List.of(), 0, 0));
             long started = System.nanoTime();
 
             Proposal proposal = propose(spec, env(Map.of()));
 
             double seconds = (System.nanoTime() - started) / 1e9;
             assertThat(proposal).isInstanceOf(Proposal.Failure.class);
-            assertThat(((Proposal.Failure) proposal).reason()).contains("agent.timeout_seconds (4s)");
-            // the 4 s are waited; Claude Code's minutes of retries are not
-            assertThat(seconds).isBetween(3.5, 4 + 30.0);
+            assertThat(((Proposal.Failure) proposal).reason()).contains("agent.timeout_seconds (20s)");
+            // the 20 s are waited; Claude Code's minutes of retries are not
+            assertThat(seconds).isBetween(19.5, 20 + 30.0);
             assertThat(api.requests()).hasSizeGreaterThanOrEqualTo(2);
         }
     }
