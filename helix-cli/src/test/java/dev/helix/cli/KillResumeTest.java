@@ -74,9 +74,9 @@ class KillResumeTest {
         Path log = repo.dir.resolve(".helix/runs/k/1.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(log) && System.nanoTime() < deadline) Thread.sleep(50);
-        Thread.sleep(300);
+        awaitSleeping(tmp, "k", 1); // the evaluation runs: Ctrl-C comes while it does, not before
         new ProcessBuilder("kill", "-INT", Long.toString(helix.pid())).start().waitFor();
-        assertThat(helix.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(helix.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(helix.exitValue()).isEqualTo(130);
         List<JsonNode> ledger = repo.ledger();
         assertThat(ledger).extracting(r -> r.get("status").asText()).containsExactly("baseline", "interrupted");
@@ -98,6 +98,31 @@ class KillResumeTest {
     /** No process carrying this test's session marker is left (evaluations of every killed run). */
     private void assertNoEvaluationSurvives() throws IOException {
         assertThat(survivors(tmp, "k")).isEmpty();
+    }
+
+    /**
+     * Waits until {@code n} evaluations of session {@code tag} are in their {@code sleep}: then
+     * they surely run. Fails after a minute, far more than starting them takes on a busy machine.
+     */
+    static void awaitSleeping(Path dir, String tag, int n) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long sleeping;
+        while ((sleeping = sleeping(dir, tag)) < n) {
+            if (System.nanoTime() > deadline) throw new AssertionError(sleeping + " of " + n + " evaluations are running");
+            Thread.sleep(50);
+        }
+    }
+
+    private static long sleeping(Path dir, String tag) throws IOException {
+        long n = 0;
+        for (long pid : survivors(dir, tag)) {
+            try {
+                if (Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sleep")) n++;
+            } catch (IOException gone) {
+                // ended meanwhile
+            }
+        }
+        return n;
     }
 
     /** Live processes of session {@code tag} (their environment says so) working under {@code dir}. */

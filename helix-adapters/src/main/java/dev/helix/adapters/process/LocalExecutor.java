@@ -11,8 +11,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -39,7 +41,19 @@ public final class LocalExecutor implements Executor {
     public static final int DEFAULT_CAP_BYTES = 512 * 1024;
 
     private static final Duration KILL_MARKED_GRACE = Duration.ofSeconds(1);
-    private static final Duration KILL_SETTLE = Duration.ofSeconds(2);
+    /**
+     * How long the output may still flow once every process found is dead. The reader normally
+     * ends at once; the limit is for a process that escaped the sweep and holds the pipe, and it
+     * is generous because on a busy machine (or in a long GC pause) the reader may not get to
+     * the last lines for a while, and those lines carry the metric.
+     */
+    private static final Duration KILL_SETTLE = Duration.ofSeconds(10);
+    /**
+     * How long SIGKILL is repeated until the processes are gone. A killed process still has to be
+     * scheduled to die and to free its memory, which on a busy machine, or for a large process,
+     * can take seconds; the limit is for one stuck in the kernel, which no signal ends.
+     */
+    private static final Duration KILL_LIMIT = Duration.ofSeconds(10);
     private static final long POLL_MILLIS = 20;
 
     private final Duration grace;
@@ -147,19 +161,20 @@ public final class LocalExecutor implements Executor {
      * @return how many distinct processes were found and signalled
      */
     private static int terminate(long group, byte[] marker, Duration grace) {
-        Set<Long> signalled = new HashSet<>();
+        Map<Long, ProcessHandle> signalled = new HashMap<>();
         Set<Long> alive = scan(group, marker);
         if (alive.isEmpty()) return 0;
         signal("TERM", group, alive, signalled);
-        alive = awaitGone(group, marker, grace, signalled);
-        for (int round = 0; !alive.isEmpty() && round < 20; round++) {
+        alive = awaitGone(group, marker, grace, signalled, true);
+        long killDeadline = System.nanoTime() + KILL_LIMIT.toNanos();
+        while (!alive.isEmpty() && System.nanoTime() < killDeadline) {
             signal("KILL", group, alive, signalled);
-            alive = awaitGone(group, marker, Duration.ofMillis(100), null);
+            alive = awaitGone(group, marker, Duration.ofMillis(100), signalled, false);
         }
         return signalled.size();
     }
 
-    private static void signal(String signal, long group, Set<Long> pids, Set<Long> signalled) {
+    private static void signal(String signal, long group, Set<Long> pids, Map<Long, ProcessHandle> signalled) {
         // The group signal is atomic, so a shell forking in a loop cannot slip past it.
         if (group > 0) runQuietly("kill", "-s", signal, "--", "-" + group);
         for (long pid : pids) {
@@ -168,29 +183,49 @@ public final class LocalExecutor implements Executor {
             handle.ifPresent(h -> {
                 if (signal.equals("KILL")) h.destroyForcibly();
                 else h.destroy();
+                signalled.putIfAbsent(pid, h);
             });
         }
-        signalled.addAll(pids);
     }
 
     /**
-     * Polls until nothing is left or the limit is reached. With {@code terminated} (the grace
+     * Polls until nothing is left or the limit is reached. With {@code termNewcomers} (the grace
      * period), newcomers get their SIGTERM too: a shell that was forking when its SIGTERM came
      * leaves a child that never got one, and it deserves its grace like the others.
+     *
+     * <p>A process signalled earlier counts until it has really ended (a zombie, or gone): while a
+     * killed process exits, its environment can no longer be read although it still runs, so the
+     * marker alone would call it gone too early.
      */
-    private static Set<Long> awaitGone(long group, byte[] marker, Duration limit, Set<Long> terminated) {
+    private static Set<Long> awaitGone(long group, byte[] marker, Duration limit, Map<Long, ProcessHandle> signalled,
+                                       boolean termNewcomers) {
         long deadline = System.nanoTime() + limit.toNanos();
-        Set<Long> alive = scan(group, marker);
+        Set<Long> alive = remaining(group, marker, signalled);
         while (!alive.isEmpty() && System.nanoTime() < deadline) {
-            if (terminated != null) {
+            if (termNewcomers) {
                 Set<Long> newcomers = new TreeSet<>(alive);
-                newcomers.removeAll(terminated);
-                if (!newcomers.isEmpty()) signal("TERM", 0, newcomers, terminated);
+                newcomers.removeAll(signalled.keySet());
+                if (!newcomers.isEmpty()) signal("TERM", 0, newcomers, signalled);
             }
             Waits.sleep(POLL_MILLIS);
-            alive = scan(group, marker);
+            alive = remaining(group, marker, signalled);
         }
         return alive;
+    }
+
+    /** What is left: the marked or grouped processes found now, and every signalled one that still runs. */
+    private static Set<Long> remaining(long group, byte[] marker, Map<Long, ProcessHandle> signalled) {
+        Set<Long> alive = scan(group, marker);
+        signalled.forEach((pid, handle) -> {
+            if (handle.isAlive() && running(pid)) alive.add(pid);
+        });
+        return alive;
+    }
+
+    /** Whether the process runs (exists and is not a zombie). */
+    private static boolean running(long pid) {
+        long[] stat = stat(Path.of("/proc", Long.toString(pid)));
+        return stat != null && stat[1] == 0;
     }
 
     /**

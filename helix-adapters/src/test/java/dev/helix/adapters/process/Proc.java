@@ -33,6 +33,18 @@ final class Proc {
         return pids;
     }
 
+    /**
+     * A process seen alive: its pid and its start time (in clock ticks since boot), so that a pid
+     * the kernel hands out again (pids wrap at 32768 on many machines) is not taken for it.
+     */
+    record Seen(long pid, String start) {}
+
+    /** Whether the process seen earlier still runs (exists, is the same process, is no zombie). */
+    static boolean alive(Seen process) {
+        String[] f = statFields(process.pid());
+        return f != null && f.length > 19 && f[19].equals(process.start()) && !f[0].equals("Z") && !f[0].equals("X");
+    }
+
     static boolean alive(long pid) {
         String[] f = statFields(pid);
         return f != null && !f[0].equals("Z") && !f[0].equals("X");
@@ -49,20 +61,27 @@ final class Proc {
     }
 
     /** Polls until at least {@code n} marked processes are alive; they are returned. */
-    static Set<Long> awaitLive(String key, String value, int n) throws InterruptedException {
+    static Set<Seen> awaitLive(String key, String value, int n) throws InterruptedException {
         return awaitLive(key, value, live -> live.size() >= n);
     }
 
-    /** Polls until the live marked processes satisfy {@code ready}; they are returned. */
-    static Set<Long> awaitLive(String key, String value, Predicate<Set<Long>> ready) throws InterruptedException {
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        Set<Long> live = liveWith(key, value);
-        while (!ready.test(live)) {
+    /**
+     * Polls until the live marked processes satisfy {@code ready}; they are returned. The deadline
+     * is generous: it only turns a hang into a failure, a busy machine must not reach it.
+     */
+    static Set<Seen> awaitLive(String key, String value, Predicate<Set<Long>> ready) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            Set<Seen> seen = new java.util.HashSet<>();
+            for (long pid : liveWith(key, value)) {
+                String[] f = statFields(pid);
+                if (f != null && f.length > 19) seen.add(new Seen(pid, f[19]));
+            }
+            Set<Long> live = new TreeSet<>(seen.stream().map(Seen::pid).toList());
+            if (ready.test(live)) return seen;
             if (System.nanoTime() > deadline) throw new AssertionError("not ready: " + live);
             Thread.sleep(20);
-            live = liveWith(key, value);
         }
-        return live;
     }
 
     /** How many sessions the processes belong to. */

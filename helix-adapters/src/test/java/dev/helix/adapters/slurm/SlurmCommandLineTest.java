@@ -75,10 +75,11 @@ class SlurmCommandLineTest {
         assertThat(SessionJobs.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"),
                 "SLURM_CONF", tmp.resolve("no-such.conf").toString()))).isZero();
 
-        assertThat((System.nanoTime() - started) / 1e9).isLessThan(1);
+        // No client is started: far quicker than the limit a started one would be given.
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(SessionJobs.CANCEL_MARKED_LIMIT.toSeconds());
     }
 
-    /** squeue alone would retry for 9 s. */
+    /** squeue alone would retry for 9 s (its own sleeps, so no faster on an idle machine). */
     @Test
     void cancel_marked_gives_up_on_a_controller_that_does_not_answer_within_its_limit() throws Exception {
         assumeTrue(java.util.Arrays.stream(System.getenv("PATH").split(":")).anyMatch(d -> Files.isExecutable(Path.of(d, "squeue"))),
@@ -99,6 +100,8 @@ class SlurmCommandLineTest {
         int cancelled = SessionJobs.cancelMarked("helix-x-1", Map.of("PATH", System.getenv("PATH"), "SLURM_CONF", conf.toString()));
 
         assertThat(cancelled).isZero();
-        assertThat((System.nanoTime() - started) / 1e9).isLessThan(SessionJobs.CANCEL_MARKED_LIMIT.toSeconds() + 2);
+        // At the limit squeue is killed: a busy machine delays the kill, but not by the six
+        // seconds squeue would still go on retrying.
+        assertThat((System.nanoTime() - started) / 1e9).isLessThan(9);
     }
 }

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -154,6 +155,10 @@ final class ChatClient {
                 throw timeout(requestDeadline, deadline, "the server did not answer");
             } catch (ExecutionException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
+                // The request's own timeout is the same deadline as the wait above, and on a busy
+                // machine either may fire first: both must mean the same, or the reason would
+                // depend on which thread woke first.
+                if (cause instanceof HttpTimeoutException) throw timeout(requestDeadline, deadline, "the server did not answer");
                 throw new Retryable("could not reach " + endpoint + ": " + describe(cause), Optional.empty());
             }
             int status = info.statusCode();

@@ -8,6 +8,7 @@ import dev.helix.adapters.agents.CliAgentProposer;
 import dev.helix.adapters.agents.gemini.ScriptedGemini.Fault;
 import dev.helix.adapters.agents.gemini.ScriptedGemini.Step;
 import dev.helix.adapters.testing.AgentClis;
+import dev.helix.adapters.testing.Descendants;
 import dev.helix.adapters.testing.ScriptedServer;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real Gemini CLI, from npm, against a scripted Gemini API on 127.0.0.1. */
-@Timeout(60)
+@Timeout(180)
 class GeminiBackendTest {
     static final String KEY = "AIza-test-SECRET-0123456789";
     static final String MODEL = "gemini-2.5-pro";
@@ -129,10 +130,10 @@ class GeminiBackendTest {
     void aServerErrorIsAFailureThatSaysSo() throws Exception {
         gemini.fault(Fault.SERVER_ERROR);
         long started = System.nanoTime();
-        Proposal proposal = proposer(spec(30, MODEL)).propose(request(spec(30, MODEL)));
+        Proposal proposal = proposer(spec(60, MODEL)).propose(request(spec(60, MODEL)));
 
         assertThat(reason(proposal)).contains("Gemini API error 500 INTERNAL: Internal error encountered.");
-        assertThat(seconds(started)).isLessThan(20);
+        assertThat(seconds(started)).as("the error ends it, not the 60 s").isLessThan(60);
         assertThat(Files.readString(worktree.resolve("train.py"))).startsWith("LR = 0.01");
         assertNoKeyWritten();
     }
@@ -141,10 +142,10 @@ class GeminiBackendTest {
     void garbageFromTheServerIsAFailureThatSaysSo() throws Exception {
         gemini.fault(Fault.GARBAGE);
         long started = System.nanoTime();
-        Proposal proposal = proposer(spec(30, MODEL)).propose(request(spec(30, MODEL)));
+        Proposal proposal = proposer(spec(60, MODEL)).propose(request(spec(60, MODEL)));
 
         assertThat(reason(proposal)).startsWith("gemini failed").containsIgnoringCase("json");
-        assertThat(seconds(started)).isLessThan(20);
+        assertThat(seconds(started)).as("the error ends it, not the 60 s").isLessThan(60);
     }
 
     @Test
@@ -154,9 +155,9 @@ class GeminiBackendTest {
         Proposal proposal = proposer(spec(4, MODEL)).propose(request(spec(4, MODEL)));
 
         assertThat(reason(proposal)).startsWith("gemini timed out after 4s");
-        assertThat(seconds(started)).isBetween(4.0, 15.0);
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().orElse("").contains("gemini")).toList()).isEmpty();
+        // the 4 s are waited; the server, silent for 120 s, is not
+        assertThat(seconds(started)).isBetween(4.0, 4 + 30.0);
+        assertThat(Descendants.awaitNone(p -> p.info().commandLine().orElse("").contains("gemini"))).isEmpty();
         assertThat(tempHomes()).isEqualTo(tempHomesBefore);
     }
 
@@ -172,17 +173,16 @@ class GeminiBackendTest {
                 outcome.set(e);
             }
         });
-        long deadline = System.nanoTime() + 20_000_000_000L;
+        long deadline = System.nanoTime() + 60_000_000_000L;
         while (gemini.requests().isEmpty() && System.nanoTime() < deadline) Thread.sleep(50);
         assertThat(gemini.requests()).as("the CLI got as far as the API").isNotEmpty();
         long interrupted = System.nanoTime();
         session.interrupt();
-        session.join(10_000);
+        session.join(60_000);
 
         assertThat(outcome.get()).isInstanceOf(InterruptedException.class);
-        assertThat(seconds(interrupted)).isLessThan(5);
-        assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().orElse("").contains("gemini")).toList()).isEmpty();
+        assertThat(seconds(interrupted)).as("neither the 60 s nor the silent server are waited").isLessThan(30);
+        assertThat(Descendants.awaitNone(p -> p.info().commandLine().orElse("").contains("gemini"))).isEmpty();
         assertThat(tempHomes()).isEqualTo(tempHomesBefore);
     }
 

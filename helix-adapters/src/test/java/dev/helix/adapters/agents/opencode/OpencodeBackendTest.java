@@ -3,6 +3,7 @@ package dev.helix.adapters.agents.opencode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.helix.adapters.testing.AgentClis;
+import dev.helix.adapters.testing.Descendants;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
@@ -41,7 +42,9 @@ class OpencodeBackendTest {
         Path worktree = gitDir();
         try (ScriptedChat chat = ScriptedChat.start(List.of(new ScriptedChat.Turn("train.py", "LR = 0.02\n",
                 "Raise the learning rate to 0.02\nHypothesis: the loss is still falling fast at the end, so a larger step converges sooner")))) {
-            AgentBackend.Context context = context(spec(chat.baseUrl(), 60), env(cli));
+            // only a guard against a hang: the run ends when OpenCode is done, which on a busy
+            // machine can take over a minute
+            AgentBackend.Context context = context(spec(chat.baseUrl(), 180), env(cli));
 
             Proposal proposal = new OpencodeBackend().create(context).propose(request(context.spec(), worktree));
 
@@ -88,15 +91,15 @@ class OpencodeBackendTest {
         try (ScriptedChat chat = ScriptedChat.start(List.of(new ScriptedChat.Turn("train.py", "x", "y")))) {
             chat.fault(ScriptedChat.Fault.SERVER_ERROR);
             // long enough for a slow start on a loaded machine to reach the server and log its error
-            AgentBackend.Context context = context(spec(chat.baseUrl(), 15), env(cli));
+            AgentBackend.Context context = context(spec(chat.baseUrl(), 45), env(cli));
             long started = System.nanoTime();
 
             Proposal proposal = new OpencodeBackend().create(context).propose(request(context.spec(), worktree));
 
-            assertThat((System.nanoTime() - started) / 1e9).isLessThan(30);
+            assertThat((System.nanoTime() - started) / 1e9).as("cut off at the 45 s").isLessThan(45 + 30);
             assertThat(proposal).isInstanceOf(Proposal.Failure.class);
             // OpenCode retries a 500 with backoff for about a minute: Helix's timeout ends it, naming the error
-            assertThat(((Proposal.Failure) proposal).reason()).contains("timed out after 15s").contains("scripted internal error")
+            assertThat(((Proposal.Failure) proposal).reason()).contains("timed out after 45s").contains("scripted internal error")
                     .doesNotContain(KEY);
             assertThat(Files.readString(worktree.resolve("train.py"))).isEqualTo("LR = 0.01\n");
             assertNoKeyWritten(context.logDir());
@@ -114,7 +117,7 @@ class OpencodeBackendTest {
 
             Proposal proposal = new OpencodeBackend().create(context).propose(request(context.spec(), worktree));
 
-            assertThat((System.nanoTime() - started) / 1e9).isLessThan(15);
+            assertThat((System.nanoTime() - started) / 1e9).as("cut off at the 6 s").isLessThan(6 + 30);
             assertThat(proposal).isInstanceOf(Proposal.Failure.class);
             assertThat(((Proposal.Failure) proposal).reason()).contains("OpenCode timed out after 6s").doesNotContain(KEY);
             assertNoKeyWritten(context.logDir());
@@ -132,10 +135,9 @@ class OpencodeBackendTest {
 
             Proposal proposal = new OpencodeBackend().create(context).propose(request(context.spec(), worktree));
 
-            assertThat((System.nanoTime() - started) / 1e9).isLessThan(15);
+            assertThat((System.nanoTime() - started) / 1e9).as("cut off at the 6 s").isLessThan(6 + 30);
             assertThat(((Proposal.Failure) proposal).reason()).contains("OpenCode timed out after 6s");
-            assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().orElse("").contains("opencode"))).isEmpty();
+            assertThat(Descendants.awaitNone(p -> p.info().command().orElse("").contains("opencode"))).isEmpty();
         }
     }
 
