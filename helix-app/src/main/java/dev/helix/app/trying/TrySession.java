@@ -17,6 +17,7 @@ import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Checkout;
 import dev.helix.core.session.Records;
 import dev.helix.core.session.Plan;
 import dev.helix.core.session.Ports;
@@ -45,8 +46,12 @@ import java.util.Set;
 public final class TrySession {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What one call did: the records it appended (the baseline first on a session's first call). */
-    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec) {}
+    /**
+     * What one call did: the records it appended (the baseline first on a session's first call),
+     * and the user's files that changed since the last call and were left alone (untracked, outside
+     * scope.editable: neither committed nor removed).
+     */
+    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec, List<String> leftAlone) {}
 
     /** One session's fixed parts, as every call of it needs them. */
     private record Setting(Workspace workspace, String tag, Spec spec, String specPath, Secrets secrets, LedgerStore ledger) {
@@ -113,10 +118,11 @@ public final class TrySession {
                     return false; // the agent fixes a crash itself, in its next try
                 }
             };
-            Session session = session(s, repo, describes, git.resolve(repo, "HEAD").orElseThrow());
-            appended.addAll(session.tryEdits(before));
+            Session session = session(s, repo, describes, git.resolve(repo, "HEAD").orElseThrow(), Checkout.SHARED);
+            Session.Tried tried = session.tryEdits(before);
+            appended.addAll(tried.appended());
             writeState(state, git.snapshot(repo));
-            return new Outcome(tag, appended, ledger.read().ofTag(tag), spec);
+            return new Outcome(tag, appended, ledger.read().ofTag(tag), spec, tried.leftAlone());
         }
     }
 
@@ -130,7 +136,7 @@ public final class TrySession {
             Proposer none = request -> {
                 throw new IllegalStateException("the baseline proposes nothing");
             };
-            Session session = session(s, wt, none, head);
+            Session session = session(s, wt, none, head, Checkout.HELIX);
             Optional<Experiment> baseline;
             try {
                 baseline = session.measureBaseline();
@@ -143,14 +149,14 @@ public final class TrySession {
         }
     }
 
-    private static Session session(Setting s, Path worktree, Proposer proposer, String start) {
+    private static Session session(Setting s, Path worktree, Proposer proposer, String start, Checkout checkout) {
         Path helixDir = s.workspace().helixDir();
         return new Session(new Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace::readIfExists,
                 Clock.SYSTEM, Events.NONE),
                 new Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
                         Workspace.readIfExists(s.repo().resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(s.tag()),
                         OptionalInt.empty(), Optional.empty(), s.workspace().sessionId(s.tag()),
-                        Optional.empty(), s.secrets()));
+                        Optional.empty(), s.secrets(), List.of(), checkout));
     }
 
     /**

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Moves one experiment of one worker through its {@link ExperimentState}s: propose, scope guard,
@@ -144,8 +143,10 @@ final class ExperimentMachine {
         } finally {
             session.workers().leave(w);
         }
-        List<String> changed = changed(before, vcs.snapshot(wt));
-        List<String> created = changed.stream().filter(p -> !before.containsKey(p) && !trackedAtParent.contains(p)).toList();
+        // In a shared checkout the user's own untracked files are not the experiment: never committed, never removed.
+        Checkout.Changes changes = session.plan().checkout().changes(before, vcs.snapshot(wt), trackedAtParent, spec.scope());
+        List<String> changed = changes.experiment();
+        List<String> created = changes.created();
         if (answer.isEmpty() || session.stopRequested()) {
             Attempt described = answer.map(attempt::described).orElse(attempt);
             session.workers().reset(w, best.commit(), created);
@@ -361,11 +362,5 @@ final class ExperimentMachine {
             case AUTO -> r.samples().stream().distinct().count() <= 1 ? Noise.STRICT : Noise.STATISTICAL;
         };
         return r.withNoise(Noise.of(r.samples(), mode));
-    }
-
-    private static List<String> changed(Map<String, String> before, Map<String, String> after) {
-        Set<String> paths = new TreeSet<>(before.keySet());
-        paths.addAll(after.keySet());
-        return paths.stream().filter(p -> !java.util.Objects.equals(before.get(p), after.get(p))).toList();
     }
 }

@@ -41,9 +41,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the next attempt of the same run.
  */
 public final class Session {
-
-
-
     private final Ports ports;
     private final Plan plan;
     private final Spec spec;
@@ -260,15 +257,19 @@ public final class Session {
         return baseline;
     }
 
+    /** What one {@code helix try} did: the records it appended, and the changed files it left alone (the user's). */
+    public record Tried(List<Experiment> appended, List<String> leftAlone) {}
+
     /**
      * For {@code helix try}: judges the edits already in the worktree as the next experiment,
      * exactly as {@link #run} judges a proposal (scope guard, commit, evaluate, judge, keep or
-     * restore the best, record). The proposer only describes the edits.
+     * restore the best, record). The proposer only describes the edits. In a shared checkout the
+     * user's untracked files outside scope.editable that changed are named, not judged.
      *
      * @param before the worktree's state without the edits: what changed since is the experiment
-     * @return the records appended, in order (more than one only if the proposer fixes crashes)
+     * @return the records appended, in order (more than one only if the proposer fixes crashes), and the files left alone
      */
-    public List<Experiment> tryEdits(Map<String, String> before) {
+    public Tried tryEdits(Map<String, String> before) {
         Worker first = workers.first();
         first.thread = Thread.currentThread();
         synchronized (lock) {
@@ -279,6 +280,8 @@ public final class Session {
         Guarded guarded = guarded();
         int known = records.size();
         int next = records.stream().mapToInt(Experiment::run).max().orElse(0) + 1;
+        List<String> leftAlone = plan.checkout().changes(before, ports.vcs().snapshot(plan.worktree()),
+                Set.copyOf(ports.vcs().trackedFiles(plan.worktree())), spec.scope()).leftAlone();
         first.presetBefore = Map.copyOf(before);
         try {
             machine.experiment(first, new Run(next), guarded);
@@ -286,7 +289,7 @@ public final class Session {
             first.presetBefore = null;
         }
         synchronized (lock) {
-            return List.copyOf(records.subList(known, records.size()));
+            return new Tried(List.copyOf(records.subList(known, records.size())), leftAlone);
         }
     }
 
