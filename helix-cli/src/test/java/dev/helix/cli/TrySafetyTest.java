@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * helix try in the user's own checkout, with real git: a file Helix did not create survives every
- * try byte for byte.
+ * try byte for byte, and a session that cannot start leaves the branch and the files as they were.
  */
 class TrySafetyTest {
     /** Bytes no text tool would round-trip unchanged: no final newline, CRLF, a NUL, invalid UTF-8. */
@@ -76,6 +77,80 @@ class TrySafetyTest {
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.out()).contains("left alone (untracked, outside scope.editable: not committed, not removed): notes.txt");
         assertThat(repo.read("notes.txt")).isEqualTo("written after the first try\n");
+    }
+
+    @Test
+    void aFailingSetupLeavesTheBranchAndTheFilesAsTheyWereAndRecordsNothing() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  timeout_seconds: 20\n",
+                "  timeout_seconds: 20\n  setup: sh setup.sh\n"));
+        repo.write("setup.sh", "echo 'no such package: numpyy' >&2\nexit 3\n");
+        repo.commitAll("a setup that fails");
+        Files.write(repo.dir.resolve("notes.txt"), NOTES);
+        setX(repo, "3.0");
+        String status = repo.git("status", "--porcelain");
+
+        TestRepo.Run run = repo.helix("try", "-m", "x to 3.0");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.json().get("error").get("code").asText()).isEqualTo("setup_failed");
+        assertThat(run.json().get("error").get("message").asText()).contains("no such package: numpyy");
+        assertNothingTouched(repo, status);
+        assertThat(repo.read("params.txt")).startsWith("x = 3.0\n");
+        assertThat(Files.readAllBytes(repo.dir.resolve("notes.txt"))).isEqualTo(NOTES);
+
+        repo.write("setup.sh", "exit 0\n");
+        repo.git("commit", "-q", "-m", "a setup that works", "--", "setup.sh");
+        TestRepo.Run next = repo.helix("try", "-m", "x to 3.0");
+        assertThat(next.code()).as(next.toString()).isZero();
+        assertThat(repo.ledger()).extracting(r -> r.get("status").asText()).containsExactly("baseline", "keep");
+        assertThat(Files.readAllBytes(repo.dir.resolve("notes.txt"))).isEqualTo(NOTES);
+    }
+
+    @Test
+    void aBaselineThatCrashesLeavesTheBranchAsItWasAndRecordsNothing() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        repo.write("evaluate.sh", "echo 'Traceback: the data is missing' >&2\nexit 1\n");
+        repo.commitAll("an evaluation that crashes");
+        setX(repo, "3.0");
+        String status = repo.git("status", "--porcelain");
+
+        TestRepo.Run run = repo.helix("try", "-m", "x to 3.0");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.FAILURE);
+        JsonNode error = run.json().get("error");
+        assertThat(error.get("code").asText()).isEqualTo("baseline_crashed");
+        assertThat(error.get("message").asText()).contains("the data is missing");
+        assertNothingTouched(repo, status);
+        assertThat(repo.git("for-each-ref", "refs/helix/")).isEmpty();
+        assertThat(repo.read("params.txt")).startsWith("x = 3.0\n");
+    }
+
+    @Test
+    void aTryKilledDuringTheBaselineLeavesTheBranchAsItWas() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        Path started = tmp.resolve("started");
+        repo.write("evaluate.sh", "touch '" + started + "'\nsleep 20\necho 'loss: 1'\n");
+        repo.commitAll("a slow evaluation");
+        setX(repo, "3.0");
+        String status = repo.git("status", "--porcelain");
+
+        Process p = repo.helixProcess(tmp.resolve("helix.log"), "try", "-m", "x to 3.0").start();
+        for (int i = 0; i < 300 && !Files.exists(started); i++) Thread.sleep(100);
+        assertThat(started).as(Files.exists(tmp.resolve("helix.log")) ? Files.readString(tmp.resolve("helix.log")) : "").exists();
+        p.destroy();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        assertNothingTouched(repo, status);
+        assertThat(repo.read("params.txt")).startsWith("x = 3.0\n");
+    }
+
+    /** The checkout is on main with the same changes, no session branch exists, nothing is in the ledger. */
+    private static void assertNothingTouched(TestRepo repo, String status) {
+        assertThat(repo.git("rev-parse", "--abbrev-ref", "HEAD")).isEqualTo("main");
+        assertThat(repo.git("branch", "--list", "helix/*")).isEmpty();
+        assertThat(repo.git("status", "--porcelain")).isEqualTo(status);
+        assertThat(repo.ledger()).isEmpty();
     }
 
     private static void setX(TestRepo repo, String x) {

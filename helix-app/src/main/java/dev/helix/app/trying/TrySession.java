@@ -10,6 +10,7 @@ import dev.helix.app.run.SessionTags;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Events;
 import dev.helix.core.port.LedgerStore;
@@ -92,6 +93,8 @@ public final class TrySession {
             tag = SessionTags.choose(workspace, wantedTag, false);
             fresh = true;
         }
+        String specPath = workspace.relative(specFile);
+        boolean starting = Records.baseline(ledger.read().ofTag(tag)).isEmpty();
         try {
             Files.createDirectories(helixDir.resolve("runs").resolve(tag));
             Files.createDirectories(helixDir.resolve("try"));
@@ -102,11 +105,13 @@ public final class TrySession {
         try (SessionLock lock = workspace.lock(tag)) {
             Path state = helixDir.resolve("try").resolve(tag + ".json");
             Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
-            if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
             Secrets secrets = Secrets.of(System.getenv(), spec.agent().apiKeyEnv().stream().toList());
-            Setting s = new Setting(workspace, tag, spec, workspace.relative(specFile), secrets, ledger);
-            if (Records.baseline(ledger.read().ofTag(tag)).isEmpty()) baseline(s);
-            List<Experiment> appended = new ArrayList<>(fresh ? ledger.read().ofTag(tag) : List.of());
+            Setting s = new Setting(workspace, tag, spec, specPath, secrets, ledger);
+            // The baseline is measured away from the checkout, and the checkout moves to the session
+            // branch only once it is recorded: a session that fails to start leaves the user's branch as it was.
+            if (starting) baseline(s);
+            if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
+            List<Experiment> appended = new ArrayList<>(starting ? ledger.read().ofTag(tag) : List.of());
             Proposer describes = new Proposer() {
                 @Override
                 public Proposal propose(Request request) {
@@ -144,6 +149,11 @@ public final class TrySession {
                 throw AppException.runtime("setup_failed", e.getMessage(), "fix evaluate.setup, then try again");
             }
             if (baseline.isEmpty()) throw AppException.runtime("interrupted", "interrupted during the baseline", "try again");
+            if (baseline.get().status() != Status.BASELINE) {
+                throw AppException.runtime("baseline_crashed", "the unchanged code does not evaluate: " + baseline.get().reason()
+                        + baseline.get().logTail().map(t -> "\n" + t).orElse(""),
+                        "fix the evaluation of the committed code (see " + baseline.get().log() + "), then try again");
+            }
         } finally {
             s.git().removeWorktree(s.repo(), wt);
         }

@@ -330,11 +330,16 @@ final class ExperimentMachine {
                 Optional.empty(), paths, session.now()));
     }
 
-    /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
+    /** Measures the unchanged code and records it (a crash too); empty when interrupted (it is then redone on resume). */
     Optional<Experiment> baseline(Worker w, String commit) {
+        vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
+        return measureBaseline(w, commit).map(session.history()::append);
+    }
+
+    /** Measures the unchanged code without recording it: its record (a baseline or a crash), or empty when interrupted. */
+    Optional<Experiment> measureBaseline(Worker w, String commit) {
         Attempt attempt = session.newAttempt(w, 0, commit, 0).committed(commit, DiffStat.NONE)
                 .describedAs("baseline");
-        vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
         session.emit(new Event.ExperimentStarted(session.plan().tag(), 0));
         Measurement measurement = new Measurement(evaluation, w, 0, 0, spec.metrics().primary().name());
         Optional<Readings> measured = session.workers().holdingSlot(w, 0, WorkerPhase.EVALUATING, () -> measurement.repeats(spec.evaluate().repeats()));
@@ -351,7 +356,7 @@ final class ExperimentMachine {
                     ? ", measured " + r.samples().size() + " times; " + noise.render(Double.NaN) : ""),
                     noisy, spec.metrics().primary().name(), Optional.empty(), Optional.empty(), List.of(), session.now());
         }
-        return Optional.of(session.history().append(record));
+        return Optional.of(record);
     }
 
     /** The baseline's readings with the noise of its repeats and the judge mode chosen from it. */

@@ -236,9 +236,11 @@ public final class Session {
 
     /**
      * For {@code helix try}: measures the baseline of a session that has none (running
-     * evaluate.setup first), in this session's worktree, which must hold the unchanged code.
+     * evaluate.setup first), in this session's worktree, which must hold the unchanged code. Only
+     * a baseline is recorded: after a crash or a stop there is no record and no ref, so a session
+     * that could not start leaves nothing behind. The caller makes the session branch.
      *
-     * @return the baseline record, or empty when interrupted
+     * @return the baseline record; a crash, not recorded; or empty when interrupted
      * @throws IllegalStateException when evaluate.setup fails, with its log's tail
      */
     public Optional<Experiment> measureBaseline() {
@@ -251,10 +253,10 @@ public final class Session {
                         + setup.tail(Evaluation.CRASH_TAIL_LINES));
             }
         });
-        Optional<Experiment> baseline = machine.baseline(first, plan.start());
-        baseline.filter(b -> b.status() == Status.BASELINE)
-                .ifPresent(b -> ports.vcs().updateRef(plan.repo(), plan.branchRef(), b.commit()));
-        return baseline;
+        Optional<Experiment> measured = machine.measureBaseline(first, plan.start());
+        if (measured.isEmpty() || measured.get().status() != Status.BASELINE) return measured;
+        ports.vcs().updateRef(plan.repo(), experimentRef(0, ""), plan.start());
+        return Optional.of(history.append(measured.get()));
     }
 
     /** What one {@code helix try} did: the records it appended, and the changed files it left alone (the user's). */

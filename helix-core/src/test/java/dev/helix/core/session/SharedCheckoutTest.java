@@ -9,6 +9,7 @@ import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -122,5 +123,27 @@ class SharedCheckoutTest {
         assertThat(changes.experiment()).containsExactly("notes.txt", "x.txt");
         assertThat(changes.created()).containsExactly("notes.txt");
         assertThat(changes.leftAlone()).isEmpty();
+    }
+
+    @Test
+    void aBaselineThatCrashesIsNotRecordedAndMakesNoRef() {
+        bench.evaluating(files -> FakeExecutor.Run.failed(1, "Traceback: boom"));
+
+        Optional<Experiment> baseline = bench.session(0).measureBaseline();
+
+        assertThat(baseline).map(Experiment::status).contains(Status.CRASH);
+        assertThat(bench.ledger.records()).isEmpty();
+        assertThat(bench.ref(SessionBench.BRANCH)).isEmpty();
+        assertThat(bench.experimentRef("0")).isEmpty();
+    }
+
+    @Test
+    void aRecordedBaselineLeavesTheSessionBranchToTheCaller() {
+        Optional<Experiment> baseline = bench.session(0).measureBaseline();
+
+        assertThat(baseline).map(Experiment::status).contains(Status.BASELINE);
+        assertThat(bench.ledger.records()).containsExactly(baseline.get());
+        assertThat(bench.experimentRef("0")).contains(bench.start);
+        assertThat(bench.ref(SessionBench.BRANCH)).isEmpty();
     }
 }
