@@ -80,6 +80,35 @@ class TrySafetyTest {
     }
 
     @Test
+    void anUncommittedSpecOrProgramBeforeTheFirstTryIsAUsageErrorAndNothingIsTouched() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        String spec = repo.read("helix.yaml").replace("timeout_seconds: 20", "timeout_seconds: 30");
+        repo.write("helix.yaml", spec);
+        repo.write("program.md", "Move x towards the minimum.\n");
+        setX(repo, "3.0");
+        String status = repo.git("status", "--porcelain");
+
+        TestRepo.Run run = repo.helix("try", "-m", "x to 3.0");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(ExitCodes.USAGE);
+        JsonNode error = run.json().get("error");
+        assertThat(error.get("code").asText()).isEqualTo("uncommitted_spec");
+        assertThat(error.get("message").asText()).startsWith("commit helix.yaml and program.md first");
+        assertThat(error.get("suggestion").asText()).isEqualTo("git add -- helix.yaml program.md && git commit -m 'helix: the session spec'");
+        assertNothingTouched(repo, status);
+        assertThat(repo.read("helix.yaml")).isEqualTo(spec);
+        assertThat(repo.read("program.md")).isEqualTo("Move x towards the minimum.\n");
+        assertThat(repo.dir.resolve(".helix")).doesNotExist();
+
+        // The suggestion, run as it is, is the way on.
+        assertThat(new ProcessBuilder("sh", "-c", error.get("suggestion").asText()).directory(repo.dir.toFile())
+                .start().waitFor()).isZero();
+        TestRepo.Run next = repo.helix("try", "-m", "x to 3.0");
+        assertThat(next.code()).as(next.toString()).isZero();
+        assertThat(next.json().get("data").get("status").asText()).isEqualTo("keep");
+    }
+
+    @Test
     void aFailingSetupLeavesTheBranchAndTheFilesAsTheyWereAndRecordsNothing() throws Exception {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         repo.write("helix.yaml", repo.read("helix.yaml").replace("  timeout_seconds: 20\n",

@@ -95,6 +95,7 @@ public final class TrySession {
         }
         String specPath = workspace.relative(specFile);
         boolean starting = Records.baseline(ledger.read().ofTag(tag)).isEmpty();
+        if (starting) requireCommitted(git, repo, spec, specPath);
         try {
             Files.createDirectories(helixDir.resolve("runs").resolve(tag));
             Files.createDirectories(helixDir.resolve("try"));
@@ -129,6 +130,26 @@ public final class TrySession {
             writeState(state, git.snapshot(repo));
             return new Outcome(tag, appended, ledger.read().ofTag(tag), spec, tried.leftAlone());
         }
+    }
+
+    /**
+     * Before a session's first experiment: the spec, program.md and the evaluator must be
+     * committed, or that experiment would take their changes for the agent's edit and revert them.
+     */
+    private static void requireCommitted(Repository git, Path repo, Spec spec, String specPath) {
+        List<String> files = Checkout.uncommittedSessionFiles(spec, specPath, git.trackedFiles(repo), git.snapshot(repo).keySet());
+        if (files.isEmpty()) return;
+        String names = files.size() == 1 ? files.get(0)
+                : String.join(", ", files.subList(0, files.size() - 1)) + " and " + files.get(files.size() - 1);
+        String add = String.join(" ", files.stream().map(TrySession::shellWord).toList());
+        throw AppException.usage("uncommitted_spec", "commit " + names + " first: a session judges against what is committed,"
+                + " and its first try would take uncommitted changes there for your edit and revert them",
+                "git add -- " + add + " && git commit -m 'helix: the session spec'");
+    }
+
+    /** {@code word} as one word of a POSIX shell command line. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9._/@%+=:,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Measures the unchanged code in a throwaway worktree, so the agent's edits stay where they are. */

@@ -1,8 +1,10 @@
 package dev.helix.core.session;
 
 import dev.helix.core.scope.Glob;
+import dev.helix.core.scope.ScopeGuard;
 import dev.helix.core.spec.Spec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -70,5 +72,22 @@ public enum Checkout {
             if (untracked && !before.containsKey(p)) created.add(p);
         }
         return new Changes(experiment, created, leftAlone);
+    }
+
+    /**
+     * The files a session's judgement rests on (the spec, program.md, the evaluator and lock files)
+     * that have uncommitted changes: a session in a shared checkout may start only without any,
+     * since its first experiment would otherwise take them for the agent's edits and revert them.
+     *
+     * @param tracked the files tracked at HEAD
+     * @param dirty the files that differ from HEAD: modified, deleted or untracked
+     */
+    public static List<String> uncommittedSessionFiles(Spec spec, String specFile, Collection<String> tracked,
+                                                        Collection<String> dirty) {
+        Set<String> known = new TreeSet<>(tracked);
+        known.addAll(dirty);
+        Set<String> session = new TreeSet<>(ScopeGuard.protectedFiles(spec, specFile, known));
+        session.add("program.md");
+        return session.stream().filter(f -> dirty.contains(f) || (f.equals(specFile) && !tracked.contains(f))).toList();
     }
 }

@@ -146,4 +146,17 @@ class SharedCheckoutTest {
         assertThat(bench.experimentRef("0")).contains(bench.start);
         assertThat(bench.ref(SessionBench.BRANCH)).isEmpty();
     }
+
+    @Test
+    void theSpecProgramAndEvaluatorMustBeCommittedBeforeASessionStarts() {
+        Spec spec = bench.spec();
+        List<String> tracked = List.of("helix.yaml", "evaluate.py", "x.txt", "uv.lock");
+
+        assertThat(Checkout.uncommittedSessionFiles(spec, "helix.yaml", tracked,
+                Set.of("helix.yaml", "program.md", "evaluate.py", "uv.lock", "x.txt", "notes.txt")))
+                .containsExactly("evaluate.py", "helix.yaml", "program.md", "uv.lock");
+        assertThat(Checkout.uncommittedSessionFiles(spec, "helix.yaml", tracked, Set.of("x.txt", "notes.txt"))).isEmpty();
+        // A spec never committed (untracked, or ignored and so not even dirty) is uncommitted too.
+        assertThat(Checkout.uncommittedSessionFiles(spec, "helix.yaml", List.of("x.txt"), Set.of())).containsExactly("helix.yaml");
+    }
 }
