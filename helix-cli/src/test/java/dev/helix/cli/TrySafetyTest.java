@@ -94,7 +94,8 @@ class TrySafetyTest {
         JsonNode error = run.json().get("error");
         assertThat(error.get("code").asText()).isEqualTo("uncommitted_spec");
         assertThat(error.get("message").asText()).startsWith("commit helix.yaml and program.md first");
-        assertThat(error.get("suggestion").asText()).isEqualTo("git add -- helix.yaml program.md && git commit -m 'helix: the session spec'");
+        assertThat(error.get("suggestion").asText())
+                .isEqualTo("git add -- helix.yaml program.md && git commit -m 'helix: the session spec'");
         assertNothingTouched(repo, status);
         assertThat(repo.read("helix.yaml")).isEqualTo(spec);
         assertThat(repo.read("program.md")).isEqualTo("Move x towards the minimum.\n");

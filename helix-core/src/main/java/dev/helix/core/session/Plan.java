@@ -4,6 +4,7 @@ import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
@@ -32,7 +33,7 @@ public record Plan(Path repo, Path worktree, String tag, String branchRef, Strin
     public Plan {
         lanes = lanes == null || lanes.isEmpty() ? List.of(new Lane(1, worktree, Optional.empty())) : List.copyOf(lanes);
         if (!lanes.get(0).worktree().equals(worktree)) throw new IllegalArgumentException("the first lane works in the session's worktree");
-        java.util.Objects.requireNonNull(checkout, "checkout");
+        Objects.requireNonNull(checkout, "checkout");
     }
 
     /** A plan whose worktrees are Helix's own. */

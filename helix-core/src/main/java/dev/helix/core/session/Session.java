@@ -41,6 +41,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the next attempt of the same run.
  */
 public final class Session {
+
+
+
     private final Ports ports;
     private final Plan plan;
     private final Spec spec;
