@@ -47,6 +47,9 @@ final class TryCommand implements Callable<Integer> {
         out.text("best: #" + best.run() + " " + best.primary().map(Judge::fmt).orElse("-") + " (baseline "
                 + baseline.primary().map(Judge::fmt).orElse("-") + ")");
         if (verdict.status() == Status.CRASH) verdict.logTail().ifPresent(t -> out.text("log tail:\n" + t));
+        if (!o.leftAlone().isEmpty()) {
+            out.text("left alone (untracked, outside scope.editable: not committed, not removed): " + String.join(", ", o.leftAlone()));
+        }
         hints.forEach(h -> out.text("hint: " + h));
         ObjectNode data = Output.JSON.createObjectNode();
         data.put("tag", o.tag());
@@ -66,6 +69,8 @@ final class TryCommand implements Callable<Integer> {
         data.put("log", verdict.log());
         verdict.logTail().ifPresent(t -> data.put("log_tail", t));
         data.set("record", SessionRecords.json(verdict));
+        var leftAlone = data.putArray("left_alone");
+        o.leftAlone().forEach(leftAlone::add);
         out.success(data, hints);
         return ExitCodes.OK;
     }

@@ -10,6 +10,7 @@ import dev.helix.app.run.SessionTags;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Events;
 import dev.helix.core.port.LedgerStore;
@@ -17,6 +18,7 @@ import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Checkout;
 import dev.helix.core.session.Records;
 import dev.helix.core.session.Plan;
 import dev.helix.core.session.Ports;
@@ -45,8 +47,12 @@ import java.util.Set;
 public final class TrySession {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What one call did: the records it appended (the baseline first on a session's first call). */
-    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec) {}
+    /**
+     * What one call did: the records it appended (the baseline first on a session's first call),
+     * and the user's files that changed since the last call and were left alone (untracked, outside
+     * scope.editable: neither committed nor removed).
+     */
+    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec, List<String> leftAlone) {}
 
     /** One session's fixed parts, as every call of it needs them. */
     private record Setting(Workspace workspace, String tag, Spec spec, String specPath, Secrets secrets, LedgerStore ledger) {
@@ -87,6 +93,9 @@ public final class TrySession {
             tag = SessionTags.choose(workspace, wantedTag, false);
             fresh = true;
         }
+        String specPath = workspace.relative(specFile);
+        boolean starting = Records.baseline(ledger.read().ofTag(tag)).isEmpty();
+        if (starting) requireCommitted(git, repo, spec, specPath);
         try {
             Files.createDirectories(helixDir.resolve("runs").resolve(tag));
             Files.createDirectories(helixDir.resolve("try"));
@@ -97,11 +106,13 @@ public final class TrySession {
         try (SessionLock lock = workspace.lock(tag)) {
             Path state = helixDir.resolve("try").resolve(tag + ".json");
             Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
-            if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
             Secrets secrets = Secrets.of(System.getenv(), spec.agent().apiKeyEnv().stream().toList());
-            Setting s = new Setting(workspace, tag, spec, workspace.relative(specFile), secrets, ledger);
-            if (Records.baseline(ledger.read().ofTag(tag)).isEmpty()) baseline(s);
-            List<Experiment> appended = new ArrayList<>(fresh ? ledger.read().ofTag(tag) : List.of());
+            Setting s = new Setting(workspace, tag, spec, specPath, secrets, ledger);
+            // The baseline is measured away from the checkout, and the checkout moves to the session
+            // branch only once it is recorded: a session that fails to start leaves the user's branch as it was.
+            if (starting) baseline(s);
+            if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
+            List<Experiment> appended = new ArrayList<>(starting ? ledger.read().ofTag(tag) : List.of());
             Proposer describes = new Proposer() {
                 @Override
                 public Proposal propose(Request request) {
@@ -113,11 +124,32 @@ public final class TrySession {
                     return false; // the agent fixes a crash itself, in its next try
                 }
             };
-            Session session = session(s, repo, describes, git.resolve(repo, "HEAD").orElseThrow());
-            appended.addAll(session.tryEdits(before));
+            Session session = session(s, repo, describes, git.resolve(repo, "HEAD").orElseThrow(), Checkout.SHARED);
+            Session.Tried tried = session.tryEdits(before);
+            appended.addAll(tried.appended());
             writeState(state, git.snapshot(repo));
-            return new Outcome(tag, appended, ledger.read().ofTag(tag), spec);
+            return new Outcome(tag, appended, ledger.read().ofTag(tag), spec, tried.leftAlone());
         }
+    }
+
+    /**
+     * Before a session's first experiment: the spec, program.md and the evaluator must be
+     * committed, or that experiment would take their changes for the agent's edit and revert them.
+     */
+    private static void requireCommitted(Repository git, Path repo, Spec spec, String specPath) {
+        List<String> files = Checkout.uncommittedSessionFiles(spec, specPath, git.trackedFiles(repo), git.snapshot(repo).keySet());
+        if (files.isEmpty()) return;
+        String names = files.size() == 1 ? files.get(0)
+                : String.join(", ", files.subList(0, files.size() - 1)) + " and " + files.get(files.size() - 1);
+        String add = String.join(" ", files.stream().map(TrySession::shellWord).toList());
+        throw AppException.usage("uncommitted_spec", "commit " + names + " first: a session judges against what is committed,"
+                + " and its first try would take uncommitted changes there for your edit and revert them",
+                "git add -- " + add + " && git commit -m 'helix: the session spec'");
+    }
+
+    /** {@code word} as one word of a POSIX shell command line. */
+    private static String shellWord(String word) {
+        return word.matches("[A-Za-z0-9._/@%+=:,-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
     }
 
     /** Measures the unchanged code in a throwaway worktree, so the agent's edits stay where they are. */
@@ -130,7 +162,7 @@ public final class TrySession {
             Proposer none = request -> {
                 throw new IllegalStateException("the baseline proposes nothing");
             };
-            Session session = session(s, wt, none, head);
+            Session session = session(s, wt, none, head, Checkout.HELIX);
             Optional<Experiment> baseline;
             try {
                 baseline = session.measureBaseline();
@@ -138,19 +170,24 @@ public final class TrySession {
                 throw AppException.runtime("setup_failed", e.getMessage(), "fix evaluate.setup, then try again");
             }
             if (baseline.isEmpty()) throw AppException.runtime("interrupted", "interrupted during the baseline", "try again");
+            if (baseline.get().status() != Status.BASELINE) {
+                throw AppException.runtime("baseline_crashed", "the unchanged code does not evaluate: " + baseline.get().reason()
+                        + baseline.get().logTail().map(t -> "\n" + t).orElse(""),
+                        "fix the evaluation of the committed code (see " + baseline.get().log() + "), then try again");
+            }
         } finally {
             s.git().removeWorktree(s.repo(), wt);
         }
     }
 
-    private static Session session(Setting s, Path worktree, Proposer proposer, String start) {
+    private static Session session(Setting s, Path worktree, Proposer proposer, String start, Checkout checkout) {
         Path helixDir = s.workspace().helixDir();
         return new Session(new Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace::readIfExists,
                 Clock.SYSTEM, Events.NONE),
                 new Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
                         Workspace.readIfExists(s.repo().resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(s.tag()),
                         OptionalInt.empty(), Optional.empty(), s.workspace().sessionId(s.tag()),
-                        Optional.empty(), s.secrets()));
+                        Optional.empty(), s.secrets(), List.of(), checkout));
     }
 
     /**

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Moves one experiment of one worker through its {@link ExperimentState}s: propose, scope guard,
@@ -144,8 +143,10 @@ final class ExperimentMachine {
         } finally {
             session.workers().leave(w);
         }
-        List<String> changed = changed(before, vcs.snapshot(wt));
-        List<String> created = changed.stream().filter(p -> !before.containsKey(p) && !trackedAtParent.contains(p)).toList();
+        // In a shared checkout the user's own untracked files are not the experiment: never committed, never removed.
+        Checkout.Changes changes = session.plan().checkout().changes(before, vcs.snapshot(wt), trackedAtParent, spec.scope());
+        List<String> changed = changes.experiment();
+        List<String> created = changes.created();
         if (answer.isEmpty() || session.stopRequested()) {
             Attempt described = answer.map(attempt::described).orElse(attempt);
             session.workers().reset(w, best.commit(), created);
@@ -329,11 +330,16 @@ final class ExperimentMachine {
                 Optional.empty(), paths, session.now()));
     }
 
-    /** Measures the unchanged code; empty when interrupted (it is then redone on resume). */
+    /** Measures the unchanged code and records it (a crash too); empty when interrupted (it is then redone on resume). */
     Optional<Experiment> baseline(Worker w, String commit) {
+        vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
+        return measureBaseline(w, commit).map(session.history()::append);
+    }
+
+    /** Measures the unchanged code without recording it: its record (a baseline or a crash), or empty when interrupted. */
+    Optional<Experiment> measureBaseline(Worker w, String commit) {
         Attempt attempt = session.newAttempt(w, 0, commit, 0).committed(commit, DiffStat.NONE)
                 .describedAs("baseline");
-        vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
         session.emit(new Event.ExperimentStarted(session.plan().tag(), 0));
         Measurement measurement = new Measurement(evaluation, w, 0, 0, spec.metrics().primary().name());
         Optional<Readings> measured = session.workers().holdingSlot(w, 0, WorkerPhase.EVALUATING, () -> measurement.repeats(spec.evaluate().repeats()));
@@ -350,7 +356,7 @@ final class ExperimentMachine {
                     ? ", measured " + r.samples().size() + " times; " + noise.render(Double.NaN) : ""),
                     noisy, spec.metrics().primary().name(), Optional.empty(), Optional.empty(), List.of(), session.now());
         }
-        return Optional.of(session.history().append(record));
+        return Optional.of(record);
     }
 
     /** The baseline's readings with the noise of its repeats and the judge mode chosen from it. */
@@ -361,11 +367,5 @@ final class ExperimentMachine {
             case AUTO -> r.samples().stream().distinct().count() <= 1 ? Noise.STRICT : Noise.STATISTICAL;
         };
         return r.withNoise(Noise.of(r.samples(), mode));
-    }
-
-    private static List<String> changed(Map<String, String> before, Map<String, String> after) {
-        Set<String> paths = new TreeSet<>(before.keySet());
-        paths.addAll(after.keySet());
-        return paths.stream().filter(p -> !java.util.Objects.equals(before.get(p), after.get(p))).toList();
     }
 }

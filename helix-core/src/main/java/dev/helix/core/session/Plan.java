@@ -4,6 +4,7 @@ import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.UnaryOperator;
@@ -23,22 +24,33 @@ import java.util.function.UnaryOperator;
  * @param maxCost stop once the proposers' reported spend in this session reaches this many USD
  * @param redact removes secrets from everything recorded
  * @param lanes the workers; the first works in {@code worktree} (the baseline is measured there)
+ * @param checkout whose files the worktrees hold: Helix's own, or the user's checkout shared with the agent
  */
 public record Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
                    String specFile, String program, Path logDir, OptionalInt maxExperiments,
                    Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
-                   UnaryOperator<String> redact, List<Lane> lanes) {
+                   UnaryOperator<String> redact, List<Lane> lanes, Checkout checkout) {
     public Plan {
         lanes = lanes == null || lanes.isEmpty() ? List.of(new Lane(1, worktree, Optional.empty())) : List.copyOf(lanes);
         if (!lanes.get(0).worktree().equals(worktree)) throw new IllegalArgumentException("the first lane works in the session's worktree");
+        Objects.requireNonNull(checkout, "checkout");
     }
 
-    /** A plan with one worker. */
+    /** A plan whose worktrees are Helix's own. */
+    public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
+                String specFile, String program, Path logDir, OptionalInt maxExperiments,
+                Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                UnaryOperator<String> redact, List<Lane> lanes) {
+        this(repo, worktree, tag, branchRef, start, spec, specFile, program, logDir, maxExperiments, maxTime,
+                sessionId, maxCost, redact, lanes, Checkout.HELIX);
+    }
+
+    /** A plan with one worker, in Helix's own worktree. */
     public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
                 String specFile, String program, Path logDir, OptionalInt maxExperiments,
                 Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
                 UnaryOperator<String> redact) {
         this(repo, worktree, tag, branchRef, start, spec, specFile, program, logDir, maxExperiments, maxTime,
-                sessionId, maxCost, redact, List.of());
+                sessionId, maxCost, redact, List.of(), Checkout.HELIX);
     }
 }

@@ -239,9 +239,11 @@ public final class Session {
 
     /**
      * For {@code helix try}: measures the baseline of a session that has none (running
-     * evaluate.setup first), in this session's worktree, which must hold the unchanged code.
+     * evaluate.setup first), in this session's worktree, which must hold the unchanged code. Only
+     * a baseline is recorded: after a crash or a stop there is no record and no ref, so a session
+     * that could not start leaves nothing behind. The caller makes the session branch.
      *
-     * @return the baseline record, or empty when interrupted
+     * @return the baseline record; a crash, not recorded; or empty when interrupted
      * @throws IllegalStateException when evaluate.setup fails, with its log's tail
      */
     public Optional<Experiment> measureBaseline() {
@@ -254,21 +256,25 @@ public final class Session {
                         + setup.tail(Evaluation.CRASH_TAIL_LINES));
             }
         });
-        Optional<Experiment> baseline = machine.baseline(first, plan.start());
-        baseline.filter(b -> b.status() == Status.BASELINE)
-                .ifPresent(b -> ports.vcs().updateRef(plan.repo(), plan.branchRef(), b.commit()));
-        return baseline;
+        Optional<Experiment> measured = machine.measureBaseline(first, plan.start());
+        if (measured.isEmpty() || measured.get().status() != Status.BASELINE) return measured;
+        ports.vcs().updateRef(plan.repo(), experimentRef(0, ""), plan.start());
+        return Optional.of(history.append(measured.get()));
     }
+
+    /** What one {@code helix try} did: the records it appended, and the changed files it left alone (the user's). */
+    public record Tried(List<Experiment> appended, List<String> leftAlone) {}
 
     /**
      * For {@code helix try}: judges the edits already in the worktree as the next experiment,
      * exactly as {@link #run} judges a proposal (scope guard, commit, evaluate, judge, keep or
-     * restore the best, record). The proposer only describes the edits.
+     * restore the best, record). The proposer only describes the edits. In a shared checkout the
+     * user's untracked files outside scope.editable that changed are named, not judged.
      *
      * @param before the worktree's state without the edits: what changed since is the experiment
-     * @return the records appended, in order (more than one only if the proposer fixes crashes)
+     * @return the records appended, in order (more than one only if the proposer fixes crashes), and the files left alone
      */
-    public List<Experiment> tryEdits(Map<String, String> before) {
+    public Tried tryEdits(Map<String, String> before) {
         Worker first = workers.first();
         first.thread = Thread.currentThread();
         synchronized (lock) {
@@ -279,6 +285,8 @@ public final class Session {
         Guarded guarded = guarded();
         int known = records.size();
         int next = records.stream().mapToInt(Experiment::run).max().orElse(0) + 1;
+        List<String> leftAlone = plan.checkout().changes(before, ports.vcs().snapshot(plan.worktree()),
+                Set.copyOf(ports.vcs().trackedFiles(plan.worktree())), spec.scope()).leftAlone();
         first.presetBefore = Map.copyOf(before);
         try {
             machine.experiment(first, new Run(next), guarded);
@@ -286,7 +294,7 @@ public final class Session {
             first.presetBefore = null;
         }
         synchronized (lock) {
-            return List.copyOf(records.subList(known, records.size()));
+            return new Tried(List.copyOf(records.subList(known, records.size())), leftAlone);
         }
     }
 

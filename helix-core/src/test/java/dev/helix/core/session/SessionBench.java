@@ -53,6 +53,7 @@ final class SessionBench {
     private List<String> editable = List.of("x.txt");
     private int workers = 1;
     private Spec.OnStale onStale = Spec.OnStale.REBASE;
+    private Checkout checkout = Checkout.HELIX;
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");
@@ -80,6 +81,12 @@ final class SessionBench {
     SessionBench workers(int n, Spec.OnStale whenStale) {
         workers = n;
         onStale = whenStale;
+        return this;
+    }
+
+    /** Sessions from now on work in the user's checkout, shared with the agent (as helix try does). */
+    SessionBench sharedCheckout() {
+        checkout = Checkout.SHARED;
         return this;
     }
 
@@ -127,7 +134,8 @@ final class SessionBench {
             lanes.add(new Lane(k, worktree(k), Optional.empty()));
         }
         Plan plan = new Plan(REPO, WORKTREE, TAG, BRANCH, start, spec(), "helix.yaml", "", REPO.resolve(".helix/runs/" + TAG),
-                OptionalInt.of(maxExperiments), Optional.empty(), "session-1", Optional.empty(), UnaryOperator.identity(), lanes);
+                OptionalInt.of(maxExperiments), Optional.empty(), "session-1", Optional.empty(), UnaryOperator.identity(), lanes,
+                checkout);
         Executor ex = executor;
         return new Session(new Ports(vcs, ex, proposer, ledger, file -> Optional.empty(), FIXED, this::emit, threads), plan);
     }
