@@ -1,6 +1,5 @@
 package dev.helix.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.Workspace;
 import dev.helix.core.review.ReviewPrompt;
@@ -46,8 +45,7 @@ final class ReviewCommand implements Callable<Integer> {
                 metric, program), s.records());
         Output out = main.output();
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
-        ObjectNode data = Output.JSON.createObjectNode();
-        data.put("tag", s.tag());
+        ReviewView view;
         if (file != null) {
             Path target = main.workingDirectory().resolve(file);
             try {
@@ -58,12 +56,12 @@ final class ReviewCommand implements Callable<Integer> {
                         "check the directory exists and is writable, or drop -o to print the prompt");
             }
             out.text("Wrote the review prompt for session " + s.tag() + " to " + target);
-            data.put("file", target.toString());
+            view = new ReviewView(s.tag(), target.toString(), null);
         } else {
             out.text(prompt.stripTrailing());
-            data.put("prompt", prompt);
+            view = new ReviewView(s.tag(), null, prompt);
         }
-        out.success(data, List.of("paste it into a second model, or: claude -p < " + (file == null ? "review.md" : file)));
+        out.success(view, List.of("paste it into a second model, or: claude -p < " + (file == null ? "review.md" : file)));
         return ExitCodes.OK;
     }
 }
