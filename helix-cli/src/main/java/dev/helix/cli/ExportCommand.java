@@ -1,6 +1,7 @@
 package dev.helix.cli;
 
 import dev.helix.adapters.store.LedgerCodec;
+import dev.helix.app.report.SessionSetting;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.ledger.LedgerTsv;
 import dev.helix.core.report.LedgerCsv;
@@ -43,7 +44,7 @@ final class ExportCommand implements Callable<Integer> {
             case "json" -> records.stream().map(LedgerCodec::encode).collect(Collectors.joining(",\n", "[\n", "\n]\n"));
             case "jsonl" -> records.stream().map(e -> LedgerCodec.encode(e) + "\n").collect(Collectors.joining());
             default -> {
-                SessionSetting setting = SessionSetting.of(s);
+                SessionSetting setting = SessionSetting.of(s.repo(), s.records());
                 yield LedgerTsv.render(records, setting.setting().metric(), setting.guard());
             }
         };

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.report.SessionSetting;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
@@ -35,7 +36,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         String fmt = ReportFiles.format(format, output, List.of("md", "html"), "md");
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
-        SessionSetting setting = SessionSetting.of(s);
+        SessionSetting setting = SessionSetting.of(s.repo(), s.records());
         Repository git = s.git();
         ReportModel model = ReportModel.of(s.tag(), setting.setting(), s.records(), e -> diff(git, s, e));
         Path file = output == null ? null : main.workingDirectory().resolve(output);

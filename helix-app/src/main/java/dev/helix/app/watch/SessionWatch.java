@@ -1,4 +1,4 @@
-package dev.helix.cli;
+package dev.helix.app.watch;
 
 import dev.helix.app.Workspace;
 import dev.helix.app.run.WorkerBoard;
@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * (see {@link WorkerBoard}), believed only while the process that wrote it holds the session's lock;
  * a board left by a killed session, or written by another process, is ignored.
  */
-final class SessionWatch {
+public final class SessionWatch {
     private final Path repo;
     private final Optional<String> tag;
     private final Optional<Spec> spec;
@@ -42,7 +42,7 @@ final class SessionWatch {
         this.spec = spec;
     }
 
-    static SessionWatch of(Path dir, Optional<String> tag) {
+    public static SessionWatch of(Path dir, Optional<String> tag) {
         Path repo = Workspace.open(dir, "run this inside the repository where you ran 'helix run'").repo();
         Optional<Spec> spec;
         try {
@@ -54,7 +54,7 @@ final class SessionWatch {
     }
 
     /** The session now; before any session exists, an empty view named "(none yet)". */
-    Dashboard.View read() {
+    public Dashboard.View read() {
         List<Experiment> all = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")).read().experiments();
         String chosen = tag.or(this::runningTag)
                 .orElseGet(() -> all.isEmpty() ? "(none yet)" : all.get(all.size() - 1).tag());
@@ -68,7 +68,7 @@ final class SessionWatch {
     }
 
     /** The workers on the board of session {@code tag} when process {@code pid} (the lock's holder) wrote it. */
-    List<Dashboard.WorkerLine> workers(String tag, long pid) {
+    public List<Dashboard.WorkerLine> workers(String tag, long pid) {
         return WorkerBoard.board(WorkerBoard.file(repo, tag)).filter(b -> b.pid() == pid)
                 .map(b -> b.workers().stream().map(this::line).toList()).orElse(List.of());
     }
