@@ -1,9 +1,6 @@
 package dev.helix.cli;
 
-import dev.helix.app.report.SessionSetting;
-import dev.helix.core.experiment.Experiment;
-import dev.helix.core.port.Repository;
-import dev.helix.core.port.Vcs;
+import dev.helix.app.report.SessionReportModel;
 import dev.helix.core.report.ReportModel;
 import java.nio.file.Path;
 import java.util.List;
@@ -36,9 +33,7 @@ final class ReportCommand implements Callable<Integer> {
     public Integer call() {
         String fmt = ReportFiles.format(format, output, List.of("md", "html"), "md");
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
-        SessionSetting setting = SessionSetting.of(s.repo(), s.records());
-        Repository git = s.git();
-        ReportModel model = ReportModel.of(s.tag(), setting.setting(), s.records(), e -> diff(git, s, e));
+        ReportModel model = SessionReportModel.of(s.workspace(), s.tag(), s.records());
         Path file = output == null ? null : main.workingDirectory().resolve(output);
         ReportView rendered = ReportView.render(s.tag(), fmt, model, file);
         Output out = main.output();
@@ -48,15 +43,5 @@ final class ReportCommand implements Callable<Integer> {
         out.success(view, file == null ? List.of("write it to a file: helix report --format html -o report.html")
                 : List.of("open it: " + file.toUri()));
         return ExitCodes.OK;
-    }
-
-    /** A kept experiment's diff against the best before it; a report still renders if git lost a commit. */
-    private static String diff(Repository git, SessionRecords s, Experiment e) {
-        if (e.parent().isEmpty() || e.commit().isEmpty()) return "";
-        try {
-            return git.diff(s.repo(), e.parent(), e.commit());
-        } catch (Vcs.VcsException ex) {
-            return "(no diff: " + ex.getMessage().strip() + ")";
-        }
     }
 }

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -65,6 +66,17 @@ public final class SessionWatch {
         String metric = spec.map(s -> s.metrics().primary().name()).orElse("metric");
         return new Dashboard.View(chosen, metric, records, pid, pid.flatMap(p -> inProgress(chosen, records, lock)),
                 pid.map(p -> workers(chosen, p)).orElse(List.of()));
+    }
+
+    /**
+     * What the workers of the running session do: as its board says, else (no board yet, or a
+     * board this process cannot trust) the one experiment in progress as inferred above.
+     */
+    public List<Dashboard.WorkerLine> workersNow() {
+        Dashboard.View view = read();
+        if (!view.workers().isEmpty()) return view.workers();
+        return view.current().map(c -> List.of(new Dashboard.WorkerLine(1, c.run(), c.phase().name()
+                .toLowerCase(Locale.ROOT), "", "", c.since(), c.budgetSeconds()))).orElse(List.of());
     }
 
     /** The workers on the board of session {@code tag} when process {@code pid} (the lock's holder) wrote it. */
