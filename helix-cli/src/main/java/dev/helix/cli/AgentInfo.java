@@ -1,5 +1,7 @@
 package dev.helix.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,30 +86,26 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
         return s.toString();
     }
 
-    Map<String, Object> json() {
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("global_options", globals.stream().map(AgentInfo::json).toList());
-        data.put("commands", commands.stream().map(c -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.name());
-            m.put("synopsis", c.synopsis());
-            m.put("description", c.summary());
-            m.put("flags", c.flags().stream().map(AgentInfo::json).toList());
-            return m;
-        }).toList());
-        data.put("exit_codes", exitCodes);
-        data.put("shapes", shapes);
-        return data;
+    /** The same as JSON: every command with its synopsis and flags, the exit codes and the shapes. */
+    View json() {
+        return new View(globals.stream().map(FlagView::of).toList(), commands.stream().map(c -> new CommandView(c.name(),
+                c.synopsis(), c.summary(), c.flags().stream().map(FlagView::of).toList())).toList(), exitCodes, shapes);
     }
 
-    private static Map<String, Object> json(Flag f) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", f.name().isEmpty() ? f.param() : f.name());
-        m.put("positional", f.name().isEmpty());
-        if (!f.param().isEmpty() && !f.name().isEmpty()) m.put("param", f.param());
-        m.put("required", f.required());
-        m.put("description", f.description());
-        return m;
+    /** What agents read: {@code helix agent-info --json}'s data. */
+    record View(@JsonProperty("global_options") List<FlagView> globalOptions, List<CommandView> commands,
+                @JsonProperty("exit_codes") Map<String, String> exitCodes, Map<String, String> shapes) {}
+
+    /** One command as agents read it. */
+    record CommandView(String name, String synopsis, String description, List<FlagView> flags) {}
+
+    /** One flag as agents read it: a positional parameter is named by its label, and has no separate param. */
+    record FlagView(String name, boolean positional, @JsonInclude(JsonInclude.Include.NON_NULL) String param,
+                    boolean required, String description) {
+        static FlagView of(Flag f) {
+            return new FlagView(f.name().isEmpty() ? f.param() : f.name(), f.name().isEmpty(),
+                    !f.param().isEmpty() && !f.name().isEmpty() ? f.param() : null, f.required(), f.description());
+        }
     }
 
     private static String line(Flag f) {
@@ -145,8 +143,9 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
         m.put("verdict (data of helix try)", "{\"tag\":\"nov23\",\"run\":7,\"status\":\"keep|discard|crash|rejected\","
                 + "\"metric\":0.412,\"delta\":-0.013,\"delta_pct\":-3.1,\"best\":0.412,\"baseline\":0.52,"
                 + "\"delta_vs_baseline\":-0.108,\"reason\":\"...\",\"kept\":true,\"commit\":\"...\",\"log\":\"...\","
-                + "\"log_tail\":\"... (after a crash)\",\"record\":{...the ledger record...}} with hints in the envelope; "
-                + "delta is against the best before this experiment, negative when the metric fell");
+                + "\"log_tail\":\"... (after a crash)\",\"record\":{...the ledger record...},\"left_alone\":[\"notes.txt\"]} "
+                + "with hints in the envelope; delta is against the best before this experiment, negative when the metric fell; "
+                + "left_alone names untracked files outside scope.editable that changed: never committed, never removed");
         m.put("record (data of helix record)", "the ledger record: {\"run\":8,\"status\":\"discard\",\"primary\":0.43,"
                 + "\"delta\":0.018,\"description\":\"...\",...}");
         m.put("doctor (data of helix doctor)", "{\"ok\":true,\"checks\":[{\"id\":\"clean_tree\",\"title\":\"...\","

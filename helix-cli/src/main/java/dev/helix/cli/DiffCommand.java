@@ -1,6 +1,5 @@
 package dev.helix.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Repository;
@@ -39,28 +38,8 @@ final class DiffCommand implements Callable<Integer> {
         String diff = git.diff(s.repo(), ca, cb);
         DiffStat stat = git.diffStat(s.repo(), ca, cb);
         Output out = main.output();
-        out.text("diff #" + a.run() + " (" + a.status().word() + ", " + ca + ") -> #" + b.run() + " (" + b.status().word() + ", "
-                + cb + "): " + stat.files() + (stat.files() == 1 ? " file" : " files") + ", +" + stat.added() + " -" + stat.removed());
-        if (!diff.isEmpty()) out.text(diff.stripTrailing());
-        ObjectNode data = Output.JSON.createObjectNode();
-        data.put("tag", s.tag());
-        data.set("a", side(a));
-        data.set("b", side(b));
-        data.put("files", stat.files());
-        data.put("added", stat.added());
-        data.put("removed", stat.removed());
-        data.put("diff", diff);
-        out.success(data, List.of());
+        out.text(DiffView.text(a, ca, b, cb, stat, diff));
+        out.success(DiffView.of(s.tag(), a, b, stat, diff), List.of());
         return ExitCodes.OK;
-    }
-
-    private static ObjectNode side(Experiment e) {
-        ObjectNode n = Output.JSON.createObjectNode();
-        n.put("run", e.run());
-        n.put("commit", e.commit());
-        n.put("status", e.status().word());
-        e.primary().ifPresent(v -> n.put("primary", v));
-        n.put("description", e.description());
-        return n;
     }
 }

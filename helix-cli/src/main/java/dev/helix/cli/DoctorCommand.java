@@ -3,9 +3,7 @@ package dev.helix.cli;
 import dev.helix.app.doctor.Check;
 import dev.helix.app.doctor.Doctor;
 import java.time.LocalDate;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,10 +32,7 @@ final class DoctorCommand implements Callable<Integer> {
         out.text(failed > 0 ? failed + " failed, " + warned + " warning" + (warned == 1 ? "" : "s") + ": fix the failures, then run 'helix doctor' again"
                 : warned > 0 ? "Ready, with " + warned + " warning" + (warned == 1 ? "" : "s") + ": helix run (or helix try)"
                 : "Ready: helix run (or helix try)");
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("ok", failed == 0);
-        data.put("checks", Doctor.json(checks));
-        out.success(data, failed > 0 ? List.of("fix the failed checks, then: helix doctor") : List.of("start: helix run"));
+        out.success(DoctorView.of(checks), failed > 0 ? List.of("fix the failed checks, then: helix doctor") : List.of("start: helix run"));
         return failed > 0 ? ExitCodes.USAGE : ExitCodes.OK;
     }
 

@@ -1,7 +1,7 @@
 package dev.helix.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.store.LedgerCodec;
+import dev.helix.app.report.SessionSetting;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.ledger.LedgerTsv;
 import dev.helix.core.report.LedgerCsv;
@@ -44,26 +44,21 @@ final class ExportCommand implements Callable<Integer> {
             case "json" -> records.stream().map(LedgerCodec::encode).collect(Collectors.joining(",\n", "[\n", "\n]\n"));
             case "jsonl" -> records.stream().map(e -> LedgerCodec.encode(e) + "\n").collect(Collectors.joining());
             default -> {
-                SessionSetting setting = SessionSetting.of(s);
+                SessionSetting setting = SessionSetting.of(s.repo(), s.records());
                 yield LedgerTsv.render(records, setting.setting().metric(), setting.guard());
             }
         };
         Output out = main.output();
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
-        ObjectNode data = Output.JSON.createObjectNode();
-        data.put("tag", s.tag());
-        data.put("format", fmt);
-        data.put("records", records.size());
         if (output != null) {
             Path file = main.workingDirectory().resolve(output);
             ReportFiles.write(file, content);
-            data.put("file", file.toString());
             out.text("Wrote " + records.size() + " records of session " + s.tag() + " to " + file);
+            out.success(new ExportView(s.tag(), fmt, records.size(), file.toString(), null), List.of());
         } else {
             out.text(content.stripTrailing());
-            data.put("content", content);
+            out.success(new ExportView(s.tag(), fmt, records.size(), null, content), List.of());
         }
-        out.success(data, List.of());
         return ExitCodes.OK;
     }
 }

@@ -2,7 +2,6 @@ package dev.helix.cli;
 
 import dev.helix.core.guide.Skill;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParentCommand;
@@ -18,7 +17,7 @@ final class GuideCommand implements Callable<Integer> {
     public Integer call() {
         Output out = main.output();
         out.text(Skill.body().stripTrailing());
-        out.success(Map.of("guide", Skill.body()), List.of("teach it to an agent: helix install claude"));
+        out.success(new GuideView(Skill.body()), List.of("teach it to an agent: helix install claude"));
         return ExitCodes.OK;
     }
 }

@@ -46,12 +46,8 @@ final class InitCommand implements Callable<Integer> {
         out.text("");
         out.text("Next: edit helix.yaml (the evaluation command and how its metric is printed) and program.md");
         out.text("(goal, ideas), commit them, then: helix run --max-experiments 20");
-        var data = new java.util.LinkedHashMap<String, Object>();
-        data.put("directory", target.toString());
-        data.put("written", result.written().stream().map(Path::toString).toList());
-        data.put("skipped", result.skipped().stream().map(Path::toString).toList());
-        data.put("notes", result.notes());
-        out.success(data, List.of("edit helix.yaml and program.md, commit, then: helix run"));
+        out.success(new InitView(target.toString(), result.written().stream().map(Path::toString).toList(),
+                result.skipped().stream().map(Path::toString).toList(), result.notes()), List.of("edit helix.yaml and program.md, commit, then: helix run"));
         return ExitCodes.OK;
     }
 }

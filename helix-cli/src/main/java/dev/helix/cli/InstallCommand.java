@@ -5,8 +5,6 @@ import dev.helix.adapters.install.SkillInstaller.Installation;
 import dev.helix.app.Workspace;
 import dev.helix.core.guide.SkillTarget;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -53,36 +51,16 @@ final class InstallCommand implements Callable<Integer> {
         if (target.repositoryOnly() && !project) {
             out.text(target.product() + " reads its instructions only from the repository: installing into " + repository);
         }
-        List<Map<String, String>> files = new ArrayList<>();
-        for (var p : result.placements()) {
-            out.text(String.format(Locale.ROOT, "%-9s %s", p.outcome().name().toLowerCase(Locale.ROOT), p.file()));
-            files.add(Map.of("file", p.file().toString(), "outcome", p.outcome().name().toLowerCase(Locale.ROOT)));
-        }
+        InstallView view = InstallView.of(target, result);
+        if (!view.files().isEmpty()) out.text(view.placements());
         if (!result.foreign().isEmpty()) {
             throw CommandException.usage("foreign_file", "left alone, not written by Helix: "
                     + String.join(", ", result.foreign().stream().map(Path::toString).toList()),
                     "move it aside (or merge it by hand), or run 'helix install " + target.agent()
                             + (project ? " --project" : "") + " --force' to replace it");
         }
-        out.text(result.changedNothing() ? "Already installed; nothing changed."
-                : target.product() + " now knows the Helix loop. " + howToStart(target));
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("agent", target.agent());
-        data.put("product", target.product());
-        data.put("scope", result.project() ? "project" : "user");
-        data.put("changed", !result.changedNothing());
-        data.put("files", files);
-        out.success(data, List.of(howToStart(target)));
+        out.text(view.summary());
+        out.success(view, List.of(InstallView.howToStart(target.agent())));
         return ExitCodes.OK;
-    }
-
-    private static String howToStart(SkillTarget target) {
-        return switch (target.agent()) {
-            case "claude" -> "Start it in the repository and say: use the helix skill (or /helix).";
-            case "gemini", "opencode" -> "Start it in the repository and type /helix.";
-            case "copilot" -> "In VS Code's Copilot chat (agent mode), run /helix.";
-            case "codex" -> "Start it in the repository and say: use the helix skill ($helix).";
-            default -> "Ask the agent to run the Helix experiment loop in this repository.";
-        };
     }
 }

@@ -43,7 +43,11 @@ public final class Output {
         return json ? err : out;
     }
 
-    /** The JSON envelope of a success; nothing in text mode. */
+    /**
+     * The JSON envelope of a success; nothing in text mode. {@code data} is the command's view record,
+     * serialised here and only here: its components in declaration order, named as their
+     * {@code @JsonProperty} says, and left out when null only where {@code @JsonInclude(NON_NULL)} says so.
+     */
     public void success(Object data, List<String> hints) {
         if (!json) return;
         ObjectNode root = JSON.createObjectNode();

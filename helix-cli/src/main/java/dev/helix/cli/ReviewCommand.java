@@ -1,15 +1,10 @@
 package dev.helix.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.app.Workspace;
-import dev.helix.core.review.ReviewPrompt;
-import dev.helix.core.spec.Spec;
+import dev.helix.app.review.ReviewRequest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,21 +28,10 @@ final class ReviewCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
-        Optional<Spec> spec;
-        try {
-            spec = SpecFiles.find(s.repo()).map(SpecFiles::load);
-        } catch (RuntimeException e) {
-            spec = Optional.empty(); // the records alone make a review
-        }
-        String metric = spec.map(x -> x.metrics().primary().name() + " ("
-                + x.metrics().primary().optimize().name().toLowerCase(Locale.ROOT) + ")").orElse("the primary metric");
-        String program = Workspace.readIfExists(s.repo().resolve("program.md")).orElse("");
-        String prompt = ReviewPrompt.build(new ReviewPrompt.Context(s.tag(), spec.map(Spec::description).orElse(""),
-                metric, program), s.records());
+        String prompt = ReviewRequest.prompt(s.repo(), s.tag(), s.records());
         Output out = main.output();
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
-        ObjectNode data = Output.JSON.createObjectNode();
-        data.put("tag", s.tag());
+        ReviewView view;
         if (file != null) {
             Path target = main.workingDirectory().resolve(file);
             try {
@@ -58,12 +42,12 @@ final class ReviewCommand implements Callable<Integer> {
                         "check the directory exists and is writable, or drop -o to print the prompt");
             }
             out.text("Wrote the review prompt for session " + s.tag() + " to " + target);
-            data.put("file", target.toString());
+            view = new ReviewView(s.tag(), target.toString(), null);
         } else {
             out.text(prompt.stripTrailing());
-            data.put("prompt", prompt);
+            view = new ReviewView(s.tag(), null, prompt);
         }
-        out.success(data, List.of("paste it into a second model, or: claude -p < " + (file == null ? "review.md" : file)));
+        out.success(view, List.of("paste it into a second model, or: claude -p < " + (file == null ? "review.md" : file)));
         return ExitCodes.OK;
     }
 }

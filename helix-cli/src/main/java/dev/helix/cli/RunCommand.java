@@ -1,7 +1,6 @@
 package dev.helix.cli;
 
 import dev.helix.app.run.RunSession;
-import dev.helix.core.session.Session;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -47,7 +46,6 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--directions", paramLabel = "D", split = ",", description = "One direction per worker, comma-separated: a section title of program.md or a line of text (run.directions).")
     java.util.List<String> directions;
 
-
     @Override
     public Integer call() {
         if (maxExperiments != null && maxExperiments < 0) {
@@ -76,36 +74,6 @@ final class RunCommand implements Callable<Integer> {
         SessionReport report = SessionReport.of(finished);
         output.text(report.text());
         output.success(report, report.hints());
-        return switch (finished.outcome().reason()) {
-            case INTERRUPTED -> ExitCodes.INTERRUPTED;
-            case SETUP_FAILED, BASELINE_CRASHED -> ExitCodes.FAILURE;
-            default -> ExitCodes.OK;
-        };
-    }
-
-    /** SIGINT/SIGTERM ask the session to stop cleanly; a second signal ends the process at once. */
-    static final class StopSignals implements AutoCloseable {
-        private final java.util.List<sun.misc.Signal> signals = java.util.List.of(new sun.misc.Signal("INT"), new sun.misc.Signal("TERM"));
-        private final java.util.List<sun.misc.SignalHandler> previous = new java.util.ArrayList<>();
-        private volatile Session session;
-        private final java.util.concurrent.atomic.AtomicInteger count = new java.util.concurrent.atomic.AtomicInteger();
-
-        StopSignals() {
-            for (sun.misc.Signal s : signals) {
-                previous.add(sun.misc.Signal.handle(s, sig -> {
-                    if (count.incrementAndGet() > 1 || session == null) Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
-                    session.requestStop();
-                }));
-            }
-        }
-
-        void attach(Session session) {
-            this.session = session;
-        }
-
-        @Override
-        public void close() {
-            for (int i = 0; i < signals.size(); i++) sun.misc.Signal.handle(signals.get(i), previous.get(i));
-        }
+        return SessionReport.exitCode(finished);
     }
 }

@@ -54,6 +54,15 @@ record SessionReport(
                 p.spec().metrics().primary().name());
     }
 
+    /** 130 when interrupted, 1 when the session could not start or its baseline crashed, else 0. */
+    static int exitCode(RunSession.Finished f) {
+        return switch (f.outcome().reason()) {
+            case INTERRUPTED -> ExitCodes.INTERRUPTED;
+            case SETUP_FAILED, BASELINE_CRASHED -> ExitCodes.FAILURE;
+            default -> ExitCodes.OK;
+        };
+    }
+
     @JsonIgnore
     List<String> hints() {
         List<String> hints = new ArrayList<>();

@@ -1,12 +1,9 @@
 package dev.helix.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.verify.VerifyExperiment;
+import dev.helix.app.verify.VerifyTarget;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.experiment.Status;
-import dev.helix.core.judge.Reproduction;
-import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
 import java.util.List;
 import java.util.Optional;
@@ -41,11 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
-        Experiment target = pick(s.records());
-        if (target.commit().isEmpty() || target.primary().isEmpty()) {
-            throw CommandException.usage("nothing_to_verify", "#" + target.run() + " (" + target.status().word()
-                    + ") has no commit and metric to reproduce", "verify a kept, discarded or baseline experiment");
-        }
+        Experiment target = VerifyTarget.pick(s.records(), which);
         Spec spec = SpecFiles.load(SpecFiles.find(s.repo()).orElseThrow(() -> CommandException.usage("no_spec",
                 "no helix.yaml in " + s.repo(), "run it in the session's repository")));
         int k = repeats != null ? repeats : Math.max(3, spec.evaluate().repeats());
@@ -53,35 +46,10 @@ final class VerifyCommand implements Callable<Integer> {
         Output out = main.output();
         VerifyExperiment.Result result = VerifyExperiment.run(s.workspace(), s.tag(), target, spec, k, tolerance,
                 line -> out.progress().println(line));
-        Reproduction r = result.reproduction();
-        List<Double> samples = result.samples();
-        out.text("#" + target.run() + " " + r.reason());
-        ObjectNode data = Output.JSON.createObjectNode();
-        data.put("run", target.run());
-        data.put("reproduces", r.reproduces());
-        data.put("recorded", r.recorded());
-        data.put("mean", r.mean());
-        data.put("ci_low", r.low());
-        data.put("ci_high", r.high());
-        data.putPOJO("samples", samples);
-        data.put("reason", r.reason());
-        out.success(data, r.reproduces() ? List.of() : List.of("the result may have been noise or depend on the machine; "
+        VerifyView view = VerifyView.of(target.run(), result);
+        out.text("#" + target.run() + " " + view.reason());
+        out.success(view, view.reproduces() ? List.of() : List.of("the result may have been noise or depend on the machine; "
                 + "re-run with more --repeats, and consider judge.mode: statistical"));
-        return r.reproduces() ? ExitCodes.OK : ExitCodes.FAILURE;
-    }
-
-    private Experiment pick(List<Experiment> records) {
-        List<Experiment> experiments = records.stream().filter(e -> e.status() != Status.VERIFY).toList();
-        if (which.equals("best")) return Records.best(experiments).orElseThrow();
-        if (which.equals("baseline")) return Records.baseline(experiments).orElseThrow();
-        int n;
-        try {
-            n = Integer.parseInt(which);
-        } catch (NumberFormatException e) {
-            throw CommandException.usage("bad_experiment", "'" + which + "' is not an experiment number", "give N, best or baseline");
-        }
-        return experiments.stream().filter(e -> e.run() == n && e.commit() != null && !e.commit().isEmpty())
-                .reduce((a, b) -> b).orElseThrow(() -> CommandException.usage("no_experiment",
-                        "no experiment #" + n + " with a commit in session", "see helix log"));
+        return view.reproduces() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 }

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.watch.SessionWatch;
 import dev.helix.core.session.Dashboard;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.helix.cli;
+package dev.helix.app.watch;
 
 import dev.helix.app.Workspace;
 import dev.helix.app.run.WorkerBoard;
@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
  * (see {@link WorkerBoard}), believed only while the process that wrote it holds the session's lock;
  * a board left by a killed session, or written by another process, is ignored.
  */
-final class SessionWatch {
+public final class SessionWatch {
     private final Path repo;
     private final Optional<String> tag;
     private final Optional<Spec> spec;
@@ -42,7 +43,7 @@ final class SessionWatch {
         this.spec = spec;
     }
 
-    static SessionWatch of(Path dir, Optional<String> tag) {
+    public static SessionWatch of(Path dir, Optional<String> tag) {
         Path repo = Workspace.open(dir, "run this inside the repository where you ran 'helix run'").repo();
         Optional<Spec> spec;
         try {
@@ -54,7 +55,7 @@ final class SessionWatch {
     }
 
     /** The session now; before any session exists, an empty view named "(none yet)". */
-    Dashboard.View read() {
+    public Dashboard.View read() {
         List<Experiment> all = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")).read().experiments();
         String chosen = tag.or(this::runningTag)
                 .orElseGet(() -> all.isEmpty() ? "(none yet)" : all.get(all.size() - 1).tag());
@@ -67,8 +68,19 @@ final class SessionWatch {
                 pid.map(p -> workers(chosen, p)).orElse(List.of()));
     }
 
+    /**
+     * What the workers of the running session do: as its board says, else (no board yet, or a
+     * board this process cannot trust) the one experiment in progress as inferred above.
+     */
+    public List<Dashboard.WorkerLine> workersNow() {
+        Dashboard.View view = read();
+        if (!view.workers().isEmpty()) return view.workers();
+        return view.current().map(c -> List.of(new Dashboard.WorkerLine(1, c.run(), c.phase().name()
+                .toLowerCase(Locale.ROOT), "", "", c.since(), c.budgetSeconds()))).orElse(List.of());
+    }
+
     /** The workers on the board of session {@code tag} when process {@code pid} (the lock's holder) wrote it. */
-    List<Dashboard.WorkerLine> workers(String tag, long pid) {
+    public List<Dashboard.WorkerLine> workers(String tag, long pid) {
         return WorkerBoard.board(WorkerBoard.file(repo, tag)).filter(b -> b.pid() == pid)
                 .map(b -> b.workers().stream().map(this::line).toList()).orElse(List.of());
     }

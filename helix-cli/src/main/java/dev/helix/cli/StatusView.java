@@ -1,0 +1,91 @@
+package dev.helix.cli;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.session.Dashboard;
+import dev.helix.core.session.Hints;
+import dev.helix.core.session.Records;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Where a session stands, as {@code helix status} shows it; absent values are left out of the JSON. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+record StatusView(
+        String tag,
+        String branch,
+        boolean running,
+        Long pid,
+        List<Worker> workers,
+        int experiments,
+        int kept,
+        int discarded,
+        int crashed,
+        int rejected,
+        int stale,
+        Double baseline,
+        Double best,
+        @JsonProperty("best_run") Integer bestRun,
+        @JsonProperty("cost_usd") double costUsd,
+        String noise,
+        @JsonProperty("evaluations_per_experiment") double evaluationsPerExperiment,
+        JsonNode last,
+        List<String> warnings) {
+
+    /** One worker of the running loop, with how long it has been in its phase at the time of asking. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Worker(int worker, int run, String phase, String where, String direction, String since, long seconds,
+                  @JsonProperty("budget_seconds") Integer budgetSeconds) {
+        static Worker of(Dashboard.WorkerLine w, Instant now) {
+            return new Worker(w.worker(), w.run(), w.phase(), w.where(), w.direction(), w.since().toString(), w.seconds(now),
+                    w.budgetSeconds().isPresent() ? w.budgetSeconds().getAsInt() : null);
+        }
+    }
+
+    /** The view of session {@code s}; {@code workers} are those of its running loop (empty when none runs). */
+    static StatusView of(SessionRecords s, List<Dashboard.WorkerLine> workers, Instant now) {
+        List<Experiment> records = s.records();
+        var summary = Records.summary(records);
+        var best = Records.best(records);
+        boolean running = s.runningPid().isPresent();
+        return new StatusView(s.tag(), "helix/" + s.tag(), running, s.runningPid().orElse(null),
+                running ? workers.stream().map(w -> Worker.of(w, now)).toList() : null,
+                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(), summary.stale(),
+                Records.baseline(records).flatMap(Experiment::primary).orElse(null),
+                best.flatMap(Experiment::primary).orElse(null), best.map(Experiment::run).orElse(null),
+                Records.cost(records), Records.noise(records).orElse(null), Records.evaluationsPerExperiment(records),
+                SessionRecords.json(records.get(records.size() - 1)), s.warnings());
+    }
+
+    /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
+    static String text(SessionRecords s, StatusView v, List<Dashboard.WorkerLine> workers, Instant now) {
+        List<String> lines = new ArrayList<>();
+        lines.add("Session " + v.tag() + " (branch " + v.branch() + "): "
+                + (v.pid() == null ? "not running" : "running, pid " + v.pid()));
+        if (!workers.isEmpty()) {
+            lines.add("Workers: " + Dashboard.busy(workers) + " of " + workers.size() + " busy");
+            workers.forEach(w -> lines.add("  " + Dashboard.worker(w, now)));
+        }
+        lines.add(ConsoleRenderer.summary(Records.summary(s.records())));
+        if (v.noise() != null) lines.add(v.noise().substring(0, 1).toUpperCase(Locale.ROOT) + v.noise().substring(1));
+        lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
+        if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");
+        lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));
+        Hints.of(s.records()).forEach(h -> lines.add("hint: " + h));
+        return String.join("\n", lines);
+    }
+
+    /** The session's own hints, then what to do next. */
+    @JsonIgnore
+    List<String> hints(SessionRecords s) {
+        List<String> hints = new ArrayList<>(Hints.of(s.records()));
+        hints.addAll(running ? List.of("watch it: helix watch")
+                : List.of("continue it: helix run --resume --tag " + tag, "see the best: helix best"));
+        return hints;
+    }
+}
