@@ -24,8 +24,9 @@ import java.util.Locale;
  *   <li><b>Keep</b> only when the look's p-value is at most the nominal level of a one-sided
  *       group-sequential test with Pocock's constant boundary over the looks that may keep (2 to
  *       {@code max_repeats}) at {@code alpha = 1 - judge.confidence}. The differences are
- *       independent, so the looks are the equally spaced looks the boundary is computed for (exact
- *       for a known sd; with the sd estimated the usual t approximation, checked by the benchmark).</li>
+ *       independent, so the boundary is computed for exactly these looks (information 2, 3, ..., K):
+ *       exact for a known sd; with the sd estimated the usual t approximation, checked by the
+ *       benchmark.</li>
  *   <li><b>Discard</b> early when the estimate is not even a little better: t below a futility line
  *       that starts at 0 (a first block no better than the incumbent stops at once) and rises by
  *       look. Futility stops are non-binding: they can only lower the false-keep rate.</li>
@@ -121,14 +122,14 @@ public final class SequentialJudge {
     static final double FUTILITY_START = 0.0;
     static final double FUTILITY_STEP = 0.35;
     /** The level at which this experiment's own spread counts as louder than the prior. */
-    static final double LOUDER_LEVEL = 0.05;
+    static final double LOUDER_LEVEL = 0.2;
 
     /**
      * The nominal one-sided level of a look that may keep: the same at every look (Pocock's constant
-     * boundary, see {@link Boundary}) over the {@code maxLooks - 1} looks that may keep.
+     * boundary, see {@link Boundary}) over the looks 2 to {@code maxLooks}, the ones that may keep.
      */
     public static double alphaAt(int k, int maxLooks, double alpha) {
-        return Boundary.nominalAlpha(Math.max(1, maxLooks - 1), alpha);
+        return Boundary.nominalAlpha(2, Math.max(2, maxLooks), alpha);
     }
 
     /** The futility line at look {@code k}: discard when t is below it. */
