@@ -31,13 +31,28 @@ public final class Boundary {
 
     /** c with P(max_k S_k / sqrt(k) &gt; c) = alpha over {@code looks} looks. */
     public static double constant(int looks, double alpha) {
+        return constant(1, looks, alpha);
+    }
+
+    /** The nominal one-sided level of each of the looks {@code first} to {@code last} (information first..last). */
+    public static double nominalAlpha(int first, int last, double alpha) {
+        return 1 - StudentT.normalCdf(constant(first, last, alpha));
+    }
+
+    /**
+     * c with P(max_k S_k / sqrt(k) &gt; c) = alpha over the looks k = {@code first} .. {@code last}:
+     * the paired judge cannot keep at its first block, so its looks that may keep start at the
+     * second, more correlated with each other than looks 1..K-1 and so allowed a lower c.
+     */
+    public static double constant(int first, int last, double alpha) {
+        int looks = last - first + 1;
         if (looks <= 1) return StudentT.quantile(1 - alpha, Double.POSITIVE_INFINITY);
-        return CACHE.computeIfAbsent(looks + ":" + alpha, key -> {
+        return CACHE.computeIfAbsent(first + ".." + last + ":" + alpha, key -> {
             double lo = StudentT.quantile(1 - alpha, Double.POSITIVE_INFINITY);
             double hi = StudentT.quantile(1 - alpha / looks, Double.POSITIVE_INFINITY) + 0.01; // Bonferroni
             for (int i = 0; i < 22; i++) {
                 double mid = (lo + hi) / 2;
-                if (crossing(looks, mid) > alpha) lo = mid; else hi = mid;
+                if (crossing(first, last, mid) > alpha) lo = mid; else hi = mid;
             }
             // The grid loses a little mass just below the boundary, so it errs low by about 0.01
             // (2.189 for 7 looks where a finer grid gives 2.195 and Pocock's tables 2.20): round up.
@@ -47,18 +62,26 @@ public final class Boundary {
 
     /** P(S_k &gt; c sqrt(k) for some k &lt;= looks) for a standard Gaussian random walk. */
     static double crossing(int looks, double c) {
+        return crossing(1, looks, c);
+    }
+
+    /** P(S_k &gt; c sqrt(k) for some first &lt;= k &lt;= last) for a standard Gaussian random walk. */
+    static double crossing(int first, int last, double c) {
+        int looks = last;
         double low = -8 * Math.sqrt(looks);
         int size = (int) Math.ceil((c * Math.sqrt(looks) - low) / H) + 2;
         double[] f = new double[size];
         double[] g = new double[size];
         double crossed = 1 - StudentT.normalCdf(c);
-        int top = (int) Math.floor((c - low) / H);
-        for (int i = 0; i <= top; i++) f[i] = phi(low + i * H);
+        double s0 = c * Math.sqrt(first);
+        int top = (int) Math.floor((s0 - low) / H);
+        double sd0 = Math.sqrt(first);
+        for (int i = 0; i <= top; i++) f[i] = phi((low + i * H) / sd0) / sd0;
         int prevTop = top;
         int reach = (int) Math.ceil(9 / H);
         double[] kernel = new double[reach + 1];
         for (int d = 0; d <= reach; d++) kernel[d] = phi(d * H);
-        for (int k = 2; k <= looks; k++) {
+        for (int k = first + 1; k <= looks; k++) {
             double bound = c * Math.sqrt(k);
             int newTop = (int) Math.floor((bound - low) / H);
             for (int i = 0; i <= prevTop; i++) {

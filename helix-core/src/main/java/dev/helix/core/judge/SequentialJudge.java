@@ -6,38 +6,36 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The statistical judge: decides keep, discard or "measure once more" from the candidate's samples
- * and the incumbent's pooled samples. Pure and deterministic.
+ * The statistical judge: decides keep, discard or "measure once more" from the candidate's and the
+ * incumbent's samples measured side by side in balanced blocks. Pure and deterministic.
  *
  * <h2>The test, and why this one</h2>
- * After each new candidate sample (a "look", at most {@code judge.max_repeats}) it runs a one-sided
- * pooled-variance t-test of H0 "the improvement is at most min_improvement" against the incumbent's
- * pooled samples, with the noise estimate of the whole session pooled in (more degrees of freedom
- * than two handfuls of samples could give).
+ * Block k holds one candidate sample and one incumbent sample, measured in the order A B when k is
+ * odd and B A when k is even, so that two blocks make A B B A. Its difference d_k = A_k - B_k is
+ * what is tested: a paired one-sided t-test of H0 "the improvement is at most min_improvement" on
+ * the differences, with the noise of differences from other experiments pooled in as a prior.
  * <ul>
+ *   <li><b>Drift.</b> A linear drift of the machine biases every A B block by -delta and every B A
+ *       block by +delta. The effect is estimated as the mean of the two kinds' means, which cancels
+ *       it exactly at every look from the second on (the plain mean at even looks, (d1 + 2 d2 + d3) / 4
+ *       at the third). A single block cannot tell drift from effect, so it can only discard. A step
+ *       biases only the block it falls into; that block's outlying difference inflates the spread
+ *       the test uses (see below) instead of passing for an effect.</li>
  *   <li><b>Keep</b> only when the look's p-value is at most the nominal level of a one-sided
- *       group-sequential test with Pocock's constant boundary for {@code max_repeats} looks at
- *       {@code alpha = 1 - judge.confidence} (0.0136 per look for 0.05 and 7 looks). The boundary
- *       is computed for equally spaced looks; Helix's looks share the incumbent's pool and are
- *       therefore more correlated than that, which by Slepian's inequality can only lower the
- *       chance of ever crossing it, so the chance of keeping a change with no real effect stays at
- *       most alpha however the looks are spaced (exact for a known sd; an approximation with the sd
- *       estimated, checked by the benchmark). Bonferroni over the looks (0.05 / 7) would also be
- *       valid but needs z 2.45 instead of 2.21, which costs about 7 points of power at +2 sigma.</li>
+ *       group-sequential test with Pocock's constant boundary over the looks that may keep (2 to
+ *       {@code max_repeats}) at {@code alpha = 1 - judge.confidence}. The differences are
+ *       independent, so the boundary is computed for exactly these looks (information 2, 3, ..., K):
+ *       exact for a known sd; with the sd estimated the usual t approximation, checked by the
+ *       benchmark.</li>
  *   <li><b>Discard</b> early when the estimate is not even a little better: t below a futility line
- *       that starts at 0 (a first sample no better than the incumbent stops at once) and rises by
- *       look. Futility stops are non-binding: they can only lower the false-keep rate, so they need
- *       no alpha. They are what brings the evaluations per experiment down.</li>
+ *       that starts at 0 (a first block no better than the incumbent stops at once) and rises by
+ *       look. Futility stops are non-binding: they can only lower the false-keep rate.</li>
  *   <li>At the last look, whatever is not significant is discarded.</li>
  * </ul>
- * Mixture SPRTs and other always-valid tests give the same guarantee for unbounded looks, but pay
- * for it with less power at the handful of samples an expensive evaluation allows; a truncated
- * SPRT needs an alternative hypothesis the user rarely knows. The t-test is robust to heavy tails
- * on the side that matters (it gets conservative, see docs/judge-benchmark.md).
- *
- * <p>Assumptions: the noise has the same spread for every commit (so one pooled sd serves), and
- * measurements are independent. Slow drift of the machine is countered by interleaving (the
- * incumbent is re-measured between candidate samples) and periodic re-measures, not modelled.
+ * The spread is the prior pooled with this experiment's differences, unless this experiment's own
+ * spread is clearly larger (a chi-square test against the prior at {@value #LOUDER_LEVEL}): then its own spread alone is used,
+ * with its own degrees of freedom. That is what keeps a machine that got busy, or a level step inside
+ * a block, from passing for an effect measured against the quieter past.
  */
 public final class SequentialJudge {
     private SequentialJudge() {}
@@ -47,7 +45,8 @@ public final class SequentialJudge {
     /**
      * @param minImprovement absolute, already resolved against the incumbent (0 or more)
      * @param confidence e.g. 0.95: false keeps at most 1 - confidence
-     * @param maxLooks judge.max_repeats: the most candidate samples
+     * @param maxLooks judge.max_repeats: the most blocks, i.e. candidate samples (and as many of the
+     *     incumbent); at least 2 are taken whatever it says, since one block cannot keep
      */
     public record Settings(Direction direction, double minImprovement, double confidence, int maxLooks) {
         public Settings {
@@ -58,9 +57,17 @@ public final class SequentialJudge {
         public double alpha() {
             return 1 - confidence;
         }
+
+        /** The looks actually available: at least two, since the first cannot keep. */
+        public int looks() {
+            return Math.max(2, maxLooks);
+        }
     }
 
-    /** A noise estimate from elsewhere (other commits of the session): a pooled sd with its degrees of freedom. */
+    /**
+     * A noise estimate from elsewhere: the sd of one block's difference (candidate minus incumbent)
+     * with its degrees of freedom.
+     */
     public record Prior(double sd, int df) {
         public static final Prior NONE = new Prior(0, 0);
 
@@ -75,6 +82,37 @@ public final class SequentialJudge {
             }
             return df == 0 ? NONE : new Prior(Math.sqrt(ss / df), df);
         }
+
+        /**
+         * The spread of differences from repeated measurements of a single commit: a difference of two
+         * measurements has sqrt(2) times the sd of one.
+         */
+        public static Prior ofRepeats(List<List<Double>> groups) {
+            Prior p = pooled(groups);
+            return new Prior(p.sd() * Math.sqrt(2), p.df());
+        }
+
+        /** How many recent experiments the session's prior pools over, so that it follows a machine that got busy. */
+        public static final int RECENT = 10;
+
+        /**
+         * A session's prior: the spread of the block differences of its last {@value #RECENT}
+         * experiments measured in at least two blocks, plus the baseline's repeats.
+         *
+         * @param differences each experiment's block differences, oldest first
+         */
+        public static Prior ofSession(List<List<Double>> differences, List<Double> baselineRepeats) {
+            List<List<Double>> recent = differences.stream().filter(d -> d.size() >= 2).toList();
+            recent = recent.subList(Math.max(0, recent.size() - RECENT), recent.size());
+            return pooled(recent).plus(ofRepeats(List.of(baselineRepeats)));
+        }
+
+        /** Two independent estimates pooled: their sums of squares and degrees of freedom add. */
+        public Prior plus(Prior other) {
+            int total = df + other.df;
+            if (total == 0) return NONE;
+            return new Prior(Math.sqrt((sd * sd * df + other.sd * other.sd * other.df) / total), total);
+        }
     }
 
     /** The decision, a sentence for the ledger, and the numbers behind it. */
@@ -83,14 +121,15 @@ public final class SequentialJudge {
     /** Where the futility line starts (first look) and how much it rises per look, in t units. */
     static final double FUTILITY_START = 0.0;
     static final double FUTILITY_STEP = 0.35;
+    /** The level at which this experiment's own spread counts as louder than the prior. */
+    static final double LOUDER_LEVEL = 0.2;
 
     /**
-     * The nominal one-sided level of look {@code k} of {@code maxLooks}: the same at every look
-     * (Pocock's constant boundary, see {@link Boundary}): 0.0136 for alpha 0.05 and 7 looks, i.e.
-     * z beyond 2.21 where a single look would need 1.645.
+     * The nominal one-sided level of a look that may keep: the same at every look (Pocock's constant
+     * boundary, see {@link Boundary}) over the looks 2 to {@code maxLooks}, the ones that may keep.
      */
     public static double alphaAt(int k, int maxLooks, double alpha) {
-        return Boundary.nominalAlpha(maxLooks, alpha);
+        return Boundary.nominalAlpha(2, Math.max(2, maxLooks), alpha);
     }
 
     /** The futility line at look {@code k}: discard when t is below it. */
@@ -99,49 +138,74 @@ public final class SequentialJudge {
     }
 
     /**
-     * @param candidate the candidate's samples so far (at least one)
-     * @param incumbent the incumbent's pooled samples (at least one)
-     * @param prior the noise estimate from other commits of the session, or {@link Prior#NONE}
+     * @param candidate the candidate's samples so far, one per block (at least one)
+     * @param incumbent the incumbent's samples of the same blocks, in the same order
+     * @param prior the sd of a block's difference from elsewhere, or {@link Prior#NONE}
      */
     public static Result judge(List<Double> candidate, List<Double> incumbent, Settings s, Prior prior) {
-        if (candidate.isEmpty() || incumbent.isEmpty()) throw new IllegalArgumentException("need samples on both sides");
-        int n = candidate.size(), m = incumbent.size();
-        int look = Math.min(n, s.maxLooks());
-        double xm = mean(candidate), ym = mean(incumbent);
-        double effect = xm - ym;
+        if (candidate.isEmpty() || candidate.size() != incumbent.size()) {
+            throw new IllegalArgumentException("need as many incumbent samples as candidate samples, at least one");
+        }
+        int n = candidate.size();
+        int looks = s.looks();
+        int look = Math.min(n, looks);
+        List<Double> d = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) d.add(candidate.get(i) - incumbent.get(i));
+        // The two kinds of block: A B (odd k, index 0, 2, ...) and B A (even k).
+        List<Double> ab = new java.util.ArrayList<>(), ba = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) (i % 2 == 0 ? ab : ba).add(d.get(i));
+        double effect = ba.isEmpty() ? mean(ab) : (mean(ab) + mean(ba)) / 2;
+        double varFactor = ba.isEmpty() ? 1 : 0.25 * (1.0 / ab.size() + 1.0 / ba.size());
         double sign = s.direction() == Direction.MAXIMIZE ? 1 : -1;
         double gain = sign * effect;
         double theta = s.minImprovement();
-        int df = prior.df() + (n - 1) + (m - 1);
-        double ss = prior.sd() * prior.sd() * prior.df() + sumOfSquares(candidate) + sumOfSquares(incumbent);
+        double ym = mean(incumbent);
+        double ownSs = sumOfSquares(d);
+        int ownDf = n - 1;
+        int df = prior.df() + ownDf;
+        double ss = prior.sd() * prior.sd() * prior.df() + ownSs;
+        boolean louder = false;
+        if (ownDf > 0 && prior.df() > 0 && ownSs > 0) {
+            // Against the prior taken as exact (a chi-square test): a thin prior must not hide a louder machine.
+            double f = (ownSs / ownDf) / (prior.sd() * prior.sd());
+            if (prior.sd() == 0 || 1 - StudentT.fisherCdf(f, ownDf, Double.POSITIVE_INFINITY) <= LOUDER_LEVEL) {
+                louder = true;
+                ss = ownSs;
+                df = ownDf;
+            }
+        }
         double sd = df == 0 ? Double.NaN : Math.sqrt(ss / df);
-        double alphaK = alphaAt(look, s.maxLooks(), s.alpha());
-        boolean last = n >= s.maxLooks();
-        String vs = String.format(Locale.ROOT, "%d vs %d samples", n, m);
+        double alphaK = alphaAt(look, looks, s.alpha());
+        boolean last = n >= looks;
+        String vs = String.format(Locale.ROOT, "%d %s", n, n == 1 ? "block" : "blocks");
 
         if (df == 0) {
-            Evidence e = new Evidence(effect, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, alphaK, n, m,
+            Evidence e = new Evidence(effect, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, Double.NaN, alphaK, n, n,
                     ym, Double.NaN, 0, 0, "");
+            if (n == 1 && gain <= theta) {
+                return new Result(Decision.DISCARD, "no better (stopped at look 1, no noise estimate yet): effect "
+                        + Judge.signed(effect) + ", p=1 (" + vs + ")", e);
+            }
             return last ? new Result(Decision.DISCARD, "no noise estimate after " + vs + " (nothing measured twice)", e)
                     : new Result(Decision.MORE, "no noise estimate yet", e);
         }
         if (sd == 0) {
-            // Every measurement of everything identical: the metric is deterministic, compare exactly.
+            // Every difference identical, here and before: the metric is deterministic, compare exactly.
             boolean keep = gain > theta;
-            Evidence e = new Evidence(effect, effect, effect, keep ? 0 : 1, alphaK, n, m, ym, 0, df, 0, "");
+            Evidence e = new Evidence(effect, effect, effect, keep ? 0 : 1, alphaK, n, n, ym, 0, df, 0, "");
             return new Result(keep ? Decision.KEEP : Decision.DISCARD,
                     (keep ? "improved " : "not improved ") + "without noise: effect " + Judge.signed(effect) + " (" + vs + ")", e);
         }
-        double se = sd * Math.sqrt(1.0 / n + 1.0 / m);
+        double se = sd * Math.sqrt(varFactor);
         double t = (gain - theta) / se;
         double p = 1 - StudentT.cdf(t, df);
         double crit = StudentT.quantile(1 - alphaK, df);
         double half = crit * se;
-        Evidence e = new Evidence(effect, effect - half, effect + half, p, alphaK, n, m, ym, sd, df, 0, "");
-        String numbers = "effect " + Judge.signed(effect) + ", " + ci(e) + ", p=" + pv(p) + " (" + vs + ", sd "
-                + Judge.fmt(sd) + ")";
+        Evidence e = new Evidence(effect, effect - half, effect + half, p, alphaK, n, n, ym, sd, df, 0, "");
+        String numbers = "effect " + Judge.signed(effect) + ", " + ci(e) + ", p=" + pv(p) + " (" + vs + ", sd of a difference "
+                + Judge.fmt(sd) + (louder ? ", louder than before" : "") + ")";
         String against = theta > 0 ? "min_improvement " + Judge.fmt(theta) : "no change";
-        if (p <= alphaK) {
+        if (n >= 2 && p <= alphaK) {
             return new Result(Decision.KEEP, "significant: " + numbers + " <= alpha " + pv(alphaK) + " at look " + look, e);
         }
         if (last) {

@@ -34,6 +34,44 @@ public final class StudentT {
         return (lo + hi) / 2;
     }
 
+    /** P(F &lt;= f) for Fisher's F with (d1, d2) degrees of freedom: whether one variance is louder than another. */
+    static double fisherCdf(double f, double d1, double d2) {
+        if (f <= 0) return 0;
+        if (Double.isInfinite(f)) return 1;
+        // d2 infinite: the chi-square distribution of d1 * f with d1 degrees of freedom.
+        if (Double.isInfinite(d2)) return 1 - upperGamma(d1 / 2, d1 * f / 2);
+        return incompleteBeta(d1 / 2, d2 / 2, d1 * f / (d1 * f + d2));
+    }
+
+    /** The regularized upper incomplete gamma function Q(a, x) (series or continued fraction, Numerical Recipes). */
+    static double upperGamma(double a, double x) {
+        if (x <= 0) return 1;
+        double gln = logGamma(a);
+        if (x < a + 1) {
+            double ap = a, sum = 1 / a, del = sum;
+            for (int n = 0; n < 500 && Math.abs(del) > Math.abs(sum) * 1e-15; n++) {
+                ap++;
+                del *= x / ap;
+                sum += del;
+            }
+            return 1 - sum * Math.exp(-x + a * Math.log(x) - gln);
+        }
+        double b = x + 1 - a, c = 1 / 1e-300, d = 1 / b, h = d;
+        for (int i = 1; i < 500; i++) {
+            double an = -i * (i - a);
+            b += 2;
+            d = an * d + b;
+            if (Math.abs(d) < 1e-300) d = 1e-300;
+            c = b + an / c;
+            if (Math.abs(c) < 1e-300) c = 1e-300;
+            d = 1 / d;
+            double del = d * c;
+            h *= del;
+            if (Math.abs(del - 1) < 1e-15) break;
+        }
+        return Math.exp(-x + a * Math.log(x) - gln) * h;
+    }
+
     static double normalCdf(double z) {
         return 0.5 * erfc(-z / Math.sqrt(2));
     }

@@ -6,7 +6,6 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.SequentialJudge;
-import dev.helix.core.judge.SequentialTrial;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
@@ -218,20 +217,14 @@ final class ExperimentMachine {
         return new Measured(a, best, readings.get());
     }
 
-    /** Statistical mode: the candidate measured interleaved with the incumbent, judged sequentially. */
+    /** Statistical mode: the candidate measured in blocks with the incumbent, judged sequentially on the differences. */
     private Readings interleaved(Worker w, Measurement measurement, Attempt a, Experiment best, List<Experiment> history) {
-        Map<String, List<Double>> pools = Records.pools(history);
-        List<Double> pool = pools.getOrDefault(best.commit(), List.of());
-        if (pool.isEmpty()) pool = best.primary().map(List::of).orElse(List.of());
-        List<List<Double>> others = new ArrayList<>();
-        pools.forEach((commit, samples) -> { if (!commit.equals(best.commit())) others.add(samples); });
+        // The incumbent's earlier samples only scale a relative min_improvement; the comparison is within the blocks.
+        List<Double> pool = Records.pools(history).getOrDefault(best.commit(), List.of());
+        double level = pool.isEmpty() ? best.primary().orElse(0.0) : SequentialJudge.mean(pool);
         SequentialJudge.Settings settings = new SequentialJudge.Settings(spec.metrics().primary().optimize(),
-                spec.judge().minImprovement().against(SequentialJudge.mean(pool)), spec.judge().confidence(),
-                spec.judge().maxRepeats());
-        // On the first statistical experiment after a resume the incumbent is re-measured: the machine may differ.
-        boolean first = SequentialTrial.remeasureFirst(a.run(), spec.judge().remeasureEvery(), pool.size(),
-                session.takeRemeasureAfterResume());
-        return measurement.interleaved(best, pool, SequentialJudge.Prior.pooled(others), settings, first, new Measurement.Sides() {
+                spec.judge().minImprovement().against(level), spec.judge().confidence(), spec.judge().maxRepeats());
+        return measurement.interleaved(best, Records.differencePrior(history), settings, new Measurement.Sides() {
             @Override
             public void toIncumbent() {
                 vcs.reset(w.worktree(), best.commit(), List.of());

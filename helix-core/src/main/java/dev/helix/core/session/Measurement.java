@@ -13,8 +13,8 @@ import java.util.OptionalDouble;
 
 /**
  * Measures one attempt: {@code repeats} evaluations of the worktree as it is, or (statistical mode)
- * the candidate interleaved with re-measures of the incumbent in the same worktree and slot until
- * the sequential test decides. It owns the samples and what the evaluations cost; {@link Judging}
+ * the candidate and the incumbent in balanced blocks (A B, B A, ...) in the same worktree and slot
+ * until the sequential test decides. It owns the samples and what the evaluations cost; {@link Judging}
  * turns the result into a verdict. See docs/statistical-judge.md.
  */
 final class Measurement {
@@ -67,16 +67,14 @@ final class Measurement {
     /**
      * The statistical protocol (SequentialTrial) against {@code best}; the worktree is left at the candidate.
      *
-     * @param pool the incumbent's samples recorded so far (at least one value)
-     * @param prior the noise of the session's other commits
+     * @param prior the sd of a block's difference, from the session's other experiments
      */
-    Readings interleaved(Experiment best, List<Double> pool, SequentialJudge.Prior prior, SequentialJudge.Settings settings,
-                         boolean remeasureFirst, Sides sides) {
+    Readings interleaved(Experiment best, SequentialJudge.Prior prior, SequentialJudge.Settings settings, Sides sides) {
         List<Map<String, Double>> candidate = new ArrayList<>();
         List<Map<String, Double>> incumbent = new ArrayList<>();
         Evaluation.Sample[] failed = new Evaluation.Sample[1];
         String[] failedSide = new String[1];
-        SequentialTrial.Outcome outcome = SequentialTrial.run(settings, prior, pool, remeasureFirst,
+        SequentialTrial.Outcome outcome = SequentialTrial.run(settings, prior,
                 () -> {
                     Evaluation.Sample s = take(candidate.isEmpty() ? "" : "." + (candidate.size() + 1));
                     if (s.result().interrupted() || s.crash().isPresent()) {
@@ -88,7 +86,7 @@ final class Measurement {
                     return OptionalDouble.of(s.primary(primaryName));
                 },
                 () -> {
-                    // The incumbent, re-run in the same worktree so that drift hits both alike.
+                    // The incumbent, measured in the same worktree and slot so that drift hits both alike.
                     sides.toIncumbent();
                     Evaluation.Sample s;
                     try {
@@ -107,7 +105,8 @@ final class Measurement {
         Map<String, Double> metrics = candidate.isEmpty() ? (failed[0] == null ? Map.of() : failed[0].metrics()) : means(candidate);
         if (outcome.failed()) {
             Evidence evidence = new Evidence(Double.NaN, Double.NaN, Double.NaN, Double.NaN, settings.alpha(),
-                    candidate.size(), pool.size() + incumbent.size(), SequentialJudge.mean(pool), Double.NaN, 0,
+                    candidate.size(), incumbent.size(), incumbent.isEmpty() ? best.primary().orElse(Double.NaN)
+                    : SequentialJudge.mean(primaries(incumbent)), Double.NaN, 0,
                     outcome.evaluations(), best.commit());
             boolean interrupted = failed[0].result().interrupted();
             Optional<String> crash = interrupted ? Optional.empty() : Optional.of(failedSide[0] + failed[0].crash().orElseThrow());

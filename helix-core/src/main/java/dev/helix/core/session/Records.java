@@ -3,6 +3,8 @@ package dev.helix.core.session;
 import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.SequentialJudge;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -25,8 +27,8 @@ public final class Records {
 
     /**
      * Every measured value of the primary, by commit: each record's own samples, plus the
-     * re-measures of the incumbent it made (statistical mode). The best's estimate pools all of its
-     * samples; the other commits give the noise estimate.
+     * incumbent's samples it measured beside them (statistical mode). The judge compares within
+     * blocks only; these pools give a commit's level (for a relative min_improvement).
      */
     public static java.util.Map<String, List<Double>> pools(List<Experiment> records) {
         java.util.Map<String, List<Double>> pools = new java.util.LinkedHashMap<>();
@@ -39,6 +41,24 @@ public final class Records {
                     .ifPresent(c -> pools.computeIfAbsent(c, k -> new java.util.ArrayList<>()).addAll(e.incumbentSamples()));
         }
         return pools;
+    }
+
+    /**
+     * The noise prior of the statistical judge: the sd of a block's difference (candidate minus
+     * incumbent) over the session's recent experiments measured in blocks, plus the baseline's
+     * repeats ({@link SequentialJudge.Prior#ofSession}). Only spreads are taken from the past, never
+     * a mean: every comparison happens inside its own blocks.
+     */
+    public static SequentialJudge.Prior differencePrior(List<Experiment> records) {
+        List<List<Double>> differences = new ArrayList<>();
+        for (Experiment e : records) {
+            int n = e.samples().size();
+            if (e.evidence().isEmpty() || e.incumbentSamples().size() != n) continue;
+            List<Double> d = new ArrayList<>();
+            for (int i = 0; i < n; i++) d.add(e.samples().get(i) - e.incumbentSamples().get(i));
+            differences.add(d);
+        }
+        return SequentialJudge.Prior.ofSession(differences, baseline(records).map(Experiment::samples).orElse(List.of()));
     }
 
     /**

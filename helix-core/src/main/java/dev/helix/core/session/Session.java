@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One run of the ratchet loop: baseline, then propose, scope guard, commit, evaluate, judge,
@@ -60,7 +59,6 @@ public final class Session {
     /** Why no new experiment starts, once something said so. */
     private StopReason stopping;
     private String stoppingDetail = "";
-    private final AtomicBoolean remeasureAfterResume = new AtomicBoolean();
 
     public Session(Ports ports, Plan plan) {
         this.ports = ports;
@@ -104,7 +102,6 @@ public final class Session {
         String startCommit = Records.best(records).map(Experiment::commit).orElse(plan.start());
         for (Worker w : workers.all()) workers.reset(w, startCommit, List.of());
         if (resumed) ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
-        remeasureAfterResume.set(resumed);
 
         if (spec.evaluate().setup().isPresent()) {
             // Once per worktree: what it prepares may live in the worktree.
@@ -337,10 +334,6 @@ public final class Session {
         synchronized (lock) {
             if (stopping == null) stoppingDetail = reason;
         }
-    }
-
-    boolean takeRemeasureAfterResume() {
-        return remeasureAfterResume.getAndSet(false);
     }
 
     /** Whether the session judges statistically: as its baseline's noise says, else as the spec says. */

@@ -102,9 +102,10 @@ public record Spec(
     /**
      * How keeps are decided.
      *
-     * @param maxRepeats statistical mode: the most samples of a candidate (and of the incumbent) per experiment
-     * @param remeasureEvery statistical mode: the incumbent is re-measured before the candidate every
-     *                       this many experiments (0: never, apart from interleaving)
+     * @param maxRepeats statistical mode: the most blocks per experiment, each one sample of the candidate
+     *                   and one of the incumbent (so also the most samples of either)
+     * @param remeasureEvery no longer used: the statistical judge measures the incumbent in every block
+     *                       (still read, so that specs that set it stay valid)
      */
     public record JudgeSpec(JudgeMode mode, Threshold minImprovement, double confidence, boolean simplicity,
                             int maxRepeats, int remeasureEvery) {

@@ -22,7 +22,7 @@ import java.util.function.UnaryOperator;
 /**
  * A whole session on in-memory fakes: a repository with one commit, the ledger, a proposer that
  * follows a script and an executor that computes the score from the worktree's files. Maximizes
- * "score", judged strictly; the spec is built from its records.
+ * "score", judged strictly unless told otherwise; the spec is built from its records.
  */
 final class SessionBench {
     static final Path REPO = Path.of("/repo");
@@ -54,6 +54,8 @@ final class SessionBench {
     private int workers = 1;
     private Spec.OnStale onStale = Spec.OnStale.REBASE;
     private Checkout checkout = Checkout.HELIX;
+    private Spec.JudgeMode judge = Spec.JudgeMode.STRICT;
+    private int repeats = 1;
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");
@@ -70,6 +72,13 @@ final class SessionBench {
 
     SessionBench evaluating(Function<Map<String, String>, FakeExecutor.Run> program) {
         executor = new FakeExecutor(vcs, program);
+        return this;
+    }
+
+    /** The judge's mode, and how often the baseline is measured. */
+    SessionBench judged(Spec.JudgeMode mode, int baselineRepeats) {
+        judge = mode;
+        repeats = baselineRepeats;
         return this;
     }
 
@@ -115,8 +124,8 @@ final class SessionBench {
                 new Spec.Scope(editable, List.of()),
                 new Spec.Metrics(new Spec.MetricSpec("score", Direction.MAXIMIZE), Optional.empty(), List.of()),
                 new Spec.Evaluate("python evaluate.py", Optional.empty(), 60, Spec.OutputFormat.PATTERN,
-                        Map.of("primary", "^score: (\\S+)$"), Optional.empty(), 1),
-                new Spec.JudgeSpec(Spec.JudgeMode.STRICT, Spec.Threshold.ZERO, 0.95, false),
+                        Map.of("primary", "^score: (\\S+)$"), Optional.empty(), repeats),
+                new Spec.JudgeSpec(judge, Spec.Threshold.ZERO, 0.95, false),
                 new Spec.AgentSpec("script", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),
                 new Spec.RunSpec(workers, "local", List.of(), Spec.SlurmSpec.DEFAULT, onStale, List.of()),
