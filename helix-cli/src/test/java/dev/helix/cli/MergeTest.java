@@ -118,6 +118,23 @@ class MergeTest {
         assertThat(repo.read("experiments.tsv").lines().count()).isEqualTo(tags.size() + 1);
     }
 
+    @Test
+    void aSessionOfHelixTryMergesWithItsRowsThoughItsBranchCarriesNoLedger() {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        repo.write("params.txt", "x = 2.0\nwidth = 3\n");
+        TestRepo.Run tried = repo.helix("try", "--tag", "t", "-m", "move x towards 1.7");
+        assertThat(tried.code()).as(tried.toString()).isZero();
+        assertThat(tried.json().get("data").get("status").asText()).isEqualTo("keep");
+        repo.git("switch", "-q", "main");
+
+        TestRepo.Run merged = repo.helix("merge", "--tag", "t");
+        assertThat(merged.code()).as(merged.toString()).isZero();
+        assertThat(repo.read("params.txt")).isEqualTo("x = 2.0\nwidth = 3\n");
+        assertThat(repo.read("experiments.jsonl").lines().count()).isEqualTo(repo.ledger().size()).isEqualTo(2);
+        assertThat(repo.git("ls-files", "experiments.jsonl", "experiments.tsv")).isEqualTo("experiments.jsonl\nexperiments.tsv");
+        assertThat(repo.git("status", "--porcelain")).isEmpty();
+    }
+
     /** HEAD, git status and the bytes of some files: what must not change when a merge is refused. */
     private record Snapshot(String head, String status, Map<String, String> files) {
         static Snapshot of(TestRepo repo, String... paths) {
