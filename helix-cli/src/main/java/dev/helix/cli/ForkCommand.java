@@ -13,7 +13,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "fork", mixinStandardHelpOptions = true, description = {
     "Start parallel directions from a session's best: a branch helix/<tag>-<name> for each NAME.",
     "%nContinue each with helix run --tag <tag>-<name> (its baseline is the best it forked from); "
-        + "helix merge-best then ranks them."})
+        + "helix merge-best then ranks them and merges the winner."})
 final class ForkCommand implements Callable<Integer> {
     @ParentCommand
     Main main;

@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         subcommands = {
             InitCommand.class, RunCommand.class, StatusCommand.class, LogCommand.class, BestCommand.class,
             DemoCommand.class, TryCommand.class, RecordCommand.class, VerifyCommand.class, ForkCommand.class,
-            MergeBestCommand.class, ReportCommand.class, ExportCommand.class, ShowCommand.class, DiffCommand.class,
+            MergeCommand.class, MergeBestCommand.class, ReportCommand.class, ExportCommand.class, ShowCommand.class, DiffCommand.class,
             InstallCommand.class, GuideCommand.class, AgentInfoCommand.class, DoctorCommand.class, WatchCommand.class,
             ReviewCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {

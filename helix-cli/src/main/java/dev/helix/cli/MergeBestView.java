@@ -6,8 +6,12 @@ import dev.helix.core.judge.Judge;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The ranking {@code helix merge-best} found, its winner and, after --apply, the commit that brought it home. */
-record MergeBestView(List<MergeBest.Entry> ranking, String winner, @JsonInclude(JsonInclude.Include.NON_NULL) String commit) {
+/**
+ * The ranking {@code helix merge-best} found, its winner and, after --apply, the merge that brought it
+ * home ({@code commit} is the merge commit, absent when the winner was merged already).
+ */
+record MergeBestView(List<MergeBest.Entry> ranking, String winner, @JsonInclude(JsonInclude.Include.NON_NULL) String commit,
+        @JsonInclude(JsonInclude.Include.NON_NULL) MergeView merge) {
 
     /** One line per session, best first. */
     static String text(List<MergeBest.Entry> ranking) {
@@ -18,10 +22,5 @@ record MergeBestView(List<MergeBest.Entry> ranking, String winner, @JsonInclude(
                     e.baseline() == null ? "" : "(baseline " + Judge.fmt(e.baseline()) + ")  " + e.description()));
         }
         return String.join("\n", lines);
-    }
-
-    /** What --apply committed, and where. */
-    static String text(MergeBest.Applied a) {
-        return "committed " + a.commit().substring(0, 7) + " on " + a.branch() + ": " + a.files() + " file(s) and experiments.tsv";
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,7 +14,7 @@ class ForkMergeTest {
     Path tmp;
 
     @Test
-    void forksStartFromTheBestAndTheWinnerIsCommittedOntoTheUsersBranch() {
+    void forksStartFromTheBestAndTheWinnerIsMergedIntoTheUsersBranch() {
         TestRepo repo = TestRepo.quadratic(tmp, "");
         assertThat(repo.helix("run", "--tag", "r", "--max-experiments", "2").code()).isZero();
         TestRepo.Run fork = repo.helix("fork", "a", "b");
@@ -44,5 +45,15 @@ class ForkMergeTest {
         assertThat(repo.read("experiments.tsv")).startsWith("tag\trun\tcommit\tloss").contains(winner + "\t");
         assertThat(repo.read("params.txt")).isEqualTo(repo.git("show", data.get("ranking").get(0).get("commit").asText() + ":params.txt") + "\n");
         assertThat(repo.git("status", "--porcelain", "--untracked-files=no")).isEmpty();
+        assertThat(repo.git("rev-parse", "main^2")).as("a real merge of the winner's branch").isEqualTo(repo.git("rev-parse", "helix/" + winner));
+        assertThat(repo.read("experiments.jsonl").lines().count()).as("the rows of the session and of every fork")
+                .isEqualTo(repo.ledger().size());
+        for (String tag : List.of("r", "r-a", "r-b")) assertThat(repo.read("experiments.tsv")).contains("\n" + tag + "\t");
+
+        String merged = repo.git("rev-parse", "main");
+        TestRepo.Run twice = repo.helix("merge-best", "--tag", "r", "--apply");
+        assertThat(twice.code()).as(twice.toString()).isZero();
+        assertThat(twice.json().get("data").get("merge").get("status").asText()).isEqualTo("already_merged");
+        assertThat(repo.git("rev-parse", "main")).as("no duplicate commit").isEqualTo(merged);
     }
 }

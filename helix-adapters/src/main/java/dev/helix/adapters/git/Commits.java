@@ -92,7 +92,7 @@ final class Commits {
      * to slow or veto them, no automatic gc packing refs under another worker's update-ref; an
      * identity only where the user has none.
      */
-    private List<String> commitOptions(Path worktree) {
+    List<String> commitOptions(Path worktree) {
         List<String> args = new ArrayList<>(List.of("-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null",
                 "-c", "gc.auto=0", "-c", "maintenance.auto=false"));
         args.addAll(identity(worktree));

@@ -19,7 +19,8 @@ import java.util.Optional;
  *
  * <p>Needs git 2.25 or newer ({@code --pathspec-from-file}). The work is done by its parts: {@link Git}
  * runs git, {@link Fingerprints} fingerprints files, {@link Commits} commits and cherry-picks,
- * {@link Worktrees} makes and resets worktrees; the queries on refs and diffs are here.
+ * {@link Worktrees} makes and resets worktrees, {@link Merges} merges a session into the user's branch;
+ * the queries on refs and diffs are here.
  */
 public final class GitVcs implements Repository {
 
@@ -27,6 +28,7 @@ public final class GitVcs implements Repository {
     private final Fingerprints fingerprints;
     private final Commits commits;
     private final Worktrees worktrees;
+    private final Merges merges;
 
     public GitVcs() {
         this(Map.of());
@@ -42,6 +44,7 @@ public final class GitVcs implements Repository {
         this.fingerprints = new Fingerprints(git);
         this.commits = new Commits(git);
         this.worktrees = new Worktrees(git);
+        this.merges = new Merges(git, commits);
     }
 
     @Override
@@ -206,5 +209,25 @@ public final class GitVcs implements Repository {
     public String diff(Path dir, String from, String to) {
         return git.run(dir, List.of("diff", "--no-color", "--no-ext-diff", "-M", "--src-prefix=a/", "--dst-prefix=b/",
                 from, to, "--")).ok().out();
+    }
+
+    @Override
+    public boolean isAncestor(Path dir, String ancestor, String descendant) {
+        return merges.isAncestor(dir, ancestor, descendant);
+    }
+
+    @Override
+    public List<String> startMerge(Path dir, String commit) {
+        return merges.start(dir, commit);
+    }
+
+    @Override
+    public void abortMerge(Path dir) {
+        merges.abort(dir);
+    }
+
+    @Override
+    public String commitMerge(Path dir, Collection<String> paths, String message) {
+        return merges.commit(dir, paths, message);
     }
 }

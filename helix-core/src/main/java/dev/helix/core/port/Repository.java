@@ -38,6 +38,19 @@ public interface Repository extends Vcs {
     void checkoutFiles(Path dir, String commit, Collection<String> paths);
     /** The unified diff between two commits. */
     String diff(Path dir, String from, String to);
+    /** Whether {@code ancestor} is {@code descendant} or one of the commits it descends from. */
+    boolean isAncestor(Path dir, String ancestor, String descendant);
+    /**
+     * Starts a three-way merge of {@code commit} into the branch checked out in {@code dir}, as a
+     * merge commit to be (never a fast-forward), without committing it: returns the paths left in
+     * conflict, empty when every file merged. When git refuses to start (an untracked file in the
+     * way, say) it throws, and nothing has changed.
+     */
+    List<String> startMerge(Path dir, String commit);
+    /** Abandons the merge {@link #startMerge} began: HEAD, the index and the tracked files as they were before it. */
+    void abortMerge(Path dir);
+    /** Stages {@code paths} (even when ignored) on top of the merge in progress and commits it; returns the merge commit. */
+    String commitMerge(Path dir, Collection<String> paths, String message);
 
     /**
      * Adds {@code entry} to the repository's own exclude file (.git/info/exclude) unless there: it
