@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.session.Records;
 import java.util.List;
@@ -21,7 +22,7 @@ final class BestCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
-        Experiment baseline = Records.baseline(s.records()).orElseThrow(() -> CommandException.runtime("no_baseline",
+        Experiment baseline = Records.baseline(s.records()).orElseThrow(() -> AppException.runtime("no_baseline",
                 "session " + s.tag() + " has no measured baseline", "resume it: helix run --resume --tag " + s.tag()));
         Experiment best = Records.best(s.records()).orElseThrow();
         BestView view = BestView.of(s, baseline, best);

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +27,7 @@ final class Durations {
             end = m.end();
         }
         if (end == 0 || end != t.length() || millis <= 0) {
-            throw CommandException.usage("bad_duration", option + " '" + text + "' is not a duration",
+            throw AppException.usage("bad_duration", option + " '" + text + "' is not a duration",
                     "write it like 8h, 45m, 90s or 1h30m");
         }
         return Duration.ofMillis(millis);

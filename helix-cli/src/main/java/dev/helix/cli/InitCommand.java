@@ -1,6 +1,7 @@
 package dev.helix.cli;
 
 import dev.helix.adapters.specio.Initializer;
+import dev.helix.app.AppException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -35,7 +36,7 @@ final class InitCommand implements Callable<Integer> {
     public Integer call() {
         Path target = dir == null ? main.workingDirectory() : main.workingDirectory().resolve(dir).normalize();
         if (!java.nio.file.Files.isDirectory(target)) {
-            throw CommandException.usage("no_directory", "no such directory: " + target, "create it first, or name an existing one");
+            throw AppException.usage("no_directory", "no such directory: " + target, "create it first, or name an existing one");
         }
         Optional<Path> source = Optional.ofNullable(from).map(f -> main.workingDirectory().resolve(f).normalize());
         Initializer.InitResult result = Initializer.init(target, Optional.ofNullable(domain), Optional.ofNullable(description), source);

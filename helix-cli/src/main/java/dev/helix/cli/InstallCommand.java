@@ -1,7 +1,8 @@
 package dev.helix.cli;
 
-import dev.helix.adapters.install.SkillInstaller;
 import dev.helix.adapters.install.SkillInstaller.Installation;
+import dev.helix.adapters.install.SkillInstaller;
+import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.guide.SkillTarget;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SkillTarget target = SkillTarget.find(agent.toLowerCase(Locale.ROOT)).orElseThrow(() -> CommandException.usage(
+        SkillTarget target = SkillTarget.find(agent.toLowerCase(Locale.ROOT)).orElseThrow(() -> AppException.usage(
                 "unknown_agent", "unknown agent '" + agent + "'", "choose one of: " + String.join(", ", SkillTarget.names())));
         Path repository = Workspace.find(main.workingDirectory()).map(Workspace::repo).orElse(main.workingDirectory());
         SkillInstaller installer = home == null
@@ -54,7 +55,7 @@ final class InstallCommand implements Callable<Integer> {
         InstallView view = InstallView.of(target, result);
         if (!view.files().isEmpty()) out.text(view.placements());
         if (!result.foreign().isEmpty()) {
-            throw CommandException.usage("foreign_file", "left alone, not written by Helix: "
+            throw AppException.usage("foreign_file", "left alone, not written by Helix: "
                     + String.join(", ", result.foreign().stream().map(Path::toString).toList()),
                     "move it aside (or merge it by hand), or run 'helix install " + target.agent()
                             + (project ? " --project" : "") + " --force' to replace it");

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.core.experiment.Experiment;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,7 @@ final class LogCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (number < 0) throw CommandException.usage("bad_option", "-n must be 0 or more", "e.g. helix log -n 50");
+        if (number < 0) throw AppException.usage("bad_option", "-n must be 0 or more", "e.g. helix log -n 50");
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
         List<Experiment> rows = number == 0 || number >= s.records().size() ? s.records()
                 : s.records().subList(s.records().size() - number, s.records().size());

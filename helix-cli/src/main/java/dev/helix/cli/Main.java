@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** The {@code helix} command line: parses, dispatches to a thin command, maps failures to exit codes. */
 @Command(name = "helix", mixinStandardHelpOptions = true, version = "helix 0.1.0",
@@ -116,10 +116,6 @@ public final class Main implements Callable<Integer> {
                     case USAGE -> ExitCodes.USAGE;
                     case RUNTIME -> ExitCodes.FAILURE;
                 };
-            }
-            case CommandException e -> {
-                output.error(e.code(), e.getMessage(), e.suggestion());
-                yield e.exitCode();
             }
             case SpecException e -> {
                 String where = e.problems().isEmpty() ? "" : e.problems().get(0).source();

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.app.record.RecordResult;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
@@ -40,11 +41,11 @@ final class RecordCommand implements Callable<Integer> {
         try {
             given = Status.parse(status);
         } catch (IllegalArgumentException e) {
-            throw CommandException.usage("bad_status", "--status '" + status + "' is not one of baseline, keep, discard, crash",
+            throw AppException.usage("bad_status", "--status '" + status + "' is not one of baseline, keep, discard, crash",
                     "e.g. --status discard");
         }
         if (!List.of(Status.BASELINE, Status.KEEP, Status.DISCARD, Status.CRASH).contains(given)) {
-            throw CommandException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
+            throw AppException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
         }
         Experiment record = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, metric,
                 description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag)));

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +18,7 @@ final class ReportFiles {
             String f = option.strip().toLowerCase(Locale.ROOT);
             if (f.equals("markdown")) f = "md";
             if (!formats.contains(f)) {
-                throw CommandException.usage("bad_format", "unknown format '" + option + "'", "use one of: " + String.join(", ", formats));
+                throw AppException.usage("bad_format", "unknown format '" + option + "'", "use one of: " + String.join(", ", formats));
             }
             return f;
         }
@@ -36,7 +37,7 @@ final class ReportFiles {
             if (file.getParent() != null) Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw CommandException.runtime("write_failed", "cannot write " + file + ": " + e.getMessage(),
+            throw AppException.runtime("write_failed", "cannot write " + file + ": " + e.getMessage(),
                     "check that the directory exists and is writable, or choose another -o");
         }
     }

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.app.review.ReviewRequest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ final class ReviewCommand implements Callable<Integer> {
                 if (target.getParent() != null) Files.createDirectories(target.getParent());
                 Files.writeString(target, prompt);
             } catch (IOException e) {
-                throw CommandException.runtime("write_failed", "cannot write " + target + ": " + e.getMessage(),
+                throw AppException.runtime("write_failed", "cannot write " + target + ": " + e.getMessage(),
                         "check the directory exists and is writable, or drop -o to print the prompt");
             }
             out.text("Wrote the review prompt for session " + s.tag() + " to " + target);

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.app.run.RunSession;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -49,10 +50,10 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (maxExperiments != null && maxExperiments < 0) {
-            throw CommandException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
+            throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
         }
         if (maxCost != null && !(maxCost > 0)) {
-            throw CommandException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
+            throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
         }
         RunSession.Options options = new RunSession.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),

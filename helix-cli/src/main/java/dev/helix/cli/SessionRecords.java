@@ -1,8 +1,9 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.helix.adapters.store.SessionLock;
 import dev.helix.adapters.store.LedgerCodec;
+import dev.helix.adapters.store.SessionLock;
+import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.LedgerStore;
@@ -22,12 +23,12 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
         List<Experiment> all = contents.experiments();
         String chosen = tag.orElseGet(() -> all.isEmpty() ? null : all.get(all.size() - 1).tag());
         if (chosen == null) {
-            throw CommandException.usage("no_sessions", "no experiments recorded in " + repo.resolve(".helix/experiments.jsonl"),
+            throw AppException.usage("no_sessions", "no experiments recorded in " + repo.resolve(".helix/experiments.jsonl"),
                     "start a session with 'helix run' (or try 'helix demo')");
         }
         List<Experiment> records = contents.ofTag(chosen);
         if (records.isEmpty()) {
-            throw CommandException.usage("no_session", "no session '" + chosen + "' in " + repo,
+            throw AppException.usage("no_session", "no session '" + chosen + "' in " + repo,
                     "see the sessions with 'helix status', or drop --tag for the latest");
         }
         Optional<Long> pid = SessionLock.holder(repo.resolve(".helix/locks").resolve(chosen + ".lock"));

@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.app.trying.TrySession;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ final class TryCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (description.isBlank()) throw CommandException.usage("no_description", "-m must say what the edit does", "e.g. helix try -m \"halve the learning rate\"");
+        if (description.isBlank()) throw AppException.usage("no_description", "-m must say what the edit does", "e.g. helix try -m \"halve the learning rate\"");
         TrySession.Outcome o = new TrySession().run(main.workingDirectory(), description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag));
         List<String> hints = TryView.hints(TryView.verdict(o), o.session());
         Output out = main.output();

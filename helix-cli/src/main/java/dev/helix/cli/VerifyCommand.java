@@ -1,6 +1,7 @@
 package dev.helix.cli;
 
 import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.app.AppException;
 import dev.helix.app.verify.VerifyExperiment;
 import dev.helix.app.verify.VerifyTarget;
 import dev.helix.core.experiment.Experiment;
@@ -39,10 +40,10 @@ final class VerifyCommand implements Callable<Integer> {
     public Integer call() {
         SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
         Experiment target = VerifyTarget.pick(s.records(), which);
-        Spec spec = SpecFiles.load(SpecFiles.find(s.repo()).orElseThrow(() -> CommandException.usage("no_spec",
+        Spec spec = SpecFiles.load(SpecFiles.find(s.repo()).orElseThrow(() -> AppException.usage("no_spec",
                 "no helix.yaml in " + s.repo(), "run it in the session's repository")));
         int k = repeats != null ? repeats : Math.max(3, spec.evaluate().repeats());
-        if (k < 1) throw CommandException.usage("bad_option", "--repeats must be at least 1", "e.g. --repeats 5");
+        if (k < 1) throw AppException.usage("bad_option", "--repeats must be at least 1", "e.g. --repeats 5");
         Output out = main.output();
         VerifyExperiment.Result result = VerifyExperiment.run(s.workspace(), s.tag(), target, spec, k, tolerance,
                 line -> out.progress().println(line));

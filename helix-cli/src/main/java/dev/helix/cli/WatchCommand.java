@@ -1,5 +1,6 @@
 package dev.helix.cli;
 
+import dev.helix.app.AppException;
 import dev.helix.app.watch.SessionWatch;
 import dev.helix.core.session.Dashboard;
 import java.io.PrintWriter;
@@ -39,7 +40,7 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (!(interval >= 0.1 && interval <= 3600)) {
-            throw CommandException.usage("bad_option", "-i must be between 0.1 and 3600 seconds, not " + interval,
+            throw AppException.usage("bad_option", "-i must be between 0.1 and 3600 seconds, not " + interval,
                     "e.g. helix watch -i 5");
         }
         SessionWatch watch = SessionWatch.of(main.workingDirectory(), Optional.ofNullable(tag));
