@@ -15,7 +15,9 @@ import java.util.function.DoubleSupplier;
  * two commits measured side by side is what the judge kept the change for, and what is checked.
  * As in {@link SequentialJudge}, the effect is the mean of the A B blocks' and the B A blocks' mean
  * differences, so a linear drift cancels exactly; the spread is taken within each kind of block,
- * so the drift does not inflate it either (hence at least three blocks: one degree of freedom).
+ * so the drift does not inflate it either (hence at least three blocks: one degree of freedom), and
+ * pooled with the session's noise of differences (its prior) unless this re-measure is clearly
+ * louder, as the judge does: a few blocks then suffice.
  *
  * <p>It <em>reproduces</em> when the re-measured effect has the recorded effect's sign and its
  * confidence interval at {@code judge.confidence} excludes zero; whether the recorded effect lies
@@ -60,8 +62,10 @@ public record EffectReproduction(boolean reproduces, double recorded, Evidence e
      * @param recorded the recorded effect, candidate minus parent
      * @param confidence judge.confidence, e.g. 0.95
      * @param parentCommit the parent's commit, for the evidence
+     * @param prior the session's sd of a block's difference, or {@link SequentialJudge.Prior#NONE}
      */
-    public static EffectReproduction check(Blocks blocks, double recorded, double confidence, String parentCommit) {
+    public static EffectReproduction check(Blocks blocks, double recorded, double confidence, String parentCommit,
+                                           SequentialJudge.Prior prior) {
         int n = blocks.candidate().size();
         if (n < MIN_BLOCKS || blocks.parent().size() != n) {
             throw new IllegalArgumentException("need " + MIN_BLOCKS + " or more blocks of both commits");
@@ -72,8 +76,15 @@ public record EffectReproduction(boolean reproduces, double recorded, Evidence e
             (SequentialTrial.incumbentFirst(i + 1) ? ba : ab).add(blocks.candidate().get(i) - blocks.parent().get(i));
         }
         double effect = (SequentialJudge.mean(ab) + SequentialJudge.mean(ba)) / 2;
+        double ss = SequentialJudge.sumOfSquares(ab) + SequentialJudge.sumOfSquares(ba);
         int df = n - 2;
-        double sd = Math.sqrt((SequentialJudge.sumOfSquares(ab) + SequentialJudge.sumOfSquares(ba)) / df);
+        boolean louder = prior.df() == 0 || ss > 0 && (prior.sd() == 0
+                || 1 - StudentT.fisherCdf(ss / df / (prior.sd() * prior.sd()), df, Double.POSITIVE_INFINITY) <= SequentialJudge.LOUDER_LEVEL);
+        if (!louder) {
+            ss += prior.sd() * prior.sd() * prior.df();
+            df += prior.df();
+        }
+        double sd = Math.sqrt(ss / df);
         double se = sd * Math.sqrt(0.25 * (1.0 / ab.size() + 1.0 / ba.size()));
         double alpha = 1 - confidence;
         double low = effect, high = effect, p = effect == 0 ? 1 : 0;
@@ -93,7 +104,8 @@ public record EffectReproduction(boolean reproduces, double recorded, Evidence e
                 : "does not reproduce" + (!significant ? " (not significant)" : recorded == 0 ? " (an effect where none was recorded)"
                 : " (the opposite sign)");
         String interval = se > 0 ? Judge.fmt(confidence * 100) + "% CI " + Judge.signed(low) + ".."
-                + Judge.signed(high) + ", p=" + SequentialJudge.pv(p) : "no spread";
+                + Judge.signed(high) + ", p=" + SequentialJudge.pv(p) + ", sd of a difference " + Judge.fmt(sd)
+                + (louder && prior.df() > 0 ? ", louder than the session's" : "") : "no spread";
         String reason = why + ": effect recorded " + Judge.signed(recorded) + ", re-measured " + Judge.signed(effect) + " ("
                 + interval + ") over " + n + " blocks against the parent; the recorded effect lies "
                 + (inside ? "inside" : "outside") + " the interval";
