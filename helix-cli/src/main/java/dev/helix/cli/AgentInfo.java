@@ -148,6 +148,12 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
                 + "left_alone names untracked files outside scope.editable that changed: never committed, never removed");
         m.put("record (data of helix record)", "the ledger record: {\"run\":8,\"status\":\"discard\",\"primary\":0.43,"
                 + "\"delta\":0.018,\"description\":\"...\",...}");
+        m.put("verify (data of helix verify)", "deterministic metric: {\"run\":7,\"reproduces\":true,\"recorded\":0.41,"
+                + "\"mean\":0.41,\"ci_low\":0.41,\"ci_high\":0.41,\"samples\":[...],\"reason\":\"...\"}; noisy metric: "
+                + "{\"run\":7,\"reproduces\":true,\"parent\":\"<commit>\",\"recorded_effect\":-0.013,\"effect\":-0.011,"
+                + "\"ci_low\":-0.016,\"ci_high\":-0.006,\"p_value\":0.001,\"recorded_inside\":true,\"blocks\":7,"
+                + "\"samples\":[...],\"parent_samples\":[...],\"reason\":\"...\"}; with --all-kept: "
+                + "{\"checks\":[...one of those per keep...],\"reproduced\":3,\"total\":4}");
         m.put("doctor (data of helix doctor)", "{\"ok\":true,\"checks\":[{\"id\":\"clean_tree\",\"title\":\"...\","
                 + "\"status\":\"pass|warn|fail|skip\",\"message\":\"...\",\"fix\":\"...\"}]}");
         return m;

@@ -6,7 +6,7 @@ import dev.helix.core.experiment.Status;
 import dev.helix.core.session.Records;
 import java.util.List;
 
-/** Which experiment {@code helix verify} re-runs: N, best or baseline, never an earlier verify check. */
+/** Which experiments {@code helix verify} re-runs: N, best, baseline or every keep, never an earlier verify check. */
 public final class VerifyTarget {
     private VerifyTarget() {}
 
@@ -21,6 +21,11 @@ public final class VerifyTarget {
                     + ") has no commit and metric to reproduce", "verify a kept, discarded or baseline experiment");
         }
         return target;
+    }
+
+    /** Every kept change of a session, in the order it was kept: what {@code helix verify --all-kept} checks. */
+    public static List<Experiment> kept(List<Experiment> records) {
+        return records.stream().filter(e -> e.status() == Status.KEEP && !e.commit().isEmpty() && e.primary().isPresent()).toList();
     }
 
     private static Experiment find(List<Experiment> records, String which) {

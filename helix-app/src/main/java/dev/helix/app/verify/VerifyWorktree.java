@@ -1,0 +1,92 @@
+package dev.helix.app.verify;
+
+import dev.helix.adapters.Executors;
+import dev.helix.app.AppException;
+import dev.helix.app.Workspace;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.judge.Judge;
+import dev.helix.core.metric.Extraction;
+import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.port.Executor;
+import dev.helix.core.port.Repository;
+import dev.helix.core.spec.Spec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The clean worktree {@code helix verify} measures in: made at an experiment's commit, moved
+ * between commits, and removed when done. Every evaluation of one check runs in it, so that the
+ * commits compared share the directory, the slot and the machine's state.
+ */
+final class VerifyWorktree implements AutoCloseable {
+    private final Workspace workspace;
+    private final String tag;
+    private final Experiment target;
+    private final Spec spec;
+    private final Consumer<String> progress;
+    private final Path wt;
+    private final Executor executor;
+
+    /** Makes the worktree at {@code target}'s commit and runs the evaluation's setup there. */
+    VerifyWorktree(Workspace workspace, String tag, Experiment target, Spec spec, Consumer<String> progress) {
+        this.workspace = workspace;
+        this.tag = tag;
+        this.target = target;
+        this.spec = spec;
+        this.progress = progress;
+        Repository vcs = workspace.git();
+        this.wt = workspace.helixDir().resolve("worktrees").resolve(tag + "-verify-" + target.run());
+        if (vcs.hasWorktree(workspace.repo(), wt)) vcs.removeWorktree(workspace.repo(), wt);
+        vcs.addWorktree(workspace.repo(), wt, target.commit());
+        this.executor = Executors.forSpec(spec);
+        try {
+            spec.evaluate().setup().ifPresent(setup -> executor.run(request(setup, "setup")));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** Moves the worktree's files to {@code commit}. */
+    void checkout(String commit) {
+        workspace.git().reset(wt, commit, List.of());
+    }
+
+    /**
+     * Runs the evaluation once and returns the primary metric; a crash ends the check.
+     *
+     * @param name the run's name in its log file and in progress lines, e.g. "verify3"
+     * @param label what the progress line says it measured, e.g. "run 3/5"
+     */
+    double measure(String name, String label) {
+        Executor.Result result = executor.run(request(spec.evaluate().command(), name));
+        if (result.interrupted()) throw AppException.runtime("interrupted", "interrupted", "run helix verify again");
+        String primary = spec.metrics().primary().name();
+        Extraction extraction = MetricExtractor.extract(spec, result.output(),
+                spec.evaluate().jsonFile().flatMap(f -> Workspace.readIfExists(wt.resolve(f))));
+        Double value = extraction.metrics().get(primary);
+        if (result.exitCode() != 0 || value == null || !Double.isFinite(value)) {
+            throw AppException.runtime("verify_crashed", label + " of #" + target.run() + " crashed ("
+                    + (result.timedOut() ? "timed out" : "exit code " + result.exitCode()) + "; "
+                    + String.join("; ", extraction.problems()) + "):\n" + result.tail(20), "see the log under .helix/runs/" + tag);
+        }
+        progress.accept(label + ": " + primary + " " + Judge.fmt(value));
+        return value;
+    }
+
+    @Override
+    public void close() {
+        workspace.git().removeWorktree(workspace.repo(), wt);
+    }
+
+    private Executor.Request request(String command, String name) {
+        int run = target.run();
+        return new Executor.Request(command, wt, Duration.ofSeconds(spec.evaluate().timeoutSeconds()),
+                Map.of("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()), "HELIX_EXPERIMENT", Integer.toString(run),
+                        "HELIX_TAG", tag),
+                workspace.helixDir().resolve("runs").resolve(tag).resolve(run + "." + name + ".log"));
+    }
+}
