@@ -18,6 +18,7 @@ record ReportView(
         String tag,
         String format,
         int experiments,
+        int attempts,
         int kept,
         Double best,
         @JsonProperty("improvement_pct") Double improvementPct,
@@ -46,7 +47,7 @@ record ReportView(
                 document = MarkdownReport.render(model, chart.getFileName().toString());
             }
         }
-        return new ReportView(tag, format, model.experiments(), model.kept(), model.best().flatMap(Experiment::primary).orElse(null),
+        return new ReportView(tag, format, model.experiments(), model.counts().attempts(), model.kept(), model.best().flatMap(Experiment::primary).orElse(null),
                 model.improvementPct().orElse(null), model.signals(), file == null ? null : file.toString(),
                 chart == null ? null : chart.toString(), document);
     }
@@ -55,7 +56,7 @@ record ReportView(
     ReportView written() {
         if (file == null) return this;
         ReportFiles.write(Path.of(file), document);
-        return new ReportView(tag, format, experiments, kept, best, improvementPct, signals, file, chart, null);
+        return new ReportView(tag, format, experiments, attempts, kept, best, improvementPct, signals, file, chart, null);
     }
 
     /** For people: where the report went, or the report itself. */

@@ -14,7 +14,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Where a session stands, as {@code helix status} shows it; absent values are left out of the JSON. */
+/**
+ * Where a session stands, as {@code helix status} shows it; absent values are left out of the JSON.
+ * {@code experiments} are run numbers, each counted once by its last attempt (kept, discarded, ...
+ * add up to it); {@code attempts} counts the records under them, fix-ups and re-evaluations included.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record StatusView(
         String tag,
@@ -23,11 +27,13 @@ record StatusView(
         Long pid,
         List<Worker> workers,
         int experiments,
+        int attempts,
         int kept,
         int discarded,
         int crashed,
         int rejected,
         int stale,
+        int interrupted,
         Double baseline,
         Double best,
         @JsonProperty("best_run") Integer bestRun,
@@ -55,7 +61,8 @@ record StatusView(
         boolean running = s.runningPid().isPresent();
         return new StatusView(s.tag(), "helix/" + s.tag(), running, s.runningPid().orElse(null),
                 running ? workers.stream().map(w -> Worker.of(w, now)).toList() : null,
-                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(), summary.stale(),
+                summary.experiments(), summary.attempts(), summary.kept(), summary.discarded(), summary.crashed(),
+                summary.rejected(), summary.stale(), summary.interrupted(),
                 Records.baseline(records).flatMap(Experiment::primary).orElse(null),
                 best.flatMap(Experiment::primary).orElse(null), best.map(Experiment::run).orElse(null),
                 Records.cost(records), Records.noise(records).orElse(null), Records.evaluationsPerExperiment(records),

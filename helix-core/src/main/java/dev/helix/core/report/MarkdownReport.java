@@ -76,8 +76,7 @@ public final class MarkdownReport {
         String bestRun = m.best().map(e -> " (#" + e.run() + ")").orElse("");
         rows.add(new String[] {"Baseline → best", base + " → " + best + bestRun
                 + m.improvementPct().map(p -> ", " + Judge.percent(p)).orElse("")});
-        rows.add(new String[] {"Experiments", m.experiments() + ": " + m.kept() + " kept, " + m.discarded() + " discarded, "
-                + m.crashed() + " crashed, " + m.rejected() + " rejected"});
+        rows.add(new String[] {"Experiments", m.counts().counts().replaceFirst(" experiments", "")});
         rows.add(new String[] {"Evaluations per experiment", String.format(Locale.ROOT, "%.2f", m.evaluationsPerExperiment())});
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));
         rows.add(new String[] {"Time", seconds(m.startedAt()) + " → " + seconds(m.finishedAt()) + " (" + duration(m.span()) + "); evaluating "

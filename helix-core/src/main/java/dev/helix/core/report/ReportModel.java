@@ -1,5 +1,6 @@
 package dev.helix.core.report;
 
+import dev.helix.core.event.Event;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
@@ -22,6 +23,7 @@ import java.util.function.Function;
  * @param metric the primary metric's name
  * @param direction which way the metric improves
  * @param improvementPct best against baseline in percent of the baseline (signed, as the metric moved)
+ * @param counts experiments and attempts, each experiment counted by its last attempt
  * @param span first start to last finish
  * @param evalSeconds every evaluation's time, summed
  * @param agentSeconds every proposal's time as the proposers reported it, summed
@@ -34,11 +36,7 @@ public record ReportModel(
         Optional<Experiment> baseline,
         Optional<Experiment> best,
         Optional<Double> improvementPct,
-        int experiments,
-        int kept,
-        int discarded,
-        int crashed,
-        int rejected,
+        Event.Summary counts,
         double evaluationsPerExperiment,
         Optional<String> noise,
         Instant startedAt,
@@ -57,6 +55,27 @@ public record ReportModel(
         List<Repeat> repeatedDescriptions,
         List<String> signals,
         List<Experiment> records) {
+
+    /** Experiments after the baseline, each counted once by its last attempt. */
+    public int experiments() {
+        return counts.experiments();
+    }
+
+    public int kept() {
+        return counts.kept();
+    }
+
+    public int discarded() {
+        return counts.discarded();
+    }
+
+    public int crashed() {
+        return counts.crashed();
+    }
+
+    public int rejected() {
+        return counts.rejected();
+    }
 
     /** What the records do not say: the spec's goal, metric name and direction. */
     public record Setting(String goal, String metric, Direction direction) {}
@@ -105,7 +124,7 @@ public record ReportModel(
                         e.description(), e.hypothesis(), e.reason(), e.diff(), diffOf.apply(e)))
                 .toList();
         return new ReportModel(tag, setting.goal(), setting.metric(), setting.direction(), baseline, best, pct,
-                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(),
+                summary,
                 Records.evaluationsPerExperiment(records), Records.noise(records), start, end, Duration.between(start, end),
                 records.stream().mapToDouble(Experiment::evalSeconds).sum(),
                 usage.stream().mapToDouble(AgentUsage::seconds).sum(), Records.cost(records),

@@ -41,4 +41,33 @@ class RecordsTest {
         assertThat(Records.noise(records)).contains("noise: sd 0.1 (9.1% of 1.1) over 3 baseline runs -> statistical judge");
         assertThat(Records.evaluationsPerExperiment(records)).isEqualTo((2 + 3 + 2) / 3.0);
     }
+
+    static Experiment attempt(int run, int attempt, Status status) {
+        return new Experiment(run, "t", 0, "p", "c" + run + "." + attempt, status, Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), "", Optional.empty(), "", List.of(), Instant.EPOCH, Instant.EPOCH, 0,
+                Optional.of(0), false, "", DiffStat.NONE, Optional.empty(), List.of(), Optional.empty(), attempt);
+    }
+
+    @Test
+    void anExperimentIsCountedOnceByItsLastAttemptAndItsAttemptsApart() {
+        List<Experiment> records = List.of(attempt(0, 0, Status.BASELINE),
+                attempt(1, 0, Status.CRASH), attempt(1, 1, Status.DISCARD),
+                attempt(2, 0, Status.REJECTED),
+                attempt(3, 0, Status.CRASH), attempt(3, 1, Status.CRASH), attempt(3, 2, Status.KEEP),
+                attempt(4, 0, Status.STALE), attempt(4, 1, Status.DISCARD),
+                attempt(5, 0, Status.INTERRUPTED),
+                attempt(3, 0, Status.VERIFY));
+        var s = Records.summary(records);
+        assertThat(List.of(s.experiments(), s.attempts(), s.kept(), s.discarded(), s.crashed(), s.rejected(), s.stale(),
+                s.interrupted())).containsExactly(5, 9, 1, 2, 0, 1, 0, 1);
+        assertThat(s.kept() + s.discarded() + s.crashed() + s.rejected() + s.stale() + s.interrupted()).isEqualTo(s.experiments());
+        assertThat(s.counts()).isEqualTo("5 experiments (9 attempts, each experiment counted by its last):"
+                + " 1 kept, 2 discarded, 0 crashed, 1 rejected, 1 interrupted");
+    }
+
+    @Test
+    void withoutFixUpsTheCountsReadAsBefore() {
+        var s = Records.summary(List.of(attempt(0, 0, Status.BASELINE), attempt(1, 0, Status.KEEP), attempt(2, 0, Status.CRASH)));
+        assertThat(s.counts()).isEqualTo("2 experiments: 1 kept, 0 discarded, 1 crashed, 0 rejected");
+    }
 }

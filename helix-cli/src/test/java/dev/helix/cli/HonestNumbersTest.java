@@ -1,0 +1,55 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The headline numbers of a session add up and say what they count. */
+class HonestNumbersTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFixUpIsAnAttemptNotAnotherExperiment() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        repo.write("params.txt", "x = 0.5\nwidth = 3\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                if awk -v x="$x" 'BEGIN { exit !(x > 4.5) }'; then echo "boom: x too large" >&2; exit 3; fi
+                awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
+                """);
+        // Call 1 breaks the evaluation, call 2 (the fix-up) makes it worse but valid, call 3 edits out of scope.
+        Path calls = tmp.resolve("calls");
+        repo.write("agent.sh", """
+                #!/bin/sh
+                echo . >> %s
+                n=$(wc -l < %s | tr -d ' ')
+                case $n in
+                  1) printf 'x = 9\\nwidth = 3\\n' > params.txt; echo '{"description": "x far out"}' ;;
+                  2) printf 'x = 3.0\\nwidth = 3\\n' > params.txt; echo '{"description": "x back in range"}' ;;
+                  *) echo more >> README.md; echo '{"description": "touch the readme"}' ;;
+                esac
+                """.formatted(calls, calls));
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("backend: tune", "backend: command\n  command: sh agent.sh"));
+        repo.commitAll("an agent that needs a fix-up");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "f", "--max-experiments", "2");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger()).extracting(r -> r.get("status").asText() + "#" + r.get("run").asInt() + "." + r.get("attempt").asInt())
+                .containsExactly("baseline#0.0", "crash#1.0", "discard#1.1", "rejected#2.0");
+
+        JsonNode status = repo.helix("status").json().get("data");
+        assertThat(status.get("experiments").asInt()).isEqualTo(2);
+        assertThat(status.get("attempts").asInt()).isEqualTo(3);
+        assertThat(status.get("kept").asInt() + status.get("discarded").asInt() + status.get("crashed").asInt()
+                + status.get("rejected").asInt()).isEqualTo(2);
+        assertThat(status.get("crashed").asInt()).isZero();
+        assertThat(repo.helix("--text", "status").out())
+                .contains("2 experiments (3 attempts, each experiment counted by its last): 0 kept, 1 discarded, 0 crashed, 1 rejected");
+        assertThat(repo.helix("report", "--format", "md").json().get("data").get("attempts").asInt()).isEqualTo(3);
+    }
+}
