@@ -52,4 +52,27 @@ class HonestNumbersTest {
                 .contains("2 experiments (3 attempts, each experiment counted by its last): 0 kept, 1 discarded, 0 crashed, 1 rejected");
         assertThat(repo.helix("report", "--format", "md").json().get("data").get("attempts").asInt()).isEqualTo(3);
     }
+
+    @Test
+    void recordedMetricsAreInTheLedgerAndShownAndAMissingOneIsNoCrash() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                echo "train_iters: 28"
+                awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
+                """);
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("optimize: minimize}",
+                "optimize: minimize}\n  record: [train_iters, tokens_per_second]"));
+        repo.commitAll("record the iterations");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "m", "--max-experiments", "2");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger()).allSatisfy(r -> {
+            assertThat(r.get("status").asText()).isIn("baseline", "keep", "discard");
+            assertThat(r.get("metrics").get("train_iters").asDouble()).isEqualTo(28.0);
+            assertThat(r.get("metrics").has("tokens_per_second")).as("missing, so left out").isFalse();
+        });
+        assertThat(repo.helix("--text", "show", "baseline").out()).contains("metrics.train_iters: 28");
+    }
 }
