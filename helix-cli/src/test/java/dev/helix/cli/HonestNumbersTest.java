@@ -75,4 +75,45 @@ class HonestNumbersTest {
         });
         assertThat(repo.helix("--text", "show", "baseline").out()).contains("metrics.train_iters: 28");
     }
+
+    @Test
+    void onANoisyMetricTheBestIsEstimatedFromEveryMeasurementOfIt() {
+        TestRepo repo = NoisyRunTest.noisy(tmp.resolve("p"), "100 + 3 * (x - 4)");
+        TestRepo.Run run = repo.helix("run", "--tag", "n", "--max-experiments", "6");
+        assertThat(run.code()).as(run.toString()).isZero();
+        java.util.List<JsonNode> ledger = repo.ledger();
+        JsonNode kept = ledger.stream().filter(r -> r.get("status").asText().equals("keep")).reduce((a, b) -> b).orElseThrow();
+        String commit = kept.get("commit").asText();
+        int measurements = kept.get("samples").size() + (int) ledger.stream()
+                .filter(r -> r.get("stats").isObject() && r.get("stats").get("incumbent").asText().equals(commit))
+                .mapToLong(r -> r.get("incumbent_samples").size()).sum();
+
+        JsonNode best = repo.helix("best").json().get("data");
+        assertThat(best.get("delta").isNumber()).as("the kept run's own figures stay").isTrue();
+        assertThat(best.get("best_estimate").get("n").asInt()).isEqualTo(measurements);
+        assertThat(best.get("best_estimate").get("ci_low").asDouble()).isLessThan(best.get("best_estimate").get("mean").asDouble());
+        assertThat(best.get("baseline_estimate").get("n").asInt()).isGreaterThanOrEqualTo(3);
+        assertThat(best.get("gain").get("delta").asDouble()).isCloseTo(best.get("best_estimate").get("mean").asDouble()
+                - best.get("baseline_estimate").get("mean").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(repo.helix("--text", "best").out()).contains(measurements + " measurements) against baseline")
+                .contains("its own run measured");
+
+        JsonNode status = repo.helix("status").json().get("data");
+        assertThat(status.get("best_estimate")).isEqualTo(best.get("best_estimate"));
+        assertThat(status.get("gain")).isEqualTo(best.get("gain"));
+        assertThat(repo.helix("--text", "status").out()).contains("Best from every measurement: #" + kept.get("run").asInt());
+        JsonNode report = repo.helix("report", "--format", "md").json().get("data");
+        assertThat(report.get("best_estimate")).isEqualTo(best.get("best_estimate"));
+        assertThat(report.get("document").asText()).contains("| Best from every measurement | #" + kept.get("run").asInt());
+    }
+
+    @Test
+    void aDeterministicSessionKeepsItsExactNumbers() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("q"), "");
+        assertThat(repo.helix("run", "--tag", "d", "--max-experiments", "3").code()).isZero();
+        JsonNode best = repo.helix("best").json().get("data");
+        assertThat(best.has("best_estimate")).isFalse();
+        assertThat(repo.helix("status").json().get("data").has("gain")).isFalse();
+        assertThat(repo.helix("--text", "status").out()).doesNotContain("every measurement");
+    }
 }

@@ -75,7 +75,9 @@ public final class MarkdownReport {
         String best = m.best().flatMap(Experiment::primary).map(Judge::fmt).orElse("-");
         String bestRun = m.best().map(e -> " (#" + e.run() + ")").orElse("");
         rows.add(new String[] {"Baseline → best", base + " → " + best + bestRun
-                + m.improvementPct().map(p -> ", " + Judge.percent(p)).orElse("")});
+                + m.improvementPct().map(p -> ", " + Judge.percent(p)).orElse("")
+                + (m.headline().isPresent() ? " (as first measured)" : "")});
+        m.headline().ifPresent(h -> rows.add(new String[] {"Best from every measurement", h.render()}));
         rows.add(new String[] {"Experiments", m.counts().counts().replaceFirst(" experiments", "")});
         rows.add(new String[] {"Evaluations per experiment", String.format(Locale.ROOT, "%.2f", m.evaluationsPerExperiment())});
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));

@@ -5,6 +5,7 @@ import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.session.Estimate;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Direction;
 import java.time.Duration;
@@ -22,7 +23,10 @@ import java.util.function.Function;
  * @param goal the spec's description of what the session is after
  * @param metric the primary metric's name
  * @param direction which way the metric improves
- * @param improvementPct best against baseline in percent of the baseline (signed, as the metric moved)
+ * @param improvementPct best against baseline in percent of the baseline (signed, as the metric moved), from
+ *                       the kept run's own measurement
+ * @param headline on a noisy metric, the baseline's and the best's estimates from every measurement and the
+ *                 gain between them, which a kept run's own measurement overstates
  * @param counts experiments and attempts, each experiment counted by its last attempt
  * @param span first start to last finish
  * @param evalSeconds every evaluation's time, summed
@@ -36,6 +40,7 @@ public record ReportModel(
         Optional<Experiment> baseline,
         Optional<Experiment> best,
         Optional<Double> improvementPct,
+        Optional<Estimate.Headline> headline,
         Event.Summary counts,
         double evaluationsPerExperiment,
         Optional<String> noise,
@@ -124,6 +129,7 @@ public record ReportModel(
                         e.description(), e.hypothesis(), e.reason(), e.diff(), diffOf.apply(e)))
                 .toList();
         return new ReportModel(tag, setting.goal(), setting.metric(), setting.direction(), baseline, best, pct,
+                Records.headline(records),
                 summary,
                 Records.evaluationsPerExperiment(records), Records.noise(records), start, end, Duration.between(start, end),
                 records.stream().mapToDouble(Experiment::evalSeconds).sum(),

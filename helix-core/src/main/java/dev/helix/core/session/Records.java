@@ -44,6 +44,34 @@ public final class Records {
     }
 
     /**
+     * The estimate of {@code commit} from every measurement of it in the session ({@link #pools}):
+     * its own run's samples, every re-measure as an incumbent, every helix verify of it.
+     */
+    public static Optional<Estimate> estimate(List<Experiment> records, String commit) {
+        List<Double> pool = pools(records).getOrDefault(commit, List.of());
+        List<Double> finite = pool.stream().filter(Double::isFinite).toList();
+        return finite.isEmpty() ? Optional.empty() : Optional.of(Estimate.of(finite));
+    }
+
+    /**
+     * The headline of a session judged statistically: the baseline's and the best's estimates from
+     * all their measurements and the gain between them; empty for a deterministic (strict) session,
+     * whose single measurements are exact, and before the baseline is measured.
+     */
+    public static Optional<Estimate.Headline> headline(List<Experiment> records) {
+        Optional<Experiment> baseline = baseline(records);
+        Optional<Experiment> best = best(records);
+        if (baseline.isEmpty() || best.isEmpty() || !baseline.get().noise().map(n -> n.statistical()).orElse(false)) {
+            return Optional.empty();
+        }
+        Optional<Estimate> base = estimate(records, baseline.get().commit());
+        Optional<Estimate> top = estimate(records, best.get().commit());
+        if (base.isEmpty() || top.isEmpty()) return Optional.empty();
+        return Optional.of(new Estimate.Headline(base.get(), top.get(), Estimate.Gain.between(base.get(), top.get()),
+                best.get().run()));
+    }
+
+    /**
      * The noise prior of the statistical judge: the sd of a block's difference (candidate minus
      * incumbent) over the session's recent experiments measured in blocks, plus the baseline's
      * repeats ({@link SequentialJudge.Prior#ofSession}). Only spreads are taken from the past, never

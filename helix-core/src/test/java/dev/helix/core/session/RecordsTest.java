@@ -70,4 +70,38 @@ class RecordsTest {
         var s = Records.summary(List.of(attempt(0, 0, Status.BASELINE), attempt(1, 0, Status.KEEP), attempt(2, 0, Status.CRASH)));
         assertThat(s.counts()).isEqualTo("2 experiments: 1 kept, 0 discarded, 1 crashed, 0 rejected");
     }
+
+    @Test
+    void theHeadlineEstimatesBestAndBaselineFromEveryMeasurementOfThem() {
+        List<Experiment> records = List.of(
+                record(0, "base", Status.BASELINE, List.of(1.0, 1.2, 1.1), List.of(), "",
+                        Optional.of(new Noise(0.1, 3, Noise.STATISTICAL))),
+                record(1, "c1", Status.KEEP, List.of(1.5, 1.7), List.of(1.05, 1.15), "base", Optional.empty()),
+                record(2, "c2", Status.DISCARD, List.of(1.4), List.of(1.3), "c1", Optional.empty()),
+                record(3, "c3", Status.DISCARD, List.of(1.45, 1.35), List.of(1.4, 1.3), "c1", Optional.empty()));
+        Estimate.Headline h = Records.headline(records).orElseThrow();
+        assertThat(h.bestRun()).isEqualTo(1);
+        assertThat(h.best().n()).as("its own two samples and three later re-measures").isEqualTo(5);
+        assertThat(h.best().mean()).isCloseTo((1.5 + 1.7 + 1.3 + 1.4 + 1.3) / 5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(h.baseline().n()).isEqualTo(5);
+        assertThat(h.baseline().mean()).isCloseTo(1.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(h.best().ciLow()).isLessThan(h.best().mean());
+        assertThat(h.best().ciHigh() - h.best().mean())
+                .as("t(0.975, 4) * sd / sqrt(n)").isCloseTo(2.7764451 * h.best().sd() / Math.sqrt(5), org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(h.gain().delta()).isCloseTo(1.44 - 1.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(h.gain().pct()).isCloseTo((1.44 - 1.1) / 1.1 * 100, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(h.gain().ciLow()).isLessThan(h.gain().delta()).isPositive();
+        assertThat(h.render()).startsWith("#1 1.44 (95% CI ").contains("5 measurements) against baseline 1.1 (95% CI ")
+                .contains(": +0.34 (+30.91%; 95% CI +");
+    }
+
+    @Test
+    void aStrictSessionHasNoHeadlineEstimateItsMeasurementsAreExact() {
+        List<Experiment> records = List.of(
+                record(0, "base", Status.BASELINE, List.of(1.0), List.of(), "", Optional.of(new Noise(0, 3, Noise.STRICT))),
+                record(1, "c1", Status.KEEP, List.of(0.9), List.of(), "", Optional.empty()));
+        assertThat(Records.headline(records)).isEmpty();
+        assertThat(Records.estimate(records, "c1")).hasValueSatisfying(e -> assertThat(e.n()).isEqualTo(1));
+        assertThat(Records.estimate(records, "c1").orElseThrow().render()).isEqualTo("0.9 (1 measurement)");
+    }
 }
