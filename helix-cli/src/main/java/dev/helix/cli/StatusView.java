@@ -8,6 +8,7 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.session.Dashboard;
 import dev.helix.core.session.Hints;
+import dev.helix.core.session.NoiseNow;
 import dev.helix.core.session.Records;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +47,15 @@ record StatusView(
         List<String> warnings,
         @JsonProperty("best_estimate") EstimateJson bestEstimate,
         @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
-        EstimateJson.Gain gain) {
+        EstimateJson.Gain gain,
+        @JsonProperty("noise_now") NoiseNowJson noiseNow) {
+
+    /** The noise now, against what the baseline predicts for a block's difference. */
+    record NoiseNowJson(@JsonProperty("sd_difference") double sdDifference, int df, int experiments, double ratio, boolean grown) {
+        static NoiseNowJson of(NoiseNow n) {
+            return new NoiseNowJson(n.sdDifference(), n.df(), n.experiments(), n.ratio(), n.grown());
+        }
+    }
 
     /** One worker of the running loop, with how long it has been in its phase at the time of asking. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -74,7 +83,7 @@ record StatusView(
                 Records.cost(records), Records.noise(records).orElse(null), Records.evaluationsPerExperiment(records),
                 SessionRecords.json(records.get(records.size() - 1)), s.warnings(),
                 headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
-                headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null));
+                headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null));
     }
 
     /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
@@ -89,6 +98,7 @@ record StatusView(
         lines.add(ConsoleRenderer.summary(Records.summary(s.records())));
         Records.headline(s.records()).ifPresent(h -> lines.add("Best from every measurement: " + h.render()));
         if (v.noise() != null) lines.add(v.noise().substring(0, 1).toUpperCase(Locale.ROOT) + v.noise().substring(1));
+        NoiseNow.of(s.records()).map(NoiseNow::render).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");
         lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));

@@ -101,7 +101,9 @@ class HonestNumbersTest {
         JsonNode status = repo.helix("status").json().get("data");
         assertThat(status.get("best_estimate")).isEqualTo(best.get("best_estimate"));
         assertThat(status.get("gain")).isEqualTo(best.get("gain"));
-        assertThat(repo.helix("--text", "status").out()).contains("Best from every measurement: #" + kept.get("run").asInt());
+        String text = repo.helix("--text", "status").out();
+        assertThat(text).contains("Best from every measurement: #" + kept.get("run").asInt());
+        assertThat(text.contains("Noise now: sd of a difference")).isEqualTo(status.has("noise_now"));
         JsonNode report = repo.helix("report", "--format", "md").json().get("data");
         assertThat(report.get("best_estimate")).isEqualTo(best.get("best_estimate"));
         assertThat(report.get("document").asText()).contains("| Best from every measurement | #" + kept.get("run").asInt());

@@ -81,6 +81,8 @@ public final class MarkdownReport {
         rows.add(new String[] {"Experiments", m.counts().counts().replaceFirst(" experiments", "")});
         rows.add(new String[] {"Evaluations per experiment", String.format(Locale.ROOT, "%.2f", m.evaluationsPerExperiment())});
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));
+        dev.helix.core.session.NoiseNow.of(m.records())
+                .ifPresent(n -> rows.add(new String[] {"Noise now", n.render().replaceFirst("^noise now: ", "")}));
         rows.add(new String[] {"Time", seconds(m.startedAt()) + " → " + seconds(m.finishedAt()) + " (" + duration(m.span()) + "); evaluating "
                 + duration(seconds(m.evalSeconds())) + ", proposing " + duration(seconds(m.agentSeconds()))});
         rows.add(new String[] {"Cost", m.costUsd() > 0 || m.tokensIn() > 0 || m.tokensOut() > 0

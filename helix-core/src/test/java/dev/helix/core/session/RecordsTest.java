@@ -104,4 +104,27 @@ class RecordsTest {
         assertThat(Records.estimate(records, "c1")).hasValueSatisfying(e -> assertThat(e.n()).isEqualTo(1));
         assertThat(Records.estimate(records, "c1").orElseThrow().render()).isEqualTo("0.9 (1 measurement)");
     }
+
+    @Test
+    void theNoiseNowIsTheSpreadOfRecentDifferencesAgainstWhatTheBaselinePredicts() {
+        Optional<Noise> quiet = Optional.of(new Noise(0.1, 3, Noise.STATISTICAL));
+        Experiment base = record(0, "base", Status.BASELINE, List.of(1.0, 1.1, 1.2), List.of(), "", quiet);
+        // differences within each experiment: +-0.1 around its own mean (its effect does not count)
+        List<Experiment> calm = List.of(base,
+                record(1, "c1", Status.DISCARD, List.of(1.6, 1.4), List.of(1.0, 1.0), "base", Optional.empty()),
+                record(2, "c2", Status.DISCARD, List.of(1.1, 0.9), List.of(1.0, 1.0), "base", Optional.empty()));
+        NoiseNow now = NoiseNow.of(calm).orElseThrow();
+        assertThat(now.sdDifference()).isCloseTo(Math.sqrt(0.02), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(now.df()).isEqualTo(2);
+        assertThat(now.ratio()).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(now.grown()).isFalse();
+        assertThat(now.render()).isEqualTo("noise now: sd of a difference 0.141421 over the last 2 experiments, 1.0× what the baseline predicts");
+
+        List<Experiment> busy = List.of(base,
+                record(1, "c1", Status.DISCARD, List.of(2.0, 0.0), List.of(1.0, 1.0), "base", Optional.empty()),
+                record(2, "c2", Status.DISCARD, List.of(1.5, 0.5, 1.0), List.of(1.0, 1.0, 1.0), "base", Optional.empty()));
+        assertThat(NoiseNow.of(busy).orElseThrow().grown()).isTrue();
+        assertThat(NoiseNow.of(busy).orElseThrow().render()).contains("grown several-fold");
+        assertThat(NoiseNow.of(List.of(base))).as("no blocks yet").isEmpty();
+    }
 }
