@@ -27,7 +27,7 @@ final class BestCommand implements Callable<Integer> {
         Experiment best = Records.best(s.records()).orElseThrow();
         BestView view = BestView.of(s, baseline, best);
         Output out = main.output();
-        out.text(BestView.text(s.tag(), baseline, best, view));
+        out.text(BestView.text(s.tag(), baseline, best, view, Records.headline(s.records())));
         out.success(view, List.of("apply it: git merge helix/" + s.tag() + "  (or git cherry-pick the kept commits)"));
         return ExitCodes.OK;
     }

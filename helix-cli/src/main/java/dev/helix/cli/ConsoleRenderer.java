@@ -50,10 +50,7 @@ final class ConsoleRenderer implements Events {
     }
 
     static String summary(Event.Summary s) {
-        StringBuilder b = new StringBuilder("-- ").append(s.experiments()).append(" experiments: ")
-                .append(s.kept()).append(" kept, ").append(s.discarded()).append(" discarded, ")
-                .append(s.crashed()).append(" crashed, ").append(s.rejected()).append(" rejected");
-        if (s.stale() > 0) b.append(", ").append(s.stale()).append(" stale");
+        StringBuilder b = new StringBuilder("-- ").append(s.counts());
         if (s.baseline() != null && s.best() != null && s.baseline().primary().isPresent() && s.best().primary().isPresent()) {
             double base = s.baseline().primary().get();
             double best = s.best().primary().get();

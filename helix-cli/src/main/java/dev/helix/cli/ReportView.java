@@ -18,13 +18,17 @@ record ReportView(
         String tag,
         String format,
         int experiments,
+        int attempts,
         int kept,
         Double best,
         @JsonProperty("improvement_pct") Double improvementPct,
         List<String> signals,
         String file,
         String chart,
-        String document) {
+        String document,
+        @JsonProperty("best_estimate") EstimateJson bestEstimate,
+        @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
+        EstimateJson.Gain gain) {
 
     /**
      * Renders the report in {@code format}, for Markdown to go to {@code file} writing its chart next
@@ -46,16 +50,20 @@ record ReportView(
                 document = MarkdownReport.render(model, chart.getFileName().toString());
             }
         }
-        return new ReportView(tag, format, model.experiments(), model.kept(), model.best().flatMap(Experiment::primary).orElse(null),
+        return new ReportView(tag, format, model.experiments(), model.counts().attempts(), model.kept(), model.best().flatMap(Experiment::primary).orElse(null),
                 model.improvementPct().orElse(null), model.signals(), file == null ? null : file.toString(),
-                chart == null ? null : chart.toString(), document);
+                chart == null ? null : chart.toString(), document,
+                model.headline().map(h -> EstimateJson.of(h.best())).orElse(null),
+                model.headline().map(h -> EstimateJson.of(h.baseline())).orElse(null),
+                model.headline().map(h -> EstimateJson.Gain.of(h.gain())).orElse(null));
     }
 
     /** Writes the document to its file, if it has one; the view then names the file instead of carrying the document. */
     ReportView written() {
         if (file == null) return this;
         ReportFiles.write(Path.of(file), document);
-        return new ReportView(tag, format, experiments, kept, best, improvementPct, signals, file, chart, null);
+        return new ReportView(tag, format, experiments, attempts, kept, best, improvementPct, signals, file, chart, null,
+                bestEstimate, baselineEstimate, gain);
     }
 
     /** For people: where the report went, or the report itself. */

@@ -17,11 +17,13 @@ record SessionReport(
         @JsonProperty("stop_reason") String stopReason,
         String detail,
         int experiments,
+        int attempts,
         int kept,
         int discarded,
         int crashed,
         int rejected,
         int stale,
+        int interrupted,
         @JsonProperty("baseline") Double baseline,
         @JsonProperty("best") Double best,
         @JsonProperty("best_run") Integer bestRun,
@@ -48,8 +50,8 @@ record SessionReport(
         }
         RunSession.Prepared p = f.prepared();
         return new SessionReport(p.tag(), "helix/" + p.tag(), f.outcome().reason().text, f.outcome().detail(),
-                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(),
-                summary.stale(), base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,
+                summary.experiments(), summary.attempts(), summary.kept(), summary.discarded(), summary.crashed(),
+                summary.rejected(), summary.stale(), summary.interrupted(), base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,
                 p.helixDir().resolve("experiments.jsonl").toString(), f.ledgerCommit(), p.worktree().toString(),
                 p.spec().metrics().primary().name());
     }
@@ -76,9 +78,11 @@ record SessionReport(
         StringBuilder b = new StringBuilder();
         b.append('\n').append("Session ").append(tag).append(" stopped: ").append(stopReason);
         if (!detail.isBlank()) b.append("\n  ").append(detail.replace("\n", "\n  "));
-        b.append('\n').append(String.format("%d experiments after the baseline: %d kept, %d discarded, %d crashed, %d rejected",
-                experiments, kept, discarded, crashed, rejected));
+        b.append('\n').append(String.format("%d experiments after the baseline%s: %d kept, %d discarded, %d crashed, %d rejected",
+                experiments, attempts > experiments ? " (" + attempts + " attempts, each experiment counted by its last)" : "",
+                kept, discarded, crashed, rejected));
         if (stale > 0) b.append(", ").append(stale).append(" stale (another worker's keep came first)");
+        if (interrupted > 0) b.append(", ").append(interrupted).append(" interrupted");
         if (best != null && baseline != null) {
             b.append('\n').append("Best:     ").append(metric).append(' ').append(Judge.fmt(best)).append(" (#").append(bestRun)
                     .append(") against baseline ").append(Judge.fmt(baseline));

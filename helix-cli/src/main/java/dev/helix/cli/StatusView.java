@@ -8,13 +8,20 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.session.Dashboard;
 import dev.helix.core.session.Hints;
+import dev.helix.core.session.NoiseNow;
 import dev.helix.core.session.Records;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** Where a session stands, as {@code helix status} shows it; absent values are left out of the JSON. */
+/**
+ * Where a session stands, as {@code helix status} shows it; absent values are left out of the JSON.
+ * {@code experiments} are run numbers, each counted once by its last attempt (kept, discarded, ...
+ * add up to it); {@code attempts} counts the records under them, fix-ups and re-evaluations included.
+ * {@code best} is the kept run's own measurement; on a noisy metric {@code best_estimate},
+ * {@code baseline_estimate} and {@code gain} are from every measurement of the two commits.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record StatusView(
         String tag,
@@ -23,11 +30,13 @@ record StatusView(
         Long pid,
         List<Worker> workers,
         int experiments,
+        int attempts,
         int kept,
         int discarded,
         int crashed,
         int rejected,
         int stale,
+        int interrupted,
         Double baseline,
         Double best,
         @JsonProperty("best_run") Integer bestRun,
@@ -35,7 +44,18 @@ record StatusView(
         String noise,
         @JsonProperty("evaluations_per_experiment") double evaluationsPerExperiment,
         JsonNode last,
-        List<String> warnings) {
+        List<String> warnings,
+        @JsonProperty("best_estimate") EstimateJson bestEstimate,
+        @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
+        EstimateJson.Gain gain,
+        @JsonProperty("noise_now") NoiseNowJson noiseNow) {
+
+    /** The noise now, against what the baseline predicts for a block's difference. */
+    record NoiseNowJson(@JsonProperty("sd_difference") double sdDifference, int df, int experiments, double ratio, boolean grown) {
+        static NoiseNowJson of(NoiseNow n) {
+            return new NoiseNowJson(n.sdDifference(), n.df(), n.experiments(), n.ratio(), n.grown());
+        }
+    }
 
     /** One worker of the running loop, with how long it has been in its phase at the time of asking. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -53,13 +73,17 @@ record StatusView(
         var summary = Records.summary(records);
         var best = Records.best(records);
         boolean running = s.runningPid().isPresent();
+        var headline = Records.headline(records);
         return new StatusView(s.tag(), "helix/" + s.tag(), running, s.runningPid().orElse(null),
                 running ? workers.stream().map(w -> Worker.of(w, now)).toList() : null,
-                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(), summary.stale(),
+                summary.experiments(), summary.attempts(), summary.kept(), summary.discarded(), summary.crashed(),
+                summary.rejected(), summary.stale(), summary.interrupted(),
                 Records.baseline(records).flatMap(Experiment::primary).orElse(null),
                 best.flatMap(Experiment::primary).orElse(null), best.map(Experiment::run).orElse(null),
                 Records.cost(records), Records.noise(records).orElse(null), Records.evaluationsPerExperiment(records),
-                SessionRecords.json(records.get(records.size() - 1)), s.warnings());
+                SessionRecords.json(records.get(records.size() - 1)), s.warnings(),
+                headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
+                headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null));
     }
 
     /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
@@ -72,7 +96,9 @@ record StatusView(
             workers.forEach(w -> lines.add("  " + Dashboard.worker(w, now)));
         }
         lines.add(ConsoleRenderer.summary(Records.summary(s.records())));
+        Records.headline(s.records()).ifPresent(h -> lines.add("Best from every measurement: " + h.render()));
         if (v.noise() != null) lines.add(v.noise().substring(0, 1).toUpperCase(Locale.ROOT) + v.noise().substring(1));
+        NoiseNow.of(s.records()).map(NoiseNow::render).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");
         lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));

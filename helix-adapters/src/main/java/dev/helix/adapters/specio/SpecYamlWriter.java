@@ -57,6 +57,7 @@ final class SpecYamlWriter {
                 c.min().ifPresent(v -> w.raw(3, "min", num(v), null));
             }
         }
+        if (!s.metrics().record().isEmpty()) w.texts("metrics.record", s.metrics().record());
 
         Spec.Evaluate e = s.evaluate();
         w.blank().section("evaluate");

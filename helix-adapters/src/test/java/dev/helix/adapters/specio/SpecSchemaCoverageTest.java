@@ -41,7 +41,7 @@ class SpecSchemaCoverageTest {
                 new Scope(List.of("train.py"), List.of("eval.py")),
                 new Metrics(new MetricSpec("accuracy", Direction.MAXIMIZE),
                         Optional.of(new QualityGuard("bpb", Direction.MINIMIZE, 0.02)),
-                        List.of(new Constraint("vram", Optional.of(10.0), Optional.of(1.0)))),
+                        List.of(new Constraint("vram", Optional.of(10.0), Optional.of(1.0))), List.of("train_iters")),
                 new Evaluate("./eval.sh", Optional.of("./setup.sh"), 90, OutputFormat.JSON, Map.of("primary", "acc=(\\S+)"),
                         Optional.of("out.json"), 5),
                 new JudgeSpec(JudgeMode.STATISTICAL, new Threshold(0.01, true), 0.9, false, 9, 4),

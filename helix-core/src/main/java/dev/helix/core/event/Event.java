@@ -18,9 +18,31 @@ public sealed interface Event {
 
     record ExperimentFinished(Experiment experiment, Experiment best, Experiment baseline) implements Event {}
 
-    /** Every 10 experiments, and at the end. */
-    record Summary(int experiments, int kept, int discarded, int crashed, int rejected, int stale,
-                   Experiment baseline, Experiment best, double evaluationsPerExperiment) implements Event {}
+    /**
+     * Every 10 experiments, and at the end.
+     *
+     * @param experiments run numbers after the baseline, each counted once
+     * @param attempts the records under them: first attempts, fix-ups after a crash, re-evaluations after a rebase
+     * @param kept experiments whose last attempt was kept; so for discarded, crashed, rejected, stale, interrupted,
+     *             which add up to {@code experiments}
+     */
+    record Summary(int experiments, int attempts, int kept, int discarded, int crashed, int rejected, int stale,
+                   int interrupted, Experiment baseline, Experiment best, double evaluationsPerExperiment) implements Event {
+
+        /**
+         * "5 experiments: 2 kept, 1 discarded, 1 crashed, 1 rejected", with stale and interrupted when
+         * there are any, and the attempts when fix-ups or re-evaluations made more of them.
+         */
+        public String counts() {
+            StringBuilder b = new StringBuilder().append(experiments).append(" experiments");
+            if (attempts > experiments) b.append(" (").append(attempts).append(" attempts, each experiment counted by its last)");
+            b.append(": ").append(kept).append(" kept, ").append(discarded).append(" discarded, ")
+                    .append(crashed).append(" crashed, ").append(rejected).append(" rejected");
+            if (stale > 0) b.append(", ").append(stale).append(" stale");
+            if (interrupted > 0) b.append(", ").append(interrupted).append(" interrupted");
+            return b.toString();
+        }
+    }
 
     /**
      * What a worker is doing from now on, for helix watch and helix status.

@@ -18,9 +18,11 @@ import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * Reads the spec's metrics (primary, quality guard, constraints) from an evaluation's output, in
- * the spec's output format. Helix parses metrics itself and never takes them from the proposer.
- * Pure: never throws for bad output, says what went wrong in {@link Extraction#problems()}.
+ * Reads the spec's metrics (primary, quality guard, constraints, and those it only records) from an
+ * evaluation's output, in the spec's output format. Helix parses metrics itself and never takes them
+ * from the proposer. Pure: never throws for bad output, says what went wrong in
+ * {@link Extraction#problems()}. A recorded metric (metrics.record) that is missing, not a number or
+ * not finite is left out and is no problem: it is never judged, so it never makes a crash.
  */
 public final class MetricExtractor {
 
@@ -44,7 +46,25 @@ public final class MetricExtractor {
             case JSON -> fromJson(wanted.keySet(), text, jsonFileContent, metrics, problems);
             case METRIC_LINES -> fromMetricLines(wanted.keySet(), text, metrics, problems);
         }
+        recorded(spec, text, jsonFileContent, wanted.keySet()).forEach(metrics::putIfAbsent);
         return new Extraction(metrics, problems);
+    }
+
+    /** The recorded metrics found, finite; their problems are dropped (they are never judged). */
+    private static Map<String, Double> recorded(Spec spec, String text, Optional<String> jsonFileContent,
+                                                java.util.Set<String> judged) {
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        spec.metrics().record().stream().filter(n -> !judged.contains(n)).forEach(n -> names.put(n, List.of(n)));
+        Map<String, Double> found = new LinkedHashMap<>();
+        if (names.isEmpty()) return found;
+        List<String> ignored = new ArrayList<>();
+        switch (spec.evaluate().outputFormat()) {
+            case PATTERN -> fromPatterns(names, spec.evaluate().patterns(), text, found, ignored);
+            case JSON -> fromJson(names.keySet(), text, jsonFileContent, found, ignored);
+            case METRIC_LINES -> fromMetricLines(names.keySet(), text, found, ignored);
+        }
+        found.values().removeIf(v -> !Double.isFinite(v));
+        return found;
     }
 
     /** Metric name → the pattern keys that may hold its regex, in order of preference. */

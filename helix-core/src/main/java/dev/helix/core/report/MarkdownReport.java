@@ -75,11 +75,14 @@ public final class MarkdownReport {
         String best = m.best().flatMap(Experiment::primary).map(Judge::fmt).orElse("-");
         String bestRun = m.best().map(e -> " (#" + e.run() + ")").orElse("");
         rows.add(new String[] {"Baseline → best", base + " → " + best + bestRun
-                + m.improvementPct().map(p -> ", " + Judge.percent(p)).orElse("")});
-        rows.add(new String[] {"Experiments", m.experiments() + ": " + m.kept() + " kept, " + m.discarded() + " discarded, "
-                + m.crashed() + " crashed, " + m.rejected() + " rejected"});
+                + m.improvementPct().map(p -> ", " + Judge.percent(p)).orElse("")
+                + (m.headline().isPresent() ? " (as first measured)" : "")});
+        m.headline().ifPresent(h -> rows.add(new String[] {"Best from every measurement", h.render()}));
+        rows.add(new String[] {"Experiments", m.counts().counts().replaceFirst(" experiments", "")});
         rows.add(new String[] {"Evaluations per experiment", String.format(Locale.ROOT, "%.2f", m.evaluationsPerExperiment())});
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));
+        dev.helix.core.session.NoiseNow.of(m.records())
+                .ifPresent(n -> rows.add(new String[] {"Noise now", n.render().replaceFirst("^noise now: ", "")}));
         rows.add(new String[] {"Time", seconds(m.startedAt()) + " → " + seconds(m.finishedAt()) + " (" + duration(m.span()) + "); evaluating "
                 + duration(seconds(m.evalSeconds())) + ", proposing " + duration(seconds(m.agentSeconds()))});
         rows.add(new String[] {"Cost", m.costUsd() > 0 || m.tokensIn() > 0 || m.tokensOut() > 0

@@ -1,9 +1,11 @@
 package dev.helix.core.report;
 
+import dev.helix.core.event.Event;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.session.Estimate;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Direction;
 import java.time.Duration;
@@ -21,7 +23,11 @@ import java.util.function.Function;
  * @param goal the spec's description of what the session is after
  * @param metric the primary metric's name
  * @param direction which way the metric improves
- * @param improvementPct best against baseline in percent of the baseline (signed, as the metric moved)
+ * @param improvementPct best against baseline in percent of the baseline (signed, as the metric moved), from
+ *                       the kept run's own measurement
+ * @param headline on a noisy metric, the baseline's and the best's estimates from every measurement and the
+ *                 gain between them, which a kept run's own measurement overstates
+ * @param counts experiments and attempts, each experiment counted by its last attempt
  * @param span first start to last finish
  * @param evalSeconds every evaluation's time, summed
  * @param agentSeconds every proposal's time as the proposers reported it, summed
@@ -34,11 +40,8 @@ public record ReportModel(
         Optional<Experiment> baseline,
         Optional<Experiment> best,
         Optional<Double> improvementPct,
-        int experiments,
-        int kept,
-        int discarded,
-        int crashed,
-        int rejected,
+        Optional<Estimate.Headline> headline,
+        Event.Summary counts,
         double evaluationsPerExperiment,
         Optional<String> noise,
         Instant startedAt,
@@ -57,6 +60,27 @@ public record ReportModel(
         List<Repeat> repeatedDescriptions,
         List<String> signals,
         List<Experiment> records) {
+
+    /** Experiments after the baseline, each counted once by its last attempt. */
+    public int experiments() {
+        return counts.experiments();
+    }
+
+    public int kept() {
+        return counts.kept();
+    }
+
+    public int discarded() {
+        return counts.discarded();
+    }
+
+    public int crashed() {
+        return counts.crashed();
+    }
+
+    public int rejected() {
+        return counts.rejected();
+    }
 
     /** What the records do not say: the spec's goal, metric name and direction. */
     public record Setting(String goal, String metric, Direction direction) {}
@@ -105,7 +129,8 @@ public record ReportModel(
                         e.description(), e.hypothesis(), e.reason(), e.diff(), diffOf.apply(e)))
                 .toList();
         return new ReportModel(tag, setting.goal(), setting.metric(), setting.direction(), baseline, best, pct,
-                summary.experiments(), summary.kept(), summary.discarded(), summary.crashed(), summary.rejected(),
+                Records.headline(records),
+                summary,
                 Records.evaluationsPerExperiment(records), Records.noise(records), start, end, Duration.between(start, end),
                 records.stream().mapToDouble(Experiment::evalSeconds).sum(),
                 usage.stream().mapToDouble(AgentUsage::seconds).sum(), Records.cost(records),

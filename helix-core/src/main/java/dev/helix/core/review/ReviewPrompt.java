@@ -52,7 +52,11 @@ public final class ReviewPrompt {
         b.append("- Metric: ").append(c.metric()).append('\n');
         b.append("- Experiments: ").append(s.experiments()).append(" (").append(s.kept()).append(" kept, ")
                 .append(s.discarded()).append(" discarded, ").append(s.crashed()).append(" crashed, ")
-                .append(s.rejected()).append(" rejected)\n");
+                .append(s.rejected()).append(" rejected")
+                .append(s.stale() > 0 ? ", " + s.stale() + " stale" : "")
+                .append(s.interrupted() > 0 ? ", " + s.interrupted() + " interrupted" : "").append(')')
+                .append(s.attempts() > s.experiments() ? "; " + s.attempts() + " attempts, each experiment counted by its last" : "")
+                .append('\n');
         b.append("- Rates: ").append(rate(s.kept(), s.experiments())).append(" kept, ")
                 .append(rate(s.discarded(), s.experiments())).append(" discarded, ")
                 .append(rate(s.crashed() + s.rejected(), s.experiments())).append(" crashed or rejected\n");

@@ -105,7 +105,9 @@ public final class Dashboard {
         }
         Event.Summary s = Records.summary(v.records());
         lines.add("Experiments: " + s.experiments() + " · kept " + s.kept() + " · discarded " + s.discarded()
-                + " · crashed " + s.crashed() + " · rejected " + s.rejected() + (s.stale() > 0 ? " · stale " + s.stale() : ""));
+                + " · crashed " + s.crashed() + " · rejected " + s.rejected() + (s.stale() > 0 ? " · stale " + s.stale() : "")
+                + (s.interrupted() > 0 ? " · interrupted " + s.interrupted() : "")
+                + (s.attempts() > s.experiments() ? " · " + s.attempts() + " attempts" : ""));
         lines.add(v.metric() + ": " + progress(s));
         List<Double> best = bestSoFar(v.records());
         String label = "Best so far: ";
@@ -139,10 +141,7 @@ public final class Dashboard {
             v.current().filter(c -> v.runningPid().isPresent())
                     .ifPresent(c -> b.append(", #").append(c.run()).append(' ').append(c.phase().word()));
         }
-        b.append(" | ").append(s.experiments()).append(" experiments: ").append(s.kept()).append(" kept, ")
-                .append(s.discarded()).append(" discarded, ").append(s.crashed()).append(" crashed, ")
-                .append(s.rejected()).append(" rejected");
-        if (s.stale() > 0) b.append(", ").append(s.stale()).append(" stale");
+        b.append(" | ").append(s.counts());
         b.append(" | ").append(v.metric()).append(' ').append(progress(s));
         if (!v.records().isEmpty()) {
             Experiment last = v.records().get(v.records().size() - 1);

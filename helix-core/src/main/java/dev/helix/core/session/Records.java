@@ -44,6 +44,34 @@ public final class Records {
     }
 
     /**
+     * The estimate of {@code commit} from every measurement of it in the session ({@link #pools}):
+     * its own run's samples, every re-measure as an incumbent, every helix verify of it.
+     */
+    public static Optional<Estimate> estimate(List<Experiment> records, String commit) {
+        List<Double> pool = pools(records).getOrDefault(commit, List.of());
+        List<Double> finite = pool.stream().filter(Double::isFinite).toList();
+        return finite.isEmpty() ? Optional.empty() : Optional.of(Estimate.of(finite));
+    }
+
+    /**
+     * The headline of a session judged statistically: the baseline's and the best's estimates from
+     * all their measurements and the gain between them; empty for a deterministic (strict) session,
+     * whose single measurements are exact, and before the baseline is measured.
+     */
+    public static Optional<Estimate.Headline> headline(List<Experiment> records) {
+        Optional<Experiment> baseline = baseline(records);
+        Optional<Experiment> best = best(records);
+        if (baseline.isEmpty() || best.isEmpty() || !baseline.get().noise().map(n -> n.statistical()).orElse(false)) {
+            return Optional.empty();
+        }
+        Optional<Estimate> base = estimate(records, baseline.get().commit());
+        Optional<Estimate> top = estimate(records, best.get().commit());
+        if (base.isEmpty() || top.isEmpty()) return Optional.empty();
+        return Optional.of(new Estimate.Headline(base.get(), top.get(), Estimate.Gain.between(base.get(), top.get()),
+                best.get().run()));
+    }
+
+    /**
      * The noise prior of the statistical judge: the sd of a block's difference (candidate minus
      * incumbent) over the session's recent experiments measured in blocks, plus the baseline's
      * repeats ({@link SequentialJudge.Prior#ofSession}). Only spreads are taken from the past, never
@@ -88,22 +116,36 @@ public final class Records {
      * on the new best and judged again ends with that judgement instead).
      */
     public static long stale(List<Experiment> records) {
-        java.util.Map<Integer, Experiment> last = new java.util.HashMap<>();
-        for (Experiment e : records) {
-            if (e.status() == Status.VERIFY || e.run() == 0) continue;
-            last.merge(e.run(), e, (a, b) -> b.attempt() >= a.attempt() ? b : a);
-        }
-        return last.values().stream().filter(e -> e.status() == Status.STALE).count();
+        return lastAttempts(records).values().stream().filter(e -> e.status() == Status.STALE).count();
     }
 
     public static long count(List<Experiment> records, Status status) {
         return records.stream().filter(e -> e.status() == status).count();
     }
 
+    /**
+     * The session's counts: experiments (run numbers after the baseline) and attempts (the records
+     * under them: an experiment, its fix-ups after a crash, its re-evaluations after a rebase). Each
+     * experiment is counted once, by its last attempt, so kept + discarded + crashed + rejected +
+     * stale + interrupted = experiments.
+     */
     public static Event.Summary summary(List<Experiment> records) {
-        int experiments = (int) records.stream().filter(e -> e.run() > 0 && e.attempt() == 0 && e.status() != Status.VERIFY).count();
-        return new Event.Summary(experiments, (int) count(records, Status.KEEP), (int) count(records, Status.DISCARD),
-                (int) count(records, Status.CRASH), (int) count(records, Status.REJECTED), (int) stale(records),
-                baseline(records).orElse(null), best(records).orElse(null), evaluationsPerExperiment(records));
+        java.util.Map<Integer, Experiment> last = lastAttempts(records);
+        java.util.function.ToIntFunction<Status> ended = s -> (int) last.values().stream().filter(e -> e.status() == s).count();
+        int attempts = (int) records.stream().filter(e -> e.run() > 0 && e.status() != Status.VERIFY).count();
+        return new Event.Summary(last.size(), attempts, ended.applyAsInt(Status.KEEP), ended.applyAsInt(Status.DISCARD),
+                ended.applyAsInt(Status.CRASH), ended.applyAsInt(Status.REJECTED), ended.applyAsInt(Status.STALE),
+                ended.applyAsInt(Status.INTERRUPTED), baseline(records).orElse(null), best(records).orElse(null),
+                evaluationsPerExperiment(records));
+    }
+
+    /** Each experiment after the baseline by run number, as its last attempt left it (re-measures by helix verify aside). */
+    static java.util.Map<Integer, Experiment> lastAttempts(List<Experiment> records) {
+        java.util.Map<Integer, Experiment> last = new java.util.LinkedHashMap<>();
+        for (Experiment e : records) {
+            if (e.status() == Status.VERIFY || e.run() == 0) continue;
+            last.merge(e.run(), e, (a, b) -> b.attempt() >= a.attempt() ? b : a);
+        }
+        return last;
     }
 }

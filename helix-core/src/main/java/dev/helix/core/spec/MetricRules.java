@@ -87,7 +87,9 @@ final class MetricRules {
                 if (name != null) constraints.add(new Constraint(name, Optional.ofNullable(max), Optional.ofNullable(min)));
             }
         }
-        return new Metrics(primary, guard, constraints);
+        List<String> record = s.get("record") == null ? List.of()
+                : Optional.ofNullable(t.texts(s.get("record"), "metrics.record")).orElse(List.of());
+        return new Metrics(primary, guard, constraints, record.stream().map(String::strip).filter(r -> !r.isEmpty()).distinct().toList());
     }
 
     private Direction direction(Map<String, Object> m, String path, String name) {
@@ -151,6 +153,7 @@ final class MetricRules {
             metrics.qualityGuard().ifPresent(g ->
                     patterns.putIfAbsent("quality_guard", patterns.getOrDefault(g.name(), SpecReader.defaultPattern(g.name()))));
             for (Constraint c : metrics.constraints()) patterns.putIfAbsent(c.name(), SpecReader.defaultPattern(c.name()));
+            for (String r : metrics.record()) patterns.putIfAbsent(r, SpecReader.defaultPattern(r));
         }
 
         Optional<String> jsonFile = Optional.ofNullable(t.text(s.get("json_file"), "evaluate.json_file"));

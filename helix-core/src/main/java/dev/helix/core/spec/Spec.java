@@ -52,9 +52,21 @@ public record Spec(
     /** A bound on any parsed metric; either side may be absent. */
     public record Constraint(String name, Optional<Double> max, Optional<Double> min) {}
 
-    public record Metrics(MetricSpec primary, Optional<QualityGuard> qualityGuard, List<Constraint> constraints) {
+    /**
+     * What is measured.
+     *
+     * @param record metrics parsed and recorded in the ledger but never judged (metrics.record)
+     */
+    public record Metrics(MetricSpec primary, Optional<QualityGuard> qualityGuard, List<Constraint> constraints,
+                          List<String> record) {
         public Metrics {
             constraints = List.copyOf(constraints);
+            record = List.copyOf(record);
+        }
+
+        /** Without recorded metrics. */
+        public Metrics(MetricSpec primary, Optional<QualityGuard> qualityGuard, List<Constraint> constraints) {
+            this(primary, qualityGuard, constraints, List.of());
         }
     }
 

@@ -58,6 +58,8 @@ public final class SpecSchema {
             key("metrics.constraints[].name", TEXT, "", NONE, NONE, "required: the bounded metric", ""),
             key("metrics.constraints[].max", NUMBER, "", NONE, NONE, "the highest allowed value", ""),
             key("metrics.constraints[].min", NUMBER, "", NONE, NONE, "the lowest allowed value", ""),
+            key("metrics.record", TEXTS, "[]", NONE, NONE, "more metrics to parse and record in the ledger, never judged (one missing is left out)",
+                    "e.g. [train_iters, tokens_per_second]: numbers that explain noise"),
             key("evaluate", SECTION, "", List.of("metrics.evaluate"), NONE, "required: how to measure", ""),
             key("evaluate.command", TEXT, "", NONE, COMMAND, "required: the shell command that prints the metrics", ""),
             key("evaluate.setup", TEXT, "", NONE, NONE, "a shell command run once per session, before the baseline",

@@ -230,4 +230,33 @@ class MetricExtractorTest {
         assertThat(MetricExtractor.parse("1.5d")).isEmpty();
         assertThat(MetricExtractor.parse("")).isEmpty();
     }
+
+    @Nested
+    class Recorded {
+        @Test
+        void recorded_metrics_are_parsed_in_every_format_and_a_missing_one_is_no_problem() {
+            SpecFixture pattern = spec(Spec.OutputFormat.PATTERN).primary("loss").record("train_iters").record("tokens")
+                    .pattern("primary", "^loss:\\s*(\\S+)").pattern("train_iters", "^train_iters:\\s*(\\S+)")
+                    .pattern("tokens", "^tokens:\\s*(\\S+)");
+            Extraction p = extract(pattern, "train_iters: 28\nloss: 2.5\n");
+            assertThat(p.metrics()).containsExactly(entry("loss", 2.5), entry("train_iters", 28.0));
+            assertThat(p.clean()).as("a recorded metric is never judged, so its absence is no crash").isTrue();
+
+            Extraction json = extract(spec(Spec.OutputFormat.JSON).primary("loss").record("train_iters").record("tokens"),
+                    "{\"loss\": 2.5, \"train_iters\": 272, \"tokens\": \"many\"}");
+            assertThat(json.metrics()).containsExactly(entry("loss", 2.5), entry("train_iters", 272.0));
+            assertThat(json.clean()).isTrue();
+
+            Extraction lines = extract(spec(Spec.OutputFormat.METRIC_LINES).primary("loss").record("train_iters"),
+                    "METRIC loss=2.5\nMETRIC train_iters=nan\n");
+            assertThat(lines.metrics()).as("a value that is not finite is left out").containsExactly(entry("loss", 2.5));
+            assertThat(lines.clean()).isTrue();
+        }
+
+        @Test
+        void a_judged_metric_named_again_for_the_record_is_judged_as_before() {
+            Extraction e = extract(spec(Spec.OutputFormat.METRIC_LINES).primary("loss").record("loss"), "nothing\n");
+            assertThat(e.clean()).isFalse();
+        }
+    }
 }

@@ -16,6 +16,7 @@ final class SpecFixture {
     private final List<Spec.Constraint> constraints = new ArrayList<>();
     private Spec.OutputFormat format = Spec.OutputFormat.PATTERN;
     private final Map<String, String> patterns = new LinkedHashMap<>();
+    private final List<String> recorded = new ArrayList<>();
 
     static SpecFixture spec(Spec.OutputFormat format) {
         SpecFixture f = new SpecFixture();
@@ -38,6 +39,11 @@ final class SpecFixture {
         return this;
     }
 
+    SpecFixture record(String name) {
+        recorded.add(name);
+        return this;
+    }
+
     SpecFixture pattern(String key, String regex) {
         patterns.put(key, regex);
         return this;
@@ -46,7 +52,7 @@ final class SpecFixture {
     Spec build() {
         return new Spec("test", "1.0.0", "AI/ML", "A test spec.", Optional.empty(),
                 new Spec.Scope(List.of("train.py"), List.of()),
-                new Spec.Metrics(new Spec.MetricSpec(primary, Direction.MAXIMIZE), Optional.ofNullable(guard), constraints),
+                new Spec.Metrics(new Spec.MetricSpec(primary, Direction.MAXIMIZE), Optional.ofNullable(guard), constraints, recorded),
                 new Spec.Evaluate("python evaluate.py", Optional.empty(), 60, format, patterns, Optional.empty(), 1),
                 new Spec.JudgeSpec(Spec.JudgeMode.AUTO, Spec.Threshold.ZERO, 0.95, true),
                 new Spec.AgentSpec("tune", Optional.empty(), 200, 2, Optional.empty(), 600),

@@ -127,6 +127,14 @@ class SpecReaderTest {
         }
 
         @Test
+        void recordedMetricsAreReadAndGetTheDefaultPattern() {
+            Spec s = minimal().set("metrics.record", new java.util.ArrayList<>(List.of("train_iters", " tokens "))).read();
+            assertThat(s.metrics().record()).containsExactly("train_iters", "tokens");
+            assertThat(s.evaluate().patterns()).containsEntry("train_iters", SpecReader.defaultPattern("train_iters"));
+            assertThat(minimal().read().metrics().record()).isEmpty();
+        }
+
+        @Test
         void maxRepeatsAndRemeasureEveryAreRead() {
             Spec s = minimal().set("judge.max_repeats", 5).set("judge.remeasure_every", 0).read();
             assertThat(s.judge().maxRepeats()).isEqualTo(5);

@@ -84,7 +84,7 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("")).containsExactly("name", "version", "domain", "description", "author",
                 "scope", "metrics", "evaluate", "judge", "agent", "search", "run", "requirements");
         assertThat(SpecSchema.keysIn("scope")).containsExactly("editable", "readonly");
-        assertThat(SpecSchema.keysIn("metrics")).containsExactly("primary", "quality_guard", "constraints");
+        assertThat(SpecSchema.keysIn("metrics")).containsExactly("primary", "quality_guard", "constraints", "record");
         assertThat(SpecSchema.keysIn("metrics.primary")).containsExactly("name", "optimize");
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
         assertThat(SpecSchema.keysIn("metrics.constraints[]")).containsExactly("name", "max", "min");
@@ -127,6 +127,7 @@ class SpecSchemaTest {
         read.put("version", Spec::version);
         read.put("scope.readonly", x -> x.scope().readonly());
         read.put("metrics.constraints", x -> x.metrics().constraints());
+        read.put("metrics.record", x -> x.metrics().record());
         read.put("evaluate.timeout_seconds", x -> x.evaluate().timeoutSeconds());
         read.put("evaluate.output_format", x -> x.evaluate().outputFormat().name().toLowerCase());
         read.put("judge.mode", x -> x.judge().mode().name().toLowerCase());
