@@ -371,11 +371,12 @@ public final class JudgeBenchmark {
                 the variance of one sample and every look costs two evaluations, where the pooled judge compared one
                 fresh sample with a large pool of old ones, free of charge but valid only while the machine stands
                 still (its false keeps under drift above). The futility rule stops about 8% of +2 sigma candidates at
-                the first block. Discarding only a clearly worse first block (t below -0.5 to -0.7), a boundary that
-                spends more alpha late (Wang-Tsiatis shape 1/4) and a boundary that counts on the futility stops
-                (binding) were each tried on this benchmark: together they bring +2 sigma to 88-90% kept, but every
-                experiment then costs about one evaluation more (5.9 in sessions, 6.3 cold), and the seeded drift
-                session test (12 no-effect changes, none may be kept) then keeps one; see docs/statistical-judge.md.
+                the first block. Discarding only a clearly worse first block, a boundary that spends more alpha late
+                (O'Brien-Fleming, Wang-Tsiatis 1/4) and a boundary that counts on the futility stops (binding) were
+                tried on these machines (`./bench/judge --designs`): together they bring +2 sigma to 88-89% kept,
+                but an experiment then costs 5.6-5.9 evaluations in sessions and 5.8-6.3 cold, false keeps exceed
+                5% under some drift, and the seeded drift session test keeps a no-effect change; see
+                docs/statistical-judge.md.
                 The judge keeps the cheaper rule. *Cold, load*: when the machine gets three times noisier right after
                 a three-run baseline, the only prior is that quiet baseline; the experiment's own differences and
                 the blocks' sums reveal the louder machine only from the second block and not always.
