@@ -33,9 +33,10 @@ import java.util.Locale;
  *   <li>At the last look, whatever is not significant is discarded.</li>
  * </ul>
  * The spread is the prior pooled with this experiment's differences, unless this experiment's own
- * spread is clearly larger (a chi-square test against the prior, see {@link #DESIGN}): then its own spread alone is used,
- * with its own degrees of freedom, and only when that spread is the wider one, so the switch never eases a keep. That is what keeps a machine that got busy, or a level step inside
- * a block, from passing for an effect measured against the quieter past.
+ * spread is clearly larger (a chi-square test against the prior, see {@link #DESIGN}): then its own
+ * spread alone is used, with its own degrees of freedom, and only when it is the wider one, so the
+ * switch never eases a keep. That is what keeps a machine that got busy, or a level step inside a
+ * block, from passing for an effect measured against the quieter past.
  */
 public final class SequentialJudge {
     private SequentialJudge() {}
