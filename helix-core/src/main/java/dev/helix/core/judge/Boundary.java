@@ -104,6 +104,75 @@ public final class Boundary {
         return crossed;
     }
 
+    /**
+     * The nominal one-sided level of each look 1..{@code last} for a Wang-Tsiatis boundary
+     * c_k = C (k / last)^(shape - 1/2) over the looks 2..last (look 1 cannot keep: level 0), with C
+     * set so that a standard Gaussian random walk crosses with probability {@code alpha}. shape 1/2
+     * is Pocock's constant boundary, 0 O'Brien-Fleming's. When {@code futility} is given (z at looks
+     * 1..last, -infinity for none), paths below it stop there and can no longer cross: the futility
+     * stops are binding, which lowers C.
+     */
+    public static double[] levels(int last, double alpha, double shape, double[] futility) {
+        String key = "wt" + last + ":" + alpha + ":" + shape + ":" + java.util.Arrays.toString(futility);
+        double c = CACHE.computeIfAbsent(key, k -> {
+            double lo = 0.5, hi = 8;
+            for (int i = 0; i < 30; i++) {
+                double mid = (lo + hi) / 2;
+                if (crossing(upper(last, mid, shape), futility) > alpha) lo = mid; else hi = mid;
+            }
+            return hi + MARGIN;
+        });
+        double[] u = upper(last, c, shape);
+        double[] levels = new double[last];
+        for (int k = 1; k < last; k++) levels[k] = 1 - StudentT.normalCdf(u[k]);
+        return levels;
+    }
+
+    private static double[] upper(int last, double c, double shape) {
+        double[] u = new double[last];
+        u[0] = Double.POSITIVE_INFINITY;
+        for (int k = 2; k <= last; k++) u[k - 1] = c * Math.pow((double) k / last, shape - 0.5);
+        return u;
+    }
+
+    /**
+     * P(S_k &gt; upper_k sqrt(k) at some look before falling below lower_k sqrt(k)) for a standard
+     * Gaussian random walk, bounds in z units for looks 1..K ({@code lower} may be null).
+     */
+    static double crossing(double[] upper, double[] lower) {
+        int looks = upper.length;
+        double low = -8 * Math.sqrt(looks), high = 8 * Math.sqrt(looks);
+        int size = (int) Math.ceil((high - low) / H) + 1;
+        int reach = (int) Math.ceil(9 / H);
+        double[] kernel = new double[reach + 1];
+        for (int d = 0; d <= reach; d++) kernel[d] = phi(d * H);
+        double[] f = new double[size];
+        double crossed = 0;
+        for (int k = 1; k <= looks; k++) {
+            double root = Math.sqrt(k);
+            double up = upper[k - 1] * root, down = lower == null ? Double.NEGATIVE_INFINITY : lower[k - 1] * root;
+            double[] g = new double[size];
+            for (int j = 0; j < size; j++) {
+                double y = low + j * H;
+                if (y >= up || y < down) continue;
+                if (k == 1) {
+                    g[j] = phi(y);
+                    continue;
+                }
+                double s = 0;
+                for (int i = Math.max(0, j - reach); i <= Math.min(size - 1, j + reach); i++) s += f[i] * kernel[Math.abs(j - i)];
+                g[j] = s * H;
+            }
+            if (k == 1) {
+                crossed += up == Double.POSITIVE_INFINITY ? 0 : 1 - StudentT.normalCdf(up);
+            } else if (up != Double.POSITIVE_INFINITY) {
+                for (int i = 0; i < size; i++) if (f[i] > 0) crossed += H * f[i] * (1 - StudentT.normalCdf(up - (low + i * H)));
+            }
+            f = g;
+        }
+        return crossed;
+    }
+
     private static double w(int i, int top) {
         return i == 0 || i == top ? 0.5 : 1;
     }

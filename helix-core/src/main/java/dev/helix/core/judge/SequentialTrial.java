@@ -52,6 +52,11 @@ public final class SequentialTrial {
      * @param prior the sd of a block's difference from elsewhere (other experiments, the baseline's repeats)
      */
     public static Outcome run(Settings settings, Prior prior, Measure candidate, Measure incumbent) {
+        return run(settings, prior, SequentialJudge.DESIGN, candidate, incumbent);
+    }
+
+    /** The same with another rule, for the benchmark's side-by-side comparison. */
+    static Outcome run(Settings settings, Prior prior, SequentialJudge.Design design, Measure candidate, Measure incumbent) {
         List<Double> cand = new ArrayList<>();
         List<Double> inc = new ArrayList<>();
         int evaluations = 0;
@@ -62,7 +67,7 @@ public final class SequentialTrial {
                 if (v.isEmpty()) return new Outcome(Optional.empty(), cand, inc, evaluations);
                 (candidateSide ? cand : inc).add(v.getAsDouble());
             }
-            Result r = SequentialJudge.judge(cand, inc, settings, prior);
+            Result r = SequentialJudge.judge(cand, inc, settings, prior, design);
             if (r.decision() != Decision.MORE) {
                 Result done = new Result(r.decision(), r.reason(), r.evidence().withEvaluations(evaluations, ""));
                 return new Outcome(Optional.of(done), cand, inc, evaluations);

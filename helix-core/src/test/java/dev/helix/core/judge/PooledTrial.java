@@ -114,7 +114,7 @@ final class PooledTrial {
             return new Result(Decision.DISCARD, "not significant after " + look + " looks: " + numbers + " > alpha "
                     + SequentialJudge.pv(alphaK) + " (vs " + against + ")", e);
         }
-        if (t < SequentialJudge.futilityAt(look)) {
+        if (t < 0.35 * (look - 1)) { // the futility line it ran with
             String why = gain <= 0 ? "no better" : gain <= theta ? "not beyond min_improvement" : "too little to become significant";
             return new Result(Decision.DISCARD, why + " (stopped at look " + look + "): " + numbers, e);
         }

@@ -105,6 +105,32 @@ class SequentialJudgeTest {
     }
 
     @Test
+    void theLouderSwitchNeverNarrowsTheSpread() {
+        // The blocks' sums climb (a drift) while the differences agree closely: the sums call the machine
+        // louder, but the differences' own spread is narrower than the pooled one, so the pooled one stays.
+        Result r = SequentialJudge.judge(List.of(10.5, 30.5, 50.52), List.of(10.0, 30.0, 50.0), MAX, SD1);
+        assertThat(r.reason()).doesNotContain("louder than before");
+        assertThat(r.evidence().df()).isEqualTo(42);
+        assertThat(r.evidence().sd()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void otherBoundaryShapesAndBindingFutilityHoldTheirLevel() {
+        double[] pocock = Boundary.levels(7, 0.05, 0.5, null);
+        assertThat(pocock[0]).isZero(); // the first look cannot keep
+        assertThat(pocock[1]).isCloseTo(Boundary.nominalAlpha(2, 7, 0.05), within(0.001));
+        double[] obf = Boundary.levels(7, 0.05, 0, null);
+        assertThat(obf[1]).isLessThan(pocock[1]);
+        assertThat(obf[6]).isGreaterThan(pocock[6]);
+        double[] futility = {0, 0.35, 0.7, 1.05, 1.4, 1.75, Double.NEGATIVE_INFINITY};
+        double[] binding = Boundary.levels(7, 0.05, 0.5, futility);
+        assertThat(binding[1]).isGreaterThan(pocock[1]); // counting on the stops allows a lower boundary
+        double c = StudentT.quantile(1 - binding[1], Double.POSITIVE_INFINITY);
+        double[] upper = {Double.POSITIVE_INFINITY, c, c, c, c, c, c};
+        assertThat(Boundary.crossing(upper, futility)).isCloseTo(0.05, within(0.003));
+    }
+
+    @Test
     void minImprovementIsTheNullHypothesis() {
         Settings atLeastThree = new Settings(Direction.MAXIMIZE, 3.0, 0.95, 7);
         // +4 is significant against no change, not against "at most +3".
