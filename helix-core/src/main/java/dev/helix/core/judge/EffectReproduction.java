@@ -79,7 +79,7 @@ public record EffectReproduction(boolean reproduces, double recorded, Evidence e
         double ss = SequentialJudge.sumOfSquares(ab) + SequentialJudge.sumOfSquares(ba);
         int df = n - 2;
         boolean louder = prior.df() == 0 || ss > 0 && (prior.sd() == 0
-                || 1 - StudentT.fisherCdf(ss / df / (prior.sd() * prior.sd()), df, Double.POSITIVE_INFINITY) <= SequentialJudge.LOUDER_LEVEL);
+                || 1 - StudentT.fisherCdf(ss / df / (prior.sd() * prior.sd()), df, Double.POSITIVE_INFINITY) <= SequentialJudge.DESIGN.louderLevel());
         if (!louder) {
             ss += prior.sd() * prior.sd() * prior.df();
             df += prior.df();
