@@ -30,6 +30,14 @@ import java.util.function.DoubleSupplier;
  */
 public record EffectReproduction(boolean reproduces, double recorded, Evidence evidence, boolean recordedInside, String reason) {
 
+    /**
+     * Below this p-value of the F test, the re-measure is louder than the session's noise and its
+     * own spread is used alone. A fixed design of a few blocks keeps its own level: the judge's
+     * is tuned for its sequential test, one look at a time.
+     */
+    static final double LOUDER_LEVEL = 0.2;
+
+
     /** The fewest blocks that give the spread within the two kinds of block a degree of freedom. */
     public static final int MIN_BLOCKS = 3;
 
@@ -79,7 +87,7 @@ public record EffectReproduction(boolean reproduces, double recorded, Evidence e
         double ss = SequentialJudge.sumOfSquares(ab) + SequentialJudge.sumOfSquares(ba);
         int df = n - 2;
         boolean louder = prior.df() == 0 || ss > 0 && (prior.sd() == 0
-                || 1 - StudentT.fisherCdf(ss / df / (prior.sd() * prior.sd()), df, Double.POSITIVE_INFINITY) <= SequentialJudge.DESIGN.louderLevel());
+                || 1 - StudentT.fisherCdf(ss / df / (prior.sd() * prior.sd()), df, Double.POSITIVE_INFINITY) <= LOUDER_LEVEL);
         if (!louder) {
             ss += prior.sd() * prior.sd() * prior.df();
             df += prior.df();
