@@ -8,6 +8,7 @@ import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -24,7 +25,7 @@ final class ProposalCheck {
     private ProposalCheck() {}
 
     /** The refusal of {@code p} in worktree {@code wt}, or none when it may be committed. */
-    static java.util.Optional<Refusal> check(Vcs vcs, Path wt, Spec spec, ExperimentState.Proposed p,
+    static Optional<Refusal> check(Vcs vcs, Path wt, Spec spec, ExperimentState.Proposed p,
                                              ExperimentMachine.Guarded guarded, Set<String> prepared) {
         List<String> reasons = new ArrayList<>();
         Set<String> paths = new TreeSet<>();
@@ -52,8 +53,8 @@ final class ProposalCheck {
             reasons.add("files evaluate.setup made changed: " + String.join(", ", setup) + ": " + Strays.WHY);
             paths.addAll(setup);
         }
-        if (reasons.isEmpty()) return java.util.Optional.empty();
-        return java.util.Optional.of(new Refusal(String.join("; ", reasons), List.copyOf(paths)));
+        if (reasons.isEmpty()) return Optional.empty();
+        return Optional.of(new Refusal(String.join("; ", reasons), List.copyOf(paths)));
     }
 
     /** What to delete when the proposal is undone or before it is evaluated: the files it created, and the strays that may go. */
