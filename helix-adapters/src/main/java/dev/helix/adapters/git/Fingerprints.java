@@ -1,5 +1,6 @@
 package dev.helix.adapters.git;
 
+import dev.helix.core.port.FileKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -40,21 +42,98 @@ final class Fingerprints {
         return out;
     }
 
-    /** SHA-256 of each file, "missing" or "directory" where there is no file to hash. */
+    /**
+     * A fingerprint of every file git ignores in {@code worktree}, one by one, by size and mtime:
+     * hashing them all (a virtual environment, a build directory) before and after every proposal
+     * would cost too much.
+     */
+    Map<String, String> ignored(Path worktree) {
+        Map<String, String> out = new TreeMap<>();
+        List<String> paths = Git.nulSeparated(git.run(worktree, List.of("ls-files", "-z", "--others", "--ignored",
+                "--exclude-standard")).ok().out());
+        for (String path : paths) {
+            Path p = worktree.resolve(Git.stripSlash(path));
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                out.put(path, a.isSymbolicLink() ? "symlink " + Files.readSymbolicLink(p)
+                        : "size=" + a.size() + " mtime=" + a.lastModifiedTime().toInstant());
+            } catch (NoSuchFileException e) {
+                // gone since git listed it: not there
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    /** What each path is, without following a symlink, its own or one of its parent directories'. */
+    static Map<String, FileKind> kinds(Path worktree, Collection<String> paths) {
+        Map<String, FileKind> out = new LinkedHashMap<>();
+        Path root = worktree.toAbsolutePath().normalize();
+        for (String path : paths) {
+            out.put(path, kind(root, Git.stripSlash(path)));
+        }
+        return out;
+    }
+
+    private static FileKind kind(Path root, String path) {
+        Path p = root;
+        Path rel = Path.of(path);
+        for (int i = 0; i < rel.getNameCount(); i++) {
+            p = p.resolve(rel.getName(i));
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (a.isSymbolicLink()) {
+                    return new FileKind.Symlink(root.relativize(p).toString().replace('\\', '/'),
+                            Files.readSymbolicLink(p).toString());
+                }
+                if (i < rel.getNameCount() - 1) {
+                    continue;
+                }
+                if (a.isOther()) {
+                    return new FileKind.Special(special(p));
+                }
+                return a.isDirectory() ? new FileKind.Directory() : new FileKind.Regular();
+            } catch (NoSuchFileException e) {
+                return new FileKind.Missing();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
+            }
+        }
+        return new FileKind.Directory();
+    }
+
+    /** "a fifo", "a socket", "a device", by the file's mode where the platform tells it. */
+    private static String special(Path p) {
+        try {
+            int type = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS) & 0170000;
+            return switch (type) {
+                case 0010000 -> "a fifo";
+                case 0140000 -> "a socket";
+                case 0020000, 0060000 -> "a device";
+                default -> "a special file";
+            };
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+            return "a special file";
+        }
+    }
+
+    /**
+     * SHA-256 of each file; "missing", "directory", a symlink's target or "special" where there is
+     * no file to hash. A symlink is never followed: one put in place of a protected file is a change.
+     */
     static Map<String, String> hashes(Path worktree, Collection<String> files) {
         Map<String, String> out = new LinkedHashMap<>();
         for (String file : files) {
             Path p = worktree.resolve(file);
-            if (!Files.exists(p)) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                out.put(file, a.isSymbolicLink() ? "symlink " + Files.readSymbolicLink(p)
+                        : a.isDirectory() ? "directory" : a.isOther() ? "special" : sha256(p));
+            } catch (NoSuchFileException e) {
                 out.put(file, "missing");
-            } else if (Files.isDirectory(p)) {
-                out.put(file, "directory");
-            } else {
-                try {
-                    out.put(file, sha256(p));
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
-                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + p + ": " + e.getMessage(), e);
             }
         }
         return out;
@@ -74,6 +153,9 @@ final class Fingerprints {
             String mtime = " mtime=" + a.lastModifiedTime().toInstant();
             if (a.isDirectory()) {
                 return "directory" + mtime; // a nested repository, which status lists as a whole
+            }
+            if (a.isOther()) {
+                return "special" + mtime; // reading a fifo would wait for a writer
             }
             return a.size() < HASH_LIMIT ? "size=" + a.size() + " sha256=" + sha256(p) : "size=" + a.size() + mtime;
         } catch (NoSuchFileException e) {

@@ -1,6 +1,7 @@
 package dev.helix.adapters.git;
 
 import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.port.FileKind;
 import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
 import java.io.IOException;
@@ -139,6 +140,16 @@ public final class GitVcs implements Repository {
     @Override
     public Map<String, String> snapshot(Path worktree) {
         return fingerprints.snapshot(worktree);
+    }
+
+    @Override
+    public Map<String, String> ignoredFiles(Path worktree) {
+        return fingerprints.ignored(worktree);
+    }
+
+    @Override
+    public Map<String, FileKind> kinds(Path worktree, Collection<String> paths) {
+        return Fingerprints.kinds(worktree, paths);
     }
 
     @Override

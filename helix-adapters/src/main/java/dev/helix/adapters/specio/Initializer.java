@@ -178,7 +178,7 @@ public final class Initializer {
         }
         return new Spec(s.name(), s.version(), domain.map(String::strip).orElse(s.domain()),
                 description.map(String::strip).orElse(s.description()), s.author(),
-                new Spec.Scope(s.scope().editable(), List.copyOf(readonly)), s.metrics(), s.evaluate(), s.judge(),
+                new Spec.Scope(s.scope().editable(), List.copyOf(readonly), s.scope().strayFiles()), s.metrics(), s.evaluate(), s.judge(),
                 s.agent(), s.search(), s.run(), s.requirements(), "helix.yaml");
     }
 

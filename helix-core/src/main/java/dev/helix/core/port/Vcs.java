@@ -23,7 +23,18 @@ public interface Vcs {
      * untracked (not ignored). Two snapshots differ exactly on the files changed between them.
      */
     Map<String, String> snapshot(Path worktree);
-    /** Content hashes (SHA-256, hex) of the given files; a missing file maps to "missing". */
+    /**
+     * A fingerprint of every file git ignores in {@code worktree}, one by one: what a proposer
+     * could leave for the evaluation to read without committing it. Two listings differ exactly on
+     * the files created, changed or deleted between them (a rewrite with the same bytes may count).
+     */
+    Map<String, String> ignoredFiles(Path worktree);
+    /** What each of {@code paths} is (a regular file, a symlink, a fifo, ...), symlinks not followed. */
+    Map<String, FileKind> kinds(Path worktree, Collection<String> paths);
+    /**
+     * Content hashes (SHA-256, hex) of the given files; a missing file maps to "missing", a symlink
+     * to its target (never followed), a special file to what it is.
+     */
     Map<String, String> hashes(Path worktree, Collection<String> files);
     /** Stages exactly {@code paths} (additions, edits and deletions) and commits; returns the commit. */
     String commit(Path worktree, Collection<String> paths, String message);

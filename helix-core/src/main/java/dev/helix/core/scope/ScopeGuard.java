@@ -1,5 +1,6 @@
 package dev.helix.core.scope;
 
+import dev.helix.core.port.FileKind;
 import dev.helix.core.spec.Spec;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -83,6 +84,33 @@ public final class ScopeGuard {
             }
         }
         return violations;
+    }
+
+    /**
+     * The changed paths that are not regular files (or directories of them, or deletions): a
+     * symlink would have the evaluation read a file the commit does not hold (outside the
+     * repository, or the evaluator itself), and a fifo, socket or device is no program text.
+     */
+    public static List<Violation> kinds(Map<String, FileKind> kinds) {
+        List<Violation> violations = new ArrayList<>();
+        for (var e : new java.util.TreeMap<>(kinds).entrySet()) {
+            switch (e.getValue()) {
+                case FileKind.Symlink s -> violations.add(new Violation(e.getKey(), s.link().equals(e.getKey())
+                        ? "a symlink (to " + s.target() + ")"
+                        : "under a symlink: " + s.link() + " (to " + s.target() + ")"));
+                case FileKind.Special s -> violations.add(new Violation(e.getKey(), s.what()));
+                case FileKind.Regular r -> { }
+                case FileKind.Directory d -> { }
+                case FileKind.Missing m -> { }
+            }
+        }
+        return violations;
+    }
+
+    /** The sentence a rejection says for {@link #kinds} violations, e.g. "x.txt is a symlink (to /etc/passwd): ...". */
+    public static String kindsReason(List<Violation> violations) {
+        return String.join(", ", violations.stream().map(v -> v.path() + " is " + v.why()).toList())
+                + ": editable files must be regular files";
     }
 
     /** Files whose content hash changed from {@code before} to {@code after}. */

@@ -9,7 +9,7 @@ import dev.helix.core.judge.SequentialJudge;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
-import dev.helix.core.scope.ScopeGuard;
+import dev.helix.core.scope.Strays;
 import dev.helix.core.session.ExperimentState.Committed;
 import dev.helix.core.session.ExperimentState.Exhausted;
 import dev.helix.core.session.ExperimentState.Interrupted;
@@ -130,6 +130,9 @@ final class ExperimentMachine {
         session.emit(new Event.ExperimentStarted(session.plan().tag(), run.number));
         Set<String> trackedAtParent = session.workers().tracked(w, from);
         Map<String, String> before = w.presetBefore != null ? w.presetBefore : vcs.snapshot(wt);
+        // In Helix's worktree an ignored file the proposer leaves would be read by the evaluation but not committed.
+        boolean own = session.plan().checkout() == Checkout.HELIX;
+        Map<String, String> ignoredBefore = own ? vcs.ignoredFiles(wt) : Map.of();
         session.workers().busy(w, run.number, fix == 0 ? WorkerPhase.PROPOSING : WorkerPhase.FIXING);
         Optional<Proposal> answer;
         session.workers().enter(w);
@@ -145,7 +148,9 @@ final class ExperimentMachine {
         // In a shared checkout the user's own untracked files are not the experiment: never committed, never removed.
         Checkout.Changes changes = session.plan().checkout().changes(before, vcs.snapshot(wt), trackedAtParent, spec.scope());
         List<String> changed = changes.experiment();
-        List<String> created = changes.created();
+        Strays strays = own ? Strays.between(ignoredBefore, vcs.ignoredFiles(wt)) : Strays.NONE;
+        List<String> created = new ArrayList<>(changes.created());
+        created.addAll(strays.created());
         if (answer.isEmpty() || session.stopRequested()) {
             Attempt described = answer.map(attempt::described).orElse(attempt);
             session.workers().reset(w, best.commit(), created);
@@ -165,7 +170,7 @@ final class ExperimentMachine {
             }
             case Proposal.Change change -> {
                 session.emit(new Event.Proposed(run.number, attempt.description()));
-                yield new Proposed(attempt, changed, created);
+                yield new Proposed(attempt, changed, changes.created(), strays);
             }
         };
     }
@@ -174,23 +179,20 @@ final class ExperimentMachine {
     private ExperimentState commit(Worker w, Run run, int fix, Proposed p, Guarded guarded) {
         Experiment best = run.base;
         Path wt = w.worktree();
-        List<ScopeGuard.Violation> violations = new ArrayList<>(ScopeGuard.check(p.changed(), spec.scope(), guarded.files()));
-        for (ScopeGuard.Violation v : ScopeGuard.tampered(guarded.hashes(), vcs.hashes(wt, guarded.files()))) {
-            if (violations.stream().noneMatch(x -> x.path().equals(v.path()))) violations.add(v);
-        }
-        if (!violations.isEmpty()) {
-            session.workers().reset(w, best.commit(), p.created());
-            return new Rejected(p.attempt(), "changed files out of scope: "
-                    + String.join(", ", violations.stream().map(ScopeGuard.Violation::render).toList()),
-                    violations.stream().map(ScopeGuard.Violation::path).toList());
+        Optional<ProposalCheck.Refusal> refusal = ProposalCheck.check(vcs, wt, spec, p, guarded, w.prepared);
+        if (refusal.isPresent()) {
+            session.workers().reset(w, best.commit(), ProposalCheck.leftovers(spec, p));
+            return new Rejected(p.attempt(), refusal.get().reason(), refusal.get().paths());
         }
         if (p.changed().isEmpty()) {
-            session.workers().reset(w, best.commit(), List.of());
+            session.workers().reset(w, best.commit(), ProposalCheck.leftovers(spec, p));
             return new Rejected(p.attempt(), "the proposer changed no file", List.of());
         }
         String label = fix == 0 ? "#" + run.number : "#" + run.number + " fix " + fix;
         String commit = vcs.commit(wt, p.changed(), "helix(" + session.plan().tag() + label + "): " + p.attempt().description());
         w.head = commit;
+        // scope.stray_files: remove — the worktree holds exactly the commit before it is evaluated.
+        if (!p.strays().isEmpty()) session.workers().reset(w, commit, ProposalCheck.leftovers(spec, p));
         vcs.updateRef(session.plan().repo(), session.experimentRef(run.number, fix == 0 ? "" : "-fix" + fix), commit);
         Attempt committed = p.attempt().committed(commit, vcs.diffStat(wt, best.commit(), commit));
         if (session.stopRequested()) {

@@ -2,6 +2,7 @@ package dev.helix.core.session;
 
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Verdict;
+import dev.helix.core.scope.Strays;
 import java.util.List;
 
 /**
@@ -23,8 +24,9 @@ public sealed interface ExperimentState {
      *
      * @param changed every path that differs from before the proposal
      * @param created the untracked paths among them (removed when the attempt is undone)
+     * @param strays the ignored files the proposer created, changed or deleted (in Helix's worktree)
      */
-    record Proposed(Attempt attempt, List<String> changed, List<String> created) implements ExperimentState {}
+    record Proposed(Attempt attempt, List<String> changed, List<String> created, Strays strays) implements ExperimentState {}
 
     /** Refused before any evaluation: a failed proposer, a change out of scope, or no change at all. */
     record Rejected(Attempt attempt, String reason, List<String> paths) implements ExperimentState {}

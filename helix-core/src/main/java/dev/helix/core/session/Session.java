@@ -117,6 +117,9 @@ public final class Session {
             }
         }
 
+        if (plan.checkout() == Checkout.HELIX) {
+            for (Worker w : workers.all()) w.prepared = Set.copyOf(ports.vcs().ignoredFiles(w.worktree()).keySet());
+        }
         Guarded guarded = guarded();
         if (Records.baseline(records).isEmpty()) {
             if (!records.isEmpty()) {

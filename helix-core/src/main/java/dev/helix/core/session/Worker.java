@@ -4,6 +4,7 @@ import dev.helix.core.spec.Slot;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** A worker at work: its lane, the thread running it and what it is doing. Guarded by the session's lock. */
 final class Worker {
@@ -15,6 +16,11 @@ final class Worker {
     Slot slot;
     /** For helix try: the state the edits are measured against, instead of a snapshot taken before proposing. */
     Map<String, String> presetBefore;
+    /**
+     * The ignored files its worktree held after evaluate.setup (or at the session's start): the
+     * ones scope.stray_files: remove cannot delete when a proposer changed them.
+     */
+    Set<String> prepared = Set.of();
     /** The commit its worktree is at, as far as the session moved it; empty when an evaluation may have changed it. */
     String head = "";
 

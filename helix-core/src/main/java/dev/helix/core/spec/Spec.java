@@ -36,11 +36,32 @@ public record Spec(
                 requirements, source);
     }
 
-    /** Globs relative to the repository root. */
-    public record Scope(List<String> editable, List<String> readonly) {
+    /**
+     * Globs relative to the repository root, and what to do with the ignored files a proposer
+     * leaves in Helix's worktree.
+     */
+    public record Scope(List<String> editable, List<String> readonly, StrayFiles strayFiles) {
         public Scope {
             editable = List.copyOf(editable);
             readonly = List.copyOf(readonly);
+        }
+
+        /** With stray files rejected, the default. */
+        public Scope(List<String> editable, List<String> readonly) {
+            this(editable, readonly, StrayFiles.REJECT);
+        }
+    }
+
+    /** What {@code helix run} does with ignored files a proposer created or changed (scope.stray_files). */
+    public enum StrayFiles {
+        /** The experiment is rejected, naming them; the files it created are removed. */
+        REJECT,
+        /** They are deleted before the evaluation; rejected only when evaluate.setup made them. */
+        REMOVE;
+
+        /** As helix.yaml writes it. */
+        public String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
 

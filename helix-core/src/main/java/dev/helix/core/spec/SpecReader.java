@@ -173,7 +173,9 @@ public final class SpecReader {
                         "remove it from one of the two lists");
             }
         }
-        return new Scope(editable, readonly);
+        Spec.StrayFiles strays = Spec.StrayFiles.valueOf(t.choice(s.get("stray_files"), "scope.stray_files", "value",
+                List.of("reject", "remove"), "reject", "use reject or remove").toUpperCase(java.util.Locale.ROOT));
+        return new Scope(editable, readonly, strays);
     }
 
     /** Reports globs that are empty, absolute, or reach outside the repository. */

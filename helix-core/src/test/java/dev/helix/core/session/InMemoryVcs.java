@@ -1,6 +1,7 @@
 package dev.helix.core.session;
 
 import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.port.FileKind;
 import dev.helix.core.port.Vcs;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.TreeSet;
  */
 final class InMemoryVcs implements Vcs {
     private static final String DELETED = "\u0000deleted";
+    private static final String SYMLINK = "\u0000symlink:";
+    private static final String FIFO = "\u0000fifo";
 
     private record Commit(String parent, Map<String, String> files, String message) {}
 
@@ -39,6 +42,8 @@ final class InMemoryVcs implements Vcs {
     private final Map<String, Commit> commits = new LinkedHashMap<>();
     private final Map<String, String> refs = new TreeMap<>();
     private final Map<Path, Tree> worktrees = new HashMap<>();
+    /** Path prefixes ignored as a .gitignore would: untracked files under them are not in {@link #snapshot}. */
+    private final Set<String> ignored = new TreeSet<>();
 
     /** A root commit holding {@code files}. */
     synchronized String commitFiles(Map<String, String> files, String message) {
@@ -80,6 +85,25 @@ final class InMemoryVcs implements Vcs {
         tree(worktree).files.remove(path);
     }
 
+    /** Makes {@code path} a symbolic link to {@code target} (which is never followed). */
+    synchronized void symlink(Path worktree, String path, String target) {
+        tree(worktree).files.put(path, SYMLINK + target);
+    }
+
+    /** Makes {@code path} a fifo. */
+    synchronized void fifo(Path worktree, String path) {
+        tree(worktree).files.put(path, FIFO);
+    }
+
+    /** Ignores untracked files at or under {@code prefix}, as a line of .gitignore would. */
+    synchronized void ignore(String prefix) {
+        ignored.add(prefix);
+    }
+
+    private boolean isIgnored(String path, Map<String, String> head) {
+        return !head.containsKey(path) && ignored.stream().anyMatch(path::startsWith);
+    }
+
     // ---- The port.
 
     /** Not the session's port: for setting the scene and looking at it. */
@@ -119,8 +143,34 @@ final class InMemoryVcs implements Vcs {
         paths.addAll(t.files.keySet());
         Map<String, String> out = new TreeMap<>();
         for (String p : paths) {
+            if (isIgnored(p, head)) continue;
             String now = t.files.getOrDefault(p, DELETED);
             if (!now.equals(head.getOrDefault(p, DELETED))) out.put(p, now);
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized Map<String, String> ignoredFiles(Path worktree) {
+        Tree t = tree(worktree);
+        Map<String, String> head = commit(t.head).files();
+        Map<String, String> out = new TreeMap<>();
+        t.files.forEach((p, content) -> {
+            if (isIgnored(p, head)) out.put(p, content);
+        });
+        return out;
+    }
+
+    @Override
+    public synchronized Map<String, FileKind> kinds(Path worktree, Collection<String> paths) {
+        Tree t = tree(worktree);
+        Map<String, FileKind> out = new LinkedHashMap<>();
+        for (String p : paths) {
+            String content = t.files.get(p);
+            FileKind kind = content == null ? new FileKind.Missing()
+                    : content.startsWith(SYMLINK) ? new FileKind.Symlink(p, content.substring(SYMLINK.length()))
+                    : content.equals(FIFO) ? new FileKind.Special("a fifo") : new FileKind.Regular();
+            out.put(p, kind);
         }
         return out;
     }

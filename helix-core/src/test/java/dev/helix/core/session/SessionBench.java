@@ -56,6 +56,7 @@ final class SessionBench {
     private Checkout checkout = Checkout.HELIX;
     private Spec.JudgeMode judge = Spec.JudgeMode.STRICT;
     private int repeats = 1;
+    private Spec.StrayFiles strayFiles = Spec.StrayFiles.REJECT;
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");
@@ -84,6 +85,12 @@ final class SessionBench {
 
     SessionBench editable(String... globs) {
         editable = List.of(globs);
+        return this;
+    }
+
+    /** What the session does with ignored files a proposer leaves (scope.stray_files). */
+    SessionBench strayFiles(Spec.StrayFiles what) {
+        strayFiles = what;
         return this;
     }
 
@@ -121,7 +128,7 @@ final class SessionBench {
 
     Spec spec() {
         return new Spec("bench", "1.0.0", "test", "A session on in-memory fakes.", Optional.empty(),
-                new Spec.Scope(editable, List.of()),
+                new Spec.Scope(editable, List.of(), strayFiles),
                 new Spec.Metrics(new Spec.MetricSpec("score", Direction.MAXIMIZE), Optional.empty(), List.of()),
                 new Spec.Evaluate("python evaluate.py", Optional.empty(), 60, Spec.OutputFormat.PATTERN,
                         Map.of("primary", "^score: (\\S+)$"), Optional.empty(), repeats),

@@ -83,7 +83,7 @@ class SpecSchemaTest {
     void eachSectionListsItsKeysInTheOrderMessagesAlwaysHad() {
         assertThat(SpecSchema.keysIn("")).containsExactly("name", "version", "domain", "description", "author",
                 "scope", "metrics", "evaluate", "judge", "agent", "search", "run", "requirements");
-        assertThat(SpecSchema.keysIn("scope")).containsExactly("editable", "readonly");
+        assertThat(SpecSchema.keysIn("scope")).containsExactly("editable", "readonly", "stray_files");
         assertThat(SpecSchema.keysIn("metrics")).containsExactly("primary", "quality_guard", "constraints", "record");
         assertThat(SpecSchema.keysIn("metrics.primary")).containsExactly("name", "optimize");
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
@@ -126,6 +126,7 @@ class SpecSchemaTest {
         Map<String, Function<Spec, Object>> read = new LinkedHashMap<>();
         read.put("version", Spec::version);
         read.put("scope.readonly", x -> x.scope().readonly());
+        read.put("scope.stray_files", x -> x.scope().strayFiles().word());
         read.put("metrics.constraints", x -> x.metrics().constraints());
         read.put("metrics.record", x -> x.metrics().record());
         read.put("evaluate.timeout_seconds", x -> x.evaluate().timeoutSeconds());
