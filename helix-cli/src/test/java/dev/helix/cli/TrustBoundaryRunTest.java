@@ -68,6 +68,9 @@ class TrustBoundaryRunTest {
                 echo '{"description": "x = 3.9"}'
                 """, "");
         boostedEvaluation(repo);
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  editable: [params.txt]\n",
+                "  editable: [params.txt]\n  stray_files: reject\n"));
+        repo.commitAll("strays rejected");
 
         TestRepo.Run run = repo.helix("run", "--tag", "s", "--max-experiments", "1");
 
@@ -83,16 +86,14 @@ class TrustBoundaryRunTest {
     }
 
     @Test
-    void withStrayFilesRemovedTheKeepIsWhatTheCommitAloneMeasures() {
+    void byDefaultStrayFilesAreRemovedAndTheKeepIsWhatTheCommitAloneMeasures() {
         TestRepo repo = attackedBy("""
                 printf 'x = 3.9\\nwidth = 3\\n' > params.txt
                 mkdir -p cache && echo yes > cache/boost
                 echo '{"description": "x = 3.9"}'
                 """, "");
         boostedEvaluation(repo);
-        repo.write("helix.yaml", repo.read("helix.yaml").replace("  editable: [params.txt]\n",
-                "  editable: [params.txt]\n  stray_files: remove\n"));
-        repo.commitAll("strays removed");
+        // The default: scope.stray_files: remove.
 
         TestRepo.Run run = repo.helix("run", "--tag", "s", "--max-experiments", "1");
 

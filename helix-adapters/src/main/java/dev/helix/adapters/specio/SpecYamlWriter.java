@@ -36,7 +36,7 @@ final class SpecYamlWriter {
         w.blank().section("scope");
         w.texts("scope.editable", s.scope().editable());
         w.texts("scope.readonly", s.scope().readonly());
-        if (s.scope().strayFiles() == Spec.StrayFiles.REMOVE) w.value("scope.stray_files", s.scope().strayFiles().word());
+        if (s.scope().strayFiles() == Spec.StrayFiles.REJECT) w.value("scope.stray_files", s.scope().strayFiles().word());
 
         w.blank().section("metrics");
         w.section("metrics.primary");

@@ -38,7 +38,7 @@ class SpecSchemaCoverageTest {
     /** A spec with no value at its default, so the writer has every key to write. */
     private static Spec everyKey() {
         return new Spec("every-key", "2.0", "AI/ML", "Every key set.", Optional.of("Ada"),
-                new Scope(List.of("train.py"), List.of("eval.py"), Spec.StrayFiles.REMOVE),
+                new Scope(List.of("train.py"), List.of("eval.py"), Spec.StrayFiles.REJECT),
                 new Metrics(new MetricSpec("accuracy", Direction.MAXIMIZE),
                         Optional.of(new QualityGuard("bpb", Direction.MINIMIZE, 0.02)),
                         List.of(new Constraint("vram", Optional.of(10.0), Optional.of(1.0))), List.of("train_iters")),

@@ -46,9 +46,9 @@ public record Spec(
             readonly = List.copyOf(readonly);
         }
 
-        /** With stray files rejected, the default. */
+        /** With stray files removed, the default. */
         public Scope(List<String> editable, List<String> readonly) {
-            this(editable, readonly, StrayFiles.REJECT);
+            this(editable, readonly, StrayFiles.REMOVE);
         }
     }
 

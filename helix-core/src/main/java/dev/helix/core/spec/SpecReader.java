@@ -174,7 +174,7 @@ public final class SpecReader {
             }
         }
         Spec.StrayFiles strays = Spec.StrayFiles.valueOf(t.choice(s.get("stray_files"), "scope.stray_files", "value",
-                List.of("reject", "remove"), "reject", "use reject or remove").toUpperCase(java.util.Locale.ROOT));
+                List.of("remove", "reject"), "remove", "use remove or reject").toUpperCase(java.util.Locale.ROOT));
         return new Scope(editable, readonly, strays);
     }
 

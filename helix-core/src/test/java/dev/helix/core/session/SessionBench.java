@@ -56,7 +56,7 @@ final class SessionBench {
     private Checkout checkout = Checkout.HELIX;
     private Spec.JudgeMode judge = Spec.JudgeMode.STRICT;
     private int repeats = 1;
-    private Spec.StrayFiles strayFiles = Spec.StrayFiles.REJECT;
+    private Spec.StrayFiles strayFiles = Spec.StrayFiles.REMOVE;
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");

@@ -75,7 +75,7 @@ class TrustBoundaryTest {
     @Test
     void anIgnoredFileTheEvaluationReadsIsRejectedWithTheRealEditAndRemoved() {
         bench.vcs.ignore("cache/");
-        bench.evaluating(BOOSTED).proposer.then((request, vcs) -> {
+        bench.strayFiles(Spec.StrayFiles.REJECT).evaluating(BOOSTED).proposer.then((request, vcs) -> {
             vcs.write(request.worktree(), "x.txt", "3");
             vcs.write(request.worktree(), "cache/boost", "yes");
             return change("x.txt = 3, and a little help");
