@@ -94,6 +94,24 @@ public final class Workspace {
         }
     }
 
+    /** How long {@code helix record} waits while other records hold the session's lock. */
+    public static final java.time.Duration RECORD_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Session {@code tag}'s lock for one record: waits while other records append (up to
+     * {@link #RECORD_WAIT}), a runtime error when a session runs or the wait is over.
+     */
+    public SessionLock lockToRecord(String tag) {
+        try {
+            return SessionLock.awaitForRecord(SessionLock.forTag(helixDir(), tag), RECORD_WAIT);
+        } catch (SessionLock.HeldException e) {
+            throw AppException.runtime("session_running", e.getMessage(),
+                    "wait for it, stop it (Ctrl-C or kill its pid), or record into another session with --tag");
+        } catch (SessionLock.BusyException e) {
+            throw AppException.runtime("ledger_busy", e.getMessage(), "try again; other records are still being written");
+        }
+    }
+
     /** Keeps .helix/ out of the user's git status without editing a tracked file. */
     public void excludeHelixDir() {
         try {
