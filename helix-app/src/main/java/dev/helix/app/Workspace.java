@@ -6,6 +6,7 @@ import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,6 +78,18 @@ public final class Workspace {
     public Spec spec() {
         if (spec == null) spec = SpecFiles.load(specFile());
         return spec;
+    }
+
+    /**
+     * The secrets this environment holds for the spec (see {@link Secrets#forSpec}); without a valid
+     * spec, the variables that look like credentials. Every text Helix writes passes through it.
+     */
+    public Secrets secrets() {
+        try {
+            return findSpec().isPresent() ? Secrets.forSpec(System.getenv(), spec()) : Secrets.of(System.getenv(), Secrets.KNOWN);
+        } catch (RuntimeException invalidSpec) {
+            return Secrets.of(System.getenv(), Secrets.KNOWN);
+        }
     }
 
     /** {@code file} relative to the top level, with '/' separators, as git names it. */
