@@ -3,6 +3,7 @@ package dev.helix.adapters;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.core.port.Executor;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Spec;
 import java.util.List;
 import java.util.Locale;
@@ -16,11 +17,15 @@ public final class Executors {
 
     private Executors() {}
 
-    /** The executor of the spec's run.executor (helix run --executor has already overridden it), with run.slurm's options. */
+    /**
+     * The executor of the spec's run.executor (helix run --executor has already overridden it), with
+     * run.slurm's options; its logs are redacted of the secrets this environment holds for the spec.
+     */
     public static Executor forSpec(Spec spec) {
+        Secrets secrets = Secrets.forSpec(System.getenv(), spec);
         return switch (spec.run().executor()) {
-            case "slurm" -> new SlurmExecutor(spec.run().slurm());
-            default -> new LocalExecutor();
+            case "slurm" -> new SlurmExecutor(spec.run().slurm()).redacting(secrets);
+            default -> new LocalExecutor().redacting(secrets);
         };
     }
 

@@ -6,6 +6,7 @@ import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -79,6 +80,18 @@ public final class Workspace {
         return spec;
     }
 
+    /**
+     * The secrets this environment holds for the spec (see {@link Secrets#forSpec}); without a valid
+     * spec, the variables that look like credentials. Every text Helix writes passes through it.
+     */
+    public Secrets secrets() {
+        try {
+            return findSpec().isPresent() ? Secrets.forSpec(System.getenv(), spec()) : Secrets.of(System.getenv(), Secrets.KNOWN);
+        } catch (RuntimeException invalidSpec) {
+            return Secrets.of(System.getenv(), Secrets.KNOWN);
+        }
+    }
+
     /** {@code file} relative to the top level, with '/' separators, as git names it. */
     public String relative(Path file) {
         return repo.relativize(file).toString().replace('\\', '/');
@@ -91,6 +104,24 @@ public final class Workspace {
         } catch (SessionLock.HeldException e) {
             throw AppException.runtime("session_running", e.getMessage(),
                     "wait for it, stop it (Ctrl-C or kill its pid), or start another session with a new --tag");
+        }
+    }
+
+    /** How long {@code helix record} waits while other records hold the session's lock. */
+    public static final java.time.Duration RECORD_WAIT = java.time.Duration.ofSeconds(30);
+
+    /**
+     * Session {@code tag}'s lock for one record: waits while other records append (up to
+     * {@link #RECORD_WAIT}), a runtime error when a session runs or the wait is over.
+     */
+    public SessionLock lockToRecord(String tag) {
+        try {
+            return SessionLock.awaitForRecord(SessionLock.forTag(helixDir(), tag), RECORD_WAIT);
+        } catch (SessionLock.HeldException e) {
+            throw AppException.runtime("session_running", e.getMessage(),
+                    "wait for it, stop it (Ctrl-C or kill its pid), or record into another session with --tag");
+        } catch (SessionLock.BusyException e) {
+            throw AppException.runtime("ledger_busy", e.getMessage(), "try again; other records are still being written");
         }
     }
 

@@ -71,7 +71,10 @@ public final class Output {
             out.flush();
         } else {
             err.println("error: " + message);
-            if (suggestion != null && !suggestion.isBlank()) err.println("  fix: " + suggestion);
+            // A spec error's message already carries each problem's own fix line; say it once.
+            if (suggestion != null && !suggestion.isBlank() && !message.contains("fix: " + suggestion)) {
+                err.println("  fix: " + suggestion);
+            }
             err.flush();
         }
     }

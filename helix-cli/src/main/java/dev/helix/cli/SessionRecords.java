@@ -26,7 +26,9 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
             throw AppException.usage("no_sessions", "no experiments recorded in " + repo.resolve(".helix/experiments.jsonl"),
                     "start a session with 'helix run' (or try 'helix demo')");
         }
-        List<Experiment> records = contents.ofTag(chosen);
+        // Rows are redacted when written; again here for the secrets named since (run.secrets).
+        var secrets = workspace.secrets();
+        List<Experiment> records = contents.ofTag(chosen).stream().map(e -> e.redacted(secrets)).toList();
         if (records.isEmpty()) {
             throw AppException.usage("no_session", "no session '" + chosen + "' in " + repo,
                     "see the sessions with 'helix status', or drop --tag for the latest");

@@ -3,7 +3,12 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.store.SessionLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,5 +35,40 @@ class RecordCommandTest {
         assertThat(repo.helix("record", "--tag", "r", "--status", "sideways", "--metric", "1", "-m", "x").code()).isEqualTo(2);
         assertThat(repo.ledger()).extracting(r -> r.get("run").asInt() + ":" + r.get("status").asText())
                 .containsExactly("0:baseline", "1:keep", "2:discard");
+    }
+
+    @Test
+    void eightProcessesRecordingAtOnceWaitForEachOtherAndAllSucceed() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        assertThat(repo.helix("record", "--tag", "r", "--status", "baseline", "--metric", "5.0", "-m", "baseline").code()).isZero();
+        List<Process> processes = new ArrayList<>();
+        List<Path> outputs = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            Path output = tmp.resolve("record-" + i + ".out");
+            outputs.add(output);
+            processes.add(repo.helixProcess(output, "record", "--tag", "r", "--status", "discard",
+                    "--metric", String.valueOf(6 + i), "-m", "cluster job " + i).start());
+        }
+        for (int i = 0; i < 8; i++) {
+            assertThat(processes.get(i).waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(processes.get(i).exitValue()).as(Files.readString(outputs.get(i))).isZero();
+        }
+        assertThat(repo.ledger()).hasSize(9);
+        assertThat(repo.ledger()).extracting(r -> r.get("run").asInt())
+                .containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    @Test
+    void aRunningSessionStillRefusesARecordAtOnce() {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        assertThat(repo.helix("record", "--tag", "r", "--status", "baseline", "--metric", "5.0", "-m", "baseline").code()).isZero();
+        try (SessionLock session = SessionLock.acquire(SessionLock.forTag(repo.dir.resolve(".helix"), "r"))) {
+            long started = System.nanoTime();
+            TestRepo.Run refused = repo.helix("record", "--tag", "r", "--status", "discard", "--metric", "6", "-m", "x");
+            assertThat(refused.code()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.json().get("error").get("message").asText()).contains("that session is still running");
+            assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(10));
+        }
+        assertThat(repo.ledger()).hasSize(1);
     }
 }

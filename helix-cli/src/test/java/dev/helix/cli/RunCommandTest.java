@@ -160,6 +160,26 @@ class RunCommandTest {
         assertThat(repo.dir.resolve(".helix")).doesNotExist();
     }
 
+    @Test
+    void eachFixOfASpecErrorIsPrintedOnce() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("once"), "");
+        String good = repo.read("helix.yaml");
+        repo.write("helix.yaml", good.replace("optimize: minimize", "optimize: sideways"));
+        TestRepo.Run one = repo.helix("--text", "run");
+        assertThat(one.code()).as(one.toString()).isEqualTo(2);
+        assertThat(one.err().lines().filter(l -> l.contains("fix:")).count()).as(one.toString()).isEqualTo(1);
+
+        repo.write("helix.yaml", good.replace("optimize: minimize", "optimize: sideways")
+                .replace("backend: tune", "backend: clod"));
+        TestRepo.Run two = repo.helix("--text", "run");
+        assertThat(two.code()).as(two.toString()).isEqualTo(2);
+        List<String> fixes = two.err().lines().filter(l -> l.contains("fix:")).toList();
+        assertThat(fixes).as(two.toString()).doesNotHaveDuplicates().hasSize(2);
+
+        TestRepo.Run json = repo.helix("--json", "run");
+        assertThat(json.json().get("error").get("suggestion").asText()).isNotBlank();
+    }
+
     private static void assertRefused(TestRepo repo, String spec, String mentioned) {
         repo.write("helix.yaml", spec);
         TestRepo.Run run = repo.helix("run");

@@ -1,5 +1,7 @@
 package dev.helix.adapters.process;
 
+import dev.helix.core.secret.SecretStream;
+import dev.helix.core.secret.Secrets;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,12 +16,17 @@ import java.nio.file.StandardOpenOption;
  * bounded however much is written: the head goes to the file as it arrives (so a running log can be
  * followed), the tail lives in a ring buffer until {@link #finish()}.
  *
+ * <p>The file is redacted as it is written ({@link Secrets}); the text {@link #finish()} returns is
+ * not, since metrics are parsed from it in memory and a redaction must never make one unparseable.
+ *
  * <p>Thread-safe: the output pump writes while the executor may finish it. Public for the other
  * executors (Slurm).
  */
 public final class CappedLog {
 
     private final FileChannel file; // null: memory only
+    private final Secrets secrets;
+    private final SecretStream redacting; // the head, on its way to the file
     private final byte[] head;
     private int headLength;
     private final byte[] ring;
@@ -29,20 +36,27 @@ public final class CappedLog {
     private boolean fileFailed;
     private String text; // set by finish()
 
-    private CappedLog(FileChannel file, int headBytes, int tailBytes) {
+    private CappedLog(FileChannel file, int headBytes, int tailBytes, Secrets secrets) {
         this.file = file;
+        this.secrets = secrets;
+        this.redacting = secrets.stream();
         this.head = new byte[headBytes];
         this.ring = new byte[tailBytes];
     }
 
     /** Creates (or truncates) {@code log}, creating its parent directories; null keeps memory only. */
     public static CappedLog open(Path log, int headBytes, int tailBytes) throws IOException {
-        if (log == null) return new CappedLog(null, headBytes, tailBytes);
+        return open(log, headBytes, tailBytes, Secrets.NONE);
+    }
+
+    /** As {@link #open(Path, int, int)}, the file with {@code secrets} redacted. */
+    public static CappedLog open(Path log, int headBytes, int tailBytes, Secrets secrets) throws IOException {
+        if (log == null) return new CappedLog(null, headBytes, tailBytes, secrets);
         Path parent = log.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         FileChannel channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
-        return new CappedLog(channel, headBytes, tailBytes);
+        return new CappedLog(channel, headBytes, tailBytes, secrets);
     }
 
     public synchronized void write(byte[] bytes, int offset, int length) {
@@ -52,7 +66,7 @@ public final class CappedLog {
         if (toHead > 0) {
             System.arraycopy(bytes, offset, head, headLength, toHead);
             headLength += toHead;
-            toFile(ByteBuffer.wrap(bytes, offset, toHead));
+            toFile(ByteBuffer.wrap(redacting.feed(bytes, offset, toHead)));
             offset += toHead;
             length -= toHead;
         }
@@ -112,6 +126,7 @@ public final class CappedLog {
         int headKeep = headLength;
         int tailFrom = 0;
         String marker = "";
+        SecretStream tailRedacting = redacting;
         if (omitted > 0) {
             int lastNewline = lastIndexOf(head, headLength, (byte) '\n');
             if (lastNewline >= 0) headKeep = lastNewline + 1;
@@ -120,11 +135,18 @@ public final class CappedLog {
             omitted += (headLength - headKeep) + tailFrom;
             marker = (headKeep > 0 && head[headKeep - 1] != '\n' ? "\n" : "")
                     + "[... " + omitted + " bytes omitted ...]\n";
-            truncateFile(headKeep);
+            // Redaction changed the head's length on disk: write the kept head again rather than cut at a byte offset.
+            truncateFile(0);
+            SecretStream again = secrets.stream();
+            toFile(ByteBuffer.wrap(again.feed(head, 0, headKeep)));
+            toFile(ByteBuffer.wrap(again.flushAtCut()));
+            tailRedacting = secrets.stream().afterCut();
         }
         byte[] markerBytes = marker.getBytes(StandardCharsets.UTF_8);
         toFile(ByteBuffer.wrap(markerBytes));
-        toFile(ByteBuffer.wrap(tail, tailFrom, tail.length - tailFrom));
+        // Without a cut the tail continues the head, so a secret across the two is still caught.
+        toFile(ByteBuffer.wrap(tailRedacting.feed(tail, tailFrom, tail.length - tailFrom)));
+        toFile(ByteBuffer.wrap(tailRedacting.flush()));
         closeFile();
 
         byte[] all = new byte[headKeep + markerBytes.length + tail.length - tailFrom];

@@ -1,6 +1,7 @@
 package dev.helix.adapters.process;
 
 import dev.helix.core.port.Executor;
+import dev.helix.core.secret.Secrets;
 
 import java.io.File;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class LocalExecutor implements Executor {
     private final Duration grace;
     private final int headBytes;
     private final int tailBytes;
+    private final Secrets secrets;
 
     public LocalExecutor() {
         this(DEFAULT_GRACE, DEFAULT_CAP_BYTES, DEFAULT_CAP_BYTES);
@@ -75,6 +77,19 @@ public final class LocalExecutor implements Executor {
         this.grace = grace;
         this.headBytes = headBytes;
         this.tailBytes = tailBytes;
+        this.secrets = Secrets.NONE;
+    }
+
+    private LocalExecutor(LocalExecutor base, Secrets secrets) {
+        this.grace = base.grace;
+        this.headBytes = base.headBytes;
+        this.tailBytes = base.tailBytes;
+        this.secrets = secrets;
+    }
+
+    /** This executor, its logs with {@code secrets} redacted (the output it returns is not, for metric parsing). */
+    public LocalExecutor redacting(Secrets secrets) {
+        return new LocalExecutor(this, secrets);
     }
 
     /** Runs the request; a null, zero or negative timeout means no limit. */
@@ -86,7 +101,7 @@ public final class LocalExecutor implements Executor {
         }
         CappedLog log;
         try {
-            log = CappedLog.open(request.log(), headBytes, tailBytes);
+            log = CappedLog.open(request.log(), headBytes, tailBytes, secrets);
         } catch (IOException | RuntimeException e) {
             return notStarted(null, started, "cannot write the log " + request.log() + ": " + e);
         }

@@ -4,6 +4,7 @@ import dev.helix.adapters.process.CappedLog;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.process.Waits;
 import dev.helix.core.port.Executor;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Spec;
 
 import java.io.File;
@@ -72,6 +73,7 @@ public final class SlurmExecutor implements Executor {
     private final Duration grace;
     private final int headBytes;
     private final int tailBytes;
+    private final Secrets secrets;
 
     public SlurmExecutor(Spec.SlurmSpec options) {
         this(options, DEFAULT_GRACE, LocalExecutor.DEFAULT_CAP_BYTES, LocalExecutor.DEFAULT_CAP_BYTES);
@@ -89,6 +91,20 @@ public final class SlurmExecutor implements Executor {
         this.grace = grace;
         this.headBytes = headBytes;
         this.tailBytes = tailBytes;
+        this.secrets = Secrets.NONE;
+    }
+
+    private SlurmExecutor(SlurmExecutor base, Secrets secrets) {
+        this.srun = base.srun;
+        this.grace = base.grace;
+        this.headBytes = base.headBytes;
+        this.tailBytes = base.tailBytes;
+        this.secrets = secrets;
+    }
+
+    /** This executor, its logs with {@code secrets} redacted (the output it returns is not, for metric parsing). */
+    public SlurmExecutor redacting(Secrets secrets) {
+        return new SlurmExecutor(this, secrets);
     }
 
     /** Runs the request; a null, zero or negative timeout means no limit (but the partition's). */
@@ -98,7 +114,7 @@ public final class SlurmExecutor implements Executor {
         if (Thread.currentThread().isInterrupted()) return new Result(-1, false, true, 0, "", 0, "");
         CappedLog log;
         try {
-            log = CappedLog.open(request.log(), headBytes, tailBytes);
+            log = CappedLog.open(request.log(), headBytes, tailBytes, secrets);
         } catch (IOException | RuntimeException e) {
             return notStarted(null, started, "cannot write the log " + request.log() + ": " + e);
         }

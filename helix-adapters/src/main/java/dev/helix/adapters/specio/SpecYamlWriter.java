@@ -131,6 +131,7 @@ final class SpecYamlWriter {
         w.texts("run.slots", r.slots());
         if (r.onStale() != Spec.OnStale.REBASE) w.text("run.on_stale", r.onStale().word());
         if (!r.directions().isEmpty()) w.texts("run.directions", r.directions());
+        if (!r.secrets().isEmpty()) w.texts("run.secrets", r.secrets());
         Spec.SlurmSpec sl = r.slurm();
         if (!sl.equals(Spec.SlurmSpec.DEFAULT)) {
             w.section("run.slurm");

@@ -52,4 +52,31 @@ class CappedLogTest {
 
         assertThat(log.finish()).isEqualTo("abcd\n[... 4 bytes omitted ...]\nijkl");
     }
+
+    @Test
+    void the_file_is_redacted_as_it_is_written_but_the_kept_text_is_not() throws Exception {
+        var secrets = dev.helix.core.secret.Secrets.of(java.util.Map.of("MY_API_KEY", "sk-live-0123456789"), java.util.List.of());
+        String text = "token sk-live-0123456789\nloss: 0.25\n";
+        for (int chunk = 1; chunk <= text.length(); chunk++) {
+            CappedLog log = CappedLog.open(dir.resolve("r.log"), 1000, 1000, secrets);
+            write(log, text, chunk);
+            assertThat(log.finish()).isEqualTo(text); // metrics are parsed from this
+            assertThat(dir.resolve("r.log")).as("chunks of " + chunk).hasContent("token [REDACTED:MY_API_KEY]\nloss: 0.25\n");
+        }
+        // Across the head/tail boundary, and with an omission: head and tail are each redacted.
+        for (int chunk : new int[] {1, 5, 1000}) {
+            CappedLog log = CappedLog.open(dir.resolve("s.log"), 20, 30, secrets);
+            write(log, "head sk-live-0123456789\n" + "x\n".repeat(50) + "tail sk-live-0123456789\n", chunk);
+            String kept = log.finish();
+            assertThat(kept).contains("sk-live-0123456789");
+            String file = java.nio.file.Files.readString(dir.resolve("s.log"));
+            assertThat(file).doesNotContain("sk-live").contains("[REDACTED:MY_API_KEY]").contains("bytes omitted");
+            // the cap cut the head inside the secret: the piece before the cut is redacted too
+            assertThat(file).startsWith("head [REDACTED:MY_API_KEY]\n[... ").endsWith("x\ntail [REDACTED:MY_API_KEY]\n");
+        }
+        CappedLog across = CappedLog.open(dir.resolve("t.log"), 10, 100, secrets);
+        write(across, "abcde sk-live-0123456789 end\n", 3);
+        assertThat(across.finish()).isEqualTo("abcde sk-live-0123456789 end\n");
+        assertThat(dir.resolve("t.log")).hasContent("abcde [REDACTED:MY_API_KEY] end\n");
+    }
 }

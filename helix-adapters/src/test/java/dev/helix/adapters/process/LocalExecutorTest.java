@@ -72,6 +72,17 @@ class LocalExecutorTest {
     }
 
     @Test
+    void a_secret_the_evaluation_prints_is_redacted_in_the_log_but_the_metric_still_parses() throws Exception {
+        var secrets = dev.helix.core.secret.Secrets.of(Map.of("EVAL_API_KEY", "sk-eval-0123456789abcdef"), java.util.List.of());
+        LocalExecutor redacting = executor.redacting(secrets);
+        Path log = dir.resolve("logs/secret.log");
+        Result r = redacting.run(new Request("printf 'using sk-eval-01234'; sleep 0.2; printf '56789abcdef\\nloss: 0.125\\n'",
+                dir, Duration.ofSeconds(10), Map.of("HELIX_TEST_MARK", mark), log));
+        assertThat(r.output()).isEqualTo("using sk-eval-0123456789abcdef\nloss: 0.125\n");
+        assertThat(log).hasContent("using [REDACTED:EVAL_API_KEY]\nloss: 0.125\n");
+    }
+
+    @Test
     void stdin_is_dev_null_so_a_reader_does_not_hang() {
         Result r = executor.run(request("cat; echo eof", Duration.ofSeconds(60)));
 

@@ -94,4 +94,45 @@ class SessionLockTest {
             child.destroyForcibly();
         }
     }
+
+    @Test
+    void aRecordWaitsForAnotherProcessesRecordButNotForASession() throws Exception {
+        Path path = SessionLock.forTag(dir, "nov23");
+        Process child = StoreChild.start("record-lock", path.toString());
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("locked " + child.pid());
+            assertThatThrownBy(() -> SessionLock.awaitForRecord(path, java.time.Duration.ofMillis(300)))
+                    .isInstanceOf(SessionLock.BusyException.class).hasMessageContaining("still held by other records");
+            assertThatThrownBy(() -> SessionLock.acquire(path)).hasMessageContaining("recording a result");
+
+            Thread killer = new Thread(() -> {
+                try {
+                    Thread.sleep(500);
+                    child.destroyForcibly();
+                } catch (InterruptedException ignored) {
+                    // the test ends anyway
+                }
+            });
+            killer.start();
+            try (SessionLock mine = SessionLock.awaitForRecord(path, java.time.Duration.ofSeconds(30))) {
+                assertThat(mine.isHeld()).isTrue();
+            }
+            killer.join();
+        } finally {
+            child.destroyForcibly();
+        }
+
+        Process session = StoreChild.start("lock", path.toString());
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(session.getInputStream(), StandardCharsets.UTF_8));
+            assertThat(out.readLine()).isEqualTo("locked " + session.pid());
+            long started = System.nanoTime();
+            assertThatThrownBy(() -> SessionLock.awaitForRecord(path, java.time.Duration.ofSeconds(30)))
+                    .isInstanceOf(SessionLock.HeldException.class).hasMessageContaining("that session is still running");
+            assertThat(System.nanoTime() - started).isLessThan(TimeUnit.SECONDS.toNanos(5));
+        } finally {
+            session.destroyForcibly();
+        }
+    }
 }

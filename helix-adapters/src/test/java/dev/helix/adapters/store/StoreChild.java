@@ -33,6 +33,12 @@ public final class StoreChild {
                 System.out.flush();
                 Thread.sleep(60_000); // until killed
             }
+            case "record-lock" -> {
+                SessionLock lock = SessionLock.awaitForRecord(Path.of(args[1]), java.time.Duration.ofSeconds(5));
+                System.out.println("locked " + lock.pid());
+                System.out.flush();
+                Thread.sleep(60_000); // until killed
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }

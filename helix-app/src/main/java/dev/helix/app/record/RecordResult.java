@@ -61,7 +61,7 @@ public final class RecordResult {
         String primary = spec.metrics().primary().name();
         Status given = request.status();
         double metric = request.metric();
-        try (SessionLock lock = workspace.lock(session)) {
+        try (SessionLock lock = workspace.lockToRecord(session)) {
             List<Experiment> records = ledger.read().ofTag(session);
             Optional<Experiment> best = Records.best(records);
             if (best.isEmpty() && given != Status.BASELINE) {

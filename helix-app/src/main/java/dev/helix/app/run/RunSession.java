@@ -106,7 +106,7 @@ public final class RunSession {
             ledger.read().warnings().forEach(w -> events.emit(new Event.Notice(w)));
             SessionWorktrees worktrees = new SessionWorktrees(p);
             String start = worktrees.prepare();
-            Secrets secrets = Secrets.of(System.getenv(), p.spec().agent().apiKeyEnv().stream().toList());
+            Secrets secrets = Secrets.forSpec(System.getenv(), p.spec());
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");

@@ -106,7 +106,7 @@ public final class TrySession {
         try (SessionLock lock = workspace.lock(tag)) {
             Path state = helixDir.resolve("try").resolve(tag + ".json");
             Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
-            Secrets secrets = Secrets.of(System.getenv(), spec.agent().apiKeyEnv().stream().toList());
+            Secrets secrets = Secrets.forSpec(System.getenv(), spec);
             Setting s = new Setting(workspace, tag, spec, specPath, secrets, ledger);
             // The baseline is measured away from the checkout, and the checkout moves to the session
             // branch only once it is recorded: a session that fails to start leaves the user's branch as it was.

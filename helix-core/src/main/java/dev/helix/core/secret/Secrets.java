@@ -1,8 +1,12 @@
 package dev.helix.core.secret;
 
+import dev.helix.core.spec.Spec;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -22,6 +26,23 @@ public final class Secrets implements UnaryOperator<String> {
     }
 
     public static final Secrets NONE = new Secrets(Map.of());
+
+    /** The providers' key variables, secret whatever the spec says (some do not end in _KEY). */
+    public static final List<String> KNOWN = List.of("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "OPENAI_API_KEY",
+            "GEMINI_API_KEY", "GOOGLE_API_KEY", "OPENROUTER_API_KEY", "MISTRAL_API_KEY", "GROQ_API_KEY",
+            "DEEPSEEK_API_KEY", "XAI_API_KEY", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "GITHUB_TOKEN", "GH_TOKEN",
+            "HF_TOKEN", "WANDB_API_KEY");
+
+    /**
+     * The secrets of a session: the values of the agent's {@code api_key_env}, of the known provider
+     * keys, of the variables {@code run.secrets} names, and of every variable that looks like a credential.
+     */
+    public static Secrets forSpec(Map<String, String> env, Spec spec) {
+        List<String> names = new ArrayList<>(KNOWN);
+        spec.agent().apiKeyEnv().ifPresent(names::add);
+        names.addAll(spec.run().secrets());
+        return of(env, names);
+    }
 
     /**
      * The values of {@code names} and of every variable that looks like a credential
@@ -55,6 +76,14 @@ public final class Secrets implements UnaryOperator<String> {
             if (result.contains(e.getKey())) result = result.replace(e.getKey(), "[REDACTED:" + e.getValue() + "]");
         }
         return result;
+    }
+
+    /** A filter that redacts a byte stream as it passes, catching a secret split across two writes. */
+    public SecretStream stream() {
+        List<SecretStream.Pattern> patterns = new ArrayList<>();
+        valueToName.forEach((value, name) -> patterns.add(new SecretStream.Pattern(value.getBytes(StandardCharsets.UTF_8),
+                ("[REDACTED:" + name + "]").getBytes(StandardCharsets.UTF_8))));
+        return new SecretStream(patterns);
     }
 
     public boolean isEmpty() {

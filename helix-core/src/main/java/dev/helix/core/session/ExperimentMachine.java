@@ -169,7 +169,7 @@ final class ExperimentMachine {
                 yield new Rejected(attempt, "the proposer failed: " + failure.reason(), changed);
             }
             case Proposal.Change change -> {
-                session.emit(new Event.Proposed(run.number, attempt.description()));
+                session.emit(new Event.Proposed(run.number, session.plan().redact().apply(attempt.description())));
                 yield new Proposed(attempt, changed, changes.created(), strays);
             }
         };
@@ -189,7 +189,9 @@ final class ExperimentMachine {
             return new Rejected(p.attempt(), "the proposer changed no file", List.of());
         }
         String label = fix == 0 ? "#" + run.number : "#" + run.number + " fix " + fix;
-        String commit = vcs.commit(wt, p.changed(), "helix(" + session.plan().tag() + label + "): " + p.attempt().description());
+        // The commit message is written before the record is redacted: redact it here.
+        String commit = vcs.commit(wt, p.changed(), session.plan().redact().apply(
+                "helix(" + session.plan().tag() + label + "): " + p.attempt().description()));
         w.head = commit;
         // scope.stray_files: remove — the worktree holds exactly the commit before it is evaluated.
         if (!p.strays().isEmpty()) session.workers().reset(w, commit, ProposalCheck.leftovers(spec, p));
@@ -293,8 +295,8 @@ final class ExperimentMachine {
         boolean theirs = proposer.changesStandAlone();
         Attempt a = j.attempt();
         // The whole change since the base it was judged against: a fix-up's crashed attempt included.
-        Optional<String> picked = vcs.cherryPick(w.worktree(), j.against().commit(), a.commit(), "helix(" + session.plan().tag()
-                + "#" + run.number + " on #" + current.run() + "): " + a.description(), theirs);
+        Optional<String> picked = vcs.cherryPick(w.worktree(), j.against().commit(), a.commit(), session.plan().redact().apply(
+                "helix(" + session.plan().tag() + "#" + run.number + " on #" + current.run() + "): " + a.description()), theirs);
         picked.ifPresent(c -> w.head = c);
         if (picked.isEmpty()) {
             return new Settled(recordStale(run, j, s.decision().reason() + "; its change does not apply on that one (a conflict)"));

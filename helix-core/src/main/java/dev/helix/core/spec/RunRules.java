@@ -42,8 +42,15 @@ final class RunRules {
         for (String d : directions) {
             if (d.isBlank()) t.problem("run.directions", "has an empty entry", "write a section title of program.md or a line of text");
         }
+        List<String> secrets = Optional.ofNullable(t.texts(s.get("secrets"), "run.secrets")).orElse(List.of());
+        for (String name : secrets) {
+            if (!name.strip().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                t.problem("run.secrets", "'" + name + "' is not an environment variable's name",
+                        "name the variables whose values must never be written, e.g. [WANDB_API_KEY, HF_TOKEN]");
+            }
+        }
         return new RunSpec(workers, executor, slots, slurm(t.map(s.get("slurm"), "run.slurm")), onStale,
-                directions.stream().map(String::strip).toList());
+                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList());
     }
 
     private SlurmSpec slurm(Map<String, Object> m) {

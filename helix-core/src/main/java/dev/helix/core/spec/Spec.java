@@ -231,12 +231,19 @@ public record Spec(
      *                   title of a section of program.md, or a line of text
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
-                          List<String> directions) {
+                          List<String> directions, List<String> secrets) {
         public RunSpec {
             slots = List.copyOf(slots);
             slurm = slurm == null ? SlurmSpec.DEFAULT : slurm;
             onStale = onStale == null ? OnStale.REBASE : onStale;
             directions = List.copyOf(directions);
+            secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        }
+
+        /** A run that names no secret variables of its own. */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions) {
+            this(workers, executor, slots, slurm, onStale, directions, List.of());
         }
 
         public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm) {
@@ -249,15 +256,15 @@ public record Spec(
         }
 
         public RunSpec withWorkers(int w) {
-            return new RunSpec(w, executor, slots, slurm, onStale, directions);
+            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets);
         }
 
         public RunSpec withExecutor(String e) {
-            return new RunSpec(workers, e, slots, slurm, onStale, directions);
+            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets);
         }
 
         public RunSpec withDirections(List<String> d) {
-            return new RunSpec(workers, executor, slots, slurm, onStale, d);
+            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets);
         }
     }
 

@@ -131,6 +131,9 @@ public final class SpecSchema {
                     "rebase or discard: a candidate that beat a best another worker has since moved", "rebase | discard"),
             key("run.directions", TEXTS, "[]", NONE, NONE,
                     "what each worker explores: a section title of program.md or a line of text", "one per worker, round robin"),
+            key("run.secrets", TEXTS, "[]", NONE, NONE,
+                    "environment variables whose values are redacted from every text Helix writes (the agent's key and "
+                            + "*_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD, *_KEY variables always are)", "e.g. [WANDB_API_KEY]"),
             key("requirements", MAP, "{}", NONE, NONE, "informational, e.g. {python: \">=3.11\", gpu: H100}", "informational"),
             key("requirements.*", TEXT, "", NONE, NONE, "a version or a description", ""));
 

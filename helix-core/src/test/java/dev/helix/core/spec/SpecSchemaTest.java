@@ -97,7 +97,7 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("search")).containsExactly("parameters", "seed", "initial_random");
         assertThat(SpecSchema.keysIn("search.parameters.*")).containsExactly("file", "pattern", "type", "range", "log",
                 "values", "choices");
-        assertThat(SpecSchema.keysIn("run")).containsExactly("workers", "executor", "slots", "slurm", "on_stale", "directions");
+        assertThat(SpecSchema.keysIn("run")).containsExactly("workers", "executor", "slots", "slurm", "on_stale", "directions", "secrets");
         assertThat(SpecSchema.keysIn("run.slurm")).containsExactly("partition", "cpus", "mem", "gres", "extra_args");
     }
 
@@ -152,6 +152,7 @@ class SpecSchemaTest {
         read.put("run.slurm.extra_args", x -> x.run().slurm().extraArgs());
         read.put("run.on_stale", x -> x.run().onStale().word());
         read.put("run.directions", x -> x.run().directions());
+        read.put("run.secrets", x -> x.run().secrets());
         read.put("requirements", x -> x.requirements().isEmpty() ? "{}" : "?");
         read.put("metrics.quality_guard.max_degradation", x -> SpecSchemaTest.num(r.metrics().qualityGuard().orElseThrow().maxDegradation()));
         read.put("search.parameters.*.log", x -> r.search().parameters().get(0).log());
