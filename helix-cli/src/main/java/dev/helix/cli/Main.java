@@ -7,6 +7,10 @@ import dev.helix.core.spec.SpecException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -22,14 +26,41 @@ import picocli.CommandLine;
             "",
             "Start with: helix init, edit helix.yaml and program.md, commit, then helix run. Try it offline first: helix demo."},
         footer = {"", "Exit codes: 0 success, 1 runtime failure (a retry may help), 2 usage or configuration error, "
-            + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""},
-        subcommands = {
-            InitCommand.class, RunCommand.class, StatusCommand.class, LogCommand.class, BestCommand.class,
-            DemoCommand.class, TryCommand.class, RecordCommand.class, VerifyCommand.class, ForkCommand.class,
-            MergeCommand.class, MergeBestCommand.class, ReportCommand.class, ExportCommand.class, ShowCommand.class, DiffCommand.class,
-            InstallCommand.class, GuideCommand.class, AgentInfoCommand.class, DoctorCommand.class, WatchCommand.class,
-            ReviewCommand.class, CommandLine.HelpCommand.class})
+            + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""})
 public final class Main implements Callable<Integer> {
+
+    /**
+     * The subcommands, by the name each declares, in the order the help lists them. Picocli reads a command's annotations
+     * when it is added, so a call of one command adds that one only: an agent's {@code helix status}
+     * does not pay for reading the other twenty.
+     */
+    private static final Map<String, Class<?>> SUBCOMMANDS = inOrder(
+            Map.entry("init", InitCommand.class),
+            Map.entry("run", RunCommand.class),
+            Map.entry("status", StatusCommand.class),
+            Map.entry("log", LogCommand.class),
+            Map.entry("best", BestCommand.class),
+            Map.entry("demo", DemoCommand.class),
+            Map.entry("try", TryCommand.class),
+            Map.entry("record", RecordCommand.class),
+            Map.entry("verify", VerifyCommand.class),
+            Map.entry("fork", ForkCommand.class),
+            Map.entry("merge", MergeCommand.class),
+            Map.entry("merge-best", MergeBestCommand.class),
+            Map.entry("report", ReportCommand.class),
+            Map.entry("export", ExportCommand.class),
+            Map.entry("show", ShowCommand.class),
+            Map.entry("diff", DiffCommand.class),
+            Map.entry("install", InstallCommand.class),
+            Map.entry("guide", GuideCommand.class),
+            Map.entry("agent-info", AgentInfoCommand.class),
+            Map.entry("doctor", DoctorCommand.class),
+            Map.entry("watch", WatchCommand.class),
+            Map.entry("review", ReviewCommand.class),
+            Map.entry("help", CommandLine.HelpCommand.class));
+
+    /** Commands that look at the others (help, agent-info) need all of them. */
+    private static final Set<String> NEED_ALL = Set.of("help", "agent-info");
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
             description = "Answer with one JSON envelope (the default when stdout is not a terminal).")
@@ -71,7 +102,7 @@ public final class Main implements Callable<Integer> {
 
     public static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal, Path cwd) {
         Main main = new Main(out, err, terminal, cwd);
-        CommandLine cli = new CommandLine(main);
+        CommandLine cli = withSubcommands(new CommandLine(main), commandName(args));
         cli.setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> main.fail(ex));
         cli.setParameterExceptionHandler((ex, args1) -> {
@@ -89,8 +120,40 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        new CommandLine(this).setOut(out).usage(out);
+        withSubcommands(new CommandLine(this), Optional.empty()).setOut(out).usage(out);
         return ExitCodes.OK;
+    }
+
+    /** Adds the subcommand {@code name} alone when it is one that needs no other, else all of them. */
+    private static CommandLine withSubcommands(CommandLine cli, Optional<String> name) {
+        Optional<Class<?>> one = name.filter(n -> !NEED_ALL.contains(n)).map(SUBCOMMANDS::get);
+        if (one.isPresent()) {
+            cli.addSubcommand(name.get(), one.get());
+        } else {
+            SUBCOMMANDS.forEach(cli::addSubcommand);
+        }
+        return cli;
+    }
+
+    /** The first word that is not an option, as picocli finds it ({@code -C} takes a value); empty after {@code --}. */
+    static Optional<String> commandName(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--")) return Optional.empty();
+            if (arg.equals("-C")) {
+                i++;
+            } else if (!arg.startsWith("-")) {
+                return Optional.of(arg);
+            }
+        }
+        return Optional.empty();
+    }
+
+    @SafeVarargs
+    private static Map<String, Class<?>> inOrder(Map.Entry<String, Class<?>>... entries) {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        for (Map.Entry<String, Class<?>> e : entries) byName.put(e.getKey(), e.getValue());
+        return byName;
     }
 
     /** The output chosen by the global options and whether stdout is a terminal. */
