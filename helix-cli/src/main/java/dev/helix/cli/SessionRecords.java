@@ -19,14 +19,14 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
     static SessionRecords read(Path dir, Optional<String> tag) {
         Workspace workspace = Workspace.open(dir, "run this inside the repository where you ran 'helix run'");
         Path repo = workspace.repo();
-        LedgerStore.Contents contents = workspace.ledger().read();
-        List<Experiment> all = contents.experiments();
-        String chosen = tag.orElseGet(() -> all.isEmpty() ? null : all.get(all.size() - 1).tag());
+        LedgerStore ledger = workspace.ledger();
+        String chosen = tag.or(ledger::latestTag).orElse(null);
         if (chosen == null) {
             throw AppException.usage("no_sessions", "no experiments recorded in " + repo.resolve(".helix/experiments.jsonl"),
                     "start a session with 'helix run' (or try 'helix demo')");
         }
-        List<Experiment> records = contents.ofTag(chosen);
+        LedgerStore.Contents contents = ledger.readTag(chosen);
+        List<Experiment> records = contents.experiments();
         if (records.isEmpty()) {
             throw AppException.usage("no_session", "no session '" + chosen + "' in " + repo,
                     "see the sessions with 'helix status', or drop --tag for the latest");

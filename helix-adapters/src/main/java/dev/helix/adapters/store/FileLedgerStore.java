@@ -40,6 +40,7 @@ public final class FileLedgerStore implements LedgerStore {
 
     private final Path file;
     private final Path lockFile;
+    private final Path indexFile;
     private final String shownAs;
 
     /** A store at {@code file}, named in warnings as given. */
@@ -51,6 +52,8 @@ public final class FileLedgerStore implements LedgerStore {
     public FileLedgerStore(Path file, String shownAs) {
         this.file = file;
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        String name = file.getFileName().toString();
+        this.indexFile = file.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".idx");
         this.shownAs = shownAs;
     }
 
@@ -115,19 +118,81 @@ public final class FileLedgerStore implements LedgerStore {
             }
             String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
             if (end == bytes.length) {
-                warnings.add("line " + number + " of " + shownAs
-                        + " is torn (no newline at end: a write was cut off); it is ignored");
+                warnings.add(torn(number));
             } else if (!text.isBlank()) {
                 try {
                     experiments.add(LedgerCodec.decode(text));
                 } catch (IllegalArgumentException e) {
-                    warnings.add("line " + number + " of " + shownAs + " is unreadable (" + e.getMessage()
-                            + "); it is ignored");
+                    warnings.add(unreadable(number, e.getMessage()));
                 }
             }
             start = end + 1;
         }
         return new Contents(experiments, warnings);
+    }
+
+    /** One session's records, read through the index (.idx beside the ledger): the other sessions' lines are not decoded. */
+    @Override
+    public Contents readTag(String tag) {
+        record Line(int number, byte[] bytes) {}
+        record Snapshot(List<Line> lines, List<LedgerIndex.Unreadable> unreadable, int tornLine) {}
+        Snapshot snapshot;
+        try {
+            snapshot = locked(true, () -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    LedgerIndex index = LedgerIndex.of(file, indexFile, ch);
+                    List<Line> lines = new ArrayList<>();
+                    LedgerIndex.Lines of = index.tags.get(tag);
+                    for (int k = 0; of != null && k < of.size; k++) {
+                        ByteBuffer buf = ByteBuffer.allocate(of.lengths[k]);
+                        readFully(ch, buf, of.offsets[k]);
+                        lines.add(new Line(of.numbers[k], buf.array()));
+                    }
+                    return new Snapshot(lines, index.unreadable, index.fileSize > index.covered ? index.lineCount + 1 : 0);
+                } catch (NoSuchFileException e) {
+                    return new Snapshot(List.of(), List.of(), 0);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+        List<Experiment> experiments = new ArrayList<>(snapshot.lines().size());
+        java.util.TreeMap<Integer, String> warnings = new java.util.TreeMap<>();
+        snapshot.unreadable().forEach(u -> warnings.put(u.line(), unreadable(u.line(), u.message())));
+        for (Line line : snapshot.lines()) {
+            try {
+                experiments.add(LedgerCodec.decode(new String(line.bytes(), StandardCharsets.UTF_8)));
+            } catch (IllegalArgumentException e) {
+                warnings.put(line.number(), unreadable(line.number(), e.getMessage()));
+            }
+        }
+        if (snapshot.tornLine() > 0) {
+            warnings.put(snapshot.tornLine(), torn(snapshot.tornLine()));
+        }
+        return new Contents(experiments, List.copyOf(warnings.values()));
+    }
+
+    @Override
+    public Optional<String> latestTag() {
+        try {
+            return locked(true, () -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    return Optional.ofNullable(LedgerIndex.of(file, indexFile, ch).lastTag);
+                } catch (NoSuchFileException e) {
+                    return Optional.<String>empty();
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
+    private String torn(int number) {
+        return "line " + number + " of " + shownAs + " is torn (no newline at end: a write was cut off); it is ignored";
+    }
+
+    private String unreadable(int number, String message) {
+        return "line " + number + " of " + shownAs + " is unreadable (" + message + "); it is ignored";
     }
 
     /** Cuts the file back to its last newline: what follows it was never durable. */

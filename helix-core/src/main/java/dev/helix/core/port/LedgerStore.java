@@ -15,6 +15,21 @@ public interface LedgerStore {
     Contents read();
 
     /**
+     * The records of session {@code tag} only, in ledger order, with the warnings {@link #read} would
+     * give; a store may answer it without reading the other sessions' records.
+     */
+    default Contents readTag(String tag) {
+        Contents all = read();
+        return new Contents(all.ofTag(tag), all.warnings());
+    }
+
+    /** The tag of the last readable record: the latest session; empty when there is none. */
+    default Optional<String> latestTag() {
+        List<Experiment> all = read().experiments();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1).tag());
+    }
+
+    /**
      * Writes copies of {@code records} into {@code directory} as experiments.jsonl and
      * experiments.tsv (whose columns follow the {@code primary} metric and the quality
      * {@code guard}), for a session's branch to carry; the store itself is left as it is.
