@@ -18,9 +18,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The ledger as a JSON-lines file ({@code .helix/experiments.jsonl}).
@@ -134,42 +136,58 @@ public final class FileLedgerStore implements LedgerStore {
     /** One session's records, read through the index (.idx beside the ledger): the other sessions' lines are not decoded. */
     @Override
     public Contents readTag(String tag) {
-        record Line(int number, byte[] bytes) {}
-        record Snapshot(List<Line> lines, List<LedgerIndex.Unreadable> unreadable, int tornLine) {}
+        List<Experiment> experiments = new ArrayList<>();
+        List<String> warnings = readTag(tag, experiments::add);
+        return new Contents(experiments, warnings);
+    }
+
+    /**
+     * Decodes session {@code tag}'s lines one at a time into {@code each}. The index is brought up to
+     * date under the ledger lock; the lines it points to are read after, as appends leave them as they are.
+     */
+    @Override
+    public List<String> readTag(String tag, Consumer<Experiment> each) {
+        record Snapshot(LedgerIndex.Lines lines, List<LedgerIndex.Unreadable> unreadable, int tornLine) {}
         Snapshot snapshot;
         try {
             snapshot = locked(true, () -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                     LedgerIndex index = LedgerIndex.of(file, indexFile, ch);
-                    List<Line> lines = new ArrayList<>();
-                    LedgerIndex.Lines of = index.tags.get(tag);
-                    for (int k = 0; of != null && k < of.size; k++) {
-                        ByteBuffer buf = ByteBuffer.allocate(of.lengths[k]);
-                        readFully(ch, buf, of.offsets[k]);
-                        lines.add(new Line(of.numbers[k], buf.array()));
-                    }
+                    LedgerIndex.Lines lines = index.tags.getOrDefault(tag, new LedgerIndex.Lines());
                     return new Snapshot(lines, index.unreadable, index.fileSize > index.covered ? index.lineCount + 1 : 0);
                 } catch (NoSuchFileException e) {
-                    return new Snapshot(List.of(), List.of(), 0);
+                    return null;
                 }
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
         }
-        List<Experiment> experiments = new ArrayList<>(snapshot.lines().size());
-        java.util.TreeMap<Integer, String> warnings = new java.util.TreeMap<>();
+        if (snapshot == null) {
+            return List.of();
+        }
+        TreeMap<Integer, String> warnings = new TreeMap<>();
         snapshot.unreadable().forEach(u -> warnings.put(u.line(), unreadable(u.line(), u.message())));
-        for (Line line : snapshot.lines()) {
-            try {
-                experiments.add(LedgerCodec.decode(new String(line.bytes(), StandardCharsets.UTF_8)));
-            } catch (IllegalArgumentException e) {
-                warnings.put(line.number(), unreadable(line.number(), e.getMessage()));
+        LedgerIndex.Lines lines = snapshot.lines();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int k = 0; k < lines.size; k++) {
+                ByteBuffer buf = ByteBuffer.allocate(lines.lengths[k]);
+                readFully(ch, buf, lines.offsets[k]);
+                Experiment e;
+                try {
+                    e = LedgerCodec.decode(new String(buf.array(), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException ex) {
+                    warnings.put(lines.numbers[k], unreadable(lines.numbers[k], ex.getMessage()));
+                    continue;
+                }
+                each.accept(e);
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
         }
         if (snapshot.tornLine() > 0) {
             warnings.put(snapshot.tornLine(), torn(snapshot.tornLine()));
         }
-        return new Contents(experiments, List.copyOf(warnings.values()));
+        return List.copyOf(warnings.values());
     }
 
     @Override

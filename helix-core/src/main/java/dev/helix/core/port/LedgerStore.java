@@ -23,6 +23,16 @@ public interface LedgerStore {
         return new Contents(all.ofTag(tag), all.warnings());
     }
 
+    /**
+     * Hands the records of session {@code tag} to {@code each}, one at a time in ledger order, and
+     * returns the warnings {@link #read} would give: for a reader that needs not hold them all.
+     */
+    default List<String> readTag(String tag, java.util.function.Consumer<Experiment> each) {
+        Contents contents = readTag(tag);
+        contents.experiments().forEach(each);
+        return contents.warnings();
+    }
+
     /** The tag of the last readable record: the latest session; empty when there is none. */
     default Optional<String> latestTag() {
         List<Experiment> all = read().experiments();
