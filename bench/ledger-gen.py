@@ -3,12 +3,15 @@
 
 Lines follow LedgerCodec's field order; every session starts with a statistical baseline, then its workers'
 experiments: mostly discards, some keeps, crashes, rejections and stale records, with blocks of samples.
-Seeded, so every run writes the same bytes. Usage: ledger-gen.py FILE [N] [S]
+Seeded, so every run writes the same bytes. Usage: ledger-gen.py FILE [N] [S] [BASELINE_COMMIT BEST_COMMIT]: with the
+two commits (real ones, so that helix best can diff them) every baseline is the first and the last record is a keep
+of the second.
 """
 import random
 import sys
 
 out, n, per = sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000, int(sys.argv[3]) if len(sys.argv) > 3 else 50_000
+real = sys.argv[4:6] if len(sys.argv) > 5 else None
 rnd = random.Random(11)
 hexd = "0123456789abcdef"
 
@@ -26,7 +29,7 @@ with open(out, "w", buffering=1 << 20) as f:
     while written < n:
         session += 1
         tag = "dec%d-%02d" % (1 + session // 30, session % 30)
-        base_commit = sha()
+        base_commit = real[0] if real else sha()
         best, best_commit = 5.0, base_commit
         samples = [5.0 + rnd.gauss(0, 0.02) for _ in range(5)]
         f.write('{"run":0,"tag":"%s","worker":1,"parent":"%s","commit":"%s","status":"baseline","metrics":{"loss":%r},'
@@ -43,8 +46,9 @@ with open(out, "w", buffering=1 << 20) as f:
             run += 1
             worker = 1 + run % 4
             r = rnd.random()
-            status = "keep" if r < 0.03 else "discard" if r < 0.85 else "crash" if r < 0.93 else "rejected" if r < 0.97 else "stale"
-            commit = sha() if status != "rejected" else ""
+            last = written == n - 1 and real
+            status = "keep" if r < 0.03 or last else "discard" if r < 0.85 else "crash" if r < 0.93 else "rejected" if r < 0.97 else "stale"
+            commit = real[1] if last else sha() if status != "rejected" else ""
             if status in ("keep", "discard", "stale"):
                 value = best * (1 - 0.002 * rnd.random() if status == "keep" else 1 + 0.004 * rnd.random())
                 cand = [value + rnd.gauss(0, 0.02) for _ in range(4)]
