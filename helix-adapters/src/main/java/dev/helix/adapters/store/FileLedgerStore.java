@@ -44,6 +44,8 @@ public final class FileLedgerStore implements LedgerStore {
     private final Path lockFile;
     private final Path indexFile;
     private final String shownAs;
+    /** The index as this store last checked it: a second read checks it against the file instead of loading it again. */
+    private volatile LedgerIndex index;
 
     /** A store at {@code file}, named in warnings as given. */
     public FileLedgerStore(Path file) {
@@ -152,7 +154,7 @@ public final class FileLedgerStore implements LedgerStore {
         try {
             snapshot = locked(true, () -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                    LedgerIndex index = LedgerIndex.of(file, indexFile, ch);
+                    LedgerIndex index = current(ch);
                     LedgerIndex.Lines lines = index.tags.getOrDefault(tag, new LedgerIndex.Lines());
                     return new Snapshot(lines, index.unreadable, index.fileSize > index.covered ? index.lineCount + 1 : 0);
                 } catch (NoSuchFileException e) {
@@ -195,7 +197,7 @@ public final class FileLedgerStore implements LedgerStore {
         try {
             return locked(true, () -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                    return Optional.ofNullable(LedgerIndex.of(file, indexFile, ch).lastTag);
+                    return Optional.ofNullable(current(ch).lastTag);
                 } catch (NoSuchFileException e) {
                     return Optional.<String>empty();
                 }
@@ -203,6 +205,12 @@ public final class FileLedgerStore implements LedgerStore {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
         }
+    }
+
+    private LedgerIndex current(FileChannel ch) throws IOException {
+        LedgerIndex now = LedgerIndex.of(file, indexFile, ch, index);
+        index = now;
+        return now;
     }
 
     private String torn(int number) {

@@ -72,10 +72,13 @@ final class LedgerIndex {
     final List<Unreadable> unreadable = new ArrayList<>();
 
     /** The index for {@code ledger} as it is now, from {@code sidecar} when that is still right; written back when it changed. */
-    static LedgerIndex of(Path ledger, Path sidecar, FileChannel ch) throws IOException {
+    static LedgerIndex of(Path ledger, Path sidecar, FileChannel ch, LedgerIndex known) throws IOException {
         long size = ch.size();
         long modified = Files.getLastModifiedTime(ledger).toMillis();
-        LedgerIndex index = load(sidecar);
+        if (known != null && size == known.fileSize && modified == known.modified && known.lastLineStill(ch)) {
+            return known;
+        }
+        LedgerIndex index = known != null ? known.copy() : load(sidecar);
         boolean changed = false;
         if (index == null || size < index.covered || !index.lastLineStill(ch)
                 || (size == index.fileSize && modified != index.modified)) {
@@ -92,6 +95,28 @@ final class LedgerIndex {
             index.save(sidecar);
         }
         return index;
+    }
+
+    /** A copy that can be extended while readers still hold this one. */
+    private LedgerIndex copy() {
+        LedgerIndex x = new LedgerIndex();
+        x.covered = covered;
+        x.fileSize = fileSize;
+        x.modified = modified;
+        x.lastLineStart = lastLineStart;
+        x.lastLineHash = lastLineHash;
+        x.lineCount = lineCount;
+        x.lastTag = lastTag;
+        x.unreadable.addAll(unreadable);
+        tags.forEach((tag, lines) -> {
+            Lines l = new Lines();
+            l.offsets = lines.offsets.clone();
+            l.lengths = lines.lengths.clone();
+            l.numbers = lines.numbers.clone();
+            l.size = lines.size;
+            x.tags.put(tag, l);
+        });
+        return x;
     }
 
     private boolean lastLineStill(FileChannel ch) throws IOException {
