@@ -147,8 +147,24 @@ public final class FileLedgerStore implements LedgerStore {
      * Decodes session {@code tag}'s lines one at a time into {@code each}. The index is brought up to
      * date under the ledger lock; the lines it points to are read after, as appends leave them as they are.
      */
+    /**
+     * The last {@code n} records of session {@code tag}, decoding from its last line backwards; a
+     * line of it that does not decode further back is not looked at (and so not warned about).
+     */
+    @Override
+    public Contents tail(String tag, int n) {
+        List<Experiment> experiments = new ArrayList<>();
+        List<String> warnings = read(tag, n, experiments::add);
+        return new Contents(experiments.reversed(), warnings);
+    }
+
     @Override
     public List<String> readTag(String tag, Consumer<Experiment> each) {
+        return read(tag, -1, each);
+    }
+
+    /** Session {@code tag}'s records into {@code each}: all in order, or when {@code last >= 0} that many from the end backwards. */
+    private List<String> read(String tag, int last, Consumer<Experiment> each) {
         record Snapshot(LedgerIndex.Lines lines, List<LedgerIndex.Unreadable> unreadable, int tornLine) {}
         Snapshot snapshot;
         try {
@@ -171,7 +187,9 @@ public final class FileLedgerStore implements LedgerStore {
         snapshot.unreadable().forEach(u -> warnings.put(u.line(), unreadable(u.line(), u.message())));
         LedgerIndex.Lines lines = snapshot.lines();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            for (int k = 0; k < lines.size; k++) {
+            int found = 0;
+            for (int i = 0; i < lines.size && (last < 0 || found < last); i++) {
+                int k = last < 0 ? i : lines.size - 1 - i;
                 ByteBuffer buf = ByteBuffer.allocate(lines.lengths[k]);
                 readFully(ch, buf, lines.offsets[k]);
                 Experiment e;
@@ -182,6 +200,7 @@ public final class FileLedgerStore implements LedgerStore {
                     continue;
                 }
                 each.accept(e);
+                found++;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);

@@ -47,6 +47,8 @@ class LedgerIndexTest {
         assertSameAsFullRead("a");
         assertSameAsFullRead("b");
         assertThat(store.latestTag()).contains("b");
+        assertThat(store.tail("a", 3).experiments()).extracting(Experiment::run).containsExactly(27, 28, 29);
+        assertThat(store.tail("a", 100).experiments()).isEqualTo(store.readTag("a").experiments());
         assertThat(Files.exists(index)).isTrue();
     }
 

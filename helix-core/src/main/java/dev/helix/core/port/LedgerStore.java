@@ -33,6 +33,13 @@ public interface LedgerStore {
         return contents.warnings();
     }
 
+    /** The last {@code n} readable records of session {@code tag} (all when fewer), with the warnings {@link #read} would give. */
+    default Contents tail(String tag, int n) {
+        Contents all = readTag(tag);
+        List<Experiment> records = all.experiments();
+        return new Contents(records.subList(Math.max(0, records.size() - n), records.size()), all.warnings());
+    }
+
     /** The tag of the last readable record: the latest session; empty when there is none. */
     default Optional<String> latestTag() {
         List<Experiment> all = read().experiments();
