@@ -1,7 +1,9 @@
 package dev.helix.cli;
 
 import dev.helix.app.AppException;
+import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.LedgerStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -24,11 +26,14 @@ final class LogCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (number < 0) throw AppException.usage("bad_option", "-n must be 0 or more", "e.g. helix log -n 50");
-        SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
-        List<Experiment> rows = number == 0 || number >= s.records().size() ? s.records()
-                : s.records().subList(s.records().size() - number, s.records().size());
+        // Only the last n records are read: a session may have hundreds of thousands.
+        Workspace workspace = Workspace.open(main.workingDirectory(), "run this inside the repository where you ran 'helix run'");
+        String chosen = SessionRecords.chosen(workspace, Optional.ofNullable(tag));
+        LedgerStore.Contents contents = number == 0 ? workspace.ledger().readTag(chosen) : workspace.ledger().tail(chosen, number);
+        List<Experiment> rows = contents.experiments();
+        if (rows.isEmpty()) throw SessionRecords.noSession(workspace, chosen);
         Output out = main.output();
-        s.warnings().forEach(w -> out.progress().println("warning: " + w));
+        contents.warnings().forEach(w -> out.progress().println("warning: " + w));
         rows.forEach(e -> out.text(ConsoleRenderer.row(e)));
         out.success(rows.stream().map(SessionRecords::json).toList(), List.of());
         return ExitCodes.OK;

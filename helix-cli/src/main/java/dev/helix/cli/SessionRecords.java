@@ -19,22 +19,28 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
     static SessionRecords read(Path dir, Optional<String> tag) {
         Workspace workspace = Workspace.open(dir, "run this inside the repository where you ran 'helix run'");
         Path repo = workspace.repo();
-        LedgerStore.Contents contents = workspace.ledger().read();
-        List<Experiment> all = contents.experiments();
-        String chosen = tag.orElseGet(() -> all.isEmpty() ? null : all.get(all.size() - 1).tag());
-        if (chosen == null) {
-            throw AppException.usage("no_sessions", "no experiments recorded in " + repo.resolve(".helix/experiments.jsonl"),
-                    "start a session with 'helix run' (or try 'helix demo')");
-        }
+        String chosen = chosen(workspace, tag);
+        LedgerStore.Contents contents = workspace.ledger().readTag(chosen);
         // Rows are redacted when written; again here for the secrets named since (run.secrets).
         var secrets = workspace.secrets();
-        List<Experiment> records = contents.ofTag(chosen).stream().map(e -> e.redacted(secrets)).toList();
+        List<Experiment> records = contents.experiments().stream().map(e -> e.redacted(secrets)).toList();
         if (records.isEmpty()) {
-            throw AppException.usage("no_session", "no session '" + chosen + "' in " + repo,
-                    "see the sessions with 'helix status', or drop --tag for the latest");
+            throw noSession(workspace, chosen);
         }
         Optional<Long> pid = SessionLock.holder(repo.resolve(".helix/locks").resolve(chosen + ".lock"));
         return new SessionRecords(workspace, chosen, records, contents.warnings(), pid);
+    }
+
+    /** The session {@code tag}, or the latest one; fails when the ledger has none. */
+    static String chosen(Workspace workspace, Optional<String> tag) {
+        return tag.or(workspace.ledger()::latestTag).orElseThrow(() -> AppException.usage("no_sessions",
+                "no experiments recorded in " + workspace.repo().resolve(".helix/experiments.jsonl"),
+                "start a session with 'helix run' (or try 'helix demo')"));
+    }
+
+    static AppException noSession(Workspace workspace, String tag) {
+        return AppException.usage("no_session", "no session '" + tag + "' in " + workspace.repo(),
+                "see the sessions with 'helix status', or drop --tag for the latest");
     }
 
     /** The repository's top-level directory. */

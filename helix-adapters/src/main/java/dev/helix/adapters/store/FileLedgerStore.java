@@ -18,9 +18,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * The ledger as a JSON-lines file ({@code .helix/experiments.jsonl}).
@@ -40,7 +42,10 @@ public final class FileLedgerStore implements LedgerStore {
 
     private final Path file;
     private final Path lockFile;
+    private final Path indexFile;
     private final String shownAs;
+    /** The index as this store last checked it: a second read checks it against the file instead of loading it again. */
+    private volatile LedgerIndex index;
 
     /** A store at {@code file}, named in warnings as given. */
     public FileLedgerStore(Path file) {
@@ -51,6 +56,8 @@ public final class FileLedgerStore implements LedgerStore {
     public FileLedgerStore(Path file, String shownAs) {
         this.file = file;
         this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        String name = file.getFileName().toString();
+        this.indexFile = file.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".idx");
         this.shownAs = shownAs;
     }
 
@@ -115,19 +122,122 @@ public final class FileLedgerStore implements LedgerStore {
             }
             String text = new String(bytes, start, end - start, StandardCharsets.UTF_8);
             if (end == bytes.length) {
-                warnings.add("line " + number + " of " + shownAs
-                        + " is torn (no newline at end: a write was cut off); it is ignored");
+                warnings.add(torn(number));
             } else if (!text.isBlank()) {
                 try {
                     experiments.add(LedgerCodec.decode(text));
                 } catch (IllegalArgumentException e) {
-                    warnings.add("line " + number + " of " + shownAs + " is unreadable (" + e.getMessage()
-                            + "); it is ignored");
+                    warnings.add(unreadable(number, e.getMessage()));
                 }
             }
             start = end + 1;
         }
         return new Contents(experiments, warnings);
+    }
+
+    /** One session's records, read through the index (.idx beside the ledger): the other sessions' lines are not decoded. */
+    @Override
+    public Contents readTag(String tag) {
+        List<Experiment> experiments = new ArrayList<>();
+        List<String> warnings = readTag(tag, experiments::add);
+        return new Contents(experiments, warnings);
+    }
+
+    /**
+     * Decodes session {@code tag}'s lines one at a time into {@code each}. The index is brought up to
+     * date under the ledger lock; the lines it points to are read after, as appends leave them as they are.
+     */
+    /**
+     * The last {@code n} records of session {@code tag}, decoding from its last line backwards; a
+     * line of it that does not decode further back is not looked at (and so not warned about).
+     */
+    @Override
+    public Contents tail(String tag, int n) {
+        List<Experiment> experiments = new ArrayList<>();
+        List<String> warnings = read(tag, n, experiments::add);
+        return new Contents(experiments.reversed(), warnings);
+    }
+
+    @Override
+    public List<String> readTag(String tag, Consumer<Experiment> each) {
+        return read(tag, -1, each);
+    }
+
+    /** Session {@code tag}'s records into {@code each}: all in order, or when {@code last >= 0} that many from the end backwards. */
+    private List<String> read(String tag, int last, Consumer<Experiment> each) {
+        record Snapshot(LedgerIndex.Lines lines, List<LedgerIndex.Unreadable> unreadable, int tornLine) {}
+        Snapshot snapshot;
+        try {
+            snapshot = locked(true, () -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    LedgerIndex index = current(ch);
+                    LedgerIndex.Lines lines = index.tags.getOrDefault(tag, new LedgerIndex.Lines());
+                    return new Snapshot(lines, index.unreadable, index.fileSize > index.covered ? index.lineCount + 1 : 0);
+                } catch (NoSuchFileException e) {
+                    return null;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+        if (snapshot == null) {
+            return List.of();
+        }
+        TreeMap<Integer, String> warnings = new TreeMap<>();
+        snapshot.unreadable().forEach(u -> warnings.put(u.line(), unreadable(u.line(), u.message())));
+        LedgerIndex.Lines lines = snapshot.lines();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            int found = 0;
+            for (int i = 0; i < lines.size && (last < 0 || found < last); i++) {
+                int k = last < 0 ? i : lines.size - 1 - i;
+                ByteBuffer buf = ByteBuffer.allocate(lines.lengths[k]);
+                readFully(ch, buf, lines.offsets[k]);
+                Experiment e;
+                try {
+                    e = LedgerCodec.decode(new String(buf.array(), StandardCharsets.UTF_8));
+                } catch (IllegalArgumentException ex) {
+                    warnings.put(lines.numbers[k], unreadable(lines.numbers[k], ex.getMessage()));
+                    continue;
+                }
+                each.accept(e);
+                found++;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+        if (snapshot.tornLine() > 0) {
+            warnings.put(snapshot.tornLine(), torn(snapshot.tornLine()));
+        }
+        return List.copyOf(warnings.values());
+    }
+
+    @Override
+    public Optional<String> latestTag() {
+        try {
+            return locked(true, () -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    return Optional.ofNullable(current(ch).lastTag);
+                } catch (NoSuchFileException e) {
+                    return Optional.<String>empty();
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
+    private LedgerIndex current(FileChannel ch) throws IOException {
+        LedgerIndex now = LedgerIndex.of(file, indexFile, ch, index);
+        index = now;
+        return now;
+    }
+
+    private String torn(int number) {
+        return "line " + number + " of " + shownAs + " is torn (no newline at end: a write was cut off); it is ignored";
+    }
+
+    private String unreadable(int number, String message) {
+        return "line " + number + " of " + shownAs + " is unreadable (" + message + "); it is ignored";
     }
 
     /** Cuts the file back to its last newline: what follows it was never durable. */

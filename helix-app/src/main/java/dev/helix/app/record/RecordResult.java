@@ -62,7 +62,7 @@ public final class RecordResult {
         Status given = request.status();
         double metric = request.metric();
         try (SessionLock lock = workspace.lockToRecord(session)) {
-            List<Experiment> records = ledger.read().ofTag(session);
+            List<Experiment> records = ledger.readTag(session).experiments();
             Optional<Experiment> best = Records.best(records);
             if (best.isEmpty() && given != Status.BASELINE) {
                 throw AppException.usage("no_baseline", "session " + session + " has no baseline yet",

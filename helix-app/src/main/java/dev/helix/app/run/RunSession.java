@@ -103,7 +103,7 @@ public final class RunSession {
             String sessionId = workspace.sessionId(p.tag());
             stopStrays(sessionId, events);
             LedgerStore ledger = workspace.ledger();
-            ledger.read().warnings().forEach(w -> events.emit(new Event.Notice(w)));
+            ledger.readTag(p.tag()).warnings().forEach(w -> events.emit(new Event.Notice(w))); // every line's warnings, one session's records
             SessionWorktrees worktrees = new SessionWorktrees(p);
             String start = worktrees.prepare();
             Secrets secrets = Secrets.forSpec(System.getenv(), p.spec());

@@ -2,10 +2,9 @@ package dev.helix.app.run;
 
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
-import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.LedgerStore;
 import java.time.LocalDate;
 import java.time.format.TextStyle;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -18,7 +17,7 @@ public final class SessionTags {
 
     /** The tag for a new (or, with resume, an existing) session of the workspace. */
     public static String choose(Workspace workspace, Optional<String> wanted, boolean resume) {
-        List<Experiment> records = workspace.ledger().read().experiments();
+        LedgerStore ledger = workspace.ledger();
         if (wanted.isPresent()) {
             String tag = wanted.get();
             if (!TAG.matcher(tag).matches()) {
@@ -28,14 +27,14 @@ public final class SessionTags {
             // --resume of a session that does not exist yet starts it, so a restart loop around
             // 'helix run --resume --tag T' works from the very first start.
             // A branch without records (made by helix fork) is where a new session starts.
-            if (!resume && hasTag(records, tag)) {
+            if (!resume && hasTag(ledger, tag)) {
                 throw AppException.usage("tag_taken", "session '" + tag + "' already exists (branch helix/" + tag + ")",
                         "continue it with 'helix run --resume --tag " + tag + "', or choose another --tag");
             }
             return tag;
         }
         if (resume) {
-            Optional<String> last = records.isEmpty() ? Optional.empty() : Optional.of(records.get(records.size() - 1).tag());
+            Optional<String> last = ledger.latestTag();
             return last.or(() -> workspace.git().refs(workspace.repo(), "refs/heads/helix/").stream()
                             .map(r -> r.substring("refs/heads/helix/".length())).reduce((a, b) -> b))
                     .orElseThrow(() -> AppException.usage("no_session", "there is no session to resume in " + workspace.repo(),
@@ -45,15 +44,16 @@ public final class SessionTags {
         String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT)
                 + today.getDayOfMonth();
         String tag = base;
-        for (int i = 2; taken(workspace, tag, records); i++) tag = base + "-" + i;
+        for (int i = 2; taken(workspace, tag, ledger); i++) tag = base + "-" + i;
         return tag;
     }
 
-    private static boolean taken(Workspace workspace, String tag, List<Experiment> records) {
-        return workspace.git().resolve(workspace.repo(), "refs/heads/helix/" + tag).isPresent() || hasTag(records, tag);
+    private static boolean taken(Workspace workspace, String tag, LedgerStore ledger) {
+        return workspace.git().resolve(workspace.repo(), "refs/heads/helix/" + tag).isPresent() || hasTag(ledger, tag);
     }
 
-    private static boolean hasTag(List<Experiment> records, String tag) {
-        return records.stream().anyMatch(e -> e.tag().equals(tag));
+    /** Whether the ledger has a record of session {@code tag}; through the store's index, not by reading every record. */
+    private static boolean hasTag(LedgerStore ledger, String tag) {
+        return !ledger.readTag(tag).experiments().isEmpty();
     }
 }

@@ -94,7 +94,7 @@ public final class TrySession {
             fresh = true;
         }
         String specPath = workspace.relative(specFile);
-        boolean starting = Records.baseline(ledger.read().ofTag(tag)).isEmpty();
+        boolean starting = Records.baseline(ledger.readTag(tag).experiments()).isEmpty();
         if (starting) requireCommitted(git, repo, spec, specPath);
         try {
             Files.createDirectories(helixDir.resolve("runs").resolve(tag));
@@ -112,7 +112,7 @@ public final class TrySession {
             // branch only once it is recorded: a session that fails to start leaves the user's branch as it was.
             if (starting) baseline(s);
             if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
-            List<Experiment> appended = new ArrayList<>(starting ? ledger.read().ofTag(tag) : List.of());
+            List<Experiment> appended = new ArrayList<>(starting ? ledger.readTag(tag).experiments() : List.of());
             Proposer describes = new Proposer() {
                 @Override
                 public Proposal propose(Request request) {
@@ -128,7 +128,7 @@ public final class TrySession {
             Session.Tried tried = session.tryEdits(before);
             appended.addAll(tried.appended());
             writeState(state, git.snapshot(repo));
-            return new Outcome(tag, appended, ledger.read().ofTag(tag), spec, tried.leftAlone());
+            return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone());
         }
     }
 

@@ -56,10 +56,9 @@ public final class SessionWatch {
 
     /** The session now; before any session exists, an empty view named "(none yet)". */
     public Dashboard.View read() {
-        List<Experiment> all = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl")).read().experiments();
-        String chosen = tag.or(this::runningTag)
-                .orElseGet(() -> all.isEmpty() ? "(none yet)" : all.get(all.size() - 1).tag());
-        List<Experiment> records = all.stream().filter(e -> e.tag().equals(chosen)).toList();
+        FileLedgerStore ledger = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl"));
+        String chosen = tag.or(this::runningTag).or(ledger::latestTag).orElse("(none yet)");
+        List<Experiment> records = ledger.readTag(chosen).experiments();
         Path lock = SessionLock.forTag(repo.resolve(".helix"), chosen);
         Optional<Long> pid = SessionLock.holder(lock)
                 .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));

@@ -15,6 +15,38 @@ public interface LedgerStore {
     Contents read();
 
     /**
+     * The records of session {@code tag} only, in ledger order, with the warnings {@link #read} would
+     * give; a store may answer it without reading the other sessions' records.
+     */
+    default Contents readTag(String tag) {
+        Contents all = read();
+        return new Contents(all.ofTag(tag), all.warnings());
+    }
+
+    /**
+     * Hands the records of session {@code tag} to {@code each}, one at a time in ledger order, and
+     * returns the warnings {@link #read} would give: for a reader that needs not hold them all.
+     */
+    default List<String> readTag(String tag, java.util.function.Consumer<Experiment> each) {
+        Contents contents = readTag(tag);
+        contents.experiments().forEach(each);
+        return contents.warnings();
+    }
+
+    /** The last {@code n} readable records of session {@code tag} (all when fewer), with the warnings {@link #read} would give. */
+    default Contents tail(String tag, int n) {
+        Contents all = readTag(tag);
+        List<Experiment> records = all.experiments();
+        return new Contents(records.subList(Math.max(0, records.size() - n), records.size()), all.warnings());
+    }
+
+    /** The tag of the last readable record: the latest session; empty when there is none. */
+    default Optional<String> latestTag() {
+        List<Experiment> all = read().experiments();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1).tag());
+    }
+
+    /**
      * Writes copies of {@code records} into {@code directory} as experiments.jsonl and
      * experiments.tsv (whose columns follow the {@code primary} metric and the quality
      * {@code guard}), for a session's branch to carry; the store itself is left as it is.

@@ -27,29 +27,40 @@ public final class LedgerCsv {
     public static String render(List<Experiment> records) {
         Set<String> metrics = new LinkedHashSet<>();
         records.forEach(e -> metrics.addAll(e.metrics().keySet()));
+        StringBuilder out = new StringBuilder(header(metrics));
+        records.forEach(e -> out.append(row(e, metrics)));
+        return out.toString();
+    }
+
+    /** The header line (with its CRLF) for records whose metrics, in order of first appearance, are {@code metrics}. */
+    public static String header(Set<String> metrics) {
         List<String> header = new ArrayList<>(BEFORE_METRICS);
         metrics.forEach(m -> header.add("metric." + m));
         header.addAll(AFTER_METRICS);
         StringBuilder out = new StringBuilder();
         line(out, header);
-        for (Experiment e : records) {
-            List<String> cells = new ArrayList<>();
-            Optional<AgentUsage> a = e.agent();
-            Optional<Evidence> ev = e.evidence();
-            cells.addAll(List.of(e.tag(), Integer.toString(e.run()), Integer.toString(e.attempt()), Integer.toString(e.worker()),
-                    e.status().word(), num(e.primary()), num(e.delta()), num(e.deltaPct())));
-            metrics.forEach(m -> cells.add(num(Optional.ofNullable(e.metrics().get(m)))));
-            cells.addAll(List.of(e.description(), e.hypothesis().orElse(""), e.reason(), e.commit(), e.parent(),
-                    e.startedAt().toString(), e.finishedAt().toString(), LedgerTsv.formatNumber(e.evalSeconds()),
-                    Integer.toString(e.evaluations()), e.exitCode().map(String::valueOf).orElse(""), Boolean.toString(e.timedOut()),
-                    Integer.toString(e.diff().files()), Integer.toString(e.diff().added()), Integer.toString(e.diff().removed()),
-                    a.map(AgentUsage::backend).orElse(""), a.flatMap(AgentUsage::model).orElse(""),
-                    a.flatMap(AgentUsage::tokensIn).map(String::valueOf).orElse(""),
-                    a.flatMap(AgentUsage::tokensOut).map(String::valueOf).orElse(""),
-                    num(a.flatMap(AgentUsage::costUsd)), num(ev.map(Evidence::ciLow)), num(ev.map(Evidence::ciHigh)),
-                    num(ev.map(Evidence::pValue)), e.log()));
-            line(out, cells);
-        }
+        return out.toString();
+    }
+
+    /** One record's line (with its CRLF), its metric cells in the order of {@code metrics}: for an export written as it is read. */
+    public static String row(Experiment e, Set<String> metrics) {
+        List<String> cells = new ArrayList<>();
+        Optional<AgentUsage> a = e.agent();
+        Optional<Evidence> ev = e.evidence();
+        cells.addAll(List.of(e.tag(), Integer.toString(e.run()), Integer.toString(e.attempt()), Integer.toString(e.worker()),
+                e.status().word(), num(e.primary()), num(e.delta()), num(e.deltaPct())));
+        metrics.forEach(m -> cells.add(num(Optional.ofNullable(e.metrics().get(m)))));
+        cells.addAll(List.of(e.description(), e.hypothesis().orElse(""), e.reason(), e.commit(), e.parent(),
+                e.startedAt().toString(), e.finishedAt().toString(), LedgerTsv.formatNumber(e.evalSeconds()),
+                Integer.toString(e.evaluations()), e.exitCode().map(String::valueOf).orElse(""), Boolean.toString(e.timedOut()),
+                Integer.toString(e.diff().files()), Integer.toString(e.diff().added()), Integer.toString(e.diff().removed()),
+                a.map(AgentUsage::backend).orElse(""), a.flatMap(AgentUsage::model).orElse(""),
+                a.flatMap(AgentUsage::tokensIn).map(String::valueOf).orElse(""),
+                a.flatMap(AgentUsage::tokensOut).map(String::valueOf).orElse(""),
+                num(a.flatMap(AgentUsage::costUsd)), num(ev.map(Evidence::ciLow)), num(ev.map(Evidence::ciHigh)),
+                num(ev.map(Evidence::pValue)), e.log()));
+        StringBuilder out = new StringBuilder();
+        line(out, cells);
         return out.toString();
     }
 

@@ -91,7 +91,7 @@ public final class Session {
             for (Worker w : workers.all()) w.thread = Thread.currentThread(); // until their own start: a stop reaches setup
         }
         long startNanos = ports.clock().nanos();
-        records.addAll(ports.ledger().read().ofTag(plan.tag()));
+        records.addAll(ports.ledger().readTag(plan.tag()).experiments());
         boolean resumed = !records.isEmpty();
         int next;
         synchronized (lock) {
@@ -279,7 +279,7 @@ public final class Session {
         first.thread = Thread.currentThread();
         synchronized (lock) {
             records.clear();
-            records.addAll(ports.ledger().read().ofTag(plan.tag()));
+            records.addAll(ports.ledger().readTag(plan.tag()).experiments());
         }
         if (Records.baseline(records).isEmpty()) throw new IllegalStateException("session " + plan.tag() + " has no baseline");
         Guarded guarded = guarded();
