@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.time.format.TextStyle;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -383,18 +382,5 @@ public final class Doctor {
 
     static Optional<String> readIfExists(Path file) {
         return Files.isRegularFile(file) ? Optional.of(read(file)) : Optional.empty();
-    }
-
-    /** The checks as data, for JSON. */
-    public static List<Map<String, String>> json(List<Check> checks) {
-        return checks.stream().map(c -> {
-            Map<String, String> m = new LinkedHashMap<>();
-            m.put("id", c.id());
-            m.put("title", c.title());
-            m.put("status", c.status().name().toLowerCase(Locale.ROOT));
-            m.put("message", c.message());
-            m.put("fix", c.fix());
-            return m;
-        }).toList();
     }
 }
