@@ -208,17 +208,18 @@ final class ExperimentMachine {
     /** Measures the candidate, holding a slot for the whole comparison. */
     private ExperimentState measure(Worker w, Committed c) {
         List<Experiment> history = session.snapshot();
+        boolean statistical = session.statistical(history);
         Attempt a = c.attempt();
         Experiment best = c.against();
         Measurement measurement = new Measurement(evaluation, w, a.run(), a.attempt(), spec.metrics().primary().name());
-        Optional<Readings> readings = session.workers().holdingSlot(w, a.run(), c.phase(), () -> session.statistical(history)
+        Optional<Readings> readings = session.workers().holdingSlot(w, a.run(), c.phase(), () -> statistical
                 ? interleaved(w, measurement, a, best, history)
                 : measurement.repeats(spec.judge().mode() == Spec.JudgeMode.STRICT ? spec.evaluate().repeats() : 1));
         if (readings.isEmpty() || readings.get().interrupted()) {
             session.workers().reset(w, best.commit(), List.of());
             return new Interrupted(a, readings.orElse(Readings.NOTHING), "stopped during the evaluation (its processes were killed)");
         }
-        return new Measured(a, best, readings.get());
+        return new Measured(a, best, readings.get(), statistical);
     }
 
     /** Statistical mode: the candidate measured in blocks with the incumbent, judged sequentially on the differences. */
@@ -242,7 +243,7 @@ final class ExperimentMachine {
     }
 
     private ExperimentState judge(Measured m) {
-        return new Judged(m.attempt(), m.against(), m.readings(), session.statistical(session.snapshot())
+        return new Judged(m.attempt(), m.against(), m.readings(), m.statistical()
                 ? Judging.statistical(m.readings(), m.against(), spec)
                 : Judging.strict(m.readings(), m.against(), m.attempt().diff(), spec));
     }

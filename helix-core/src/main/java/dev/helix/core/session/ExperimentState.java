@@ -38,8 +38,12 @@ public sealed interface ExperimentState {
      */
     record Committed(Attempt attempt, Experiment against, WorkerPhase phase) implements ExperimentState {}
 
-    /** Measured to the end (or to a crash); not judged yet. */
-    record Measured(Attempt attempt, Experiment against, Readings readings) implements ExperimentState {}
+    /**
+     * Measured to the end (or to a crash); not judged yet.
+     *
+     * @param statistical measured for the statistical judge (as the baseline's noise chose), else for the strict one
+     */
+    record Measured(Attempt attempt, Experiment against, Readings readings, boolean statistical) implements ExperimentState {}
 
     /** The judge's verdict against {@code against}, not yet recorded. */
     record Judged(Attempt attempt, Experiment against, Readings readings, Verdict verdict) implements ExperimentState {}
