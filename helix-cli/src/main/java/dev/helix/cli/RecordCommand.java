@@ -52,13 +52,14 @@ final class RecordCommand implements Callable<Integer> {
         RecordResult.Outcome o = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, Optional.ofNullable(metric),
                 description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag)));
         // The same advice helix try gives from the session's records: stuck, plateau, suspicious jump.
+        List<String> advice = Hints.of(o.session());
         List<String> hints = new ArrayList<>();
         o.betterThanBest().ifPresent(hints::add);
-        hints.addAll(Hints.of(o.session()));
+        hints.addAll(advice);
         Output out = main.output();
         out.text(ConsoleRenderer.row(o.record()));
         o.betterThanBest().ifPresent(w -> out.text("warning: " + w));
-        hints.forEach(h -> out.text("hint: " + h));
+        advice.forEach(h -> out.text("hint: " + h));
         ObjectNode data = (ObjectNode) SessionRecords.json(o.record());
         o.betterThanBest().ifPresent(w -> data.put("better_than_best", w));
         out.success(data, hints);

@@ -84,6 +84,7 @@ class GuideWalkTest {
         JsonNode backend = check(doctor.json(), "backend");
         assertThat(backend.get("status").asText()).isEqualTo("skip");
         assertThat(backend.get("message").asText()).contains("not needed for helix try and helix record");
+        assertThat(doctor.json().get("hints").toString()).contains("helix try -m").doesNotContain("helix run");
         Answer status = helix("status");
         assertThat(status.code()).as(status.toString()).isZero();
         assertThat(status.json().at("/data/experiments").asInt()).isZero();
