@@ -7,6 +7,7 @@ import dev.helix.app.Workspace;
 import dev.helix.app.run.SessionTags;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.judge.Verdict;
@@ -101,9 +102,13 @@ public final class RecordResult {
                     request.metric().map(List::of).orElse(List.of()), now, now, 0, Optional.empty(), false, "",
                     DiffStat.NONE, Optional.empty(), List.of(), Optional.empty());
             ledger.append(record);
+            // Beyond noise: on a noisy metric, by more than twice the baseline's spread as well.
+            double sd = Records.baseline(records).flatMap(Experiment::noise).map(Noise::sd).orElse(0.0);
             Optional<String> better = verdict.filter(v -> given == Status.DISCARD && v.status() == Status.KEEP)
+                    .filter(v -> v.delta().map(d -> Math.abs(d) > 2 * sd).orElse(true))
                     .map(v -> "recorded as a discard, but by the judge's own rule it beats the best (#" + best.get().run() + "): "
-                            + v.reason() + "; if the measurement is right, record it again as --status keep");
+                            + v.reason() + (sd > 0 ? ", more than twice the baseline's noise (sd " + Judge.fmt(sd) + ")" : "")
+                            + "; if the measurement is right, record it again as --status keep");
             return new Outcome(record, ledger.readTag(session).experiments(), better);
         }
     }
