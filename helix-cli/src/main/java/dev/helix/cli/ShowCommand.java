@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import dev.helix.app.AppException;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.session.Records;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -50,8 +51,10 @@ final class ShowCommand implements Callable<Integer> {
         }
         Output out = main.dataOutput();
         out.text(diff.stripTrailing());
+        boolean moved = Records.best(s.records()).map(b -> !b.commit().equals(e.parent())).orElse(false);
         out.success(new PatchView(s.tag(), e.run(), e.parent(), commit, diff.stripTrailing() + "\n"),
-                List.of("apply it to the working tree: helix show " + e.run() + " --patch | git apply"));
+                List.of(moved ? "the best has moved since #" + e.run() + ": helix show " + e.run() + " --patch | git apply -3"
+                        : "apply it to the working tree: helix show " + e.run() + " --patch | git apply"));
         return ExitCodes.OK;
     }
 

@@ -133,5 +133,11 @@ class AgentDrivenTest {
         assertThat(json.get("run").asInt()).isEqualTo(2);
         assertThat(json.get("patch").asText()).isEqualTo(patch.out());
         assertThat(repo.helix("show", "0", "--patch").code()).as("the baseline changed nothing").isEqualTo(2);
+        assertThat(repo.helix("--json", "show", "2", "--patch").json().get("hints").get(0).asText()).contains("| git apply");
+
+        repo.write("params.txt", "x = 2.0\nwidth = 3\n");
+        assertThat(repo.helix("try", "-m", "x to 2").json().at("/data/status").asText()).isEqualTo("keep");
+        assertThat(repo.helix("--json", "show", "2", "--patch").json().get("hints").get(0).asText())
+                .contains("the best has moved since #2").contains("git apply -3");
     }
 }
