@@ -60,7 +60,8 @@ class AgentDrivenTest {
                 .contains("not needed for helix try and helix record").contains("HELIX_AGENT_DRIVEN_TEST_KEY_THAT_IS_NEVER_SET");
         assertThat(DoctorCommandTest.check(data, "branches").get("status").asText()).isEqualTo("pass");
         assertThat(DoctorCommandTest.check(data, "clean_tree").get("message").asText()).contains("your edit in progress (params.txt)");
-        assertThat(doctor.out()).doesNotContain("git switch main");
+        assertThat(doctor.out()).doesNotContain("git switch main").doesNotContain("'helix run' will use");
+        assertThat(DoctorCommandTest.check(data, "tag").get("message").asText()).contains("helix try continues session ");
 
         TestRepo.Run status = repo.helix("status");
         assertThat(status.json().get("hints").toString()).contains("then helix try -m").doesNotContain("run --resume");

@@ -249,7 +249,8 @@ public final class Doctor {
         String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT) + today.getDayOfMonth();
         String tag = base;
         for (int i = 2; tags.contains(tag) || vcs.resolve(repo, "refs/heads/helix/" + tag).isPresent(); i++) tag = base + "-" + i;
-        String free = tag.equals(base) ? "today's tag " + base + " is free" : base + " is taken; 'helix run' will use " + tag;
+        String free = sessions.trying().map(t -> "helix try continues session " + t)
+                .orElse(tag.equals(base) ? "today's tag " + base + " is free" : base + " is taken; 'helix run' will use " + tag);
         String records = ledger.experiments().size() + " records in " + tags.size() + " session" + (tags.size() == 1 ? "" : "s");
         if (!ledger.warnings().isEmpty()) {
             return Check.warn("tag", title, free + "; the ledger has " + ledger.warnings().size() + " unreadable line(s): "

@@ -44,6 +44,11 @@ final class SessionChecks {
         this.trying = AgentDriven.checkedOut(workspace);
     }
 
+    /** The agent-driven session checked out, if any. */
+    Optional<String> trying() {
+        return trying;
+    }
+
     /**
      * In an agent-driven session: the uncommitted edits of the editable files are the experiment
      * in progress; other tracked changes are what its next try would reject. Empty elsewhere.
