@@ -147,7 +147,12 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
                 + "with hints in the envelope; delta is against the best before this experiment, negative when the metric fell; "
                 + "left_alone names untracked files outside scope.editable that changed: never committed, never removed");
         m.put("record (data of helix record)", "the ledger record: {\"run\":8,\"status\":\"discard\",\"primary\":0.43,"
-                + "\"delta\":0.018,\"description\":\"...\",...}");
+                + "\"delta\":0.018,\"description\":\"...\",...,\"better_than_best\":\"... (only for a discard that beats the best)\"} "
+                + "with the same hints in the envelope as helix try gives");
+        m.put("status before the first experiment (data of helix status)", "{\"running\":false,\"experiments\":0,...} "
+                + "exit 0, with the hint \"no experiments yet; run `helix try -m ...` after your first edit\"; helix log: []");
+        m.put("patch (data of helix show N --patch --json)", "{\"tag\":\"nov23\",\"run\":9,\"parent\":\"<commit>\","
+                + "\"commit\":\"<commit>\",\"patch\":\"diff --git ...\"}; without --json the patch alone, for git apply");
         m.put("verify (data of helix verify)", "deterministic metric: {\"run\":7,\"reproduces\":true,\"recorded\":0.41,"
                 + "\"mean\":0.41,\"ci_low\":0.41,\"ci_high\":0.41,\"samples\":[...],\"reason\":\"...\"}; noisy metric: "
                 + "{\"run\":7,\"reproduces\":true,\"parent\":\"<commit>\",\"recorded_effect\":-0.013,\"effect\":-0.011,"

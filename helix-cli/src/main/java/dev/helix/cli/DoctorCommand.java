@@ -28,11 +28,15 @@ final class DoctorCommand implements Callable<Integer> {
         checks.forEach(c -> out.text(line(c)));
         long failed = checks.stream().filter(c -> c.status() == Check.Status.FAIL).count();
         long warned = checks.stream().filter(c -> c.status() == Check.Status.WARN).count();
+        // A backend "not needed" means an agent drives itself here: its next step is a try, not a run.
+        boolean trying = checks.stream().anyMatch(c -> c.id().equals("backend") && c.status() == Check.Status.SKIP);
+        String start = trying ? "helix try -m \"<what you changed>\" after your edit" : "helix run (or helix try)";
         out.text("");
         out.text(failed > 0 ? failed + " failed, " + warned + " warning" + (warned == 1 ? "" : "s") + ": fix the failures, then run 'helix doctor' again"
-                : warned > 0 ? "Ready, with " + warned + " warning" + (warned == 1 ? "" : "s") + ": helix run (or helix try)"
-                : "Ready: helix run (or helix try)");
-        out.success(DoctorView.of(checks), failed > 0 ? List.of("fix the failed checks, then: helix doctor") : List.of("start: helix run"));
+                : warned > 0 ? "Ready, with " + warned + " warning" + (warned == 1 ? "" : "s") + ": " + start
+                : "Ready: " + start);
+        out.success(DoctorView.of(checks), failed > 0 ? List.of("fix the failed checks, then: helix doctor")
+                : List.of(trying ? "start: " + start : "start: helix run"));
         return failed > 0 ? ExitCodes.USAGE : ExitCodes.OK;
     }
 

@@ -46,9 +46,11 @@ final class InitCommand implements Callable<Integer> {
         result.notes().forEach(n -> out.text("note:   " + n));
         out.text("");
         out.text("Next: edit helix.yaml (the evaluation command and how its metric is printed) and program.md");
-        out.text("(goal, ideas), commit them, then: helix run --max-experiments 20");
+        out.text("(goal, ideas), commit them, then: helix run --max-experiments 20 (Helix drives an agent),");
+        out.text("or, as an agent driving yourself: edit, then helix try -m \"<what you changed>\" (see helix guide)");
         out.success(new InitView(target.toString(), result.written().stream().map(Path::toString).toList(),
-                result.skipped().stream().map(Path::toString).toList(), result.notes()), List.of("edit helix.yaml and program.md, commit, then: helix run"));
+                result.skipped().stream().map(Path::toString).toList(), result.notes()), List.of("edit helix.yaml and program.md, commit, then: helix run",
+                        "or, as an agent driving yourself: edit the editable files, then helix try -m \"<what you changed>\" (helix guide)"));
         return ExitCodes.OK;
     }
 }

@@ -4,6 +4,7 @@ import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.LedgerStore;
+import dev.helix.core.session.Driver;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -27,8 +28,14 @@ final class LogCommand implements Callable<Integer> {
     public Integer call() {
         if (number < 0) throw AppException.usage("bad_option", "-n must be 0 or more", "e.g. helix log -n 50");
         // Only the last n records are read: a session may have hundreds of thousands.
-        Workspace workspace = Workspace.open(main.workingDirectory(), "run this inside the repository where you ran 'helix run'");
-        String chosen = SessionRecords.chosen(workspace, Optional.ofNullable(tag));
+        Workspace workspace = SessionRecords.open(main.workingDirectory());
+        Optional<String> latest = SessionRecords.latest(workspace, Optional.ofNullable(tag));
+        if (latest.isEmpty()) {
+            main.output().text(Driver.firstStep());
+            main.output().success(List.of(), List.of(Driver.firstStep()));
+            return ExitCodes.OK;
+        }
+        String chosen = latest.get();
         LedgerStore.Contents contents = number == 0 ? workspace.ledger().readTag(chosen) : workspace.ledger().tail(chosen, number);
         List<Experiment> rows = contents.experiments();
         if (rows.isEmpty()) throw SessionRecords.noSession(workspace, chosen);

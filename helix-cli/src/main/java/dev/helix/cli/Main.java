@@ -161,6 +161,11 @@ public final class Main implements Callable<Integer> {
         return new Output(out, err, json || (!terminal && !text));
     }
 
+    /** For an answer that is itself data for another program (a patch to pipe): text unless --json asks for the envelope. */
+    Output dataOutput() {
+        return new Output(out, err, json);
+    }
+
     /** The directory the command works in. */
     Path workingDirectory() {
         return directory == null ? cwd : cwd.resolve(directory).normalize();

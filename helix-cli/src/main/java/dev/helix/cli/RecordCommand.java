@@ -1,9 +1,11 @@
 package dev.helix.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.app.AppException;
 import dev.helix.app.record.RecordResult;
-import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.session.Hints;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -20,8 +22,8 @@ final class RecordCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--metric", required = true, paramLabel = "V", description = "The primary metric's value.")
-    double metric;
+    @Option(names = "--metric", paramLabel = "V", description = "The primary metric's value (not needed for a crash).")
+    Double metric;
 
     @Option(names = "--status", required = true, paramLabel = "S", description = "baseline, keep, discard or crash.")
     String status;
@@ -47,11 +49,20 @@ final class RecordCommand implements Callable<Integer> {
         if (!List.of(Status.BASELINE, Status.KEEP, Status.DISCARD, Status.CRASH).contains(given)) {
             throw AppException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
         }
-        Experiment record = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, metric,
+        RecordResult.Outcome o = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, Optional.ofNullable(metric),
                 description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag)));
+        // The same advice helix try gives from the session's records: stuck, plateau, suspicious jump.
+        List<String> advice = Hints.of(o.session());
+        List<String> hints = new ArrayList<>();
+        o.betterThanBest().ifPresent(hints::add);
+        hints.addAll(advice);
         Output out = main.output();
-        out.text(ConsoleRenderer.row(record));
-        out.success(SessionRecords.json(record), List.of());
+        out.text(ConsoleRenderer.row(o.record()));
+        o.betterThanBest().ifPresent(w -> out.text("warning: " + w));
+        advice.forEach(h -> out.text("hint: " + h));
+        ObjectNode data = (ObjectNode) SessionRecords.json(o.record());
+        o.betterThanBest().ifPresent(w -> data.put("better_than_best", w));
+        out.success(data, hints);
         return ExitCodes.OK;
     }
 }

@@ -8,6 +8,7 @@ import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
+import dev.helix.core.session.Driver;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -17,9 +18,18 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
 
     /** Reads the session {@code tag}, or the latest one, of the repository containing {@code dir}. */
     static SessionRecords read(Path dir, Optional<String> tag) {
-        Workspace workspace = Workspace.open(dir, "run this inside the repository where you ran 'helix run'");
+        Workspace workspace = open(dir);
+        return read(workspace, chosen(workspace, tag));
+    }
+
+    /** The repository containing {@code dir}. */
+    static Workspace open(Path dir) {
+        return Workspace.open(dir, "run this inside the repository where you ran 'helix try' or 'helix run'");
+    }
+
+    /** Reads the session {@code chosen} of {@code workspace}; fails when it has no records. */
+    static SessionRecords read(Workspace workspace, String chosen) {
         Path repo = workspace.repo();
-        String chosen = chosen(workspace, tag);
         LedgerStore.Contents contents = workspace.ledger().readTag(chosen);
         // Rows are redacted when written; again here for the secrets named since (run.secrets).
         var secrets = workspace.secrets();
@@ -31,11 +41,24 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
         return new SessionRecords(workspace, chosen, records, contents.warnings(), pid);
     }
 
+    /** Who drives this session: advice for an agent-driven one names helix try, never helix run. */
+    Driver driver() {
+        return Driver.of(records);
+    }
+
+    /**
+     * The session {@code tag}, or the latest one; empty when no tag is asked for and the ledger has
+     * none yet (before the first experiment: an empty state, not an error).
+     */
+    static Optional<String> latest(Workspace workspace, Optional<String> tag) {
+        return tag.or(workspace.ledger()::latestTag);
+    }
+
     /** The session {@code tag}, or the latest one; fails when the ledger has none. */
     static String chosen(Workspace workspace, Optional<String> tag) {
-        return tag.or(workspace.ledger()::latestTag).orElseThrow(() -> AppException.usage("no_sessions",
+        return latest(workspace, tag).orElseThrow(() -> AppException.usage("no_sessions",
                 "no experiments recorded in " + workspace.repo().resolve(".helix/experiments.jsonl"),
-                "start a session with 'helix run' (or try 'helix demo')"));
+                "start a session: edit the files in scope.editable, then helix try -m \"<what you changed>\"; or let Helix drive an agent: helix run"));
     }
 
     static AppException noSession(Workspace workspace, String tag) {

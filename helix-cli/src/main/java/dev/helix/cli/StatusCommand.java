@@ -1,7 +1,9 @@
 package dev.helix.cli;
 
+import dev.helix.app.Workspace;
 import dev.helix.app.watch.SessionWatch;
 import dev.helix.core.session.Dashboard;
+import dev.helix.core.session.Driver;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,8 +23,15 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SessionRecords s = SessionRecords.read(main.workingDirectory(), Optional.ofNullable(tag));
+        Workspace workspace = SessionRecords.open(main.workingDirectory());
+        Optional<String> chosen = SessionRecords.latest(workspace, Optional.ofNullable(tag));
         Output out = main.output();
+        if (chosen.isEmpty()) {
+            out.text(Driver.firstStep());
+            out.success(StatusView.EMPTY, List.of(Driver.firstStep()));
+            return ExitCodes.OK;
+        }
+        SessionRecords s = SessionRecords.read(workspace, chosen.get());
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
         Instant now = Instant.now();
         List<Dashboard.WorkerLine> workers = s.runningPid().isPresent()

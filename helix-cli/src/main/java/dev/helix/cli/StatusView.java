@@ -67,6 +67,10 @@ record StatusView(
         }
     }
 
+    /** Before the first experiment: no session, nothing counted. */
+    static final StatusView EMPTY = new StatusView(null, null, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0,
+            null, 0, null, List.of(), null, null, null, null);
+
     /** The view of session {@code s}; {@code workers} are those of its running loop (empty when none runs). */
     static StatusView of(SessionRecords s, List<Dashboard.WorkerLine> workers, Instant now) {
         List<Experiment> records = s.records();
@@ -111,7 +115,7 @@ record StatusView(
     List<String> hints(SessionRecords s) {
         List<String> hints = new ArrayList<>(Hints.of(s.records()));
         hints.addAll(running ? List.of("watch it: helix watch")
-                : List.of("continue it: helix run --resume --tag " + tag, "see the best: helix best"));
+                : List.of(s.driver().next(tag), "see the best: helix best"));
         return hints;
     }
 }

@@ -75,7 +75,10 @@ record TryView(
         switch (verdict.status()) {
             case KEEP -> hints.add("kept: build on it");
             case DISCARD -> hints.add("reverted: your edit is gone from the working tree; try another idea");
-            case CRASH -> hints.add("crashed and reverted: read the log tail, then try a fixed version");
+            case CRASH -> {
+                hints.add("crashed and reverted: read the log tail, then try a fixed version");
+                if (!verdict.commit().isEmpty()) hints.add("get your edit back: helix show " + verdict.run() + " --patch | git apply");
+            }
             case REJECTED -> hints.add("rejected and reverted: edit only the files in scope.editable");
             default -> { }
         }

@@ -59,10 +59,17 @@ public final class Initializer {
      * @throws SpecException for a bad {@code from} (missing, unknown format, invalid) or blank overrides
      */
     public static InitResult init(Path dir, Optional<String> domain, Optional<String> description, Optional<Path> from) {
-        return new Initializer().run(dir, domain, description, from);
+        return init(dir, domain, description, from, System.getenv());
     }
 
-    private InitResult run(Path dir, Optional<String> domain, Optional<String> description, Optional<Path> from) {
+    /** As {@link #init(Path, Optional, Optional, Optional)}, choosing the agent backend by the PATH of {@code env}. */
+    public static InitResult init(Path dir, Optional<String> domain, Optional<String> description, Optional<Path> from,
+                                  Map<String, String> env) {
+        return new Initializer().run(dir, domain, description, from, env);
+    }
+
+    private InitResult run(Path dir, Optional<String> domain, Optional<String> description, Optional<Path> from,
+                           Map<String, String> env) {
         for (var o : List.of(Map.entry("--domain", domain), Map.entry("--description", description))) {
             if (o.getValue().filter(String::isBlank).isPresent()) {
                 throw new SpecException(new Problem("helix init", o.getKey(), 0, "must not be empty", "leave it out to use the default"));
@@ -79,6 +86,7 @@ public final class Initializer {
         Optional<Path> existingYaml = Stream.of("helix.yaml", "helix.yml").map(dir::resolve).filter(Files::exists).findFirst();
         Spec spec = null;
         Detection detection = null;
+        Optional<String> agent = Optional.of("as converted");
         List<String> header = new ArrayList<>();
         if (from.isPresent()) {
             Path f = resolveFrom(dir, from.get());
@@ -103,7 +111,9 @@ public final class Initializer {
             }
             if (spec == null) {
                 detection = ProjectDetector.detect(rootNames(dir), name -> readSmall(dir, name));
-                spec = fromDetection(detection, SpecFiles.projectName(dirName(dir)));
+                agent = AgentChoice.onPath(env);
+                spec = fromDetection(detection, SpecFiles.projectName(dirName(dir)), agent);
+                if (agent.isEmpty()) notes.add(AgentChoice.noneHint());
                 notes.addAll(detection.notes());
                 header.add("Written by `helix init` (detected project type: " + detection.type() + "). Check before `helix run`:");
                 for (String n : detection.notes()) header.add("- " + n);
@@ -113,6 +123,7 @@ public final class Initializer {
         if (spec != null) {
             spec = adjusted(spec, domain, description);
             String yaml = SpecFiles.toYaml(spec, header);
+            if (agent.isEmpty()) yaml = withoutBackend(yaml);
             Spec back = SpecFiles.parseYaml(yaml, "helix.yaml");
             if (!back.equals(withSource(spec, "helix.yaml"))) {
                 throw new IllegalStateException("helix init wrote a helix.yaml that does not read back as written:\n" + yaml);
@@ -153,7 +164,16 @@ public final class Initializer {
         return f;
     }
 
-    private static Spec fromDetection(Detection d, String name) {
+    /**
+     * The backend line commented out: no agent CLI is installed, and a named one that is missing
+     * would fail {@code helix doctor} for an agent that drives itself.
+     */
+    private static String withoutBackend(String yaml) {
+        return yaml.replaceFirst("(?m)^  backend: claude(\\s*#\\s*)?(.*)$",
+                "  # backend: claude   # none on PATH: helix try and helix record need none; helix run needs one of: $2");
+    }
+
+    private static Spec fromDetection(Detection d, String name, Optional<String> agent) {
         Map<String, Object> tree = new LinkedHashMap<>();
         tree.put("name", name);
         tree.put("domain", d.domain());
@@ -167,6 +187,7 @@ public final class Initializer {
         evaluate.put("output_format", "pattern");
         evaluate.put("patterns", Map.of("primary", d.pattern()));
         tree.put("evaluate", evaluate);
+        agent.ifPresent(a -> tree.put("agent", Map.of("backend", a)));
         return SpecReader.read(tree, "helix.yaml", p -> 0, SpecFiles.knownNames());
     }
 

@@ -245,4 +245,26 @@ class InitializerTest {
             assertThat(files).isEmpty();
         }
     }
+
+    @Test
+    void namesTheFirstAgentCliOnPathAndNoneWhenThereIsNone() throws IOException {
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Path dir = repo("train.py");
+        InitResult none = Initializer.init(dir, Optional.empty(), Optional.empty(), Optional.empty(), java.util.Map.of("PATH", bin.toString()));
+        String yaml = Files.readString(dir.resolve("helix.yaml"));
+        assertThat(yaml).doesNotContainPattern("(?m)^\\s*backend:").contains("  # backend: claude   # none on PATH");
+        assertThat(none.notes()).anyMatch(n -> n.contains("helix try and helix record need none"));
+        assertThat(AgentChoice.named(dir.resolve("helix.yaml"))).isFalse();
+        assertThat(SpecFiles.load(dir.resolve("helix.yaml")).agent().backend()).isEqualTo("claude");
+
+        Path gemini = bin.resolve("gemini");
+        Files.writeString(gemini, "#!/bin/sh\n");
+        assertThat(gemini.toFile().setExecutable(true)).isTrue();
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("train.py"), "");
+        Initializer.init(other, Optional.empty(), Optional.empty(), Optional.empty(), java.util.Map.of("PATH", bin.toString()));
+        assertThat(SpecFiles.load(other.resolve("helix.yaml")).agent().backend()).isEqualTo("gemini");
+        assertThat(AgentChoice.named(other.resolve("helix.yaml"))).isTrue();
+    }
 }

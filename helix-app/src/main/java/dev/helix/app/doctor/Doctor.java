@@ -1,13 +1,10 @@
 package dev.helix.app.doctor;
 
-import dev.helix.adapters.agents.Backends;
 import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.specio.Initializer;
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
@@ -16,7 +13,6 @@ import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.SpecException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * {@code helix doctor}: checks everything a session needs before it starts, each with a fix. Only
@@ -55,7 +50,6 @@ public final class Doctor {
     static final long WARN_FREE_BYTES = 1L << 30;
     static final long FAIL_FREE_BYTES = 100L << 20;
     private static final Pattern PLACEHOLDER = Pattern.compile("^\\s*(?:- )?(<[^>\\n]{3,}>)\\s*$", Pattern.MULTILINE);
-    private static final Pattern PID = Pattern.compile("(?m)^pid=(\\d+)$");
 
     private final Options options;
     private final List<Check> checks = new ArrayList<>();
@@ -66,6 +60,7 @@ public final class Doctor {
     private Spec spec;
     private Path specFile;
     private EvaluationCheck evaluation;
+    private SessionChecks sessions;
 
     private Doctor(Options options) {
         this.options = options;
@@ -84,6 +79,7 @@ public final class Doctor {
     private List<Check> all(Path dir) {
         checks.add(gitRepository(dir));
         boolean git = repo != null;
+        if (git) sessions = new SessionChecks(workspace);
         checks.add(git ? specification() : skip("spec", "Spec found and valid"));
         checks.add(git ? cleanTree() : skip("clean_tree", "Clean working tree"));
         boolean valid = spec != null;
@@ -94,11 +90,11 @@ public final class Doctor {
         if (valid) evaluation = new EvaluationCheck(vcs, repo, spec, specFile, options);
         checks.add(valid ? evaluation.evaluationRuns() : skip("evaluate_runs", "Evaluation runs within its timeout"));
         checks.add(valid ? evaluation.metricsParse() : skip("metrics_parse", "Metrics parse from the output"));
-        checks.add(git ? branches() : skip("branches", "Session branches"));
+        checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
-        checks.add(git ? locks() : skip("lock", "No stale session lock"));
+        checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
-        checks.add(valid ? backend() : skip("backend", "Agent backend available"));
+        checks.add(valid ? sessions.backend(spec, specFile, options.env()) : skip("backend", "Agent backend available"));
         checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));
         return List.copyOf(checks);
     }
@@ -154,6 +150,8 @@ public final class Doctor {
     private Check cleanTree() {
         String title = "Clean working tree";
         List<String> dirty = new ArrayList<>(vcs.modifiedTrackedFiles(repo));
+        Optional<Check> editing = spec == null ? Optional.empty() : sessions.editInProgress(spec, dirty);
+        if (editing.isPresent()) return editing.get();
         List<String> carried = new ArrayList<>();
         for (String f : List.of(specFile == null ? "helix.yaml" : relative(specFile), "program.md", ".gitignore")) {
             if (dirty.remove(f)) carried.add(f);
@@ -242,18 +240,6 @@ public final class Doctor {
         return Check.pass("evaluate_command", title, command);
     }
 
-    private Check branches() {
-        String title = "Session branches";
-        List<String> sessions = vcs.refs(repo, "refs/heads/helix/").stream().map(r -> r.substring("refs/heads/".length())).toList();
-        String current = Probe.git(repo, "symbolic-ref", "--quiet", "--short", "HEAD").orElse("");
-        if (current.startsWith("helix/")) {
-            return Check.warn("branches", title, "your working copy is on the session branch " + current
-                    + ": a new session would start from it", "switch back to your own branch, e.g.: git switch main");
-        }
-        if (sessions.isEmpty()) return Check.pass("branches", title, "no helix/* branches yet");
-        return Check.pass("branches", title, sessions.size() + " session branch" + (sessions.size() == 1 ? "" : "es") + ": " + list(sessions));
-    }
-
     private Check tag() {
         String title = "Today's tag and the ledger";
         LedgerStore.Contents ledger = workspace.ledger().read();
@@ -263,47 +249,14 @@ public final class Doctor {
         String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT) + today.getDayOfMonth();
         String tag = base;
         for (int i = 2; tags.contains(tag) || vcs.resolve(repo, "refs/heads/helix/" + tag).isPresent(); i++) tag = base + "-" + i;
-        String free = tag.equals(base) ? "today's tag " + base + " is free" : base + " is taken; 'helix run' will use " + tag;
+        String free = sessions.trying().map(t -> "helix try continues session " + t)
+                .orElse(tag.equals(base) ? "today's tag " + base + " is free" : base + " is taken; 'helix run' will use " + tag);
         String records = ledger.experiments().size() + " records in " + tags.size() + " session" + (tags.size() == 1 ? "" : "s");
         if (!ledger.warnings().isEmpty()) {
             return Check.warn("tag", title, free + "; the ledger has " + ledger.warnings().size() + " unreadable line(s): "
                     + ledger.warnings().get(0), "the lines are skipped; look at .helix/experiments.jsonl if records are missing");
         }
         return Check.pass("tag", title, free + "; ledger: " + records);
-    }
-
-    private Check locks() {
-        String title = "No stale session lock";
-        Path dir = repo.resolve(".helix").resolve("locks");
-        List<String> running = new ArrayList<>();
-        List<String> stale = new ArrayList<>();
-        List<String> tags = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                for (Path lock : s.filter(p -> p.getFileName().toString().endsWith(".lock")).sorted().toList()) {
-                    String t = lock.getFileName().toString().replaceFirst("\\.lock$", "");
-                    Optional<Long> holder = SessionLock.holder(lock);
-                    if (holder.isPresent()) {
-                        running.add(t + " (pid " + holder.get() + ")");
-                        continue;
-                    }
-                    // Nobody holds it, this process included, so reading it cannot drop anyone's lock.
-                    Matcher m = PID.matcher(read(lock));
-                    if (m.find()) {
-                        stale.add(t + " (pid " + m.group(1) + " is gone)");
-                        tags.add(t);
-                    }
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        if (!stale.isEmpty()) {
-            return Check.warn("lock", title, "stopped without cleaning up: " + String.join(", ", stale)
-                    + "; the lock itself is free", "continue it with: helix run --resume --tag " + tags.get(0));
-        }
-        if (!running.isEmpty()) return Check.pass("lock", title, "running now: " + String.join(", ", running));
-        return Check.pass("lock", title, "no session running, no stale lock");
     }
 
     private Check diskSpace() {
@@ -323,22 +276,6 @@ public final class Doctor {
             return Check.warn("disk_space", title, amount + " (under 1 GiB)", "free some space: a long session writes a log per experiment");
         }
         return Check.pass("disk_space", title, amount);
-    }
-
-    private Check backend() {
-        String title = "Agent backend available";
-        String name = spec.agent().backend();
-        Optional<AgentBackend> backend = Backends.find(name);
-        if (backend.isEmpty()) {
-            return Check.fail("backend", title, "unknown backend '" + name + "' (agent.backend)",
-                    "choose one of: " + String.join(", ", Backends.names()));
-        }
-        List<AgentBackend.Unready> problems = backend.get().check(spec, options.env());
-        if (!problems.isEmpty()) {
-            return Check.fail("backend", title, name + ": " + String.join("; ", problems.stream().map(AgentBackend.Unready::message).toList()),
-                    String.join("; ", problems.stream().map(AgentBackend.Unready::suggestion).toList()));
-        }
-        return Check.pass("backend", title, name + " is ready");
     }
 
     private Check slurm() {

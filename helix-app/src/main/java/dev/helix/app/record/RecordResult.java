@@ -7,11 +7,13 @@ import dev.helix.app.Workspace;
 import dev.helix.app.run.SessionTags;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.judge.Verdict;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
+import dev.helix.core.session.Driver;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
@@ -33,13 +35,19 @@ public final class RecordResult {
      * What is recorded; {@code tag} empty means the checked-out helix/&lt;tag&gt;, else the latest
      * session, else a new one.
      */
-    public record Request(Status status, double metric, String description, Optional<String> hypothesis,
+    public record Request(Status status, Optional<Double> metric, String description, Optional<String> hypothesis,
                           Optional<String> tag) {}
+
+    /**
+     * What was recorded, the session's records after it (for the same hints {@code helix try}
+     * gives), and, for a discard that beats the best by the judge's own rule, why it looks like a keep.
+     */
+    public record Outcome(Experiment record, List<Experiment> session, Optional<String> betterThanBest) {}
 
     private RecordResult() {}
 
     /** Appends the record and returns it; a usage error when the session cannot take it. */
-    public static Experiment record(Path cwd, Request request) {
+    public static Outcome record(Path cwd, Request request) {
         Workspace workspace = Workspace.open(cwd, "run it inside the session's repository");
         Repository vcs = workspace.git();
         Path repo = workspace.repo();
@@ -60,7 +68,10 @@ public final class RecordResult {
         }
         String primary = spec.metrics().primary().name();
         Status given = request.status();
-        double metric = request.metric();
+        if (request.metric().isEmpty() && given != Status.CRASH) {
+            throw AppException.usage("no_metric", "--metric is required for --status " + given.word(),
+                    "give the measured value, e.g. --metric 0.93 (only a crash needs none)");
+        }
         try (SessionLock lock = workspace.lockToRecord(session)) {
             List<Experiment> records = ledger.readTag(session).experiments();
             Optional<Experiment> best = Records.best(records);
@@ -72,8 +83,9 @@ public final class RecordResult {
                 throw AppException.usage("has_baseline", "session " + session + " already has its baseline (#0)",
                         "record this result as keep, discard or crash");
             }
-            Map<String, Double> metrics = Map.of(primary, metric);
-            Optional<Verdict> verdict = best.map(b -> Judge.judge(metrics, b.metrics(), DiffStat.NONE, spec));
+            Map<String, Double> metrics = request.metric().map(m -> Map.of(primary, m)).orElse(Map.of());
+            Optional<Verdict> verdict = request.metric().isEmpty() ? Optional.empty()
+                    : best.map(b -> Judge.judge(metrics, b.metrics(), DiffStat.NONE, spec));
             if (given == Status.KEEP && verdict.get().status() != Status.KEEP) {
                 throw AppException.usage("not_an_improvement", "a keep must improve on the best: " + verdict.get().reason(),
                         "record it as discard, or measure again");
@@ -81,14 +93,23 @@ public final class RecordResult {
             int run = records.stream().mapToInt(Experiment::run).max().orElse(-1) + 1;
             String commit = vcs.resolve(repo, "HEAD").orElse("");
             Instant now = Instant.now();
-            String reason = "recorded by hand" + verdict.map(v -> ": " + v.reason()).orElse("");
+            String reason = Driver.RECORDED + verdict.map(v -> ": " + v.reason()).orElse("");
+            boolean crash = given == Status.CRASH;
             Experiment record = new Experiment(run, session, 0, best.map(Experiment::commit).orElse(commit), commit, given,
-                    given == Status.CRASH ? Map.of() : metrics, given == Status.CRASH ? Optional.empty() : Optional.of(metric),
-                    verdict.flatMap(Verdict::delta), verdict.flatMap(Verdict::deltaPct), request.description(),
-                    request.hypothesis(), reason, List.of(metric), now, now, 0, Optional.empty(), false, "",
+                    crash ? Map.of() : metrics, crash ? Optional.empty() : request.metric(),
+                    crash ? Optional.empty() : verdict.flatMap(Verdict::delta), crash ? Optional.empty() : verdict.flatMap(Verdict::deltaPct),
+                    request.description(), request.hypothesis(), crash ? Driver.RECORDED : reason,
+                    request.metric().map(List::of).orElse(List.of()), now, now, 0, Optional.empty(), false, "",
                     DiffStat.NONE, Optional.empty(), List.of(), Optional.empty());
             ledger.append(record);
-            return record;
+            // Beyond noise: on a noisy metric, by more than twice the baseline's spread as well.
+            double sd = Records.baseline(records).flatMap(Experiment::noise).map(Noise::sd).orElse(0.0);
+            Optional<String> better = verdict.filter(v -> given == Status.DISCARD && v.status() == Status.KEEP)
+                    .filter(v -> v.delta().map(d -> Math.abs(d) > 2 * sd).orElse(true))
+                    .map(v -> "recorded as a discard, but by the judge's own rule it beats the best (#" + best.get().run() + "): "
+                            + v.reason() + (sd > 0 ? ", more than twice the baseline's noise (sd " + Judge.fmt(sd) + ")" : "")
+                            + "; if the measurement is right, record it again as --status keep");
+            return new Outcome(record, ledger.readTag(session).experiments(), better);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.helix.app.run;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.port.LedgerStore;
+import dev.helix.core.session.Driver;
 import java.time.LocalDate;
 import java.time.format.TextStyle;
 import java.util.Locale;
@@ -28,8 +29,10 @@ public final class SessionTags {
             // 'helix run --resume --tag T' works from the very first start.
             // A branch without records (made by helix fork) is where a new session starts.
             if (!resume && hasTag(ledger, tag)) {
+                boolean agent = Driver.of(ledger.readTag(tag).experiments()) == Driver.AGENT;
                 throw AppException.usage("tag_taken", "session '" + tag + "' already exists (branch helix/" + tag + ")",
-                        "continue it with 'helix run --resume --tag " + tag + "', or choose another --tag");
+                        (agent ? "continue it with 'git switch helix/" + tag + "', then helix try -m \"<what you changed>\""
+                                : "continue it with 'helix run --resume --tag " + tag + "'") + ", or choose another --tag");
             }
             return tag;
         }

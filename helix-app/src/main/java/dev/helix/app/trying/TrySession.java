@@ -19,6 +19,7 @@ import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Checkout;
+import dev.helix.core.session.Driver;
 import dev.helix.core.session.Records;
 import dev.helix.core.session.Plan;
 import dev.helix.core.session.Ports;
@@ -104,7 +105,7 @@ public final class TrySession {
         }
         workspace.excludeHelixDir();
         try (SessionLock lock = workspace.lock(tag)) {
-            Path state = helixDir.resolve("try").resolve(tag + ".json");
+            Path state = AgentDriven.state(helixDir, tag);
             Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
             Secrets secrets = Secrets.forSpec(System.getenv(), spec);
             Setting s = new Setting(workspace, tag, spec, specPath, secrets, ledger);
@@ -116,7 +117,7 @@ public final class TrySession {
             Proposer describes = new Proposer() {
                 @Override
                 public Proposal propose(Request request) {
-                    return new Proposal.Change(description, hypothesis, AgentUsage.of("try", 0));
+                    return new Proposal.Change(description, hypothesis, AgentUsage.of(Driver.TRY_BACKEND, 0));
                 }
 
                 @Override

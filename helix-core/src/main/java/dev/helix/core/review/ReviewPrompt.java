@@ -75,9 +75,15 @@ public final class ReviewPrompt {
 
         b.append("\n## Repeated failure themes\n\n");
         List<Theme> themes = themes(records);
-        if (themes.isEmpty()) b.append("None: no reason for a discard, crash or rejection came up twice.\n");
+        List<FailedWords.Word> words = FailedWords.of(records);
+        if (themes.isEmpty() && words.isEmpty()) {
+            b.append("None: no reason for a discard, crash or rejection came up twice, and no word was shared by two failed ideas.\n");
+        }
         themes.forEach(t -> b.append("- ").append(t.runs().size()).append("x ").append(t.reason()).append(" (")
                 .append(runs(t.runs())).append(")\n"));
+        words.forEach(w -> b.append("- ").append(w.runs().size()).append("x the idea \"").append(w.word())
+                .append("\" in the description of a failed experiment (").append(runs(w.runs())).append(")")
+                .append(w.kept() == 0 ? "; never in a kept one" : "; also in " + w.kept() + " kept").append('\n'));
 
         b.append("\n## Suspicious jumps\n\n");
         List<Hints.Jump> jumps = Hints.jumps(records);
