@@ -7,6 +7,7 @@ import dev.helix.core.report.HtmlReport;
 import dev.helix.core.report.MarkdownReport;
 import dev.helix.core.report.ReportModel;
 import dev.helix.core.report.SvgChart;
+import dev.helix.core.session.NoiseNow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -28,7 +29,8 @@ record ReportView(
         String document,
         @JsonProperty("best_estimate") EstimateJson bestEstimate,
         @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
-        EstimateJson.Gain gain) {
+        EstimateJson.Gain gain,
+        @JsonProperty("noise_now") NoiseNowJson noiseNow) {
 
     /**
      * Renders the report in {@code format}, for Markdown to go to {@code file} writing its chart next
@@ -55,7 +57,8 @@ record ReportView(
                 chart == null ? null : chart.toString(), document,
                 model.headline().map(h -> EstimateJson.of(h.best())).orElse(null),
                 model.headline().map(h -> EstimateJson.of(h.baseline())).orElse(null),
-                model.headline().map(h -> EstimateJson.Gain.of(h.gain())).orElse(null));
+                model.headline().map(h -> EstimateJson.Gain.of(h.gain())).orElse(null),
+                NoiseNow.of(model.records()).map(NoiseNowJson::of).orElse(null));
     }
 
     /** Writes the document to its file, if it has one; the view then names the file instead of carrying the document. */
@@ -63,7 +66,7 @@ record ReportView(
         if (file == null) return this;
         ReportFiles.write(Path.of(file), document);
         return new ReportView(tag, format, experiments, attempts, kept, best, improvementPct, signals, file, chart, null,
-                bestEstimate, baselineEstimate, gain);
+                bestEstimate, baselineEstimate, gain, noiseNow);
     }
 
     /** For people: where the report went, or the report itself. */

@@ -1,14 +1,18 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.helix.app.run.RunSession;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
+import dev.helix.core.session.Estimate;
+import dev.helix.core.session.NoiseNow;
 import dev.helix.core.session.Records;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /** How a session run ended, for people (text) and programs (the JSON envelope's data). */
 record SessionReport(
@@ -32,7 +36,13 @@ record SessionReport(
         String ledger,
         @JsonProperty("ledger_commit") String ledgerCommit,
         String worktree,
-        String metric) {
+        String metric,
+        @JsonProperty("best_estimate") @JsonInclude(JsonInclude.Include.NON_NULL) EstimateJson bestEstimate,
+        @JsonProperty("baseline_estimate") @JsonInclude(JsonInclude.Include.NON_NULL) EstimateJson baselineEstimate,
+        @JsonInclude(JsonInclude.Include.NON_NULL) EstimateJson.Gain gain,
+        @JsonProperty("noise_now") @JsonInclude(JsonInclude.Include.NON_NULL) NoiseNowJson noiseNow,
+        @JsonIgnore Optional<Estimate.Headline> headline,
+        @JsonIgnore Optional<NoiseNow> noise) {
 
     static SessionReport of(RunSession.Finished f) {
         List<Experiment> records = f.outcome().experiments();
@@ -49,11 +59,15 @@ record SessionReport(
             }
         }
         RunSession.Prepared p = f.prepared();
+        Optional<Estimate.Headline> headline = Records.headline(records);
+        Optional<NoiseNow> noise = NoiseNow.of(records);
         return new SessionReport(p.tag(), "helix/" + p.tag(), f.outcome().reason().text, f.outcome().detail(),
                 summary.experiments(), summary.attempts(), summary.kept(), summary.discarded(), summary.crashed(),
                 summary.rejected(), summary.stale(), summary.interrupted(), base, best, bestRecord == null ? null : bestRecord.run(), pct, keptChanges,
                 p.helixDir().resolve("experiments.jsonl").toString(), f.ledgerCommit(), p.worktree().toString(),
-                p.spec().metrics().primary().name());
+                p.spec().metrics().primary().name(), headline.map(h -> EstimateJson.of(h.best())).orElse(null),
+                headline.map(h -> EstimateJson.of(h.baseline())).orElse(null), headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null),
+                noise.map(NoiseNowJson::of).orElse(null), headline, noise);
     }
 
     /** 130 when interrupted, 1 when the session could not start or its baseline crashed, else 0. */
@@ -87,7 +101,10 @@ record SessionReport(
             b.append('\n').append("Best:     ").append(metric).append(' ').append(Judge.fmt(best)).append(" (#").append(bestRun)
                     .append(") against baseline ").append(Judge.fmt(baseline));
             if (improvementPct != null) b.append(", ").append(Judge.percent(improvementPct));
+            // The kept run's own samples are biased upwards by selection: the honest figure is from every measurement.
+            headline.ifPresent(h -> b.append(" (as first measured)\n          from every measurement: ").append(h.render()));
         }
+        noise.ifPresent(n -> b.append('\n').append("Noise now: ").append(n.render().replaceFirst("^noise now: ", "")));
         if (!keptChanges.isEmpty()) {
             b.append('\n').append("Kept:");
             keptChanges.forEach(k -> b.append("\n  ").append(k));

@@ -50,13 +50,6 @@ record StatusView(
         EstimateJson.Gain gain,
         @JsonProperty("noise_now") NoiseNowJson noiseNow) {
 
-    /** The noise now, against what the baseline predicts for a block's difference. */
-    record NoiseNowJson(@JsonProperty("sd_difference") double sdDifference, int df, int experiments, double ratio, boolean grown) {
-        static NoiseNowJson of(NoiseNow n) {
-            return new NoiseNowJson(n.sdDifference(), n.df(), n.experiments(), n.ratio(), n.grown());
-        }
-    }
-
     /** One worker of the running loop, with how long it has been in its phase at the time of asking. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Worker(int worker, int run, String phase, String where, String direction, String since, long seconds,

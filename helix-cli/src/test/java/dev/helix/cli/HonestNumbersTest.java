@@ -118,4 +118,60 @@ class HonestNumbersTest {
         assertThat(repo.helix("status").json().get("data").has("gain")).isFalse();
         assertThat(repo.helix("--text", "status").out()).doesNotContain("every measurement");
     }
+
+    @Test
+    void theRunSummaryWatchAndReviewShowTheBestFromEveryMeasurementAsBestDoes() throws Exception {
+        TestRepo repo = NoisyRunTest.noisy(tmp.resolve("p"), "100 + 3 * (x - 4)");
+        TestRepo.Run run = repo.helix("run", "--tag", "n", "--max-experiments", "6");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode summary = run.json().get("data");
+        JsonNode best = repo.helix("best").json().get("data");
+        assertThat(summary.get("best_estimate")).as(summary.toString()).isEqualTo(best.get("best_estimate"));
+        assertThat(summary.get("baseline_estimate")).isEqualTo(best.get("baseline_estimate"));
+        assertThat(summary.get("gain")).isEqualTo(best.get("gain"));
+        assertThat(summary.has("headline")).as("text only").isFalse();
+        JsonNode status = repo.helix("status").json().get("data");
+        assertThat(summary.get("noise_now")).isEqualTo(status.get("noise_now"));
+        assertThat(repo.helix("report", "--format", "md").json().get("data").get("noise_now")).isEqualTo(status.get("noise_now"));
+
+        int bestRun = summary.get("best_run").asInt();
+        TestRepo.Run text = repo.helix("--text", "run", "--tag", "n", "--resume", "--max-experiments", "6");
+        assertThat(text.code()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("(as first measured)\n          from every measurement: #" + bestRun + " ")
+                .contains(" measurements) against baseline ");
+        assertThat(text.out().contains("\nNoise now: sd of a difference")).isEqualTo(status.has("noise_now"));
+
+        String review = repo.helix("--text", "review").out();
+        assertThat(review).contains("- Best from every measurement: #" + bestRun + " ");
+
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.util.concurrent.CompletableFuture<Integer> code = new java.util.concurrent.CompletableFuture<>();
+        Thread watcher = new Thread(() -> code.complete(Main.run(new String[] {"-C", repo.dir.toString(), "watch", "-i", "0.2", "--tag", "n"},
+                new java.io.PrintWriter(out), new java.io.PrintWriter(new java.io.StringWriter()))));
+        watcher.start();
+        long until = System.nanoTime() + 90_000_000_000L;
+        while (!out.toString().contains("\n") && System.nanoTime() < until) Thread.sleep(50);
+        watcher.interrupt();
+        assertThat(code.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(130);
+        assertThat(out.toString()).contains("| score best #" + bestRun + " ").contains(" measurements) against baseline ");
+    }
+
+    @Test
+    void whenTheMachineGetsNoisierStatusTheSummaryAndTheReportSaySo() {
+        // sd 0.2 for the baseline's three runs, then 5: the machine got busy right after the baseline
+        TestRepo repo = NoisyRunTest.noisy(tmp.resolve("b"), "100");
+        repo.write("evaluate.sh", repo.read("evaluate.sh").replace("100 + z", "100 + (n <= 3 ? 0.2 : 5) * z")
+                .replace("-v seed=\"$seed\"", "-v seed=\"$seed\" -v n=\"$n\""));
+        repo.commitAll("louder after the baseline");
+        TestRepo.Run run = repo.helix("--text", "run", "--tag", "b", "--max-experiments", "8");
+        assertThat(run.code()).as(run.toString()).isZero();
+        String grown = "the noise has grown several-fold during the session";
+        assertThat(run.out()).contains("Noise now: sd of a difference").contains(grown);
+        JsonNode status = repo.helix("status").json().get("data");
+        assertThat(status.get("noise_now").get("grown").asBoolean()).isTrue();
+        assertThat(status.get("noise_now").get("ratio").asDouble()).isGreaterThan(3);
+        assertThat(repo.helix("--text", "status").out()).contains(grown);
+        assertThat(repo.helix("report", "--format", "md").json().get("data").get("document").asText())
+                .contains("| Noise now | sd of a difference").contains(grown);
+    }
 }

@@ -122,10 +122,32 @@ public final class SequentialJudge {
     /**
      * The rule's constants: the boundary's shape (Wang-Tsiatis: 1/2 Pocock, 0 O'Brien-Fleming), the
      * futility line (t at the first look, then start + step * (k - 1)), whether the boundary counts
-     * on the futility stops, and the level of the louder-machine test.
+     * on the futility stops, the level of the louder-machine test, whether it also looks at the blocks'
+     * sums, and how far a thin prior (the baseline's repeats alone) is widened (0: not at all; the
+     * judge does not, see docs/statistical-judge.md for what widening costs).
      */
     record Design(double shape, double futilityFirst, double futilityStart, double futilityStep, boolean binding,
-                  double louderLevel, boolean sides) {
+                  double louderLevel, boolean sides, double thinUpper) {
+        Design(double shape, double futilityFirst, double futilityStart, double futilityStep, boolean binding,
+               double louderLevel, boolean sides) {
+            this(shape, futilityFirst, futilityStart, futilityStep, binding, louderLevel, sides, 0);
+        }
+
+        /**
+         * A thin prior (fewer than {@value #THIN} degrees of freedom) widened to the upper
+         * {@code thinUpper} confidence bound of its sd (0 leaves it as it is).
+         */
+        Prior widen(Prior prior) {
+            if (thinUpper <= 0 || prior.df() == 0 || prior.df() >= THIN) return prior;
+            double lo = 0, hi = 1;
+            while (StudentT.fisherCdf(hi, prior.df(), Double.POSITIVE_INFINITY) < 1 - thinUpper) hi *= 2;
+            for (int i = 0; i < 60; i++) {
+                double mid = (lo + hi) / 2; // chi-square(df) / df quantile at 1 - thinUpper
+                if (StudentT.fisherCdf(mid, prior.df(), Double.POSITIVE_INFINITY) < 1 - thinUpper) lo = mid; else hi = mid;
+            }
+            return new Prior(prior.sd() / Math.sqrt((lo + hi) / 2), prior.df());
+        }
+
         double futilityAt(int k) {
             return k == 1 ? futilityFirst : futilityStart + futilityStep * (k - 1);
         }
@@ -156,6 +178,9 @@ public final class SequentialJudge {
      */
     static final Design DESIGN = new Design(0.5, 0, 0, 0.35, false, 0.3, true);
 
+    /** A prior with fewer degrees of freedom than this is thin: the baseline's repeats alone (3 runs give 2). */
+    static final int THIN = 4;
+
     /** The nominal one-sided level of look {@code k} (2 to {@code maxLooks}, the looks that may keep). */
     public static double alphaAt(int k, int maxLooks, double alpha) {
         int looks = Math.max(2, maxLooks);
@@ -180,6 +205,7 @@ public final class SequentialJudge {
         if (candidate.isEmpty() || candidate.size() != incumbent.size()) {
             throw new IllegalArgumentException("need as many incumbent samples as candidate samples, at least one");
         }
+        prior = design.widen(prior);
         int n = candidate.size();
         int looks = s.looks();
         int look = Math.min(n, looks);

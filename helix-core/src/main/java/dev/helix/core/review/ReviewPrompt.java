@@ -5,7 +5,9 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.session.Dashboard;
+import dev.helix.core.session.Estimate;
 import dev.helix.core.session.Hints;
+import dev.helix.core.session.NoiseNow;
 import dev.helix.core.session.Records;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -60,11 +62,15 @@ public final class ReviewPrompt {
         b.append("- Rates: ").append(rate(s.kept(), s.experiments())).append(" kept, ")
                 .append(rate(s.discarded(), s.experiments())).append(" discarded, ")
                 .append(rate(s.crashed() + s.rejected(), s.experiments())).append(" crashed or rejected\n");
-        b.append("- Baseline → best: ").append(progress(s)).append('\n');
+        Optional<Estimate.Headline> headline = Records.headline(records);
+        // The kept run's own samples are biased upwards by selection: the honest figure is from every measurement.
+        b.append("- Baseline → best: ").append(progress(s)).append(headline.isPresent() ? " (as first measured)" : "").append('\n');
+        headline.ifPresent(h -> b.append("- Best from every measurement: ").append(h.render()).append('\n'));
         List<Double> best = Dashboard.bestSoFar(records);
         if (!best.isEmpty()) b.append("- Best so far, experiment by experiment: ").append(Dashboard.sparkline(best, 80)).append('\n');
         Records.noise(records).ifPresent(n -> b.append("- ").append(n.substring(0, 1).toUpperCase(Locale.ROOT))
                 .append(n.substring(1)).append('\n'));
+        NoiseNow.of(records).ifPresent(n -> b.append("- N").append(n.render().substring(1)).append('\n'));
 
         b.append("\n## Stuck?\n\n");
         int streak = Hints.discardStreak(records);

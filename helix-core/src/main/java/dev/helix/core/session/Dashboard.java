@@ -108,7 +108,7 @@ public final class Dashboard {
                 + " · crashed " + s.crashed() + " · rejected " + s.rejected() + (s.stale() > 0 ? " · stale " + s.stale() : "")
                 + (s.interrupted() > 0 ? " · interrupted " + s.interrupted() : "")
                 + (s.attempts() > s.experiments() ? " · " + s.attempts() + " attempts" : ""));
-        lines.add(v.metric() + ": " + progress(s));
+        lines.add(v.metric() + ": " + progress(s, v.records()));
         List<Double> best = bestSoFar(v.records());
         String label = "Best so far: ";
         lines.add(label + sparkline(best, Math.max(1, width - label.length())));
@@ -142,7 +142,7 @@ public final class Dashboard {
                     .ifPresent(c -> b.append(", #").append(c.run()).append(' ').append(c.phase().word()));
         }
         b.append(" | ").append(s.counts());
-        b.append(" | ").append(v.metric()).append(' ').append(progress(s));
+        b.append(" | ").append(v.metric()).append(' ').append(progress(s, v.records()));
         if (!v.records().isEmpty()) {
             Experiment last = v.records().get(v.records().size() - 1);
             b.append(" | last #").append(last.run()).append(' ').append(last.status().word())
@@ -204,7 +204,13 @@ public final class Dashboard {
         return "#" + c.run() + " " + c.phase().word() + " for " + clock(elapsed) + budget;
     }
 
-    private static String progress(Event.Summary s) {
+    /**
+     * Baseline to best: on a noisy metric the estimates from every measurement and the session's gain
+     * ({@link Records#headline}), as best and status show them; else the recorded values.
+     */
+    private static String progress(Event.Summary s, List<Experiment> records) {
+        Optional<Estimate.Headline> headline = Records.headline(records);
+        if (headline.isPresent()) return "best " + headline.get().render();
         if (s.baseline() == null || s.baseline().primary().isEmpty()) return "no baseline yet";
         double base = s.baseline().primary().get();
         if (s.best() == null || s.best().primary().isEmpty()) return "baseline " + Judge.fmt(base);

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
 /**
  * The rules tried for the paired judge, on the benchmark's machines and seed (not a test): how much
  * power at +2 sigma each buys and what it costs in evaluations and false keeps. Run with
- * {@code ./bench/judge --designs}; prints the table in docs/statistical-judge.md.
+ * {@code ./bench/judge --designs}; prints the table in docs/statistical-judge.md, then the floor
+ * ({@link JudgeFloor}): the fewest evaluations any rule can spend for a given power.
  */
 public final class JudgeDesigns {
     record Tried(String label, Design design) {}
@@ -23,12 +24,19 @@ public final class JudgeDesigns {
             new Tried("Pocock, futility as now but binding", new Design(0.5, 0, 0, 0.35, true, 0.3, true)),
             new Tried("O'Brien-Fleming, first block below -0.6, binding", new Design(0, -0.6, 0, 0.35, true, 0.3, true)),
             new Tried("Wang-Tsiatis 1/4, first block below -0.7, then -0.2 + 0.35 (k-1), binding",
-                    new Design(0.25, -0.7, -0.2, 0.35, true, 0.3, true)));
+                    new Design(0.25, -0.7, -0.2, 0.35, true, 0.3, true)),
+            new Tried("now, without the louder-machine switch", new Design(0.5, 0, 0, 0.35, false, 0, true)),
+            new Tried("futility shaped like the floor's rule at 90%: first block below -0.4, then -0.16 + 0.33 (k-1)",
+                    new Design(0.5, -0.4, -0.16, 0.33, false, 0.3, true)),
+            new Tried("the same, without the louder-machine switch", new Design(0.5, -0.4, -0.16, 0.33, false, 0, true)),
+            new Tried("now, a baseline-only prior widened to its 50% upper bound", new Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.5)),
+            new Tried("now, a baseline-only prior widened to its 75% upper bound", new Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.75)));
 
     public static void main(String[] args) {
         System.out.println("| rule | +2 sigma kept | evaluations | false keeps, no drift | worst false keeps, other drift "
                 + "| cold load |\n|---|---|---|---|---|---|");
         for (Tried t : TRIED) {
+            if (args.length > 0 && !t.label().startsWith(args[0])) continue; // one rule: its label's start
             SplittableRandom root = new SplittableRandom(JudgeBenchmark.SEED);
             double[] power = new double[2], evals = new double[2], none = new double[2];
             double worst = 0, coldLoad = 0;
@@ -59,5 +67,8 @@ public final class JudgeDesigns {
             System.out.printf(Locale.ROOT, "| %s | %.1f%% / %.1f%% | %.2f / %.2f | %.1f%% / %.1f%% | %.1f%% | %.1f%% |%n", t.label(),
                     100 * power[0], 100 * power[1], evals[0], evals[1], 100 * none[0], 100 * none[1], 100 * worst, 100 * coldLoad);
         }
+        if (args.length > 0) return;
+        System.out.println();
+        System.out.print(JudgeFloor.table());
     }
 }

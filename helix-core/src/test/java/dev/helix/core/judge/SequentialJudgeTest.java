@@ -24,6 +24,18 @@ class SequentialJudgeTest {
     static final Prior SD1x2 = new Prior(Math.sqrt(2), 40);
 
     @Test
+    void aThinPriorIsWidenedToTheUpperBoundOfItsSdOnlyWhenADesignAsksForIt() {
+        Prior baseline = new Prior(1.0, 2);
+        assertThat(SequentialJudge.DESIGN.widen(baseline)).isEqualTo(baseline);
+        SequentialJudge.Design median = new SequentialJudge.Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.5);
+        // chi-square with 2 df has median 2 ln 2, so the 50% upper bound of the sd is 1 / sqrt(ln 2)
+        assertThat(median.widen(baseline).sd()).isCloseTo(1 / Math.sqrt(Math.log(2)), within(1e-9));
+        SequentialJudge.Design upper = new SequentialJudge.Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.75);
+        assertThat(upper.widen(baseline).sd()).isCloseTo(1 / Math.sqrt(-Math.log(0.75)), within(1e-9));
+        assertThat(upper.widen(new Prior(1.0, 12))).as("a session's prior is not thin").isEqualTo(new Prior(1.0, 12));
+    }
+
+    @Test
     void theStudentTDistributionMatchesItsTables() {
         assertThat(StudentT.quantile(0.975, 10)).isCloseTo(2.228139, within(1e-5));
         assertThat(StudentT.quantile(0.95, 2)).isCloseTo(2.919986, within(1e-5));

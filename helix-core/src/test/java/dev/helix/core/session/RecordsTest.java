@@ -127,4 +127,49 @@ class RecordsTest {
         assertThat(NoiseNow.of(busy).orElseThrow().render()).contains("grown several-fold");
         assertThat(NoiseNow.of(List.of(base))).as("no blocks yet").isEmpty();
     }
+
+    @Test
+    void theNoiseNowComparesTheLastFiveExperimentsWithTheFiveBefore() {
+        Optional<Noise> quiet = Optional.of(new Noise(0.1, 3, Noise.STATISTICAL));
+        List<Experiment> records = new java.util.ArrayList<>();
+        records.add(record(0, "base", Status.BASELINE, List.of(1.0, 1.1, 1.2), List.of(), "", quiet));
+        // five quiet experiments (differences +-0.1), then five with differences +-1: the machine got busy
+        for (int i = 1; i <= 10; i++) {
+            double h = i <= 5 ? 0.1 : 1.0;
+            records.add(record(i, "c" + i, Status.DISCARD, List.of(1.0 + h, 1.0 - h), List.of(1.0, 1.0), "base", Optional.empty()));
+        }
+        NoiseNow now = NoiseNow.of(records).orElseThrow();
+        assertThat(now.experiments()).isEqualTo(5);
+        assertThat(now.earlier()).isCloseTo(Math.sqrt(0.02), org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(now.trend()).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(now.direction()).contains("rising");
+        assertThat(now.grown()).isTrue();
+        assertThat(now.render()).contains("; rising (0.141421 over the 5 before)").contains("grown several-fold during the session");
+
+        List<Experiment> quietOnly = new java.util.ArrayList<>(records.subList(0, 6));
+        quietOnly.add(records.get(1));
+        quietOnly.add(records.get(2));
+        NoiseNow calm = NoiseNow.of(quietOnly).orElseThrow();
+        assertThat(calm.direction()).as("two experiments before the last five are enough for a trend").contains("steady");
+        assertThat(calm.grown()).isFalse();
+        assertThat(NoiseNow.of(records.subList(0, 6)).orElseThrow().direction()).as("nothing before the last five").isEmpty();
+    }
+
+    @Test
+    void theDashboardAndTheReviewShowTheBestFromEveryMeasurement() {
+        List<Experiment> records = List.of(
+                record(0, "base", Status.BASELINE, List.of(1.0, 1.2, 1.1), List.of(), "",
+                        Optional.of(new Noise(0.1, 3, Noise.STATISTICAL))),
+                record(1, "c1", Status.KEEP, List.of(1.5, 1.6), List.of(1.15, 1.05), "base", Optional.empty()),
+                record(2, "c2", Status.DISCARD, List.of(1.4, 1.3), List.of(1.45, 1.35), "c1", Optional.empty()));
+        String headline = Records.headline(records).orElseThrow().render();
+        assertThat(headline).startsWith("#1 1.475 (95% CI ").contains("4 measurements) against baseline 1.1 (95% CI");
+        Dashboard.View view = new Dashboard.View("t", "score", records, Optional.empty(), Optional.empty());
+        assertThat(Dashboard.line(view)).contains("| score best " + headline);
+        assertThat(Dashboard.screen(view, Instant.EPOCH, 400)).contains("score: best " + headline);
+        String prompt = dev.helix.core.review.ReviewPrompt.build(new dev.helix.core.review.ReviewPrompt.Context("t", "", "score", ""),
+                records);
+        assertThat(prompt).contains("(as first measured)").contains("- Best from every measurement: " + headline)
+                .contains("- Noise now: sd of a difference");
+    }
 }
