@@ -56,6 +56,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("agent-info", AgentInfoCommand.class),
             Map.entry("doctor", DoctorCommand.class),
             Map.entry("watch", WatchCommand.class),
+            Map.entry("ui", UiCommand.class),
             Map.entry("review", ReviewCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
