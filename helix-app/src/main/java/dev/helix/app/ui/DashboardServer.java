@@ -118,7 +118,7 @@ public final class DashboardServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange x) throws IOException {
-        try (x) {
+        try {
             String method = x.getRequestMethod();
             if (!method.equals("GET") && !method.equals("HEAD")) {
                 send(x, 405, "text/plain", "only GET\n");
@@ -157,6 +157,8 @@ public final class DashboardServer implements AutoCloseable {
             send(x, e.kind() == AppException.Kind.USAGE ? 404 : 500, "application/json", error(e.getMessage()));
         } catch (RuntimeException e) {
             send(x, 500, "application/json", error(String.valueOf(e.getMessage())));
+        } finally {
+            x.close(); // after the catch: an error is answered before the exchange ends
         }
     }
 
