@@ -140,10 +140,15 @@ final class DevToolsPage implements AutoCloseable {
     /** Waits up to {@code timeout} until {@code expression}'s value satisfies {@code until}; returns that value. */
     JsonNode await(String expression, Predicate<JsonNode> until, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
+        Object last = null;
         while (System.nanoTime() < deadline) {
-            last = eval(expression);
-            if (until.test(last)) return last;
+            try {
+                JsonNode value = eval(expression);
+                if (until.test(value)) return value;
+                last = value;
+            } catch (AssertionError e) {
+                last = e.getMessage(); // e.g. asked while the page reloads: ask again
+            }
             Thread.sleep(100);
         }
         throw new AssertionError("after " + timeout.toSeconds() + "s, " + expression + " is still " + last);

@@ -145,6 +145,16 @@ class UiBrowserTest {
         assertThat(page.eval("document.getElementById('connection').textContent").asText()).isEmpty();
     }
 
+    @Test
+    @Order(7)
+    void aLinkToAnExperimentOpensTheDashboardOnIt() throws Exception {
+        int crash = repo.ledger().stream().filter(r -> r.get("status").asText().equals("crash")).findFirst().orElseThrow().get("run").asInt();
+        page.eval("location.hash = '#tag=t1&run=" + crash + "'; location.reload()");
+        JsonNode detail = page.await("(document.getElementById('detail') || {}).textContent || ''",
+                v -> v.asText().startsWith("#" + crash + " "), WAIT);
+        assertThat(detail.asText()).contains("crash").contains("forbidden band");
+    }
+
     /** Clicks the chart's point of {@code run}, as a mouse would. */
     static void click(int run) throws Exception {
         page.eval("document.querySelector('#chart circle.point[data-run=\"" + run + "\"]')"

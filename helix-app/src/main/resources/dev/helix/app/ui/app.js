@@ -12,6 +12,7 @@ const params = new URLSearchParams(location.search);
 const state = {
   token: params.get("token") || "",
   tag: decodeURIComponent((location.hash.match(/tag=([^&]+)/) || [])[1] || ""),
+  linked: Number((location.hash.match(/run=(\d+)/) || [])[1] ?? NaN), // #tag=T&run=N: a link to one experiment
   version: "",
   session: null,
   selected: null,   // run number shown in the detail
@@ -140,6 +141,11 @@ function render(s) {
   w.hidden = !s.warnings.length;
   w.textContent = s.warnings.join("\n");
   if (state.selected !== null && s.points.some(p => p.run === state.selected)) markSelected();
+  if (!isNaN(state.linked) && s.points.some(p => p.run === state.linked)) {
+    const run = state.linked;
+    state.linked = NaN;
+    select(run);
+  }
 }
 
 function renderSummary(s) {
@@ -263,6 +269,7 @@ function markSelected() {
 
 function select(run) {
   state.selected = run;
+  history.replaceState(null, "", location.pathname + location.search + "#tag=" + encodeURIComponent(state.tag) + "&run=" + run);
   markSelected();
   const tag = state.tag;
   return api("/api/experiment", {tag: tag, run: run}).then(x => {
