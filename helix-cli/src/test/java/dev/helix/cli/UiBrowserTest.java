@@ -155,6 +155,37 @@ class UiBrowserTest {
         assertThat(detail.asText()).contains("crash").contains("forbidden band");
     }
 
+    @Test
+    @Order(8)
+    void aRunningSessionShowsItsWorkersAndThenWhyItStopped() throws Exception {
+        String evaluate = repo.read("evaluate.sh");
+        repo.write("evaluate.sh", evaluate.replace("#!/bin/sh\n", "#!/bin/sh\nsleep 1\n"));
+        repo.commitAll("a slower evaluation, to be seen running");
+        Path output = tmp.resolve("live.log");
+        // Long enough to be seen running on a busy machine; stopped (SIGTERM, as Ctrl-C) once it has been.
+        Process live = repo.helixProcess(output, "run", "--tag", "live", "--max-experiments", "200").start();
+        try {
+            page.await("[...document.querySelectorAll('#session option')].some(o => o.value === 'live')", JsonNode::asBoolean, WAIT);
+            page.eval("const s = document.getElementById('session'); s.value = 'live'; s.dispatchEvent(new Event('change'))");
+            JsonNode phase = page.await("document.getElementById('workers-box').hidden ? '' : "
+                    + "document.querySelector('#workers tbody').textContent", v -> !v.asText().isEmpty(), WAIT);
+            assertThat(phase.asText()).containsPattern("proposing|evaluating|starting");
+            assertThat(page.eval("document.getElementById('state').textContent").asText()).isEqualTo("running");
+            page.await("document.querySelectorAll('#chart circle.point').length", v -> v.asInt() >= 2, WAIT); // while it runs
+            live.destroy();
+            assertThat(live.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as(Files.readString(output)).isTrue();
+        } finally {
+            live.destroyForcibly();
+        }
+        page.await("document.getElementById('stop').textContent", v -> v.asText().startsWith("Stopped: interrupted"), WAIT);
+        assertThat(page.eval("document.getElementById('state').textContent").asText()).isEqualTo("not running");
+        assertThat(page.eval("document.getElementById('workers-box').hidden").asBoolean()).isTrue();
+        long records = repo.ledger().stream().filter(r -> r.get("tag").asText().equals("live")).count();
+        assertThat(records).isPositive();
+        assertThat(page.await("document.querySelectorAll('#chart circle.point').length", v -> v.asInt() == records, WAIT).asLong())
+                .isEqualTo(records);
+    }
+
     /** Clicks the chart's point of {@code run}, as a mouse would. */
     static void click(int run) throws Exception {
         page.eval("document.querySelector('#chart circle.point[data-run=\"" + run + "\"]')"

@@ -5,7 +5,7 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const POLL_MS = 1500;
-const SESSIONS_MS = 10000;
+const SESSIONS_MS = 5000; // new sessions and forks appear in the picker
 const STATUSES = ["baseline", "keep", "discard", "crash", "rejected", "stale", "interrupted", "verify"];
 
 const params = new URLSearchParams(location.search);
