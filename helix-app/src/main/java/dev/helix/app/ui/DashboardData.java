@@ -41,7 +41,13 @@ public final class DashboardData {
 
     private final Workspace workspace;
     private final Map<String, SessionWatch> watches = new ConcurrentHashMap<>();
-    private final Map<String, ObjectNode> sessions = new ConcurrentHashMap<>();
+    /** What was last read of each session: its records (redacted) and its view without the live part, as JSON. */
+    private final Map<String, Read> reads = new ConcurrentHashMap<>();
+
+    private record Read(String version, List<Experiment> records, List<String> warnings, String json) {}
+
+    /** How far back from the ledger's end a re-read looks for the last record it already has. */
+    private static final int TAIL = 256;
 
     public DashboardData(Workspace workspace) {
         this.workspace = workspace;
@@ -83,17 +89,50 @@ public final class DashboardData {
         return root;
     }
 
-    /** Session {@code tag}: its metrics, counts, spend, workers, stop reason and one point per record. */
-    public ObjectNode session(String tag) {
+    /**
+     * Session {@code tag} as JSON: its metrics, counts, spend, stop reason, one point per record,
+     * and (asked afresh every time) whether it runs and its workers. When the ledger has grown since
+     * the last read, only its end is decoded.
+     */
+    public String session(String tag) {
+        String json = current(tag).json();
+        return json.substring(0, json.length() - 1) + "," + live(tag).toString().substring(1);
+    }
+
+    /** The session's records and view as of now, read again only when the ledger, board, note or lock changed. */
+    private Read current(String tag) {
         String version = version(tag);
-        ObjectNode cached = sessions.get(tag);
-        if (cached != null && cached.path("version").asText().equals(version)) return refreshed(tag, cached);
-        LedgerStore.Contents contents = workspace.ledger().readTag(tag);
-        Secrets secrets = workspace.secrets();
-        List<Experiment> records = contents.experiments().stream().map(e -> e.redacted(secrets)).toList();
-        if (records.isEmpty() && workspace.git().resolve(workspace.repo(), "refs/heads/helix/" + tag).isEmpty()) {
-            throw AppException.usage("no_session", "no session '" + tag + "' in " + workspace.repo(), "pick one of /api/sessions");
+        Read read = reads.get(tag);
+        if (read == null || !read.version().equals(version)) {
+            Secrets secrets = workspace.secrets();
+            read = reread(tag, version, read, secrets);
+            if (read.records().isEmpty() && workspace.git().resolve(workspace.repo(), "refs/heads/helix/" + tag).isEmpty()) {
+                throw AppException.usage("no_session", "no session '" + tag + "' in " + workspace.repo(), "pick one of /api/sessions");
+            }
+            read = new Read(version, read.records(), read.warnings(), view(tag, version, read.records(), read.warnings(), secrets));
+            reads.put(tag, read);
         }
+        return read;
+    }
+
+    /** The records now: the ones read before and those appended since, or all of them again when the end does not match. */
+    private Read reread(String tag, String version, Read before, Secrets secrets) {
+        LedgerStore ledger = workspace.ledger();
+        if (before != null && !before.records().isEmpty()) {
+            LedgerStore.Contents end = ledger.tail(tag, TAIL);
+            List<Experiment> tail = end.experiments().stream().map(e -> e.redacted(secrets)).toList();
+            int at = tail.lastIndexOf(before.records().get(before.records().size() - 1));
+            if (at >= 0) {
+                List<Experiment> records = new java.util.ArrayList<>(before.records());
+                records.addAll(tail.subList(at + 1, tail.size()));
+                return new Read(version, List.copyOf(records), end.warnings(), "");
+            }
+        }
+        LedgerStore.Contents contents = ledger.readTag(tag);
+        return new Read(version, contents.experiments().stream().map(e -> e.redacted(secrets)).toList(), contents.warnings(), "");
+    }
+
+    private String view(String tag, String version, List<Experiment> records, List<String> warningList, Secrets secrets) {
         Optional<Spec> spec = spec();
         ObjectNode root = JSON.createObjectNode();
         root.put("version", version);
@@ -127,28 +166,27 @@ public final class DashboardData {
         for (int i = 0; i < records.size(); i++) {
             Experiment e = records.get(i);
             if (e.status().advances() && e.primary().isPresent()) best = e.primary().get();
-            JsonNode row = record(e);
             ObjectNode p = points.addObject();
             p.put("index", i);
             p.put("run", e.run());
-            p.set("attempt", row.path("attempt"));
+            p.put("attempt", e.attempt());
             p.put("status", e.status().word());
-            p.set("primary", row.path("primary"));
+            e.primary().ifPresentOrElse(v -> p.put("primary", v), () -> p.putNull("primary"));
             if (best != null) p.put("best", best);
-            p.set("metrics", row.path("metrics"));
+            ObjectNode metrics = p.putObject("metrics");
+            e.metrics().forEach(metrics::put);
             p.put("description", e.description());
-            p.set("finished_at", row.path("finished_at"));
+            p.put("finished_at", e.finishedAt().toString());
             p.put("has_commit", !e.commit().isEmpty());
         }
         ArrayNode warnings = root.putArray("warnings");
-        contents.warnings().forEach(warnings::add);
-        sessions.put(tag, root);
-        return refreshed(tag, root);
+        warningList.forEach(warnings::add);
+        return root.toString();
     }
 
-    /** The cached view with what changes without a new record: whether it runs, its workers, the time. */
-    private ObjectNode refreshed(String tag, ObjectNode cached) {
-        ObjectNode root = cached.deepCopy();
+    /** What changes without a new record: whether the session runs, its workers, the time. */
+    private ObjectNode live(String tag) {
+        ObjectNode root = JSON.createObjectNode();
         Optional<Long> pid = running(tag);
         root.put("running", pid.isPresent());
         root.put("now", Instant.now().toString());
@@ -166,8 +204,7 @@ public final class DashboardData {
     /** Experiment {@code run} of session {@code tag} (its last attempt): the record, its diff against its parent, its log's tail. */
     public ObjectNode experiment(String tag, int run) {
         Secrets secrets = workspace.secrets();
-        Experiment e = workspace.ledger().readTag(tag).experiments().stream().filter(x -> x.run() == run)
-                .reduce((a, b) -> b).map(x -> x.redacted(secrets))
+        Experiment e = current(tag).records().reversed().stream().filter(x -> x.run() == run).findFirst()
                 .orElseThrow(() -> AppException.usage("no_experiment", "session " + tag + " has no experiment #" + run,
                         "pick a point of the chart"));
         ObjectNode root = JSON.createObjectNode();

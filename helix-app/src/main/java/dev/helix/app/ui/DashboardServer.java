@@ -142,16 +142,16 @@ public final class DashboardServer implements AutoCloseable {
                 sendAsset(x, asset.get());
                 return;
             }
-            ObjectNode answer = switch (path) {
-                case "/api/sessions" -> data.sessions();
+            String answer = switch (path) {
+                case "/api/sessions" -> data.sessions().toString();
                 case "/api/session" -> session(query);
-                case "/api/experiment" -> data.experiment(required(query, "tag"), number(required(query, "run")));
+                case "/api/experiment" -> data.experiment(required(query, "tag"), number(required(query, "run"))).toString();
                 default -> null;
             };
             if (answer == null) {
                 send(x, 404, "text/plain", "not found\n");
             } else {
-                send(x, 200, "application/json", DashboardData.JSON.writeValueAsString(answer));
+                send(x, 200, "application/json", answer);
             }
         } catch (AppException e) {
             send(x, e.kind() == AppException.Kind.USAGE ? 404 : 500, "application/json", error(e.getMessage()));
@@ -162,11 +162,11 @@ public final class DashboardServer implements AutoCloseable {
         }
     }
 
-    private ObjectNode session(Map<String, String> query) {
+    private String session(Map<String, String> query) {
         String tag = required(query, "tag");
         String known = query.getOrDefault("version", "");
         if (!known.isEmpty() && known.equals(data.version(tag))) {
-            return DashboardData.JSON.createObjectNode().put("version", known).put("unchanged", true);
+            return DashboardData.JSON.createObjectNode().put("version", known).put("unchanged", true).toString();
         }
         return data.session(tag);
     }
