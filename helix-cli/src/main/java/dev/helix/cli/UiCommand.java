@@ -43,6 +43,8 @@ final class UiCommand implements Callable<Integer> {
             String url = server.url().toString();
             out.progress().println("Helix dashboard of " + workspace.repo() + " at " + url + "  (Ctrl-C stops it)");
             out.progress().flush();
+            // For a script or an agent: the envelope at once, while the dashboard serves on.
+            out.success(new Serving(url, workspace.repo().toString(), server.port()), List.of("stop it with Ctrl-C (SIGINT) or SIGTERM"));
             if (open) browse(url, out);
             stopped.await(); // until interrupted: the server answers on its own threads
             return ExitCodes.OK;
@@ -51,6 +53,9 @@ final class UiCommand implements Callable<Integer> {
             return ExitCodes.INTERRUPTED;
         }
     }
+
+    /** Where the dashboard serves, as the JSON envelope's data. */
+    record Serving(String url, String repository, int port) {}
 
     /** Starts the desktop's browser on {@code url}; says so when there is none, the server runs anyway. */
     private static void browse(String url, Output out) {

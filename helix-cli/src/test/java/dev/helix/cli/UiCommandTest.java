@@ -193,6 +193,34 @@ class UiCommandTest {
     }
 
     @Test
+    void asJsonItAnswersWithTheAddressAtOnceAndServesOn() throws Exception {
+        Path output = tmp.resolve("ui-json.log");
+        ProcessBuilder pb = repo.helixProcess(output, "ui", "--port", "0");
+        pb.command().set(pb.command().indexOf("--text"), "--json");
+        pb.redirectErrorStream(false).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (Files.readString(output).isEmpty()) {
+                if (!p.isAlive() || System.nanoTime() > deadline) throw new AssertionError("no envelope: " + Files.readString(output));
+                Thread.sleep(50);
+            }
+            while (!Files.readString(output).endsWith("\n") && System.nanoTime() < deadline) Thread.sleep(20);
+            JsonNode envelope = Output.JSON.readTree(Files.readString(output));
+            assertThat(envelope.get("status").asText()).isEqualTo("success");
+            String address = envelope.get("data").get("url").asText();
+            assertThat(address).matches("http://127\\.0\\.0\\.1:\\d+/").endsWith(":" + envelope.get("data").get("port").asInt() + "/");
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(address + "api/sessions")).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("no token on 127.0.0.1 unless asked").isEqualTo(200);
+            assertThat(p.isAlive()).isTrue();
+        } finally {
+            p.destroy();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) p.destroyForcibly();
+        }
+    }
+
+    @Test
     void aPortInUseOrOutOfRangeIsAUsageError() throws Exception {
         TestRepo.Run range = repo.helix("ui", "--port", "70000");
         assertThat(range.code()).isEqualTo(ExitCodes.USAGE);
