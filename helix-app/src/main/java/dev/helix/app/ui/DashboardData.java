@@ -192,7 +192,9 @@ public final class DashboardData {
         root.put("now", Instant.now().toString());
         ArrayNode workers = root.putArray("workers");
         if (pid.isPresent()) {
-            for (Dashboard.WorkerLine w : watch(tag).workersNow()) {
+            // The board first: inferring the experiment in progress reads the session's records again.
+            List<Dashboard.WorkerLine> board = watch(tag).workers(tag, pid.get());
+            for (Dashboard.WorkerLine w : board.isEmpty() ? watch(tag).workersNow() : board) {
                 ObjectNode o = workers.addObject().put("worker", w.worker()).put("run", w.run()).put("phase", w.phase())
                         .put("where", w.where()).put("direction", w.direction()).put("since", w.since().toString());
                 w.budgetSeconds().ifPresent(b -> o.put("budget_seconds", b));
