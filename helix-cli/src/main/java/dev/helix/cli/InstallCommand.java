@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import dev.helix.adapters.install.SkillInstaller.Installation;
 import dev.helix.adapters.install.SkillInstaller;
+import dev.helix.adapters.install.UserHome;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.guide.SkillTarget;
@@ -18,7 +19,7 @@ import picocli.CommandLine.ParentCommand;
 /** {@code helix install <agent>}: teaches an agent the Helix loop, in the agent's own format and place. */
 @Command(name = "install", mixinStandardHelpOptions = true, description = {
     "Install the Helix skill (the experiment loop with helix try) for a coding agent.",
-    "%nAgents: claude, codex, gemini, opencode, agents (.agents/skills) go under your home directory; "
+    "%nAgents: claude, codex, gemini, opencode, agents (.agents/skills) go under your home directory ($HOME, as the agents read it); "
         + "copilot, cursor and windsurf read only repository files and always go into the repository. "
         + "Running it again changes nothing; a file Helix did not write is never overwritten without --force."})
 final class InstallCommand implements Callable<Integer> {
@@ -44,7 +45,7 @@ final class InstallCommand implements Callable<Integer> {
                 "unknown_agent", "unknown agent '" + agent + "'", "choose one of: " + String.join(", ", SkillTarget.names())));
         Path repository = Workspace.find(main.workingDirectory()).map(Workspace::repo).orElse(main.workingDirectory());
         SkillInstaller installer = home == null
-                ? new SkillInstaller(Path.of(System.getProperty("user.home")), System.getenv(), repository)
+                ? new SkillInstaller(UserHome.current(), System.getenv(), repository)
                 : new SkillInstaller(main.workingDirectory().resolve(home), Map.of(), repository);
         Installation result = installer.install(target, project, force);
 

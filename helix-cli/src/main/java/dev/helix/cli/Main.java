@@ -24,7 +24,8 @@ import picocli.CommandLine;
                 + "evaluates the change under a time budget, keeps it if the metric improved, reverts it otherwise, "
                 + "and records every experiment in its ledger.",
             "",
-            "Start with: helix init, edit helix.yaml and program.md, commit, then helix run. Try it offline first: helix demo."},
+            "Start with: helix init, edit helix.yaml and program.md, commit, then helix run. Try it offline first: helix demo. "
+                + "Watch a session live: helix watch in the terminal, helix ui in a browser."},
         footer = {"", "Exit codes: 0 success, 1 runtime failure (a retry may help), 2 usage or configuration error, "
             + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""})
 public final class Main implements Callable<Integer> {
@@ -56,6 +57,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("agent-info", AgentInfoCommand.class),
             Map.entry("doctor", DoctorCommand.class),
             Map.entry("watch", WatchCommand.class),
+            Map.entry("ui", UiCommand.class),
             Map.entry("review", ReviewCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 

@@ -2,10 +2,8 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.app.ui.DashboardData;
 import dev.helix.core.experiment.Experiment;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +36,7 @@ record ShowView(String tag, JsonNode record, String diff, @JsonProperty("log_tai
 
     /** The last lines of the experiment's log; the record's own tail when the file is gone. */
     static List<String> tail(Path repo, Experiment e) {
-        if (!e.log().isEmpty()) {
-            Path log = repo.resolve(e.log()).normalize();
-            if (log.startsWith(repo) && Files.isRegularFile(log)) {
-                try {
-                    List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-                    return lines.subList(Math.max(0, lines.size() - TAIL), lines.size());
-                } catch (IOException ex) {
-                    // fall through to the tail the record kept
-                }
-            }
-        }
-        return e.logTail().map(t -> t.lines().toList()).map(l -> l.subList(Math.max(0, l.size() - TAIL), l.size())).orElse(List.of());
+        return DashboardData.logTail(repo, e, TAIL);
     }
 
     /** "key: value" for every field, nested ones as "agent.backend: tune"; null as "-". */

@@ -35,6 +35,11 @@ final class Chromium {
         return new Chromium(found.get(), home);
     }
 
+    /** The browser's executable. */
+    Path binary() {
+        return binary;
+    }
+
     static Optional<Path> find() {
         List<Path> candidates = new ArrayList<>(List.of(Path.of("/usr/bin/chromium")));
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {

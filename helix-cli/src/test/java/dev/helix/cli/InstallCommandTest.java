@@ -130,6 +130,33 @@ class InstallCommandTest {
     }
 
     @Test
+    void withoutHomeOptionTheSkillGoesUnderDollarHomeAsTheAgentsResolveItNotUnderUserHome() throws Exception {
+        // A real process: HOME points at a temporary directory, the JVM's user.home elsewhere.
+        Path userHome = Files.createDirectories(tmp.resolve("user.home"));
+        Path output = tmp.resolve("install.log");
+        ProcessBuilder pb = repo.helixProcess(output, "install", "claude");
+        pb.command().add(1, "-Duser.home=" + userHome);
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("XDG_CONFIG_HOME");
+        pb.environment().remove("CODEX_HOME");
+        Process p = pb.start();
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("helix install finished").isTrue();
+        assertThat(p.exitValue()).as(Files.readString(output)).isZero();
+
+        assertThat(home.resolve(".claude/skills/helix/SKILL.md")).exists();
+        try (Stream<Path> files = Files.walk(userHome)) {
+            assertThat(files.filter(Files::isRegularFile).toList()).as("nothing under user.home").isEmpty();
+        }
+    }
+
+    @Test
+    void homeIsUserHomeOnlyWhenHomeIsUnsetOrBlank() {
+        assertThat(dev.helix.adapters.install.UserHome.of(Map.of("HOME", "/tmp/h"))).isEqualTo(Path.of("/tmp/h"));
+        assertThat(dev.helix.adapters.install.UserHome.of(Map.of("HOME", " "))).isEqualTo(Path.of(System.getProperty("user.home")));
+        assertThat(dev.helix.adapters.install.UserHome.of(Map.of())).isEqualTo(Path.of(System.getProperty("user.home")));
+    }
+
+    @Test
     void anUnknownAgentIsAUsageErrorListingTheKnownOnes() {
         TestRepo.Run run = install("vim");
         assertThat(run.code()).isEqualTo(2);

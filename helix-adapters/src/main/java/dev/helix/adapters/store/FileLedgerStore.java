@@ -226,6 +226,22 @@ public final class FileLedgerStore implements LedgerStore {
         }
     }
 
+    /** The sessions, from the index: no record is decoded. */
+    @Override
+    public List<String> tags() {
+        try {
+            return locked(true, () -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    return List.copyOf(current(ch).tags.keySet());
+                } catch (NoSuchFileException e) {
+                    return List.<String>of();
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
     private LedgerIndex current(FileChannel ch) throws IOException {
         LedgerIndex now = LedgerIndex.of(file, indexFile, ch, index);
         index = now;

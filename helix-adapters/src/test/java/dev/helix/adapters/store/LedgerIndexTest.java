@@ -36,6 +36,7 @@ class LedgerIndexTest {
     @Test
     void aMissingLedgerHasNoSessions() {
         assertThat(store.latestTag()).isEmpty();
+        assertThat(store.tags()).isEmpty();
         assertThat(store.readTag("a").experiments()).isEmpty();
         assertThat(Files.exists(index)).isFalse();
     }
@@ -63,6 +64,8 @@ class LedgerIndexTest {
 
         assertThat(store.readTag("a").experiments()).extracting(Experiment::run).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(store.latestTag()).contains("c");
+        assertThat(store.tags()).as("in the order each first appears, as the full read gives them")
+                .containsExactly("a", "b", "c").isEqualTo(store.read().experiments().stream().map(Experiment::tag).distinct().toList());
         assertSameAsFullRead("b");
     }
 

@@ -127,8 +127,9 @@ public final class RunSession {
             }
             worktrees.removeWorkers(lanes);
             String ledgerCommit = publishLedger(p, ledger, outcome.experiments());
-            events.emit(new Event.SessionFinished(p.tag(), "helix/" + p.tag(), outcome.reason().text
-                    + (outcome.detail().isBlank() ? "" : ": " + outcome.detail()),
+            String stopReason = outcome.reason().text + (outcome.detail().isBlank() ? "" : ": " + outcome.detail());
+            StopNote.write(StopNote.file(p.repo(), p.tag()), secrets.apply(stopReason));
+            events.emit(new Event.SessionFinished(p.tag(), "helix/" + p.tag(), stopReason,
                     p.helixDir().resolve("experiments.jsonl"), ledgerCommit));
             return new Finished(outcome, p, ledgerCommit);
         }

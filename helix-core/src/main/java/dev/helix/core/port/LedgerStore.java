@@ -46,6 +46,11 @@ public interface LedgerStore {
         return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1).tag());
     }
 
+    /** The sessions the ledger holds, in the order each first appears. */
+    default List<String> tags() {
+        return read().experiments().stream().map(Experiment::tag).distinct().toList();
+    }
+
     /**
      * Writes copies of {@code records} into {@code directory} as experiments.jsonl and
      * experiments.tsv (whose columns follow the {@code primary} metric and the quality
