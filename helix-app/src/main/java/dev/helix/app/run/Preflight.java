@@ -51,7 +51,7 @@ final class Preflight {
         checkCommand(spec, repo);
         if (backend.equals("tune")) checkParameters(spec, repo);
 
-        String tag = SessionTags.choose(workspace, options.tag(), options.resume());
+        String tag = SessionTags.choose(workspace, options.tag(), options.resume(), spec.run().tag());
         return new RunSession.Prepared(workspace, specFile, spec, tag, options.resume(), agent, options);
     }
 

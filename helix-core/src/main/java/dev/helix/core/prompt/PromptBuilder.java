@@ -63,6 +63,7 @@ public final class PromptBuilder {
             program.append("\n## Also keep to these (from ").append(spec.source()).append(")\n");
             spec.agent().instructions().forEach(i -> program.append("- ").append(i.strip()).append("\n"));
         }
+        if (!request.briefing().isBlank()) program.append("\n").append(request.briefing().strip()).append("\n");
         request.direction().ifPresent(d -> program.append("\n## Your direction\n")
                 .append("Other workers explore other directions at the same time. Explore this one:\n").append(d.strip()).append("\n"));
 
