@@ -150,6 +150,11 @@ public final class CommandProposer implements Proposer {
         else root.putNull("crash_log_tail");
         root.put("worker", r.worker());
         if (r.direction().isPresent()) root.put("direction", r.direction().get());
+        if (!r.briefing().isBlank()) root.put("briefing", r.briefing());
+        if (!spec.agent().instructions().isEmpty()) {
+            ArrayNode instructions = root.putArray("instructions");
+            spec.agent().instructions().forEach(instructions::add);
+        }
         else root.putNull("direction");
         return root;
     }

@@ -44,10 +44,18 @@ public final class RunSession {
      */
     public record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                           Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
-                          Optional<List<String>> directions, Optional<String> executor) {
+                          Optional<List<String>> directions, Optional<String> executor, Optional<String> agentCommand) {
+        /** Options without an agent command of their own. */
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
+                       Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
+                       Optional<String> executor) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, workers, directions, executor, Optional.empty());
+        }
+
         public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                        Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {
-            this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty());
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
     }
 

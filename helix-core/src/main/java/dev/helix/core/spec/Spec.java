@@ -36,6 +36,12 @@ public record Spec(
                 requirements, source);
     }
 
+    /** This spec with another agent section (command-line overrides of helix.yaml). */
+    public Spec withAgent(AgentSpec a) {
+        return new Spec(name, version, domain, description, author, scope, metrics, evaluate, judge, a, search, run,
+                requirements, source);
+    }
+
     /**
      * Globs relative to the repository root, and what to do with the ignored files a proposer
      * leaves in Helix's worktree.
@@ -202,6 +208,12 @@ public record Spec(
         public AgentSpec {
             extraArgs = List.copyOf(extraArgs);
             instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        }
+
+        /** This agent with another command (for the command backend). */
+        public AgentSpec withCommand(String c) {
+            return new AgentSpec(backend, model, maxTurns, maxFixAttempts, Optional.of(c), timeoutSeconds, baseUrl, apiKeyEnv,
+                    promptChars, historyRows, maxTokens, extraArgs, instructions);
         }
 
         /** An agent given no instructions beyond program.md. */
