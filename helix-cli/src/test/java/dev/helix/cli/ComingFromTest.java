@@ -229,6 +229,35 @@ class ComingFromTest {
     }
 
     @Test
+    void aNanoGptTreeIsRecognisedByInitAndItsEvaluationParses() {
+        TestRepo repo = new TestRepo(tmp.resolve("nanogpt"));
+        repo.write("train.py", """
+                import sys
+                cfg = {}
+                exec(open(sys.argv[1]).read(), cfg) if len(sys.argv) > 1 else None
+                n = cfg.get("n_layer", 4)
+                print("step 0: train loss 4.2874, val loss 4.2823")
+                print(f"step 250: train loss 1.9, val loss {2.5 - n / 10:.4f}")
+                """);
+        repo.write("model.py", "class GPT: pass\n");
+        repo.write("data/shakespeare_char/prepare.py", "print('prepared')\n");
+        repo.write("config/train_shakespeare_char.py", "n_layer = 6\n");
+        repo.commitAll("a nanoGPT-like tree");
+
+        TestRepo.Run init = repo.helix("--text", "init");
+        assertThat(init.code()).as(init.toString()).isZero();
+        String yaml = repo.read("helix.yaml");
+        assertThat(yaml).contains("config/*.py").contains("data/shakespeare_char/prepare.py")
+                .contains("train.py config/train_shakespeare_char.py").contains("val_loss");
+        assertThat(init.out() + init.err()).doesNotContain("No prepare.py");
+        repo.commitAll("helix");
+        TestRepo.Run doctor = repo.helix("--json", "doctor");
+        JsonNode parsed = DoctorCommandTest.check(doctor.json().get("data"), "metrics_parse");
+        assertThat(parsed.get("status").asText()).as(doctor.toString()).isEqualTo("pass");
+        assertThat(parsed.toString()).contains("val_loss = 1.9");
+    }
+
+    @Test
     void anAgentOfTheAutoresearchCliRecordsInItsOwnWords() {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("q"), "");
         assertThat(repo.helix("record", "--tag", "r", "--status", "baseline", "--metric", "5", "-m", "baseline").code()).isZero();
