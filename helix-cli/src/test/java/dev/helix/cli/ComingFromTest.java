@@ -258,6 +258,35 @@ class ComingFromTest {
     }
 
     @Test
+    void anImportErrorInTheDoctorsRunNamesTheInterpreterThatCanImportIt() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("venv-project"));
+        Path lib = Files.createDirectories(tmp.resolve("site"));
+        Files.writeString(lib.resolve("helix_probe_mod.py"), "VALUE = 1\n");
+        repo.write(".gitignore", ".venv/\n");
+        // the project's own environment: an interpreter that has the module the system python lacks
+        repo.write(".venv/bin/python", "#!/bin/sh\nPYTHONPATH=" + lib + " exec python3 \"$@\"\n");
+        repo.dir.resolve(".venv/bin/python").toFile().setExecutable(true);
+        repo.write("train.py", "import helix_probe_mod\nprint('val_bpb: 1.0')\n");
+        repo.write("prepare.py", "print('ok')\n");
+        repo.write("helix.yaml", """
+                name: probe
+                domain: AI/ML
+                description: Lower val_bpb.
+                scope: {editable: [train.py], readonly: [prepare.py]}
+                metrics: {primary: {name: val_bpb}}
+                evaluate: {command: python3 train.py, timeout_seconds: 60}
+                agent: {backend: command, command: "true"}
+                """);
+        repo.commitAll("a project whose modules live in its .venv");
+
+        TestRepo.Run doctor = repo.helix("--json", "doctor");
+        JsonNode runs = DoctorCommandTest.check(doctor.json().get("data"), "evaluate_runs");
+        assertThat(runs.get("status").asText()).isEqualTo("fail");
+        assertThat(runs.toString()).contains(repo.dir.resolve(".venv/bin/python").toString())
+                .contains("can import helix_probe_mod");
+    }
+
+    @Test
     void anAgentOfTheAutoresearchCliRecordsInItsOwnWords() {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("q"), "");
         assertThat(repo.helix("record", "--tag", "r", "--status", "baseline", "--metric", "5", "-m", "baseline").code()).isZero();

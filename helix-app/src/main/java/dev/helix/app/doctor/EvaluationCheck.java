@@ -72,8 +72,10 @@ final class EvaluationCheck {
             Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
                     Duration.ofSeconds(timeout), env, log));
             if (r.exitCode() != 0) {
+                Optional<String> module = r.timedOut() ? Optional.empty() : Interpreters.missingModule(r.output());
                 return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
                         r.timedOut() ? "raise evaluate.timeout_seconds or make the evaluation faster"
+                                : module.isPresent() ? Interpreters.advice(module.get(), repo, System.getenv())
                                 : "run it yourself in a clean checkout: " + spec.evaluate().command() + " (log: .helix/doctor/evaluate.log)");
             }
             evaluation = r;
