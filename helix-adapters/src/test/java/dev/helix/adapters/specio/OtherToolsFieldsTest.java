@@ -102,6 +102,10 @@ class OtherToolsFieldsTest {
                 "## autoresearch\n- target_file: t.py\n- run_command: x\n- metric_name: acc\n- metric_parse: `^acc:(`\n")))
                 .problems().get(0);
         assertThat(md.suggestion()).contains("Markdown").doesNotContain("YAML");
+        Problem json = catchThrowableOfType(SpecException.class, () -> SpecFiles.load(write("research.json",
+                "{\"modifiable_files\": [\"a\"], \"run_command\": [\"python\", \"x.py\"]}"))).problems().get(0);
+        assertThat(json.path()).isEqualTo("run_command");
+        assertThat(json.suggestion()).contains("\"string\"").doesNotContain("quoted if it has");
     }
 
     @Test
