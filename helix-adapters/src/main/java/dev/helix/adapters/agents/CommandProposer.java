@@ -150,12 +150,12 @@ public final class CommandProposer implements Proposer {
         else root.putNull("crash_log_tail");
         root.put("worker", r.worker());
         if (r.direction().isPresent()) root.put("direction", r.direction().get());
+        else root.putNull("direction");
         if (!r.briefing().isBlank()) root.put("briefing", r.briefing());
         if (!spec.agent().instructions().isEmpty()) {
             ArrayNode instructions = root.putArray("instructions");
             spec.agent().instructions().forEach(instructions::add);
         }
-        else root.putNull("direction");
         return root;
     }
 
