@@ -26,7 +26,7 @@ final class InstallCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Parameters(index = "0", paramLabel = "AGENT", description = "claude, codex, gemini, opencode, copilot, cursor, windsurf or agents.")
+    @Parameters(index = "0", paramLabel = "AGENT", description = "claude (or claude-code), codex, gemini, opencode, copilot, cursor, windsurf, agents, or all (every agent under your home; with --project, every one).")
     String agent;
 
     @Option(names = "--project", description = "Install into this repository (to share with the team) instead of your home directory.")
@@ -41,15 +41,24 @@ final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SkillTarget target = SkillTarget.find(agent.toLowerCase(Locale.ROOT)).orElseThrow(() -> AppException.usage(
-                "unknown_agent", "unknown agent '" + agent + "'", "choose one of: " + String.join(", ", SkillTarget.names())));
+        // "claude-code" and "all" are the names the autoresearch CLI taught its users
+        String name = agent.toLowerCase(Locale.ROOT).equals("claude-code") ? "claude" : agent.toLowerCase(Locale.ROOT);
+        List<SkillTarget> targets = name.equals("all") ? SkillTarget.ALL.stream().filter(t -> project || !t.repositoryOnly()).toList()
+                : List.of(SkillTarget.find(name).orElseThrow(() -> AppException.usage("unknown_agent", "unknown agent '" + agent + "'",
+                        "choose one of: " + String.join(", ", SkillTarget.names()) + ", or all")));
         Path repository = Workspace.find(main.workingDirectory()).map(Workspace::repo).orElse(main.workingDirectory());
         SkillInstaller installer = home == null
                 ? new SkillInstaller(UserHome.current(), System.getenv(), repository)
                 : new SkillInstaller(main.workingDirectory().resolve(home), Map.of(), repository);
-        Installation result = installer.install(target, project, force);
-
         Output out = main.output();
+        List<InstallView> views = new java.util.ArrayList<>();
+        for (SkillTarget target : targets) views.add(install(out, installer, target, repository));
+        out.success(views.size() == 1 ? views.get(0) : views, List.of(InstallView.howToStart(targets.get(0).agent())));
+        return ExitCodes.OK;
+    }
+
+    private InstallView install(Output out, SkillInstaller installer, SkillTarget target, Path repository) {
+        Installation result = installer.install(target, project, force);
         if (target.repositoryOnly() && !project) {
             out.text(target.product() + " reads its instructions only from the repository: installing into " + repository);
         }
@@ -62,7 +71,6 @@ final class InstallCommand implements Callable<Integer> {
                             + (project ? " --project" : "") + " --force' to replace it");
         }
         out.text(view.summary());
-        out.success(view, List.of(InstallView.howToStart(target.agent())));
-        return ExitCodes.OK;
+        return view;
     }
 }

@@ -25,10 +25,10 @@ final class RecordCommand implements Callable<Integer> {
     @Option(names = "--metric", paramLabel = "V", description = "The primary metric's value (not needed for a crash).")
     Double metric;
 
-    @Option(names = "--status", required = true, paramLabel = "S", description = "baseline, keep, discard or crash.")
+    @Option(names = "--status", required = true, paramLabel = "S", description = "baseline, keep (kept), discard (discarded) or crash.")
     String status;
 
-    @Option(names = {"-m", "--message"}, required = true, paramLabel = "DESCRIPTION", description = "What was tried.")
+    @Option(names = {"-m", "--message", "--summary"}, required = true, paramLabel = "DESCRIPTION", description = "What was tried.")
     String description;
 
     @Option(names = "--hypothesis", paramLabel = "H", description = "Why it should have helped.")
@@ -39,9 +39,19 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!Double.isFinite(metric)) {
+            throw AppException.usage("bad_metric", "--metric " + metric + " is not a finite number",
+                    "record a crash as --status crash with the last value measured, or fix the measurement");
+        }
         Status given;
         try {
-            given = Status.parse(status);
+            // "kept" and "discarded" are the words of agents taught by the autoresearch CLI
+            given = Status.parse(switch (status.strip().toLowerCase(java.util.Locale.ROOT)) {
+                case "kept" -> "keep";
+                case "discarded" -> "discard";
+                case "crashed" -> "crash";
+                default -> status;
+            });
         } catch (IllegalArgumentException e) {
             throw AppException.usage("bad_status", "--status '" + status + "' is not one of baseline, keep, discard, crash",
                     "e.g. --status discard");

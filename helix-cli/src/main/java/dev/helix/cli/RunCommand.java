@@ -12,10 +12,9 @@ import picocli.CommandLine.ParentCommand;
 /** {@code helix run}: the experiment loop, in its own worktree on branch helix/&lt;tag&gt;. */
 @Command(name = "run", mixinStandardHelpOptions = true, description = {
     "Run the experiment loop on branch helix/<tag>.",
-    "%nBaseline, then propose, scope guard, commit, evaluate, judge, keep or revert, record; in a worktree "
-        + "under .helix/worktrees, never in your working copy. Ctrl-C stops it (the running evaluation is killed "
-        + "and recorded as interrupted); --resume continues after a stop or a crash. With --workers W, W experiments "
-        + "run at once, each in its own worktree, and a keep still has to beat the best at the moment it ends."})
+    "%nBaseline, then propose, scope guard, commit, evaluate, judge, keep or revert, record; in a worktree under .helix/worktrees, "
+        + "never in your working copy. Ctrl-C stops it (the running evaluation is killed and recorded as interrupted); --resume continues "
+        + "after a stop or a crash. With --workers W, W experiments run at once, each in its own worktree, and a keep still has to beat the best at the moment it ends."})
 final class RunCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -25,6 +24,9 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--backend", paramLabel = "B", description = "Proposer: tune, command, claude, codex, gemini, opencode, openai, anthropic (default: helix.yaml's agent.backend).")
     String backend;
+
+    @Option(names = "--agent-command", paramLabel = "CMD", description = "For --backend command: the program that edits the files (JSON in, JSON out), instead of agent.command.")
+    String agentCommand;
 
     @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
     Integer maxExperiments;
@@ -49,9 +51,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxExperiments != null && maxExperiments < 0) {
-            throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
-        }
+        if (maxExperiments != null && maxExperiments < 0) throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
         if (maxCost != null && !(maxCost > 0)) {
             throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
         }
@@ -59,10 +59,9 @@ final class RunCommand implements Callable<Integer> {
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
                 Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
                 workers == null ? OptionalInt.empty() : OptionalInt.of(workers), Optional.ofNullable(directions),
-                Optional.ofNullable(executor));
+                Optional.ofNullable(executor), Optional.ofNullable(agentCommand));
         RunSession runner = new RunSession();
-        RunSession.Prepared prepared = runner.prepare(main.workingDirectory(), options);
-        return execute(main.output(), runner, prepared);
+        return execute(main.output(), runner, runner.prepare(main.workingDirectory(), options));
     }
 
     /** Runs a prepared session with Ctrl-C handling and renders how it ended; returns the exit code. */

@@ -162,7 +162,7 @@ class InstallCommandTest {
         assertThat(run.code()).isEqualTo(2);
         assertThat(run.json().at("/error/code").asText()).isEqualTo("unknown_agent");
         assertThat(run.json().at("/error/suggestion").asText())
-                .isEqualTo("choose one of: claude, codex, gemini, opencode, copilot, cursor, windsurf, agents");
+                .isEqualTo("choose one of: claude, codex, gemini, opencode, copilot, cursor, windsurf, agents, or all");
     }
 
     @Test

@@ -151,6 +151,11 @@ public final class CommandProposer implements Proposer {
         root.put("worker", r.worker());
         if (r.direction().isPresent()) root.put("direction", r.direction().get());
         else root.putNull("direction");
+        if (!r.briefing().isBlank()) root.put("briefing", r.briefing());
+        if (!spec.agent().instructions().isEmpty()) {
+            ArrayNode instructions = root.putArray("instructions");
+            spec.agent().instructions().forEach(instructions::add);
+        }
         return root;
     }
 

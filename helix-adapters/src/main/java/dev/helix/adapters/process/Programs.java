@@ -33,9 +33,14 @@ public final class Programs {
     }
 
     public static boolean onPath(String program, Map<String, String> env) {
+        return locate(program, env).isPresent();
+    }
+
+    /** Where {@code program} is on the PATH of {@code env}: the first executable of that name. */
+    public static Optional<Path> locate(String program, Map<String, String> env) {
         for (String dir : env.getOrDefault("PATH", "").split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return true;
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) return Optional.of(Path.of(dir, program));
         }
-        return false;
+        return Optional.empty();
     }
 }

@@ -276,7 +276,18 @@ public final class Initializer {
     private static Set<String> rootNames(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             Set<String> names = new LinkedHashSet<>();
-            s.forEach(p -> names.add(p.getFileName().toString()));
+            s.sorted().forEach(p -> names.add(p.getFileName().toString()));
+            // ML layouts keep their data preparation and configurations one level down (data/<set>/prepare.py, config/*.py)
+            for (String sub : List.of("data", "config")) {
+                if (!Files.isDirectory(dir.resolve(sub))) continue;
+                try (Stream<Path> inner = Files.list(dir.resolve(sub))) {
+                    inner.sorted().forEach(p -> {
+                        String name = sub + "/" + p.getFileName();
+                        if (Files.isRegularFile(p.resolve("prepare.py"))) names.add(name + "/prepare.py");
+                        else if (Files.isRegularFile(p) && name.endsWith(".py")) names.add(name);
+                    });
+                }
+            }
             return names;
         } catch (IOException e) {
             throw new UncheckedIOException("listing " + dir, e);

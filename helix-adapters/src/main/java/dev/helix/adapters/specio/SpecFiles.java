@@ -60,7 +60,6 @@ public final class SpecFiles {
     static Loaded loadWithNotes(Path file) {
         String source = String.valueOf(file.getFileName());
         String lower = source.toLowerCase(Locale.ROOT);
-        String dirName = directoryName(file);
         if (!knownFormat(source)) {
             throw new SpecException(new Problem(source, "", 0, "unknown spec format (by its name)", "use " + FORMATS));
         }
@@ -70,11 +69,11 @@ public final class SpecFiles {
             YamlTree.Parsed p = YamlTree.parse(text, source);
             doc = new Document(p.root(), p.lines(), p.problems(), Map.of(), List.of());
         } else if (lower.endsWith(".toml")) {
-            doc = OtherFormats.toml(text, source, dirName);
+            doc = OtherFormats.toml(text, source, file.toAbsolutePath().normalize().getParent());
         } else if (lower.endsWith(".json")) {
-            doc = OtherFormats.json(text, source, dirName);
+            doc = OtherFormats.json(text, source, file.toAbsolutePath().normalize().getParent());
         } else {
-            doc = OtherFormats.markdown(text, source, dirName);
+            doc = OtherFormats.markdown(text, source, file.toAbsolutePath().normalize().getParent());
         }
         return new Loaded(validate(doc, source), doc.notes());
     }
@@ -175,10 +174,5 @@ public final class SpecFiles {
     static String projectName(String dirName) {
         String n = dirName == null ? "" : dirName.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^[-.]+|-+$", "");
         return n.isEmpty() ? "helix-project" : n;
-    }
-
-    private static String directoryName(Path file) {
-        Path parent = file.toAbsolutePath().normalize().getParent();
-        return parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
     }
 }

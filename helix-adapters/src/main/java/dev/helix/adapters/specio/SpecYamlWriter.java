@@ -73,6 +73,7 @@ final class SpecYamlWriter {
             w.section("evaluate.patterns");
             e.patterns().forEach((k, v) -> w.kv(2, k, v, null));
         }
+        e.metricCommand().ifPresent(v -> w.text("evaluate.metric_command", v));
         w.value("evaluate.repeats", Integer.toString(e.repeats()));
 
         Spec.JudgeSpec j = s.judge();
@@ -101,6 +102,7 @@ final class SpecYamlWriter {
         if (a.historyRows() != Spec.AgentSpec.DEFAULT_HISTORY_ROWS) w.value("agent.history_rows", Integer.toString(a.historyRows()));
         if (a.maxTokens() != Spec.AgentSpec.DEFAULT_MAX_TOKENS) w.value("agent.max_tokens", Integer.toString(a.maxTokens()));
         if (!a.extraArgs().isEmpty()) w.texts("agent.extra_args", a.extraArgs());
+        if (!a.instructions().isEmpty()) w.texts("agent.instructions", a.instructions());
 
         Spec.SearchSpec sr = s.search();
         w.blank().section("search");
@@ -126,6 +128,7 @@ final class SpecYamlWriter {
 
         Spec.RunSpec r = s.run();
         w.blank().section("run");
+        r.tag().ifPresent(v -> w.text("run.tag", v));
         w.value("run.workers", Integer.toString(r.workers()));
         w.kv(1, "executor", r.executor(), String.join(" | ", Executors.NAMES));
         w.texts("run.slots", r.slots());

@@ -76,8 +76,10 @@ class SpecFilesFormatsTest {
         }
 
         @Test
-        void theBranchIsNotedAsUnused() throws IOException {
-            assertThat(SpecFiles.loadWithNotes(write("autoresearch.toml", TOML)).notes()).anyMatch(n -> n.contains("--tag"));
+        void theBranchBecomesTheSessionTag() throws IOException {
+            SpecFiles.Loaded l = SpecFiles.loadWithNotes(write("autoresearch.toml", TOML));
+            assertThat(l.spec().run().tag()).contains("mar5");
+            assertThat(l.notes()).anyMatch(n -> n.contains("helix/mar5"));
         }
 
         @Test
@@ -86,7 +88,8 @@ class SpecFilesFormatsTest {
             assertThat(s.name()).isEqualTo("my-project");
             assertThat(s.domain()).isEqualTo("general");
             assertThat(s.description()).isEqualTo("Minimize val_bpb as measured by `uv run train.py` (converted from autoresearch.toml).");
-            assertThat(s.evaluate().patterns().get("primary")).contains("val_bpb");
+            // the tool's own convention: the metric's line (colon or not), else the last number
+            assertThat(s.evaluate().outputFormat()).isEqualTo(Spec.OutputFormat.LAST_NUMBER);
         }
 
         @Test
@@ -157,7 +160,8 @@ class SpecFilesFormatsTest {
             assertThat(s.evaluate().timeoutSeconds()).isEqualTo(120);
             assertThat(s.evaluate().setup()).contains("python -c 'import numpy'");
             assertThat(s.metrics().primary()).isEqualTo(new Spec.MetricSpec("score", Direction.MAXIMIZE));
-            assertThat(l.notes()).anyMatch(n -> n.contains("score: <value>")).anyMatch(n -> n.contains("--tag exp1"));
+            assertThat(l.notes()).anyMatch(n -> n.contains("score: <value>")).anyMatch(n -> n.contains("helix/exp1"));
+            assertThat(s.run().tag()).contains("exp1");
         }
 
         @Test

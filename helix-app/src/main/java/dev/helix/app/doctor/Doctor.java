@@ -9,6 +9,7 @@ import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.scope.Glob;
+import dev.helix.core.spec.MetricNames;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.SpecException;
@@ -143,8 +144,12 @@ public final class Doctor {
                     .orElse("fix the field named");
             return Check.fail("spec", title, first + more, fix + "; 'helix run' lists every problem");
         }
-        return Check.pass("spec", title, relative(specFile) + ": " + spec.name() + ", " + spec.metrics().primary().name()
-                + " (" + spec.metrics().primary().optimize().word() + ")");
+        Spec.MetricSpec primary = spec.metrics().primary();
+        // a name whose words point both ways says which one was taken, so a wrong guess is caught before a session
+        String why = MetricNames.direction(primary.name()).filter(d -> d == primary.optimize())
+                .flatMap(d -> MetricNames.why(primary.name())).map(w -> "; " + w).orElse("");
+        return Check.pass("spec", title, relative(specFile) + ": " + spec.name() + ", " + primary.name()
+                + " (" + primary.optimize().word() + ")" + why);
     }
 
     private Check cleanTree() {

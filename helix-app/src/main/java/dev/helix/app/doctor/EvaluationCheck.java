@@ -43,6 +43,9 @@ final class EvaluationCheck {
         this.options = options;
     }
 
+    /** The evaluate.metric_command's run after the evaluation, when the spec has one. */
+    private Executor.Result metricRun;
+
     Check evaluationRuns() {
         String title = "Evaluation runs within its timeout";
         if (options.quick()) return Check.skip("evaluate_runs", title, "skipped (--quick)");
@@ -69,11 +72,20 @@ final class EvaluationCheck {
             Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
                     Duration.ofSeconds(timeout), env, log));
             if (r.exitCode() != 0) {
+                Optional<String> module = r.timedOut() ? Optional.empty() : Interpreters.missingModule(r.output());
                 return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
                         r.timedOut() ? "raise evaluate.timeout_seconds or make the evaluation faster"
+                                : module.isPresent() ? Interpreters.advice(module.get(), repo, System.getenv())
                                 : "run it yourself in a clean checkout: " + spec.evaluate().command() + " (log: .helix/doctor/evaluate.log)");
             }
             evaluation = r;
+            if (spec.evaluate().metricCommand().isPresent()) {
+                // run where a session runs it: in the worktree, after the evaluation, with the log at hand
+                Map<String, String> withLog = new java.util.HashMap<>(env);
+                withLog.put("HELIX_LOG", log.toAbsolutePath().toString());
+                metricRun = executor.run(new Executor.Request(spec.evaluate().metricCommand().get(), worktree,
+                        Duration.ofSeconds(timeout), withLog, doctorDir.resolve("metric.log")));
+            }
             jsonFile = spec.evaluate().jsonFile().flatMap(f -> Doctor.readIfExists(worktree.resolve(f)));
             String took = String.format(Locale.ROOT, "%.1fs of its %ds timeout", r.seconds(), timeout);
             if (r.seconds() > 0.8 * timeout) {
@@ -95,6 +107,9 @@ final class EvaluationCheck {
             return Check.skip("metrics_parse", title, options.quick() ? "skipped (--quick)" : "not checked: the evaluation did not run");
         }
         Extraction x = MetricExtractor.extract(spec, evaluation.output(), jsonFile);
+        if (metricRun != null) {
+            x = MetricExtractor.withCommandOutput(spec, x, metricRun.timedOut() ? -1 : metricRun.exitCode(), metricRun.output());
+        }
         Double primary = x.metrics().get(spec.metrics().primary().name());
         List<String> problems = new ArrayList<>(x.problems());
         if (primary != null && !Double.isFinite(primary)) problems.add("metric '" + spec.metrics().primary().name() + "' is " + primary);

@@ -51,7 +51,7 @@ final class Preflight {
         checkCommand(spec, repo);
         if (backend.equals("tune")) checkParameters(spec, repo);
 
-        String tag = SessionTags.choose(workspace, options.tag(), options.resume());
+        String tag = SessionTags.choose(workspace, options.tag(), options.resume(), spec.run().tag());
         return new RunSession.Prepared(workspace, specFile, spec, tag, options.resume(), agent, options);
     }
 
@@ -90,7 +90,15 @@ final class Preflight {
             throw AppException.usage("taskset_missing", spec.source() + ": run.slots pins evaluations to CPUs, which needs taskset",
                     "install util-linux (apt-get install util-linux), or list GPU ids or no slots");
         }
-        return spec.withRun(run);
+        Spec out = spec.withRun(run);
+        if (o.agentCommand().isPresent()) {
+            String command = o.agentCommand().get().strip();
+            if (command.isEmpty()) {
+                throw AppException.usage("bad_option", "--agent-command is empty", "e.g. --agent-command \"python my_agent.py\"");
+            }
+            out = out.withAgent(out.agent().withCommand(command));
+        }
+        return out;
     }
 
     /** The named backend, ready to run here, or a usage error saying what to install or set. */

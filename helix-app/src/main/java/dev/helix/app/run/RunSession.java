@@ -13,6 +13,7 @@ import dev.helix.core.port.Events;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.secret.Secrets;
+import dev.helix.core.session.Checkout;
 import dev.helix.core.session.Lane;
 import dev.helix.core.session.Outcome;
 import dev.helix.core.session.Plan;
@@ -43,10 +44,18 @@ public final class RunSession {
      */
     public record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                           Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
-                          Optional<List<String>> directions, Optional<String> executor) {
+                          Optional<List<String>> directions, Optional<String> executor, Optional<String> agentCommand) {
+        /** Options without an agent command of their own. */
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
+                       Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
+                       Optional<String> executor) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, workers, directions, executor, Optional.empty());
+        }
+
         public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                        Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {
-            this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty());
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty(),
+                    Optional.empty());
         }
     }
 
@@ -111,13 +120,14 @@ public final class RunSession {
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
+            String briefing = Briefing.announce(p.repo(), p.spec(), System.getenv(), events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
-                            p.options().maxCost(), secrets, lanes));
+                            p.options().maxCost(), secrets, lanes, Checkout.HELIX, briefing));
             stopHook.accept(session);
             Outcome outcome;
             try {

@@ -18,6 +18,14 @@ public final class SessionTags {
 
     /** The tag for a new (or, with resume, an existing) session of the workspace. */
     public static String choose(Workspace workspace, Optional<String> wanted, boolean resume) {
+        return choose(workspace, wanted, resume, Optional.empty());
+    }
+
+    /**
+     * Like {@link #choose(Workspace, Optional, boolean)}, where a new session without --tag takes the
+     * spec's own tag (run.tag; research.json's tag, autoresearch.toml's branch), then -2, -3 ... when taken.
+     */
+    public static String choose(Workspace workspace, Optional<String> wanted, boolean resume, Optional<String> specTag) {
         LedgerStore ledger = workspace.ledger();
         if (wanted.isPresent()) {
             String tag = wanted.get();
@@ -44,7 +52,7 @@ public final class SessionTags {
                             "start one with 'helix run'"));
         }
         LocalDate today = LocalDate.now();
-        String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT)
+        String base = specTag.isPresent() ? specTag.get() : today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT)
                 + today.getDayOfMonth();
         String tag = base;
         for (int i = 2; taken(workspace, tag, ledger); i++) tag = base + "-" + i;

@@ -91,7 +91,7 @@ public final class TrySession {
                 throw AppException.usage("other_session", "the checkout is on helix/" + current.get() + ", not helix/" + wantedTag.get(),
                         "drop --tag to continue " + current.get() + ", or check out your own branch to start a new session");
             }
-            tag = SessionTags.choose(workspace, wantedTag, false);
+            tag = SessionTags.choose(workspace, wantedTag, false, spec.run().tag());
             fresh = true;
         }
         String specPath = workspace.relative(specFile);

@@ -40,9 +40,14 @@ public final class MetricExtractor {
         String text = output == null ? "" : output;
         Map<String, Double> metrics = new LinkedHashMap<>();
         List<String> problems = new ArrayList<>();
-        Map<String, List<String>> wanted = wanted(spec.metrics());
+        Map<String, List<String>> wanted = wanted(spec);
         switch (spec.evaluate().outputFormat()) {
             case PATTERN -> fromPatterns(wanted, spec.evaluate().patterns(), text, metrics, problems);
+            case LAST_NUMBER -> {
+                String primary = spec.metrics().primary().name();
+                if (wanted.remove(primary) != null) lastNumber(primary, text, metrics, problems);
+                fromPatterns(wanted, spec.evaluate().patterns(), text, metrics, problems);
+            }
             case JSON -> fromJson(wanted.keySet(), text, jsonFileContent, metrics, problems);
             case METRIC_LINES -> fromMetricLines(wanted.keySet(), text, metrics, problems);
         }
@@ -59,7 +64,7 @@ public final class MetricExtractor {
         if (names.isEmpty()) return found;
         List<String> ignored = new ArrayList<>();
         switch (spec.evaluate().outputFormat()) {
-            case PATTERN -> fromPatterns(names, spec.evaluate().patterns(), text, found, ignored);
+            case PATTERN, LAST_NUMBER -> fromPatterns(names, spec.evaluate().patterns(), text, found, ignored);
             case JSON -> fromJson(names.keySet(), text, jsonFileContent, found, ignored);
             case METRIC_LINES -> fromMetricLines(names.keySet(), text, found, ignored);
         }
@@ -67,10 +72,53 @@ public final class MetricExtractor {
         return found;
     }
 
+    /**
+     * Adds the primary metric an {@code evaluate.metric_command} printed: the last number of its
+     * output; a failed command or one that printed no finite number is a problem.
+     */
+    public static Extraction withCommandOutput(Spec spec, Extraction fromOutput, int exitCode, String commandOutput) {
+        String name = spec.metrics().primary().name();
+        Map<String, Double> metrics = new LinkedHashMap<>(fromOutput.metrics());
+        List<String> problems = new ArrayList<>(fromOutput.problems());
+        String out = commandOutput == null ? "" : commandOutput.strip();
+        Matcher m = NUMBER.matcher(out);
+        String last = null;
+        while (m.find()) last = m.group();
+        String shown = out.isEmpty() ? "nothing" : "'" + abbreviate(out.lines().reduce((a, b) -> b).orElse(out)) + "'";
+        if (exitCode != 0) {
+            problems.add("metric '" + name + "': evaluate.metric_command failed (exit code " + exitCode + ") and printed " + shown);
+        } else if (last == null) {
+            problems.add("metric '" + name + "': evaluate.metric_command printed no number, only " + shown);
+        } else {
+            put(name, last, "evaluate.metric_command", metrics, problems);
+        }
+        return new Extraction(metrics, problems);
+    }
+
+    /** The number on the last line that starts with the metric's name (a colon or = optional), else the last number. */
+    private static void lastNumber(String name, String output, Map<String, Double> metrics, List<String> problems) {
+        Pattern line = Pattern.compile("^[ \\t]*" + Pattern.quote(name) + "[ \\t]*[:=]?[ \\t]*(" + NUMBER.pattern() + ")",
+                Pattern.MULTILINE);
+        Matcher m = line.matcher(output);
+        String last = null;
+        while (m.find()) last = m.group(1);
+        if (last == null) {
+            Matcher any = NUMBER.matcher(output);
+            while (any.find()) last = any.group();
+        }
+        if (last == null) {
+            problems.add("metric '" + name + "': no number in the output (output_format: last-number)");
+        } else {
+            put(name, last, "the output", metrics, problems);
+        }
+    }
+
     /** Metric name → the pattern keys that may hold its regex, in order of preference. */
-    private static Map<String, List<String>> wanted(Spec.Metrics m) {
+    private static Map<String, List<String>> wanted(Spec spec) {
+        Spec.Metrics m = spec.metrics();
         Map<String, List<String>> wanted = new LinkedHashMap<>();
-        wanted.put(m.primary().name(), List.of("primary", m.primary().name()));
+        // a metric_command gives the primary metric itself, after the evaluation
+        if (spec.evaluate().metricCommand().isEmpty()) wanted.put(m.primary().name(), List.of("primary", m.primary().name()));
         m.qualityGuard().ifPresent(g -> wanted.putIfAbsent(g.name(), List.of("quality_guard", g.name())));
         for (Spec.Constraint c : m.constraints()) wanted.putIfAbsent(c.name(), List.of(c.name()));
         return wanted;

@@ -43,12 +43,21 @@ public interface Proposer {
      * @param crashLogTail for a fix-up after a crash: the log's last lines
      * @param worker which of the session's workers asks (1 when there is one)
      * @param direction what this worker is to explore (helix run --directions), when given
+     * @param briefing the machine the evaluation runs on and earlier sessions' results (empty: unknown)
      */
     record Request(int experiment, String tag, Spec spec, String program, Path worktree,
                    Experiment baseline, Experiment best, List<Experiment> history,
-                   Optional<String> crashLogTail, int worker, Optional<String> direction) {
+                   Optional<String> crashLogTail, int worker, Optional<String> direction, String briefing) {
         public Request {
             history = List.copyOf(history);
+            briefing = briefing == null ? "" : briefing;
+        }
+
+        /** A request without a briefing. */
+        public Request(int experiment, String tag, Spec spec, String program, Path worktree, Experiment baseline,
+                       Experiment best, List<Experiment> history, Optional<String> crashLogTail, int worker,
+                       Optional<String> direction) {
+            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, worker, direction, "");
         }
 
         /** A request of a session with one worker and no direction. */

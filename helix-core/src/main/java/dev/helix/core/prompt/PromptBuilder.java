@@ -59,6 +59,11 @@ public final class PromptBuilder {
 
         StringBuilder program = new StringBuilder();
         if (!request.program().isBlank()) program.append("\n## program.md (the person's instructions)\n").append(request.program().strip()).append("\n");
+        if (!spec.agent().instructions().isEmpty()) {
+            program.append("\n## Also keep to these (from ").append(spec.source()).append(")\n");
+            spec.agent().instructions().forEach(i -> program.append("- ").append(i.strip()).append("\n"));
+        }
+        if (!request.briefing().isBlank()) program.append("\n").append(request.briefing().strip()).append("\n");
         request.direction().ifPresent(d -> program.append("\n## Your direction\n")
                 .append("Other workers explore other directions at the same time. Explore this one:\n").append(d.strip()).append("\n"));
 

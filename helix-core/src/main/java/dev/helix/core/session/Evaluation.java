@@ -47,13 +47,24 @@ final class Evaluation {
                 ? Optional.of(slot.label()) : Optional.empty();
         if (result.interrupted()) return new Sample(result, Map.of(), Optional.empty(), relative, where);
         Extraction extraction = extract(w, result);
+        if (spec.evaluate().metricCommand().isPresent() && result.exitCode() == 0 && !result.timedOut()) {
+            Path metricLog = plan.logDir().resolve(run + (attempt > 0 ? "-" + attempt : "") + suffix + ".metric.log");
+            Executor.Result parsed = run(w, spec.evaluate().metricCommand().get(), metricLog, Integer.toString(run),
+                    Map.of("HELIX_LOG", log.toAbsolutePath().toString()));
+            if (parsed.interrupted()) return new Sample(parsed, Map.of(), Optional.empty(), relative, where);
+            extraction = MetricExtractor.withCommandOutput(spec, extraction, parsed.timedOut() ? -1 : parsed.exitCode(), parsed.output());
+        }
         return new Sample(result, extraction.metrics(), crashReason(result, extraction), relative, where);
     }
 
     /** Runs a command in the worker's worktree, in the slot it holds (if any); a stop request kills it. */
     Executor.Result run(Worker w, String command, Path log, String experiment) {
+        return run(w, command, log, experiment, Map.of());
+    }
+
+    private Executor.Result run(Worker w, String command, Path log, String experiment, Map<String, String> extra) {
         Plan plan = session.plan();
-        Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>(extra);
         env.put("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()));
         env.put("HELIX_EXPERIMENT", experiment);
         env.put("HELIX_TAG", plan.tag());

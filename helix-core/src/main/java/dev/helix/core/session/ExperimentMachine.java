@@ -139,7 +139,7 @@ final class ExperimentMachine {
         try {
             answer = Optional.of(proposer.propose(new Proposer.Request(run.number, session.plan().tag(), spec,
                     session.plan().program(), wt, Records.baseline(run.history).orElseThrow(), best, run.history, crashTail,
-                    w.id(), w.lane.direction().map(Direction::text))));
+                    w.id(), w.lane.direction().map(Direction::text), session.plan().briefing())));
         } catch (InterruptedException e) {
             answer = Optional.empty();
         } finally {

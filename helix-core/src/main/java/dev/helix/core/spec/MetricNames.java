@@ -30,20 +30,28 @@ public final class MetricNames {
             "hit", "pass", "passed", "win", "wins", "winrate", "elo", "return", "returns",
             "utilization", "efficiency", "coverage", "r2");
 
+    /** Words that make a name a rate, which is better when higher whatever time unit follows ("throughput_ops_sec"). */
+    private static final Set<String> RATES = Set.of(
+            "throughput", "qps", "rps", "tps", "ops", "fps", "iops", "flops", "tflops", "gflops", "bandwidth");
+
+    /** Amounts that, followed by a time unit at the end of a name, make a rate ("mb_s", "tokens_sec", "it_s"). */
+    private static final Set<String> AMOUNTS = Set.of(
+            "b", "kb", "mb", "gb", "bytes", "ops", "op", "tokens", "tok", "samples", "items", "requests", "req", "reqs",
+            "images", "img", "frames", "rows", "records", "queries", "steps", "iters", "it", "msgs", "messages",
+            "events", "tx", "files", "lines", "chars", "calls");
+
     private MetricNames() {}
 
     /**
      * The direction a metric named {@code metricName} improves in, when its name says so.
      * Word parts are matched (split at non-letters and camelCase), the last telling part wins
-     * ("accuracy_loss" minimizes); a rate "per second" maximizes ("tokens_per_sec").
+     * ("accuracy_loss" minimizes); a rate maximizes whatever time word it has ("tokens_per_sec",
+     * "throughput_ops_sec", "throughput_mb_s", "requests/s").
      */
     public static Optional<Direction> direction(String metricName) {
         if (metricName == null || metricName.isBlank()) return Optional.empty();
         List<String> words = words(metricName);
-        int per = words.indexOf("per");
-        if (per >= 0 && per + 1 < words.size() && TIME_UNITS.contains(words.get(per + 1))) {
-            return Optional.of(Direction.MAXIMIZE);
-        }
+        if (rate(words).isPresent()) return Optional.of(Direction.MAXIMIZE);
         for (int i = words.size() - 1; i >= 0; i--) {
             Optional<Direction> d = word(words.get(i));
             if (d.isPresent()) return d;
@@ -61,6 +69,43 @@ public final class MetricNames {
             if (w.length() >= 5 && i > at) { at = i; found = Direction.MAXIMIZE; }
         }
         return Optional.ofNullable(found);
+    }
+
+    /**
+     * For a name whose words point both ways ("throughput_ops_sec", "accuracy_loss"): which direction
+     * {@link #direction} chose, and why; empty when the name is plain or says nothing.
+     */
+    public static Optional<String> why(String metricName) {
+        Optional<Direction> d = direction(metricName);
+        if (d.isEmpty()) return Optional.empty();
+        List<String> words = words(metricName);
+        List<String> down = words.stream().filter(w -> LOWER_IS_BETTER.contains(w) || TIME_UNITS.contains(w)).toList();
+        List<String> up = words.stream().filter(w -> HIGHER_IS_BETTER.contains(w) || RATES.contains(w)).toList();
+        Optional<String> rate = rate(words);
+        if (rate.isPresent() && !down.isEmpty()) {
+            return Optional.of(metricName + ": maximize, because it is a rate (" + rate.get() + "), which outweighs '"
+                    + String.join("', '", down) + "'; add `optimize: minimize` if lower is better");
+        }
+        if (up.isEmpty() || down.isEmpty()) return Optional.empty();
+        String last = words.stream().filter(w -> up.contains(w) || down.contains(w)).reduce((a, b) -> b).orElseThrow();
+        return Optional.of(metricName + ": " + d.get().word() + ", because the last telling word '" + last
+                + "' decides over '" + String.join("', '", (up.contains(last) ? down : up)) + "'; add `optimize: "
+                + (d.get() == Direction.MINIMIZE ? "maximize" : "minimize") + "` if that is wrong");
+    }
+
+    /** What makes the words a rate (a rate word, "per" a time unit, an amount per time unit), if anything. */
+    private static Optional<String> rate(List<String> words) {
+        int per = words.indexOf("per");
+        if (per >= 0 && per + 1 < words.size() && TIME_UNITS.contains(words.get(per + 1))) {
+            return Optional.of("per " + words.get(per + 1));
+        }
+        Optional<String> word = words.stream().filter(RATES::contains).findFirst();
+        if (word.isPresent()) return word;
+        int n = words.size();
+        if (n >= 2 && TIME_UNITS.contains(words.get(n - 1)) && AMOUNTS.contains(words.get(n - 2))) {
+            return Optional.of(words.get(n - 2) + "/" + words.get(n - 1));
+        }
+        return Optional.empty();
     }
 
     private static Optional<Direction> word(String w) {

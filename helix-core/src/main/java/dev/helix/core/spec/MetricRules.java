@@ -128,8 +128,9 @@ final class MetricRules {
                 case "pattern", "regex" -> format = OutputFormat.PATTERN;
                 case "json" -> format = OutputFormat.JSON;
                 case "metric-lines", "metrics-lines", "metric-line" -> format = OutputFormat.METRIC_LINES;
+                case "last-number" -> format = OutputFormat.LAST_NUMBER;
                 default -> t.problem("evaluate.output_format", "unknown output format '" + f + "'",
-                        "use pattern (a regex per metric), json (a JSON object line) or metric-lines (`METRIC name=value`)");
+                        "use pattern (a regex per metric), json (a JSON object line), metric-lines (`METRIC name=value`) or last-number");
             }
         }
 
@@ -146,10 +147,10 @@ final class MetricRules {
                 if (regex(t, regex, at)) patterns.put(e.getKey(), regex);
             }
         }
-        if (format == OutputFormat.PATTERN) {
+        if (format == OutputFormat.PATTERN || format == OutputFormat.LAST_NUMBER) {
             // every metric the judge reads needs a regex; "name: value" lines are the convention
             String p = metrics.primary().name();
-            if (!p.isEmpty()) patterns.putIfAbsent("primary", patterns.getOrDefault(p, SpecReader.defaultPattern(p)));
+            if (!p.isEmpty() && format == OutputFormat.PATTERN) patterns.putIfAbsent("primary", patterns.getOrDefault(p, SpecReader.defaultPattern(p)));
             metrics.qualityGuard().ifPresent(g ->
                     patterns.putIfAbsent("quality_guard", patterns.getOrDefault(g.name(), SpecReader.defaultPattern(g.name()))));
             for (Constraint c : metrics.constraints()) patterns.putIfAbsent(c.name(), SpecReader.defaultPattern(c.name()));
@@ -162,7 +163,9 @@ final class MetricRules {
                     "set `output_format: json`, or remove json_file");
         }
         int repeats = t.whole(s.get("repeats"), "evaluate.repeats", 1, 1);
-        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats);
+        Optional<String> metricCommand = Optional.ofNullable(t.text(s.get("metric_command"), "evaluate.metric_command"))
+                .map(String::strip).filter(c -> !c.isEmpty());
+        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, metricCommand);
     }
 
     /** True when {@code regex} compiles and captures; otherwise reports why at {@code path}. */
@@ -178,9 +181,18 @@ final class MetricRules {
         } catch (PatternSyntaxException e) {
             t.problem(path, "the regex '" + regex + "' does not compile: " + e.getDescription()
                     + (e.getIndex() >= 0 ? " (at character " + e.getIndex() + ")" : ""),
-                    "fix the regex; in YAML single quotes keep backslashes as they are: '^loss:\\s*([\\d.]+)'");
+                    "fix the regex; " + quoting(t.source()));
             return false;
         }
+    }
+
+    /** How a regex is written in the file it came from: the hint differs for YAML, TOML, JSON and Markdown. */
+    static String quoting(String source) {
+        String lower = source.toLowerCase(Locale.ROOT);
+        if (lower.endsWith(".toml")) return "in TOML a 'literal string' keeps backslashes as they are: metric_parse = '^loss:\\s*([\\d.]+)'";
+        if (lower.endsWith(".json")) return "in JSON every backslash is doubled: \"^loss:\\\\s*([\\\\d.]+)\"";
+        if (lower.endsWith(".md") || lower.endsWith(".markdown")) return "in Markdown write it as it is, in backticks: `^loss:\\s*([\\d.]+)`";
+        return "in YAML single quotes keep backslashes as they are: '^loss:\\s*([\\d.]+)'";
     }
 
     JudgeSpec judge(Map<String, Object> m) {

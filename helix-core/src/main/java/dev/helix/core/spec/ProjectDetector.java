@@ -67,18 +67,46 @@ public final class ProjectDetector {
         return generic(rootNames);
     }
 
-    /** autoresearch-like: train.py is the experiment, prepare.py the fixed data and evaluation. */
+    /**
+     * autoresearch-like: train.py is the experiment, prepare.py the fixed data and evaluation; a
+     * nanoGPT-like tree keeps its data preparation in data/&lt;set&gt;/prepare.py and what one
+     * usually edits in config/*.py, and may have an evaluate.py.
+     */
     private static Detection ml(Set<String> root) {
         boolean uv = root.contains("uv.lock") || root.contains("pyproject.toml");
         String run = uv ? "uv run " : "python ";
         boolean prepare = root.contains("prepare.py");
+        List<String> dataPrepares = root.stream().filter(n -> n.matches("data/[^/]+/prepare\\.py")).sorted().toList();
+        List<String> configs = root.stream().filter(n -> n.matches("config/[^/]+\\.py")).sorted().toList();
+        String evaluator = root.contains("evaluate.py") ? "evaluate.py" : root.contains("eval.py") ? "eval.py" : null;
         List<String> notes = new ArrayList<>();
-        notes.add("train.py must print a line `val_bpb: <value>`; change metrics.primary and evaluate.patterns.primary if it reports something else.");
-        if (!prepare) notes.add("No prepare.py: make sure the evaluation cannot be changed by editing train.py, or list the evaluator under scope.readonly.");
-        return new Detection("ml", List.of("train.py"), prepare ? List.of("prepare.py") : List.of(),
-                run + "train.py", prepare ? Optional.of(run + "prepare.py") : Optional.empty(),
-                "val_bpb", Direction.MINIMIZE, "^val_bpb:\\s*([\\d.]+)", 600, "AI/ML",
-                "Lower the validation bits per byte of train.py within a fixed training budget.", notes);
+        List<String> editable = new ArrayList<>(List.of("train.py"));
+        if (root.contains("model.py") && !configs.isEmpty()) editable.add("model.py");
+        if (!configs.isEmpty()) editable.add("config/*.py");
+        List<String> readonly = new ArrayList<>();
+        if (prepare) readonly.add("prepare.py");
+        readonly.addAll(dataPrepares);
+        if (evaluator != null) readonly.add(evaluator);
+        Optional<String> setup = prepare ? Optional.of(run + "prepare.py")
+                : dataPrepares.isEmpty() ? Optional.empty() : Optional.of(run + dataPrepares.get(0));
+        if (!prepare && dataPrepares.size() > 1) {
+            notes.add("Several datasets are prepared under data/ (" + String.join(", ", dataPrepares) + "): evaluate.setup prepares "
+                    + dataPrepares.get(0) + "; point it at the one you train on.");
+        }
+        String train = configs.stream().filter(c -> c.startsWith("config/train")).findFirst().map(c -> "train.py " + c).orElse("train.py");
+        String command = evaluator != null ? run + train + " && " + run + evaluator : run + train;
+        boolean nano = !prepare && (!dataPrepares.isEmpty() || !configs.isEmpty());
+        String metric = nano ? "val_loss" : "val_bpb";
+        String pattern = nano ? "val loss ([\\d.]+)" : "^val_bpb:\\s*([\\d.]+)";
+        notes.add(nano ? "train.py is taken to print lines like `step 250: train loss 1.9, val loss 2.0` (the last val loss is the metric); "
+                + "change metrics.primary and evaluate.patterns.primary if it reports something else."
+                : "train.py must print a line `val_bpb: <value>`; change metrics.primary and evaluate.patterns.primary if it reports something else.");
+        if (!prepare && dataPrepares.isEmpty() && evaluator == null) {
+            notes.add("No prepare.py: make sure the evaluation cannot be changed by editing train.py, or list the evaluator under scope.readonly.");
+        }
+        return new Detection("ml", editable, readonly, command, setup, metric, Direction.MINIMIZE, pattern, 600, "AI/ML",
+                nano ? "Lower the validation loss of train.py within a fixed training budget."
+                        : "Lower the validation bits per byte of train.py within a fixed training budget.", notes);
     }
 
     private static Detection node(Set<String> root, Optional<String> packageJson) {

@@ -65,8 +65,11 @@ final class ProposerRules {
         int historyRows = t.whole(s.get("history_rows"), "agent.history_rows", AgentSpec.DEFAULT_HISTORY_ROWS, 0);
         int maxTokens = t.whole(s.get("max_tokens"), "agent.max_tokens", AgentSpec.DEFAULT_MAX_TOKENS, 16);
         List<String> extraArgs = s.get("extra_args") == null ? List.of() : t.texts(s.get("extra_args"), "agent.extra_args");
+        List<String> instructions = s.get("instructions") instanceof String one ? List.of(one)
+                : Optional.ofNullable(t.texts(s.get("instructions"), "agent.instructions")).orElse(List.of());
         return new AgentSpec(backend, model, maxTurns, maxFix, command, timeout, baseUrl, keyEnv, promptChars,
-                historyRows, maxTokens, extraArgs == null ? List.of() : extraArgs);
+                historyRows, maxTokens, extraArgs == null ? List.of() : extraArgs,
+                instructions.stream().map(String::strip).filter(i -> !i.isEmpty()).toList());
     }
 
     SearchSpec search(Map<String, Object> m) {

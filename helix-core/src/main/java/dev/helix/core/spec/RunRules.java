@@ -49,8 +49,11 @@ final class RunRules {
                         "name the variables whose values must never be written, e.g. [WANDB_API_KEY, HF_TOKEN]");
             }
         }
+        Optional<String> tag = Optional.ofNullable(t.text(s.get("tag"), "run.tag")).map(String::strip).filter(v -> !v.isEmpty());
+        tag.filter(v -> !v.matches("[A-Za-z0-9][A-Za-z0-9._-]*")).ifPresent(v -> t.problem("run.tag",
+                "'" + v + "' cannot name a branch helix/<tag>", "use letters, digits, '.', '_' and '-', e.g. `tag: mar26`"));
         return new RunSpec(workers, executor, slots, slurm(t.map(s.get("slurm"), "run.slurm")), onStale,
-                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList());
+                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList(), tag);
     }
 
     private SlurmSpec slurm(Map<String, Object> m) {

@@ -36,6 +36,12 @@ public record Spec(
                 requirements, source);
     }
 
+    /** This spec with another agent section (command-line overrides of helix.yaml). */
+    public Spec withAgent(AgentSpec a) {
+        return new Spec(name, version, domain, description, author, scope, metrics, evaluate, judge, a, search, run,
+                requirements, source);
+    }
+
     /**
      * Globs relative to the repository root, and what to do with the ignored files a proposer
      * leaves in Helix's worktree.
@@ -91,7 +97,12 @@ public record Spec(
         }
     }
 
-    public enum OutputFormat { PATTERN, JSON, METRIC_LINES }
+    /**
+     * How metrics are read from the output. LAST_NUMBER is the autoresearch convention for the
+     * primary metric: the number on the last line naming it (with or without a colon), else the
+     * output's last number; other metrics then use their patterns.
+     */
+    public enum OutputFormat { PATTERN, JSON, METRIC_LINES, LAST_NUMBER }
 
     /**
      * How to evaluate.
@@ -106,9 +117,21 @@ public record Spec(
             OutputFormat outputFormat,
             Map<String, String> patterns,
             Optional<String> jsonFile,
-            int repeats) {
+            int repeats,
+            Optional<String> metricCommand) {
         public Evaluate {
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
+            metricCommand = metricCommand == null ? Optional.empty() : metricCommand;
+        }
+
+        /** An evaluation whose metrics come from its output alone (no metric_command). */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
+                        Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty());
+        }
+
+        public Evaluate withRepeats(int r) {
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand);
         }
     }
 
@@ -175,7 +198,8 @@ public record Spec(
             int promptChars,
             int historyRows,
             int maxTokens,
-            List<String> extraArgs) {
+            List<String> extraArgs,
+            List<String> instructions) {
 
         public static final int DEFAULT_PROMPT_CHARS = 40_000;
         public static final int DEFAULT_HISTORY_ROWS = 20;
@@ -183,6 +207,21 @@ public record Spec(
 
         public AgentSpec {
             extraArgs = List.copyOf(extraArgs);
+            instructions = instructions == null ? List.of() : List.copyOf(instructions);
+        }
+
+        /** This agent with another command (for the command backend). */
+        public AgentSpec withCommand(String c) {
+            return new AgentSpec(backend, model, maxTurns, maxFixAttempts, Optional.of(c), timeoutSeconds, baseUrl, apiKeyEnv,
+                    promptChars, historyRows, maxTokens, extraArgs, instructions);
+        }
+
+        /** An agent given no instructions beyond program.md. */
+        public AgentSpec(String backend, Optional<String> model, int maxTurns, int maxFixAttempts, Optional<String> command,
+                         int timeoutSeconds, Optional<String> baseUrl, Optional<String> apiKeyEnv, int promptChars,
+                         int historyRows, int maxTokens, List<String> extraArgs) {
+            this(backend, model, maxTurns, maxFixAttempts, command, timeoutSeconds, baseUrl, apiKeyEnv, promptChars,
+                    historyRows, maxTokens, extraArgs, List.of());
         }
 
         /** An agent with the defaults for everything HTTP and prompt related. */
@@ -231,13 +270,20 @@ public record Spec(
      *                   title of a section of program.md, or a line of text
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
-                          List<String> directions, List<String> secrets) {
+                          List<String> directions, List<String> secrets, Optional<String> tag) {
         public RunSpec {
+            tag = tag == null ? Optional.empty() : tag;
             slots = List.copyOf(slots);
             slurm = slurm == null ? SlurmSpec.DEFAULT : slurm;
             onStale = onStale == null ? OnStale.REBASE : onStale;
             directions = List.copyOf(directions);
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        }
+
+        /** A run without a tag of its own (sessions are tagged by date). */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions, List<String> secrets) {
+            this(workers, executor, slots, slurm, onStale, directions, secrets, Optional.empty());
         }
 
         /** A run that names no secret variables of its own. */
@@ -256,15 +302,15 @@ public record Spec(
         }
 
         public RunSpec withWorkers(int w) {
-            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets);
+            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag);
         }
 
         public RunSpec withExecutor(String e) {
-            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets);
+            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag);
         }
 
         public RunSpec withDirections(List<String> d) {
-            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets);
+            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag);
         }
     }
 

@@ -129,7 +129,12 @@ final class TypedTree {
     String text(Object o, String path) {
         if (o == null) return null;
         if (o instanceof String || o instanceof Number || o instanceof Boolean) return scalar(o);
-        problem(path, "must be text, found " + describe(o), "write a single value on the same line, quoted if it has ': ' or '#'");
+        String lower = source.toLowerCase(java.util.Locale.ROOT);
+        // the fix is written in the file's own syntax: YAML quoting means nothing in JSON, TOML or Markdown
+        problem(path, "must be text, found " + describe(o), lower.endsWith(".json") || lower.endsWith(".toml")
+                ? "write one \"string\" (a list only where the key takes several values)"
+                : lower.endsWith(".md") || lower.endsWith(".markdown") ? "write the value on the key's own line"
+                : "write a single value on the same line, quoted if it has ': ' or '#'");
         return null;
     }
 

@@ -44,6 +44,13 @@ final class SpecFixture {
         return this;
     }
 
+    private Optional<String> metricCommand = Optional.empty();
+
+    SpecFixture metricCommand(String command) {
+        metricCommand = Optional.of(command);
+        return this;
+    }
+
     SpecFixture pattern(String key, String regex) {
         patterns.put(key, regex);
         return this;
@@ -53,7 +60,7 @@ final class SpecFixture {
         return new Spec("test", "1.0.0", "AI/ML", "A test spec.", Optional.empty(),
                 new Spec.Scope(List.of("train.py"), List.of()),
                 new Spec.Metrics(new Spec.MetricSpec(primary, Direction.MAXIMIZE), Optional.ofNullable(guard), constraints, recorded),
-                new Spec.Evaluate("python evaluate.py", Optional.empty(), 60, format, patterns, Optional.empty(), 1),
+                new Spec.Evaluate("python evaluate.py", Optional.empty(), 60, format, patterns, Optional.empty(), 1, metricCommand),
                 new Spec.JudgeSpec(Spec.JudgeMode.AUTO, Spec.Threshold.ZERO, 0.95, true),
                 new Spec.AgentSpec("tune", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),

@@ -41,6 +41,21 @@ class PromptBuilderTest {
     }
 
     @Test
+    void carriesTheSpecsInstructionsAndTheSessionsBriefing() {
+        Spec spec = SpecReader.read(Map.of("name", "t", "domain", "AI/ML", "description", "Lower the loss.",
+                "scope", Map.of("editable", List.of("train.py")), "metrics", Map.of("primary", Map.of("name", "val_loss")),
+                "evaluate", Map.of("command", "python train.py"),
+                "agent", Map.of("instructions", List.of("keep train.py readable", "no new dependencies"))), "research.json", p -> 0);
+        Proposer.Request r = request(spec, 1, Optional.empty());
+        Proposer.Request briefed = new Proposer.Request(r.experiment(), r.tag(), spec, r.program(), r.worktree(), r.baseline(),
+                r.best(), r.history(), r.crashLogTail(), 1, Optional.empty(), "## The machine\nGPU: 2x NVIDIA H100\n");
+        String prompt = PromptBuilder.build(briefed, PromptBuilder.Mode.EDIT_FILES, Map.of());
+        assertThat(prompt).contains("## Also keep to these (from research.json)\n- keep train.py readable\n- no new dependencies")
+                .contains("## The machine\nGPU: 2x NVIDIA H100");
+        assertThat(PromptBuilder.build(r, PromptBuilder.Mode.EDIT_FILES, Map.of())).doesNotContain("## The machine");
+    }
+
+    @Test
     void tellsTheGoalTheRulesTheProgramAndHowToAnswer() {
         String prompt = PromptBuilder.build(request(spec(40_000), 3, Optional.empty()), PromptBuilder.Mode.EDIT_FILES, Map.of());
         assertThat(prompt).contains("Lower the loss of train.py.").contains("val_loss (minimize)")

@@ -17,7 +17,8 @@ class MetricNamesTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"accuracy", "val_acc", "top1_acc", "throughput", "tokens_per_sec", "tokensPerSecond",
-            "requests/s", "qps", "f1", "f1_score", "score", "mean_reward", "speed", "speedup", "ops", "mfu", "pass_rate",
+            "requests/s", "qps", "throughput_ops_sec", "throughput_mb_s", "ops_per_sec", "mb_s", "tokens_sec", "it_s",
+            "queries_per_second", "read_bandwidth_gb_s", "f1", "f1_score", "score", "mean_reward", "speed", "speedup", "ops", "mfu", "pass_rate",
             "testaccuracy"})
     void namesOfGainsAreMaximized(String name) {
         assertThat(MetricNames.direction(name)).contains(Direction.MAXIMIZE);
@@ -38,5 +39,16 @@ class MetricNamesTest {
     @org.junit.jupiter.api.Test
     void nullIsUnknown() {
         assertThat(MetricNames.direction(null)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void anAmbiguousNameSaysWhichDirectionAndWhy() {
+        assertThat(MetricNames.why("throughput_ops_sec")).hasValueSatisfying(w -> assertThat(w)
+                .contains("maximize").contains("rate (throughput)").contains("'sec'"));
+        assertThat(MetricNames.why("accuracy_loss")).hasValueSatisfying(w -> assertThat(w)
+                .contains("minimize").contains("'loss'").contains("'accuracy'"));
+        assertThat(MetricNames.why("val_loss")).isEmpty();
+        assertThat(MetricNames.why("tokens_per_sec")).hasValueSatisfying(w -> assertThat(w).contains("per sec"));
+        assertThat(MetricNames.why("bananas")).isEmpty();
     }
 }

@@ -37,6 +37,30 @@ class ProjectDetectorTest {
     }
 
     @Test
+    void aNanoGptTreeEditsItsConfigsAndPreparesItsDataUnderData() {
+        Detection d = detect(Set.of("train.py", "model.py", "sample.py", "configurator.py", "data",
+                "data/openwebtext/prepare.py", "data/shakespeare_char/prepare.py", "config",
+                "config/eval_gpt2.py", "config/train_shakespeare_char.py"));
+        assertThat(d.editable()).containsExactly("train.py", "model.py", "config/*.py");
+        assertThat(d.readonly()).containsExactly("data/openwebtext/prepare.py", "data/shakespeare_char/prepare.py");
+        assertThat(d.command()).isEqualTo("python train.py config/train_shakespeare_char.py");
+        assertThat(d.setup()).contains("python data/openwebtext/prepare.py");
+        assertThat(d.metricName()).isEqualTo("val_loss");
+        assertThat(d.notes()).noneMatch(n -> n.contains("No prepare.py")).anyMatch(n -> n.contains("Several datasets"));
+        var m = Pattern.compile(d.pattern(), Pattern.MULTILINE).matcher("step 250: train loss 1.9, val loss 2.0512\n");
+        assertThat(m.find()).isTrue();
+        assertThat(m.group(1)).isEqualTo("2.0512");
+    }
+
+    @Test
+    void anEvaluationScriptIsReadonlyAndRunsAfterTraining() {
+        Detection d = detect(Set.of("train.py", "evaluate.py", "data", "data/tiny/prepare.py"));
+        assertThat(d.readonly()).containsExactly("data/tiny/prepare.py", "evaluate.py");
+        assertThat(d.command()).isEqualTo("python train.py && python evaluate.py");
+        assertThat(d.setup()).contains("python data/tiny/prepare.py");
+    }
+
+    @Test
     void withoutUvTheMlProjectRunsWithPython() {
         assertThat(detect(Set.of("train.py", "prepare.py")).command()).isEqualTo("python train.py");
     }

@@ -89,15 +89,15 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
         assertThat(SpecSchema.keysIn("metrics.constraints[]")).containsExactly("name", "max", "min");
         assertThat(SpecSchema.keysIn("evaluate")).containsExactly("command", "setup", "timeout_seconds", "output_format",
-                "patterns", "json_file", "repeats");
+                "patterns", "json_file", "metric_command", "repeats");
         assertThat(SpecSchema.keysIn("judge")).containsExactly("mode", "min_improvement", "confidence", "simplicity",
                 "max_repeats", "remeasure_every");
         assertThat(SpecSchema.keysIn("agent")).containsExactly("backend", "model", "max_turns", "max_fix_attempts",
-                "command", "timeout_seconds", "base_url", "api_key_env", "prompt_chars", "history_rows", "max_tokens", "extra_args");
+                "command", "timeout_seconds", "base_url", "api_key_env", "prompt_chars", "history_rows", "max_tokens", "extra_args", "instructions");
         assertThat(SpecSchema.keysIn("search")).containsExactly("parameters", "seed", "initial_random");
         assertThat(SpecSchema.keysIn("search.parameters.*")).containsExactly("file", "pattern", "type", "range", "log",
                 "values", "choices");
-        assertThat(SpecSchema.keysIn("run")).containsExactly("workers", "executor", "slots", "slurm", "on_stale", "directions", "secrets");
+        assertThat(SpecSchema.keysIn("run")).containsExactly("tag", "workers", "executor", "slots", "slurm", "on_stale", "directions", "secrets");
         assertThat(SpecSchema.keysIn("run.slurm")).containsExactly("partition", "cpus", "mem", "gres", "extra_args");
     }
 
@@ -144,6 +144,7 @@ class SpecSchemaTest {
         read.put("agent.history_rows", x -> x.agent().historyRows());
         read.put("agent.max_tokens", x -> x.agent().maxTokens());
         read.put("agent.extra_args", x -> x.agent().extraArgs());
+        read.put("agent.instructions", x -> x.agent().instructions());
         read.put("search.parameters", x -> x.search().parameters().isEmpty() ? "{}" : "?");
         read.put("search.seed", x -> x.search().seed());
         read.put("run.workers", x -> x.run().workers());
