@@ -120,7 +120,7 @@ class ReportCommandTest {
         JsonNode data = repo.helix("show", "best").json().get("data");
         JsonNode best = repo.ledger().stream().filter(r -> r.get("status").asText().matches("keep|baseline"))
                 .reduce((a, b) -> b).orElseThrow();
-        assertThat(data.get("record")).isEqualTo(best);
+        assertThat(data.get("record")).as("the ledger's record, its numbers to the digits measured").isEqualTo(Output.measured(best));
         assertThat(data.get("diff").asText()).contains("+++ b/params.txt");
         assertThat(data.get("log_tail").get(data.get("log_tail").size() - 1).asText()).startsWith("loss: ");
         TestRepo.Run missing = repo.helix("show", "99");
