@@ -60,16 +60,20 @@ public final class Main implements Callable<Integer> {
             Map.entry("doctor", DoctorCommand.class),
             Map.entry("watch", WatchCommand.class),
             Map.entry("review", ReviewCommand.class),
+            Map.entry("completion", CompletionCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
     /**
      * Commands whose answer is a document (a CSV, a report, a patch, a prompt): it goes to stdout as it
      * is, piped or not, and in a JSON envelope only with an explicit --json.
      */
-    static final Set<String> DOCUMENTS = Set.of("export", "report", "diff", "guide", "review");
+    static final Set<String> DOCUMENTS = Set.of("export", "report", "diff", "guide", "review", "completion");
+
+    /** The subcommands' names, in the order the help lists them. */
+    static final Set<String> SUBCOMMAND_NAMES = SUBCOMMANDS.keySet();
 
     /** Commands that look at the others (help, agent-info) need all of them. */
-    private static final Set<String> NEED_ALL = Set.of("help", "agent-info");
+    private static final Set<String> NEED_ALL = Set.of("help", "agent-info", "completion");
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
             description = "Answer with one JSON envelope (the default when stdout is not a terminal).")
@@ -143,6 +147,13 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         withSubcommands(new CommandLine(this), Optional.empty()).setOut(out).usage(out);
         return ExitCodes.OK;
+    }
+
+    /** Every command, as the help shows them: the model completion scripts and man pages are made from. */
+    static CommandLine tree() {
+        Main main = new Main(new PrintWriter(java.io.Writer.nullWriter()), new PrintWriter(java.io.Writer.nullWriter()), false,
+                Path.of(""), Optional.empty());
+        return Terminals.shape(withSubcommands(new CommandLine(main), Optional.empty()), CommandLine.Help.Ansi.OFF);
     }
 
     /** Adds the subcommand {@code name} alone when it is one that needs no other, else all of them. */
