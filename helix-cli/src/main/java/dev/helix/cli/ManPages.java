@@ -13,7 +13,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
 
 /**
  * The manual: a roff page per command (helix.1, helix-run.1, ...) made from the command model, so that
- * it says what {@code --help} says. The release build runs it: {@code java -cp helix.jar dev.helix.cli.ManPages DIR}.
+ * it says what {@code --help} says. The release build runs it: {@code java -cp helix.jar dev.helix.cli.ManPages MANDIR [COMPLETIONSDIR]},
+ * which writes the completion scripts as well.
  */
 public final class ManPages {
     private ManPages() {
@@ -27,6 +28,13 @@ public final class ManPages {
         for (Map.Entry<String, CommandLine> e : tree.getSubcommands().entrySet()) {
             if (e.getKey().equals("help")) continue;
             Files.writeString(dir.resolve("helix-" + e.getKey() + ".1"), page("helix-" + e.getKey(), e.getValue().getCommandSpec(), version, Map.of()));
+        }
+        // The completion scripts too, when asked: one JVM for the whole of a release's generated parts.
+        if (args.length > 1) {
+            Path completions = Files.createDirectories(Path.of(args[1]));
+            for (String shell : java.util.List.of("bash", "zsh", "fish")) {
+                Files.writeString(completions.resolve("helix." + shell), CompletionCommand.script(shell, Main.tree()) + "\n");
+            }
         }
     }
 
