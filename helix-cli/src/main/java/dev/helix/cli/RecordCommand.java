@@ -20,8 +20,9 @@ final class RecordCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--metric", required = true, paramLabel = "V", description = "The primary metric's value.")
-    double metric;
+    @Option(names = "--metric", required = true, paramLabel = "V|NAME=V",
+            description = "The primary metric's value (V), or another metric helix.yaml names (NAME=V: the guard, a constraint's); repeatable.")
+    List<String> metrics;
 
     @Option(names = "--status", required = true, paramLabel = "S", description = "baseline, keep, discard or crash.")
     String status;
@@ -47,8 +48,9 @@ final class RecordCommand implements Callable<Integer> {
         if (!List.of(Status.BASELINE, Status.KEEP, Status.DISCARD, Status.CRASH).contains(given)) {
             throw AppException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
         }
-        Experiment record = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, metric,
-                description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag)));
+        RecordMetrics m = RecordMetrics.parse(metrics);
+        Experiment record = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, m.primary(),
+                description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag), m.others()));
         Output out = main.output();
         out.text(ConsoleRenderer.row(record));
         out.success(SessionRecords.json(record), List.of());
