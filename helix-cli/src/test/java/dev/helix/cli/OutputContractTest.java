@@ -66,6 +66,13 @@ class OutputContractTest {
     }
 
     @Test
+    void longWorkShowsProgressOnStderrWhenPiped() {
+        TestRepo.Run doctor = repo.helix("doctor");
+        assertThat(doctor.json().get("status").asText()).as(doctor.toString()).isEqualTo("success");
+        assertThat(doctor.err()).startsWith("Checking " + repo.dir).contains("the evaluation runs once");
+    }
+
+    @Test
     void everyErrorIsAnEnvelopeOnStdoutAndALineOnStderrUsageErrorsToo() {
         TestRepo.Run usage = repo.helix("log", "--json", "--bogus");
         assertThat(usage.code()).isEqualTo(ExitCodes.USAGE);
@@ -151,5 +158,27 @@ class OutputContractTest {
         assertThat(Terminals.colour(true, Map.of("TERM", "dumb"))).isFalse();
         assertThat(Terminals.colour(true, Map.of("TERM", "xterm", "NO_COLOR", "1"))).isFalse();
         assertThat(Terminals.colour(false, Map.of("TERM", "xterm"))).isFalse();
+    }
+
+    @Test
+    void onARealTerminalColourUnlessNoColorOrADumbTerminal() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(Path.of("/usr/bin/script")), "script(1) gives a pty");
+        assertThat(helpOnAPty(Map.of("TERM", "xterm-256color"))).as("a terminal that wants colour").contains("\u001b[");
+        assertThat(helpOnAPty(Map.of("TERM", "dumb"))).contains("Usage: helix").doesNotContain("\u001b[");
+        assertThat(helpOnAPty(Map.of("TERM", "xterm-256color", "NO_COLOR", "1"))).contains("Usage: helix").doesNotContain("\u001b[");
+    }
+
+    /** {@code helix --help} in a JVM of its own whose stdout is a pseudo-terminal (script(1)), with {@code env}. */
+    private static String helpOnAPty(Map<String, String> env) throws Exception {
+        String jvm = ProcessHandle.current().info().command().orElse("java");
+        String command = "'" + jvm + "' -cp '" + System.getProperty("java.class.path") + "' dev.helix.cli.Main --help";
+        ProcessBuilder pb = new ProcessBuilder("script", "-qec", command, "/dev/null").redirectErrorStream(true);
+        pb.environment().remove("NO_COLOR");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return out;
     }
 }
