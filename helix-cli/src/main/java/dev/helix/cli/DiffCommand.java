@@ -38,7 +38,12 @@ final class DiffCommand implements Callable<Integer> {
         String diff = git.diff(s.repo(), ca, cb);
         DiffStat stat = git.diffStat(s.repo(), ca, cb);
         Output out = main.output();
-        out.text(DiffView.text(a, ca, b, cb, stat, diff));
+        // The patch is the data (it applies with git apply); the line about its two ends is for people.
+        if (!out.json()) {
+            out.progress().println(DiffView.header(a, ca, b, cb, stat));
+            out.progress().flush();
+            if (!diff.isEmpty()) out.text(diff.stripTrailing());
+        }
         out.success(DiffView.of(s.tag(), a, b, stat, diff), List.of());
         return ExitCodes.OK;
     }

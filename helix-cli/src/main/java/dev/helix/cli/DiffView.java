@@ -19,10 +19,9 @@ record DiffView(String tag, Side a, Side b, int files, int added, int removed, S
         return new DiffView(tag, Side.of(a), Side.of(b), stat.files(), stat.added(), stat.removed(), diff);
     }
 
-    /** The lines for people: both ends, the counts and the diff itself. */
-    static String text(Experiment a, String ca, Experiment b, String cb, DiffStat stat, String diff) {
+    /** The line for people: both ends and the counts. */
+    static String header(Experiment a, String ca, Experiment b, String cb, DiffStat stat) {
         return "diff #" + a.run() + " (" + a.status().word() + ", " + ca + ") -> #" + b.run() + " (" + b.status().word() + ", "
-                + cb + "): " + stat.files() + (stat.files() == 1 ? " file" : " files") + ", +" + stat.added() + " -" + stat.removed()
-                + (diff.isEmpty() ? "" : "\n" + diff.stripTrailing());
+                + cb + "): " + stat.files() + (stat.files() == 1 ? " file" : " files") + ", +" + stat.added() + " -" + stat.removed();
     }
 }

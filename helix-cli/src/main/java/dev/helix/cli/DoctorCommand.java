@@ -23,8 +23,12 @@ final class DoctorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Check> checks = Doctor.run(main.workingDirectory(), new Doctor.Options(quick, System.getenv(), LocalDate.now()));
         Output out = main.output();
+        java.nio.file.Path dir = main.workingDirectory();
+        // The evaluation can take minutes: say so where a person sees it, piped or not.
+        out.progress().println("Checking " + dir + (quick ? "..." : " (the evaluation runs once; --quick skips it)..."));
+        out.progress().flush();
+        List<Check> checks = Doctor.run(dir, new Doctor.Options(quick, System.getenv(), LocalDate.now()));
         checks.forEach(c -> out.text(line(c)));
         long failed = checks.stream().filter(c -> c.status() == Check.Status.FAIL).count();
         long warned = checks.stream().filter(c -> c.status() == Check.Status.WARN).count();

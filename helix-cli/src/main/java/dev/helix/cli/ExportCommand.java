@@ -29,7 +29,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "export", mixinStandardHelpOptions = true, description = {
     "Export every record of a session: csv (a header of the main fields and one column per metric), json (an array "
         + "of ledger records), jsonl (the ledger's lines) or tsv (as experiments.tsv).",
-    "Without -o the export goes to stdout (in the JSON envelope's data.content when the output is JSON)."})
+    "Without -o the export goes to stdout as it is, piped or not (in the JSON envelope's data.content with --json)."})
 final class ExportCommand implements Callable<Integer> {
     private static final List<String> FORMATS = List.of("csv", "json", "jsonl", "tsv");
 
@@ -67,7 +67,7 @@ final class ExportCommand implements Callable<Integer> {
         if (output != null) {
             Path file = main.workingDirectory().resolve(output);
             ReportFiles.write(file, content);
-            out.text("Wrote " + records.size() + " records of session " + s.tag() + " to " + file);
+            if (!out.json()) out.progress().println("Wrote " + records.size() + " records of session " + s.tag() + " to " + file);
             out.success(new ExportView(s.tag(), fmt, records.size(), file.toString(), null), List.of());
         } else {
             out.text(content.stripTrailing());
@@ -95,7 +95,7 @@ final class ExportCommand implements Callable<Integer> {
         Output out = main.output();
         warnings.forEach(w -> out.progress().println("warning: " + w));
         if (output == null) {
-            PrintWriter stdout = out.progress(); // stdout in text mode
+            PrintWriter stdout = out.data(); // a document: stdout unless --json
             String[] pending = {LedgerCsv.header(metrics)};
             int[] written = {0};
             ledger.readTag(chosen, e -> {
@@ -126,7 +126,7 @@ final class ExportCommand implements Callable<Integer> {
             throw AppException.runtime("write_failed", "cannot write " + file + ": " + e.getMessage(),
                     "check that the directory exists and is writable, or choose another -o");
         }
-        out.text("Wrote " + count[0] + " records of session " + chosen + " to " + file);
+        out.progress().println("Wrote " + count[0] + " records of session " + chosen + " to " + file);
         return ExitCodes.OK;
     }
 }

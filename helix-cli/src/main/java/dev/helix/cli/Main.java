@@ -7,7 +7,9 @@ import dev.helix.core.spec.SpecException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** The {@code helix} command line: parses, dispatches to a thin command, maps failures to exit codes. */
-@Command(name = "helix", mixinStandardHelpOptions = true, version = "helix 0.1.0",
+@Command(name = "helix", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = {
             "Runs autonomous experiment loops on any codebase: a proposer changes the editable files, Helix "
                 + "evaluates the change under a time budget, keeps it if the metric improved, reverts it otherwise, "
@@ -27,7 +29,8 @@ import picocli.CommandLine;
             "Start with: helix init, edit helix.yaml and program.md, commit, then helix run. Try it offline first: helix demo. "
                 + "Watch a session live: helix watch in the terminal, helix ui in a browser."},
         footer = {"", "Exit codes: 0 success, 1 runtime failure (a retry may help), 2 usage or configuration error, "
-            + "130 interrupted. Output is text on a terminal and one JSON envelope otherwise (or with --json).", ""})
+            + "130 interrupted. Stdout carries the answer: text on a terminal, one JSON envelope otherwise (or with --json); "
+            + "export, report, diff, guide and review write their document either way. Progress, warnings and errors go to stderr.", ""})
 public final class Main implements Callable<Integer> {
 
     /**
@@ -59,10 +62,20 @@ public final class Main implements Callable<Integer> {
             Map.entry("watch", WatchCommand.class),
             Map.entry("ui", UiCommand.class),
             Map.entry("review", ReviewCommand.class),
+            Map.entry("completion", CompletionCommand.class),
             Map.entry("help", CommandLine.HelpCommand.class));
 
+    /**
+     * Commands whose answer is a document (a CSV, a report, a patch, a prompt): it goes to stdout as it
+     * is, piped or not, and in a JSON envelope only with an explicit --json.
+     */
+    static final Set<String> DOCUMENTS = Set.of("export", "report", "diff", "guide", "review", "completion");
+
+    /** The subcommands' names, in the order the help lists them. */
+    static final Set<String> SUBCOMMAND_NAMES = SUBCOMMANDS.keySet();
+
     /** Commands that look at the others (help, agent-info) need all of them. */
-    private static final Set<String> NEED_ALL = Set.of("help", "agent-info");
+    private static final Set<String> NEED_ALL = Set.of("help", "agent-info", "completion");
 
     @Option(names = "--json", scope = CommandLine.ScopeType.INHERIT,
             description = "Answer with one JSON envelope (the default when stdout is not a terminal).")
@@ -80,18 +93,22 @@ public final class Main implements Callable<Integer> {
     private final PrintWriter err;
     private final boolean terminal;
     private final Path cwd;
+    private final Optional<String> command;
 
-    Main(PrintWriter out, PrintWriter err, boolean terminal, Path cwd) {
+    Main(PrintWriter out, PrintWriter err, boolean terminal, Path cwd, Optional<String> command) {
         this.out = out;
         this.err = err;
         this.terminal = terminal;
         this.cwd = cwd;
+        this.command = command;
     }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        int code = run(args, out, err, System.console() != null, Path.of("").toAbsolutePath());
+        boolean terminal = System.console() != null;
+        CommandLine.Help.Ansi ansi = Terminals.colour(terminal, System.getenv()) ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF;
+        int code = run(args, out, err, terminal, Path.of("").toAbsolutePath(), ansi);
         out.flush();
         err.flush();
         System.exit(code);
@@ -103,15 +120,23 @@ public final class Main implements Callable<Integer> {
     }
 
     public static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal, Path cwd) {
-        Main main = new Main(out, err, terminal, cwd);
-        CommandLine cli = withSubcommands(new CommandLine(main), commandName(args));
+        return run(args, out, err, terminal, cwd, CommandLine.Help.Ansi.OFF);
+    }
+
+    static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal, Path cwd, CommandLine.Help.Ansi ansi) {
+        Optional<String> name = commandName(args);
+        Main main = new Main(out, err, terminal, cwd, name);
+        CommandLine cli = Terminals.shape(withSubcommands(new CommandLine(main), name), ansi);
         cli.setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> main.fail(ex));
         cli.setParameterExceptionHandler((ex, args1) -> {
-            err.println("error: " + ex.getMessage());
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
-            err.println("  fix: see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
-            err.flush();
+            // The options were not all read: the output mode comes from the words themselves.
+            List<String> words = Arrays.asList(args);
+            Output output = main.output(words.contains("--json"), words.contains("--text"));
+            java.io.StringWriter suggestions = new java.io.StringWriter();
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions));
+            String message = ex.getMessage() + (suggestions.toString().isBlank() ? "" : "\n" + suggestions.toString().stripTrailing());
+            output.error("bad_usage", message, "see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'");
             return ExitCodes.USAGE;
         });
         int code = cli.execute(args);
@@ -124,6 +149,13 @@ public final class Main implements Callable<Integer> {
     public Integer call() {
         withSubcommands(new CommandLine(this), Optional.empty()).setOut(out).usage(out);
         return ExitCodes.OK;
+    }
+
+    /** Every command, as the help shows them: the model completion scripts and man pages are made from. */
+    static CommandLine tree() {
+        Main main = new Main(new PrintWriter(java.io.Writer.nullWriter()), new PrintWriter(java.io.Writer.nullWriter()), false,
+                Path.of(""), Optional.empty());
+        return Terminals.shape(withSubcommands(new CommandLine(main), Optional.empty()), CommandLine.Help.Ansi.OFF);
     }
 
     /** Adds the subcommand {@code name} alone when it is one that needs no other, else all of them. */
@@ -158,9 +190,9 @@ public final class Main implements Callable<Integer> {
         return byName;
     }
 
-    /** The output chosen by the global options and whether stdout is a terminal. */
+    /** The output chosen by the global options, the command and whether stdout is a terminal. */
     Output output() {
-        return new Output(out, err, json || (!terminal && !text));
+        return output(json, text);
     }
 
     /** For an answer that is itself data for another program (a patch to pipe): text unless --json asks for the envelope. */
@@ -168,9 +200,22 @@ public final class Main implements Callable<Integer> {
         return new Output(out, err, json);
     }
 
-    /** The directory the command works in. */
+    /** JSON with --json; else when stdout is not a terminal, unless --text or the command writes a document. */
+    private Output output(boolean json, boolean text) {
+        boolean document = command.filter(DOCUMENTS::contains).isPresent();
+        return new Output(out, err, json || (!terminal && !text && !document));
+    }
+
+    /** The directory the command works in: -C DIR, which must exist, else where Helix was started. */
     Path workingDirectory() {
-        return directory == null ? cwd : cwd.resolve(directory).normalize();
+        if (directory == null) return cwd;
+        Path dir = cwd.resolve(directory).normalize();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            throw AppException.usage("no_directory", "-C " + directory + ": "
+                    + (java.nio.file.Files.exists(dir) ? "is not a directory" : "the directory does not exist") + " (" + dir + ")",
+                    "give -C a directory that exists, e.g. -C path/to/repo");
+        }
+        return dir;
     }
 
     boolean terminal() {

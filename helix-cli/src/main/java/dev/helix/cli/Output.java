@@ -1,20 +1,30 @@
 package dev.helix.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Where a command's answer goes: text for people, or one JSON envelope
- * ({@code {"status":"success","data":…,"hints":[…]}} / {@code {"status":"error","error":{…}}}) for
- * programs. Progress meant for people goes to {@link #progress()}: stdout in text mode, stderr
- * when stdout carries JSON.
+ * Where a command's answer goes, the output contract in one place: stdout carries the data asked for
+ * (text for people, a document, or one JSON envelope {@code {"status":"success","data":…,"hints":[…]}} /
+ * {@code {"status":"error","error":{…}}} for programs); everything for people besides (progress,
+ * warnings, notes) goes to stderr, and so does every error, in JSON mode too.
  */
 public final class Output {
     public static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+
+    /**
+     * Significant digits kept of a number in JSON: a measurement has far fewer, and the digits past
+     * them are the noise of binary arithmetic ({@code -0.01822600000000002} is {@code -0.018226}).
+     */
+    private static final MathContext MEASURED = new MathContext(12);
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -30,7 +40,7 @@ public final class Output {
         return json;
     }
 
-    /** Text for people; nothing in JSON mode. */
+    /** Text for people (or a document) on stdout; nothing in JSON mode. */
     public void text(String text) {
         if (!json) {
             out.println(text);
@@ -38,9 +48,14 @@ public final class Output {
         }
     }
 
-    /** Progress lines a person watches: always shown, on stderr in JSON mode. */
+    /** Stdout itself, for a document streamed as it is made (text mode only). */
+    public PrintWriter data() {
+        return out;
+    }
+
+    /** Progress, warnings and notes a person watches: always shown, always on stderr, so stdout stays data. */
     public PrintWriter progress() {
-        return json ? err : out;
+        return err;
     }
 
     /**
@@ -49,16 +64,25 @@ public final class Output {
      * {@code @JsonProperty} says, and left out when null only where {@code @JsonInclude(NON_NULL)} says so.
      */
     public void success(Object data, List<String> hints) {
+        result("success", data, hints);
+    }
+
+    /** An envelope whose {@code status} says how the command ended when that is neither success nor error (e.g. interrupted). */
+    public void result(String status, Object data, List<String> hints) {
         if (!json) return;
         ObjectNode root = JSON.createObjectNode();
-        root.put("status", "success");
-        root.set("data", JSON.valueToTree(data));
+        root.put("status", status);
+        root.set("data", measured(JSON.valueToTree(data)));
         ArrayNode h = root.putArray("hints");
         hints.forEach(h::add);
         out.println(root.toString());
         out.flush();
     }
 
+    /**
+     * An error: in JSON mode the envelope on stdout; in every mode {@code error: …} and {@code fix: …}
+     * on stderr, so a person sees it even when stdout goes to a file or a program.
+     */
     public void error(String code, String message, String suggestion) {
         if (json) {
             ObjectNode root = JSON.createObjectNode();
@@ -69,13 +93,28 @@ public final class Output {
             error.put("suggestion", suggestion);
             out.println(root.toString());
             out.flush();
-        } else {
-            err.println("error: " + message);
-            // A spec error's message already carries each problem's own fix line; say it once.
-            if (suggestion != null && !suggestion.isBlank() && !message.contains("fix: " + suggestion)) {
-                err.println("  fix: " + suggestion);
-            }
-            err.flush();
         }
+        err.println("error: " + message);
+        // A spec error's message already carries each problem's own fix line; say it once.
+        if (suggestion != null && !suggestion.isBlank() && !message.contains("fix: " + suggestion)) {
+            err.println("  fix: " + suggestion);
+        }
+        err.flush();
+    }
+
+    /** {@code node} with every floating-point number rounded to {@link #MEASURED} significant digits. */
+    static JsonNode measured(JsonNode node) {
+        if (node.isFloatingPointNumber()) {
+            double v = node.doubleValue();
+            if (!Double.isFinite(v) || v == 0) return node;
+            double r = new BigDecimal(v).round(MEASURED).doubleValue();
+            return JSON.getNodeFactory().numberNode(r);
+        }
+        if (node instanceof ObjectNode o) {
+            for (Map.Entry<String, JsonNode> e : o.properties()) e.setValue(measured(e.getValue()));
+        } else if (node instanceof ArrayNode a) {
+            for (int i = 0; i < a.size(); i++) a.set(i, measured(a.get(i)));
+        }
+        return node;
     }
 }

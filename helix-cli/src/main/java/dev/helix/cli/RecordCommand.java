@@ -22,8 +22,9 @@ final class RecordCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
 
-    @Option(names = "--metric", paramLabel = "V", description = "The primary metric's value (not needed for a crash).")
-    Double metric;
+    @Option(names = "--metric", paramLabel = "V|NAME=V",
+            description = "The primary metric's value (V; not needed for a crash), or another metric helix.yaml names (NAME=V: the guard, a constraint's); repeatable.")
+    List<String> metrics = List.of();
 
     @Option(names = "--status", required = true, paramLabel = "S", description = "baseline, keep (kept), discard (discarded) or crash.")
     String status;
@@ -39,10 +40,6 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Double.isFinite(metric)) {
-            throw AppException.usage("bad_metric", "--metric " + metric + " is not a finite number",
-                    "record a crash as --status crash with the last value measured, or fix the measurement");
-        }
         Status given;
         try {
             // "kept" and "discarded" are the words of agents taught by the autoresearch CLI
@@ -59,8 +56,9 @@ final class RecordCommand implements Callable<Integer> {
         if (!List.of(Status.BASELINE, Status.KEEP, Status.DISCARD, Status.CRASH).contains(given)) {
             throw AppException.usage("bad_status", "--status " + given.word() + " cannot be recorded by hand", "use baseline, keep, discard or crash");
         }
-        RecordResult.Outcome o = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, Optional.ofNullable(metric),
-                description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag)));
+        RecordMetrics m = RecordMetrics.parse(metrics);
+        RecordResult.Outcome o = RecordResult.record(main.workingDirectory(), new RecordResult.Request(given, m.primary(),
+                description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag), m.others()));
         // The same advice helix try gives from the session's records: stuck, plateau, suspicious jump.
         List<String> advice = Hints.of(o.session());
         List<String> hints = new ArrayList<>();

@@ -39,7 +39,11 @@ final class ReportCommand implements Callable<Integer> {
         Output out = main.output();
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
         ReportView view = rendered.written();
-        out.text(view.text());
+        if (file == null) {
+            out.text(view.text());
+        } else if (!out.json()) {
+            out.progress().println(view.text()); // the report is in the file; this note is for people
+        }
         out.success(view, file == null ? List.of("write it to a file: helix report --format html -o report.html")
                 : List.of("open it: " + file.toUri()));
         return ExitCodes.OK;

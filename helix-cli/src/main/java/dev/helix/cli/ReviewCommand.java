@@ -42,7 +42,7 @@ final class ReviewCommand implements Callable<Integer> {
                 throw AppException.runtime("write_failed", "cannot write " + target + ": " + e.getMessage(),
                         "check the directory exists and is writable, or drop -o to print the prompt");
             }
-            out.text("Wrote the review prompt for session " + s.tag() + " to " + target);
+            if (!out.json()) out.progress().println("Wrote the review prompt for session " + s.tag() + " to " + target);
             view = new ReviewView(s.tag(), target.toString(), null);
         } else {
             out.text(prompt.stripTrailing());

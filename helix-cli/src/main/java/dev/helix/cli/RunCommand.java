@@ -73,7 +73,7 @@ final class RunCommand implements Callable<Integer> {
         }
         SessionReport report = SessionReport.of(finished);
         output.text(report.text());
-        output.success(report, report.hints());
+        output.result(report.interruptedRun() ? "interrupted" : "success", report, report.hints());
         return SessionReport.exitCode(finished);
     }
 }

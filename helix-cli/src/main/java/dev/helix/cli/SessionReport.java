@@ -79,6 +79,12 @@ record SessionReport(
         };
     }
 
+    /** Whether the run itself was stopped by Ctrl-C or a signal (then the envelope's status says "interrupted"). */
+    @JsonIgnore
+    boolean interruptedRun() {
+        return stopReason.equals(dev.helix.core.session.StopReason.INTERRUPTED.text);
+    }
+
     @JsonIgnore
     List<String> hints() {
         List<String> hints = new ArrayList<>();
@@ -112,6 +118,7 @@ record SessionReport(
         b.append('\n').append("Branch:   ").append(branch).append("   (git log ").append(branch).append(")");
         b.append('\n').append("Ledger:   ").append(ledger).append("   (also experiments.tsv on the branch)");
         b.append('\n').append("Worktree: ").append(worktree);
+        if (interruptedRun()) b.append('\n').append("Resume:   helix run --resume --tag ").append(tag);
         return b.toString();
     }
 }

@@ -41,7 +41,7 @@ record StatusView(
         Double best,
         @JsonProperty("best_run") Integer bestRun,
         @JsonProperty("cost_usd") double costUsd,
-        String noise,
+        NoiseJson noise,
         @JsonProperty("evaluations_per_experiment") double evaluationsPerExperiment,
         JsonNode last,
         List<String> warnings,
@@ -49,6 +49,13 @@ record StatusView(
         @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
         EstimateJson.Gain gain,
         @JsonProperty("noise_now") NoiseNowJson noiseNow) {
+
+    /** The baseline's noise: the judge it chose ({@code strict} or {@code statistical}), the sd of its repeats and how many there were. */
+    record NoiseJson(String kind, double sd, int samples) {
+        static NoiseJson of(dev.helix.core.experiment.Noise n) {
+            return new NoiseJson(n.mode(), n.sd(), n.n());
+        }
+    }
 
     /** One worker of the running loop, with how long it has been in its phase at the time of asking. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -77,7 +84,7 @@ record StatusView(
                 summary.rejected(), summary.stale(), summary.interrupted(),
                 Records.baseline(records).flatMap(Experiment::primary).orElse(null),
                 best.flatMap(Experiment::primary).orElse(null), best.map(Experiment::run).orElse(null),
-                Records.cost(records), Records.noise(records).orElse(null), Records.evaluationsPerExperiment(records),
+                Records.cost(records), Records.baseline(records).flatMap(Experiment::noise).map(NoiseJson::of).orElse(null), Records.evaluationsPerExperiment(records),
                 SessionRecords.json(records.get(records.size() - 1)), s.warnings(),
                 headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
                 headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null));
@@ -94,7 +101,7 @@ record StatusView(
         }
         lines.add(ConsoleRenderer.summary(Records.summary(s.records())));
         Records.headline(s.records()).ifPresent(h -> lines.add("Best from every measurement: " + h.render()));
-        if (v.noise() != null) lines.add(v.noise().substring(0, 1).toUpperCase(Locale.ROOT) + v.noise().substring(1));
+        Records.noise(s.records()).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         NoiseNow.of(s.records()).map(NoiseNow::render).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");

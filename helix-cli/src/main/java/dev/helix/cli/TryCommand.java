@@ -31,9 +31,12 @@ final class TryCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (description.isBlank()) throw AppException.usage("no_description", "-m must say what the edit does", "e.g. helix try -m \"halve the learning rate\"");
+        Output out = main.output();
+        // The evaluation (and on a first call the baseline) can take minutes: say so where a person sees it, piped or not.
+        out.progress().println("Evaluating the edits: " + description.strip() + " ...");
+        out.progress().flush();
         TrySession.Outcome o = new TrySession().run(main.workingDirectory(), description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag));
         List<String> hints = TryView.hints(TryView.verdict(o), o.session());
-        Output out = main.output();
         out.text(TryView.text(o, hints));
         out.success(TryView.of(o), hints);
         return ExitCodes.OK;

@@ -38,7 +38,7 @@ final class VerifyCommand implements Callable<Integer> {
             + "or judge.max_repeats on a noisy metric; at least 3).")
     Integer repeats;
 
-    @Option(names = "--tolerance", paramLabel = "FRACTION", defaultValue = "0", description = "Relative tolerance of a value, e.g. 0.01 for 1% (default 0).")
+    @Option(names = "--tolerance", paramLabel = "FRACTION", defaultValue = "0", description = "Relative tolerance of a value, e.g. 0.01 for 1%% (default 0).")
     double tolerance;
 
     @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the latest).")

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
         description = {"Watch a session live: whether a loop runs, the experiment in progress against its budget, "
                 + "counts, baseline -> best, a sparkline of the best so far and the last 15 experiments.",
             "On a terminal: a dashboard; q quits (exit 0), Ctrl-C too (exit 130). Otherwise: one summary line "
-                + "per refresh, printed only when the session changed, until interrupted."})
+                + "per refresh, printed only when the session changed, until no loop runs (at once when none does) "
+                + "or until interrupted. --once: one summary line, then exit."})
 final class WatchCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
@@ -37,6 +38,9 @@ final class WatchCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the running one, else the latest).")
     String tag;
 
+    @Option(names = "--once", description = "Print one summary line and exit (an agent's way to look without waiting).")
+    boolean once;
+
     @Override
     public Integer call() {
         if (!(interval >= 0.1 && interval <= 3600)) {
@@ -45,20 +49,25 @@ final class WatchCommand implements Callable<Integer> {
         }
         SessionWatch watch = SessionWatch.of(main.workingDirectory(), Optional.ofNullable(tag));
         Duration every = Duration.ofMillis(Math.round(interval * 1000));
-        if (main.terminal()) {
+        if (main.terminal() && !once) {
             return LiveScreen.show((now, width) -> Dashboard.screen(watch.read(), now, width), every);
         }
-        return lines(watch, every, command.commandLine().getOut());
+        return lines(watch, every, command.commandLine().getOut(), once);
     }
 
-    /** Plain mode: a timestamped summary line whenever it differs from the last one; ends on interrupt. */
-    private static int lines(SessionWatch watch, Duration every, PrintWriter out) {
+    /**
+     * Plain mode: a timestamped summary line whenever it differs from the last one; ends after one line
+     * with {@code once}, when no loop runs (so a caller that is a program never hangs), or on interrupt.
+     */
+    private static int lines(SessionWatch watch, Duration every, PrintWriter out, boolean once) {
         String last = null;
         try {
             while (true) {
                 String line;
+                Dashboard.View view;
                 try {
-                    line = Dashboard.line(watch.read());
+                    view = watch.read();
+                    line = Dashboard.line(view);
                 } catch (RuntimeException e) {
                     // An interrupt in the middle of reading the lock or ledger surfaces as an I/O error.
                     if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
@@ -69,6 +78,7 @@ final class WatchCommand implements Callable<Integer> {
                     out.flush();
                     last = line;
                 }
+                if (once || view.runningPid().isEmpty()) return ExitCodes.OK;
                 Thread.sleep(every.toMillis());
             }
         } catch (InterruptedException e) {

@@ -29,6 +29,8 @@ class ForkMergeTest {
         assertThat(repo.ledger().stream().filter(r -> r.get("tag").asText().equals("r-b")).findFirst().orElseThrow()
                 .get("commit").asText()).as("a fork's baseline is the best it forked from").isEqualTo(best);
 
+        // A session that only shares the prefix (as the default tags do: nov23, nov23-2) is not a fork of r.
+        assertThat(repo.helix("run", "--tag", "r-2", "--max-experiments", "1").code()).isZero();
         TestRepo.Run ranking = repo.helix("merge-best", "--tag", "r");
         assertThat(ranking.code()).as(ranking.toString()).isZero();
         JsonNode data = ranking.json().get("data");
@@ -47,8 +49,9 @@ class ForkMergeTest {
         assertThat(repo.git("status", "--porcelain", "--untracked-files=no")).isEmpty();
         assertThat(repo.git("rev-parse", "main^2")).as("a real merge of the winner's branch").isEqualTo(repo.git("rev-parse", "helix/" + winner));
         assertThat(repo.read("experiments.jsonl").lines().count()).as("the rows of the session and of every fork")
-                .isEqualTo(repo.ledger().size());
+                .isEqualTo(repo.ledger().stream().filter(r -> !r.get("tag").asText().equals("r-2")).count());
         for (String tag : List.of("r", "r-a", "r-b")) assertThat(repo.read("experiments.tsv")).contains("\n" + tag + "\t");
+        assertThat(repo.read("experiments.tsv")).doesNotContain("\nr-2\t");
 
         String merged = repo.git("rev-parse", "main");
         TestRepo.Run twice = repo.helix("merge-best", "--tag", "r", "--apply");

@@ -22,7 +22,7 @@ class GuideAndAgentInfoTest {
         assertThat(run.code()).isZero();
         assertThat(run.out()).isEqualTo(Skill.body().stripTrailing() + "\n");
         Golden.assertMatches("guide.txt", run.out());
-        assertThat(new TestRepo(tmp).helix("guide").json().at("/data/guide").asText()).isEqualTo(Skill.body());
+        assertThat(new TestRepo(tmp).helix("--json", "guide").json().at("/data/guide").asText()).isEqualTo(Skill.body());
     }
 
     @Test

@@ -50,7 +50,7 @@ class HonestNumbersTest {
         assertThat(status.get("crashed").asInt()).isZero();
         assertThat(repo.helix("--text", "status").out())
                 .contains("2 experiments (3 attempts, each experiment counted by its last): 0 kept, 1 discarded, 0 crashed, 1 rejected");
-        assertThat(repo.helix("report", "--format", "md").json().get("data").get("attempts").asInt()).isEqualTo(3);
+        assertThat(repo.helix("--json", "report", "--format", "md").json().get("data").get("attempts").asInt()).isEqualTo(3);
     }
 
     @Test
@@ -104,7 +104,7 @@ class HonestNumbersTest {
         String text = repo.helix("--text", "status").out();
         assertThat(text).contains("Best from every measurement: #" + kept.get("run").asInt());
         assertThat(text.contains("Noise now: sd of a difference")).isEqualTo(status.has("noise_now"));
-        JsonNode report = repo.helix("report", "--format", "md").json().get("data");
+        JsonNode report = repo.helix("--json", "report", "--format", "md").json().get("data");
         assertThat(report.get("best_estimate")).isEqualTo(best.get("best_estimate"));
         assertThat(report.get("document").asText()).contains("| Best from every measurement | #" + kept.get("run").asInt());
     }

@@ -75,7 +75,7 @@ class KillResumeTest {
         repo.write("evaluate.sh", "#!/bin/sh\nif [ \"$HELIX_EXPERIMENT\" = 1 ]; then sleep 300; fi\n"
                 + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
         repo.commitAll("experiment 1 hangs");
-        Process helix = start(repo, List.of());
+        Process helix = start(repo, List.of("--json"));
         Path log = repo.dir.resolve(".helix/runs/k/1.log");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (!Files.exists(log) && System.nanoTime() < deadline) Thread.sleep(50);
@@ -86,6 +86,13 @@ class KillResumeTest {
         List<JsonNode> ledger = repo.ledger();
         assertThat(ledger).extracting(r -> r.get("status").asText()).containsExactly("baseline", "interrupted");
         assertNoEvaluationSurvives();
+        // The envelope (stdout) says the run was interrupted, counts the interrupted experiment and says how to go on.
+        String envelope = Files.readAllLines(tmp.resolve("helix-output.log")).stream().filter(l -> l.startsWith("{\"status\""))
+                .findFirst().orElseThrow();
+        JsonNode summary = Output.JSON.readTree(envelope);
+        assertThat(summary.get("status").asText()).isEqualTo("interrupted");
+        assertThat(summary.at("/data/interrupted").asInt()).isEqualTo(1);
+        assertThat(summary.get("hints").toString()).contains("helix run --resume --tag k");
         TestRepo.Run resumed = repo.helix("run", "--resume", "--max-experiments", "2");
         assertThat(repo.ledger()).as(resumed.toString()).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2);
     }

@@ -77,6 +77,7 @@ class NoisyRunTest {
         assertThat(kept).as(ledgerText(ledger)).isLessThanOrEqualTo(1);
         for (JsonNode r : ledger.subList(1, ledger.size())) {
             assertThat(r.get("status").asText()).isIn("keep", "discard");
+            assertThat(r.get("log").asText()).as("the candidate's own log").endsWith("/" + r.get("run").asInt() + ".log");
             JsonNode stats = r.get("stats");
             assertThat(stats.isObject()).as(r.toString()).isTrue();
             assertThat(r.get("samples").size()).isEqualTo(stats.get("n").asInt()).isBetween(1, 7);

@@ -71,4 +71,29 @@ class RecordCommandTest {
         }
         assertThat(repo.ledger()).hasSize(1);
     }
+
+    @Test
+    void everyMetricTheSpecNamesCanBeRecordedSoAKeepPassesTheGuard() {
+        TestRepo repo = TestRepo.quadratic(tmp, "");
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  primary: {name: loss, optimize: minimize}\n",
+                "  primary: {name: loss, optimize: minimize}\n  quality_guard: {name: ratio, optimize: maximize, max_degradation: 0.05}\n"));
+        repo.commitAll("a ratio guard");
+        assertThat(repo.helix("record", "--tag", "g", "--status", "baseline", "--metric", "5", "--metric", "ratio=2.0", "-m", "baseline").code()).isZero();
+        TestRepo.Run keep = repo.helix("record", "--tag", "g", "--status", "keep", "--metric", "ratio=1.99", "--metric", "4", "-m", "x=3");
+        assertThat(keep.code()).as(keep.toString()).isZero();
+        assertThat(repo.ledger().getLast().at("/metrics/loss").asDouble()).isEqualTo(4.0);
+        assertThat(repo.ledger().getLast().at("/metrics/ratio").asDouble()).isEqualTo(1.99);
+        TestRepo.Run broken = repo.helix("record", "--tag", "g", "--status", "keep", "--metric", "3", "--metric", "ratio=1.0", "-m", "x=2");
+        assertThat(broken.code()).as("the guard holds: ratio fell by half").isEqualTo(ExitCodes.USAGE);
+
+        TestRepo.Run unknown = repo.helix("record", "--tag", "g", "--status", "discard", "--metric", "4", "--metric", "speed=3", "-m", "x");
+        assertThat(unknown.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(unknown.json().at("/error/message").asText()).contains("names no metric 'speed'");
+        assertThat(unknown.json().at("/error/suggestion").asText()).contains("ratio");
+        assertThat(repo.helix("record", "--tag", "g", "--status", "discard", "--metric", "ratio=3", "-m", "x").code())
+                .as("the primary is still required").isEqualTo(ExitCodes.USAGE);
+        assertThat(repo.helix("record", "--tag", "g", "--status", "discard", "--metric", "ratio=fast", "--metric", "4", "-m", "x").code())
+                .isEqualTo(ExitCodes.USAGE);
+        assertThat(repo.ledger()).hasSize(2);
+    }
 }

@@ -50,7 +50,7 @@ class ReportCommandTest {
         TestRepo.Run run = repo.helix("--text", "report", "-o", file.toString());
 
         assertThat(run.code()).as(run.toString()).isZero();
-        assertThat(run.out()).contains("Wrote " + file + " and its chart report.svg");
+        assertThat(run.err()).contains("Wrote " + file + " and its chart report.svg");
         String md = Files.readString(file);
         assertThat(md).contains("![loss per experiment, with the best so far](report.svg)");
         Document svg = parse(Files.readString(tmp.resolve("out/report.svg")));
@@ -72,7 +72,7 @@ class ReportCommandTest {
 
     @Test
     void asJsonTheReportIsInTheEnvelope() {
-        JsonNode data = repo.helix("report").json().get("data");
+        JsonNode data = repo.helix("--json", "report").json().get("data");
         assertThat(data.get("format").asText()).isEqualTo("md");
         assertThat(data.get("experiments").asInt()).isEqualTo(8);
         assertThat(data.get("document").asText()).startsWith("# Helix report: session t1");
@@ -83,7 +83,7 @@ class ReportCommandTest {
     void theHtmlReportRendersInChromiumWithItsChartAndTable() throws Exception {
         Chromium chromium = Chromium.require(Files.createDirectories(tmp.resolve("chromium-home")));
         Path file = tmp.resolve("report.html");
-        TestRepo.Run run = repo.helix("report", "-o", file.toString());
+        TestRepo.Run run = repo.helix("--json", "report", "-o", file.toString());
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(run.json().get("data").get("format").asText()).as("from the extension").isEqualTo("html");
         String html = Files.readString(file);
@@ -120,7 +120,7 @@ class ReportCommandTest {
         JsonNode data = repo.helix("show", "best").json().get("data");
         JsonNode best = repo.ledger().stream().filter(r -> r.get("status").asText().matches("keep|baseline"))
                 .reduce((a, b) -> b).orElseThrow();
-        assertThat(data.get("record")).isEqualTo(best);
+        assertThat(data.get("record")).as("the ledger's record, its numbers to the digits measured").isEqualTo(Output.measured(best));
         assertThat(data.get("diff").asText()).contains("+++ b/params.txt");
         assertThat(data.get("log_tail").get(data.get("log_tail").size() - 1).asText()).startsWith("loss: ");
         TestRepo.Run missing = repo.helix("show", "99");
@@ -130,14 +130,15 @@ class ReportCommandTest {
 
     @Test
     void diffComparesTwoExperimentsByRunNumberBestOrBaseline() {
-        JsonNode data = repo.helix("diff", "baseline", "best").json().get("data");
+        JsonNode data = repo.helix("--json", "diff", "baseline", "best").json().get("data");
         assertThat(data.get("a").get("run").asInt()).isZero();
         assertThat(data.get("b").get("status").asText()).isEqualTo("keep");
         assertThat(data.get("diff").asText()).contains("-x = 4.0").contains("+x = ");
         assertThat(data.get("files").asInt()).isEqualTo(1);
         TestRepo.Run text = repo.helix("--text", "diff", "0", "1");
-        assertThat(text.out()).startsWith("diff #0 (baseline, ").contains("-x = 4.0");
-        assertThat(repo.helix("diff", "0", "0").json().get("data").get("diff").asText()).isEmpty();
+        assertThat(text.err()).startsWith("diff #0 (baseline, ");
+        assertThat(text.out()).startsWith("diff --git").contains("-x = 4.0");
+        assertThat(repo.helix("--json", "diff", "0", "0").json().get("data").get("diff").asText()).isEmpty();
         assertThat(repo.helix("diff", "0", "latest").code()).isEqualTo(ExitCodes.USAGE);
     }
 
@@ -160,7 +161,7 @@ class ReportCommandTest {
         assertThat(lines.get(1)).contains(",\"the unchanged code, measured 3 times; noise: none: 3 identical baseline runs -> strict judge\",");
 
         Path tsv = tmp.resolve("export/ledger.tsv");
-        JsonNode written = repo.helix("export", "-o", tsv.toString()).json().get("data");
+        JsonNode written = repo.helix("--json", "export", "-o", tsv.toString()).json().get("data");
         assertThat(written.get("format").asText()).as("from the extension").isEqualTo("tsv");
         assertThat(written.get("records").asInt()).isEqualTo(ledger.size());
         assertThat(Files.readAllLines(tsv)).hasSize(ledger.size() + 1).first().isEqualTo("tag\trun\tcommit\tloss\tstatus\tdescription");

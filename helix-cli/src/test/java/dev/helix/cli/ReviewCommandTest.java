@@ -33,7 +33,7 @@ class ReviewCommandTest {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         assertThat(repo.helix("run", "--tag", "rv", "--max-experiments", "2").code()).isZero();
 
-        TestRepo.Run review = repo.helix("review", "--tag", "rv", "-o", "out/review.md");
+        TestRepo.Run review = repo.helix("--json", "review", "--tag", "rv", "-o", "out/review.md");
 
         assertThat(review.code()).as(review.toString()).isZero();
         JsonNode data = review.json().get("data");
@@ -47,7 +47,7 @@ class ReviewCommandTest {
     void anUnknownSessionIsAUsageErrorWithAFix() {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         assertThat(repo.helix("run", "--tag", "rv", "--max-experiments", "1").code()).isZero();
-        TestRepo.Run review = repo.helix("review", "--tag", "nope");
+        TestRepo.Run review = repo.helix("--json", "review", "--tag", "nope");
         assertThat(review.code()).isEqualTo(2);
         assertThat(review.json().get("error").get("suggestion").asText()).isNotBlank();
     }

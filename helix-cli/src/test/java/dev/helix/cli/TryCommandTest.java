@@ -79,4 +79,21 @@ class TryCommandTest {
         assertThat(repo.read("README.md")).isEqualTo("a project\n");
         assertThat(repo.git("status", "--porcelain", "--untracked-files=no")).isEmpty();
     }
+
+    @Test
+    void aTryWithNoEditSinceTheLastIsAUsageErrorAndRecordsNothing() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("nochange"), "");
+        repo.write("params.txt", "x = 3.0\nwidth = 3\n");
+        TestRepo.Run first = repo.helix("try", "-m", "x=3");
+        assertThat(first.code()).as(first.toString()).isZero();
+        int records = repo.ledger().size();
+        TestRepo.Run again = repo.helix("try", "-m", "x=3 again");
+        assertThat(again.code()).as(again.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(again.json().at("/error/message").asText()).isEqualTo("no changes since the last try");
+        assertThat(again.err()).contains("error: no changes since the last try");
+        assertThat(repo.ledger()).hasSize(records);
+        repo.write("params.txt", "x = 2.0\nwidth = 3\n");
+        assertThat(repo.helix("try", "-m", "x=2").code()).isZero();
+        assertThat(repo.ledger()).hasSize(records + 1);
+    }
 }

@@ -49,26 +49,32 @@ class WatchCommandTest {
     }
 
     @Test
-    void withoutATerminalItPrintsOneLinePerChangeUntilInterrupted() throws Exception {
+    void withoutATerminalItFollowsARunningLoopLinePerChangeAndEndsWhenItStops() throws Exception {
         TestRepo repo = slowRepo();
         assertThat(repo.helix("run", "--tag", "w", "--max-experiments", "2").code()).isZero();
-        StringWriter out = new StringWriter();
-        CompletableFuture<Integer> code = new CompletableFuture<>();
-        Thread watcher = new Thread(() -> code.complete(Main.run(new String[] {"-C", repo.dir.toString(), "watch", "-i", "0.2", "--tag", "w"},
-                new PrintWriter(out), new PrintWriter(new StringWriter()))));
-        watcher.start();
-        waitFor(() -> out.toString(), s -> s.contains("2 experiments"), Duration.ofSeconds(90));
-        Thread.sleep(1000); // five refreshes of an unchanged session
-        assertThat(out.toString().lines()).as(out.toString()).hasSize(1);
-        assertThat(out.toString()).matches("\\d\\d:\\d\\d:\\d\\d w: not running \\| 2 experiments: .* \\| loss baseline 5\\.29 → best .*\\n");
+        // No loop runs: one line and done, so a program calling it never hangs; --once likewise.
+        for (String[] args : List.of(new String[] {"watch", "-i", "0.2", "--tag", "w"}, new String[] {"watch", "--once", "--tag", "w"})) {
+            TestRepo.Run idle = repo.helix(args);
+            assertThat(idle.code()).as(idle.toString()).isZero();
+            assertThat(idle.out()).matches("\\d\\d:\\d\\d:\\d\\d w: not running \\| 2 experiments: .* \\| loss baseline 5\\.29 → best .*\\n");
+        }
 
-        assertThat(repo.helix("run", "--tag", "w", "--resume", "--max-experiments", "4").code()).isZero();
-        waitFor(() -> out.toString(), s -> s.contains("4 experiments") && s.lines().toList().getLast().contains("not running"),
-                Duration.ofSeconds(90));
-        watcher.interrupt();
-        assertThat(code.get(60, TimeUnit.SECONDS)).isEqualTo(130);
+        // The resumed loop's evaluations wait while the hold file exists: the watcher surely sees it running.
+        Path hold = Files.writeString(tmp.resolve("hold"), "");
+        repo.write("evaluate.sh", "#!/bin/sh\nwhile [ -e " + hold + " ]; do sleep 0.1; done\n" + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
+        repo.commitAll("evaluations wait for the test");
+        CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> repo.helix("run", "--tag", "w", "--resume", "--max-experiments", "4").code());
+        waitFor(() -> repo.helix("--text", "status", "--tag", "w").out(), s -> s.contains("running, pid"), Duration.ofSeconds(90));
+        StringWriter out = new StringWriter();
+        CompletableFuture<Integer> watched = CompletableFuture.supplyAsync(() -> Main.run(new String[] {"-C", repo.dir.toString(), "watch", "-i", "0.2", "--tag", "w"},
+                new PrintWriter(out), new PrintWriter(new StringWriter())));
+        waitFor(() -> out.toString(), s -> s.contains("w: running, #"), Duration.ofSeconds(90));
+        Files.delete(hold);
+        assertThat(run.get(120, TimeUnit.SECONDS)).isZero();
+        assertThat(watched.get(60, TimeUnit.SECONDS)).as(out.toString()).isZero();
         List<String> lines = out.toString().lines().toList();
         assertThat(lines).as("it saw the resumed loop running").anyMatch(l -> l.contains("w: running, #"));
+        assertThat(lines.getLast()).as("and ended once it stopped").contains("not running").contains("4 experiments");
         assertThat(lines).as("no line repeats the one before it")
                 .allSatisfy(l -> assertThat(lines.indexOf(l)).isEqualTo(lines.lastIndexOf(l)));
     }

@@ -39,6 +39,7 @@ public final class Fork {
             vcs.updateRef(workspace.repo(), "refs/heads/" + branch, best.commit());
             branches.add(branch);
         }
+        ForkRegistry.record(workspace, tag, names.stream().map(n -> tag + "-" + n).toList());
         return new Forked(best, branches);
     }
 }

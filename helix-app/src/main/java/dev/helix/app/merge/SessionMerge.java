@@ -127,9 +127,9 @@ public final class SessionMerge {
                 "no helix.yaml in " + workspace.repo(), "run it in the session's repository")));
     }
 
-    /** The records of session {@code root} and its forks (ROOT-*), in ledger order. */
+    /** The records of session {@code root} and its forks (as helix fork recorded them), in ledger order. */
     static List<Experiment> family(Workspace workspace, String root) {
-        return workspace.ledger().read().experiments().stream()
-                .filter(e -> e.tag().equals(root) || e.tag().startsWith(root + "-")).toList();
+        java.util.Set<String> tags = dev.helix.app.fork.ForkRegistry.family(workspace, root);
+        return workspace.ledger().read().experiments().stream().filter(e -> tags.contains(e.tag())).toList();
     }
 }

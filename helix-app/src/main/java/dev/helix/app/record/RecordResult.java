@@ -36,7 +36,11 @@ public final class RecordResult {
      * session, else a new one.
      */
     public record Request(Status status, Optional<Double> metric, String description, Optional<String> hypothesis,
-                          Optional<String> tag) {}
+                          Optional<String> tag, Map<String, Double> others) {
+        public Request(Status status, Optional<Double> metric, String description, Optional<String> hypothesis, Optional<String> tag) {
+            this(status, metric, description, hypothesis, tag, Map.of());
+        }
+    }
 
     /**
      * What was recorded, the session's records after it (for the same hints {@code helix try}
@@ -45,6 +49,25 @@ public final class RecordResult {
     public record Outcome(Experiment record, List<Experiment> session, Optional<String> betterThanBest) {}
 
     private RecordResult() {}
+
+    /** The primary's value and the others, each a metric the spec names (guard, constraints, recorded). */
+    private static Map<String, Double> metrics(Spec spec, String primary, double value, Map<String, Double> others) {
+        java.util.Set<String> named = new java.util.LinkedHashSet<>();
+        spec.metrics().qualityGuard().ifPresent(g -> named.add(g.name()));
+        spec.metrics().constraints().forEach(c -> named.add(c.name()));
+        named.addAll(spec.metrics().record());
+        Map<String, Double> all = new java.util.LinkedHashMap<>();
+        all.put(primary, value);
+        others.forEach((name, v) -> {
+            if (!named.contains(name)) {
+                throw AppException.usage("unknown_metric", "--metric " + name + "=" + v + ": helix.yaml names no metric '" + name + "'",
+                        named.isEmpty() ? "helix.yaml names only the primary, " + primary + ": give it as --metric V"
+                                : "name one of " + String.join(", ", named) + " (the primary, " + primary + ", is --metric V)");
+            }
+            all.put(name, v);
+        });
+        return all;
+    }
 
     /** Appends the record and returns it; a usage error when the session cannot take it. */
     public static Outcome record(Path cwd, Request request) {
@@ -83,7 +106,7 @@ public final class RecordResult {
                 throw AppException.usage("has_baseline", "session " + session + " already has its baseline (#0)",
                         "record this result as keep, discard or crash");
             }
-            Map<String, Double> metrics = request.metric().map(m -> Map.of(primary, m)).orElse(Map.of());
+            Map<String, Double> metrics = request.metric().map(m -> metrics(spec, primary, m, request.others())).orElse(Map.of());
             Optional<Verdict> verdict = request.metric().isEmpty() ? Optional.empty()
                     : best.map(b -> Judge.judge(metrics, b.metrics(), DiffStat.NONE, spec));
             if (given == Status.KEEP && verdict.get().status() != Status.KEEP) {

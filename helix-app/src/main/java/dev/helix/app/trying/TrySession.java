@@ -107,6 +107,11 @@ public final class TrySession {
         try (SessionLock lock = workspace.lock(tag)) {
             Path state = AgentDriven.state(helixDir, tag);
             Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
+            // Nothing edited since the last try: a mistake of the caller's, not an experiment to record.
+            if (!fresh && Files.exists(state) && git.snapshot(repo).equals(before)) {
+                throw AppException.usage("no_changes", "no changes since the last try",
+                        "edit the files in scope first, then: helix try -m \"what the edit does\"");
+            }
             Secrets secrets = Secrets.forSpec(System.getenv(), spec);
             Setting s = new Setting(workspace, tag, spec, specPath, secrets, ledger);
             // The baseline is measured away from the checkout, and the checkout moves to the session

@@ -58,8 +58,9 @@ public final class LedgerTsv {
         }
         double abs = Math.abs(d);
         if (abs >= 1e-6 && abs < 1e15) {
-            // BigDecimal.valueOf goes through Double.toString: the shortest exact representation.
-            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
+            // BigDecimal.valueOf goes through Double.toString: the shortest exact representation; twelve
+            // significant digits are more than any measurement has and drop binary arithmetic's noise.
+            return BigDecimal.valueOf(d).round(new java.math.MathContext(12)).stripTrailingZeros().toPlainString();
         }
         return Double.toString(d);
     }

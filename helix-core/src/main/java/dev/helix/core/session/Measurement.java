@@ -121,12 +121,14 @@ final class Measurement {
     /** One evaluation, its cost and log accounted for. */
     private Evaluation.Sample take(String suffix) {
         Evaluation.Sample s = evaluation.sample(worker, run, attempt, suffix);
-        if (log.isEmpty()) log = s.log();
+        // The record names the candidate's log: a block that starts with the incumbent must not lend it its own.
+        if (log.isEmpty() && !suffix.startsWith(".incumbent")) log = s.log();
         if (s.slot().isPresent()) slot = s.slot();
         evalSeconds += s.result().seconds();
         exitCode = s.result().exitCode() >= 0 ? Optional.of(s.result().exitCode()) : Optional.empty();
         timedOut = s.result().timedOut();
         if (s.result().interrupted()) {
+            if (log.isEmpty()) log = s.log();
             logTail = Optional.of(s.result().tail(Evaluation.CRASH_TAIL_LINES));
         } else if (s.crash().isPresent()) {
             log = s.log();

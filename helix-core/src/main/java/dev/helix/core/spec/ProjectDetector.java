@@ -22,7 +22,7 @@ public final class ProjectDetector {
     /**
      * A first guess at a spec for a project.
      *
-     * @param type ml, node, maven, gradle, cargo, go, python, flutter or generic
+     * @param type ml, node, maven, gradle, cargo, go, python, flutter, make, cmake, meson (C and C++) or generic
      * @param pattern the regex for the primary metric (output format pattern)
      * @param notes what the person should check or change, one sentence each
      */
@@ -64,7 +64,7 @@ public final class ProjectDetector {
         if (rootNames.contains("pyproject.toml") || rootNames.contains("setup.py") || rootNames.contains("requirements.txt")) {
             return python(rootNames, readFile.apply("pyproject.toml"));
         }
-        return generic(rootNames);
+        return NativeProject.detect(rootNames, readFile).orElseGet(() -> generic(rootNames));
     }
 
     /**

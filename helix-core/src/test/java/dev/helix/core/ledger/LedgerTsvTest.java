@@ -59,7 +59,9 @@ class LedgerTsvTest {
         assertThat(LedgerTsv.formatNumber(0.000123)).isEqualTo("0.000123");
         assertThat(LedgerTsv.formatNumber(-2.5)).isEqualTo("-2.5");
         assertThat(LedgerTsv.formatNumber(-0.0)).isEqualTo("0");
-        assertThat(LedgerTsv.formatNumber(0.1 + 0.2)).isEqualTo("0.30000000000000004");
+        assertThat(LedgerTsv.formatNumber(0.1 + 0.2)).as("binary arithmetic's noise dropped").isEqualTo("0.3");
+        assertThat(LedgerTsv.formatNumber(-0.01822600000000002)).isEqualTo("-0.018226");
+        assertThat(LedgerTsv.formatNumber(0.123456789012)).as("twelve significant digits kept").isEqualTo("0.123456789012");
         assertThat(LedgerTsv.formatNumber(Double.NaN)).isEqualTo("NaN");
         assertThat(LedgerTsv.formatNumber(Double.NEGATIVE_INFINITY)).isEqualTo("-Infinity");
         assertThat(LedgerTsv.formatNumber(6.02e23)).isEqualTo("6.02E23");

@@ -219,4 +219,38 @@ class ProjectDetectorTest {
         ProjectDetector.detect(Set.of("go.mod"), n -> { asked.add(n); return Optional.empty(); });
         assertThat(asked).isEmpty();
     }
+
+    @Test
+    void aCProjectWithAMakefileRunsATargetTheMakefileHas() {
+        // lz4's layout: lib/, programs/, tests/ and a Makefile whose targets include check and test, no bench.
+        Detection d = detect(Set.of("Makefile", "lib", "programs", "tests", "README.md"),
+                Map.of("Makefile", "CC ?= cc\nall: lib programs\nlib:\n\t$(MAKE) -C lib\ncheck:\n\t$(MAKE) -C tests test-lz4\ntest:\n\t$(MAKE) -C tests\n"));
+        assertThat(d.type()).isEqualTo("make");
+        assertThat(d.command()).isEqualTo("make -j check");
+        assertThat(d.editable()).contains("**/*.c", "**/*.h");
+        assertThat(d.readonly()).contains("Makefile", "tests/**");
+        assertThat(d.metricName()).isEqualTo("time_ms");
+
+        Detection bench = detect(Set.of("Makefile", "foo.c"), Map.of("Makefile", "bench: foo\n\t./foo --bench\nVAR := 1\n"));
+        assertThat(bench.command()).isEqualTo("make -j bench");
+        Detection none = detect(Set.of("Makefile", "foo.c"), Map.of("Makefile", "all: foo\nCFLAGS := -O2\n"));
+        assertThat(none.command()).isEqualTo("make -j");
+        assertThat(none.notes().get(0)).contains("no bench, check or test target");
+        assertThat(detect(Set.of("Makefile", "notes.md"), Map.of("Makefile", "test:\n")).type())
+                .as("a Makefile without C sources stays generic").isEqualTo("generic");
+    }
+
+    @Test
+    void cmakeAndMesonProjectsRunTheBenchmarkOrTestsTheyDeclare() {
+        Detection cmake = detect(Set.of("CMakeLists.txt", "src"),
+                Map.of("CMakeLists.txt", "project(z C)\nadd_executable(zbench bench/main.c)\nadd_executable(z src/main.c)\n"));
+        assertThat(cmake.type()).isEqualTo("cmake");
+        assertThat(cmake.setup()).contains("cmake -S . -B build -DCMAKE_BUILD_TYPE=Release");
+        assertThat(cmake.command()).isEqualTo("cmake --build build -j --target zbench && ./build/zbench");
+        assertThat(detect(Set.of("CMakeLists.txt"), Map.of("CMakeLists.txt", "enable_testing()\nadd_test(NAME t COMMAND t)\n")).command())
+                .isEqualTo("cmake --build build -j && ctest --test-dir build --output-on-failure");
+        Detection meson = detect(Set.of("meson.build"), Map.of("meson.build", "project('m', 'c')\nbenchmark('speed', exe)\n"));
+        assertThat(meson.type()).isEqualTo("meson");
+        assertThat(meson.command()).isEqualTo("meson compile -C build && meson test -C build --benchmark");
+    }
 }
