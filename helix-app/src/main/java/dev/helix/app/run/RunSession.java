@@ -113,7 +113,7 @@ public final class RunSession {
             List<Lane> lanes = worktrees.lanes(start, program);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
+                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,

@@ -2,6 +2,7 @@ package dev.helix.core.session;
 
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
 import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
@@ -41,19 +42,29 @@ final class Evaluation {
         Plan plan = session.plan();
         Path log = plan.logDir().resolve(run + (attempt > 0 ? "-" + attempt : "") + suffix + ".log");
         String relative = plan.repo().relativize(log).toString().replace('\\', '/');
-        Executor.Result result = run(w, spec.evaluate().command(), log, Integer.toString(run));
+        Optional<Path> metricFile = MetricFile.used(spec) ? Optional.of(MetricFile.beside(log)) : Optional.empty();
+        // A file left there (by an earlier attempt, or planted) must not pass for this evaluation's.
+        metricFile.ifPresent(f -> session.ports().resultFiles().remove(f));
+        Executor.Result result = run(w, spec.evaluate().command(), log, Integer.toString(run), metricFile);
         Slot slot = w.slot;
         Optional<String> where = slot != null && (plan.lanes().size() > 1 || !spec.run().slots().isEmpty())
                 ? Optional.of(slot.label()) : Optional.empty();
         if (result.interrupted()) return new Sample(result, Map.of(), Optional.empty(), relative, where);
-        Extraction extraction = extract(w, result);
+        Extraction extraction = metricFile.isPresent()
+                ? MetricFile.extract(spec, session.ports().resultFiles().read(metricFile.get()))
+                : extract(w, result);
         return new Sample(result, extraction.metrics(), crashReason(result, extraction), relative, where);
     }
 
     /** Runs a command in the worker's worktree, in the slot it holds (if any); a stop request kills it. */
     Executor.Result run(Worker w, String command, Path log, String experiment) {
+        return run(w, command, log, experiment, Optional.empty());
+    }
+
+    private Executor.Result run(Worker w, String command, Path log, String experiment, Optional<Path> metricFile) {
         Plan plan = session.plan();
         Map<String, String> env = new LinkedHashMap<>();
+        metricFile.ifPresent(f -> env.put(MetricFile.VARIABLE, f.toAbsolutePath().toString()));
         env.put("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()));
         env.put("HELIX_EXPERIMENT", experiment);
         env.put("HELIX_TAG", plan.tag());

@@ -162,7 +162,21 @@ final class MetricRules {
                     "set `output_format: json`, or remove json_file");
         }
         int repeats = t.whole(s.get("repeats"), "evaluate.repeats", 1, 1);
-        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats);
+        Spec.MetricSource source = Spec.MetricSource.OUTPUT;
+        String m2 = t.text(s.get("metric_source"), "evaluate.metric_source");
+        if (m2 != null) {
+            switch (m2.trim().toLowerCase(Locale.ROOT)) {
+                case "output", "stdout" -> source = Spec.MetricSource.OUTPUT;
+                case "file" -> source = Spec.MetricSource.FILE;
+                default -> t.problem("evaluate.metric_source", "unknown metric source '" + m2 + "'",
+                        "use output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE)");
+            }
+        }
+        if (source == Spec.MetricSource.FILE && jsonFile.isPresent()) {
+            t.problem("evaluate.json_file", "is not read when metric_source is file: the metrics come from $HELIX_METRIC_FILE",
+                    "remove json_file and have the evaluator write its JSON to \"$HELIX_METRIC_FILE\"");
+        }
+        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, source);
     }
 
     /** True when {@code regex} compiles and captures; otherwise reports why at {@code path}. */

@@ -94,6 +94,13 @@ public record Spec(
     public enum OutputFormat { PATTERN, JSON, METRIC_LINES }
 
     /**
+     * Where the metrics are read from (evaluate.metric_source): the evaluation's output, or a file
+     * outside the worktree that the evaluator writes to $HELIX_METRIC_FILE, which the program it
+     * evaluates cannot spoof by printing a metric line.
+     */
+    public enum MetricSource { OUTPUT, FILE }
+
+    /**
      * How to evaluate.
      *
      * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
@@ -106,9 +113,17 @@ public record Spec(
             OutputFormat outputFormat,
             Map<String, String> patterns,
             Optional<String> jsonFile,
-            int repeats) {
+            int repeats,
+            MetricSource metricSource) {
         public Evaluate {
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
+            java.util.Objects.requireNonNull(metricSource, "metricSource");
+        }
+
+        /** An evaluation whose metrics are read from its output. */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
+                        Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, MetricSource.OUTPUT);
         }
     }
 
