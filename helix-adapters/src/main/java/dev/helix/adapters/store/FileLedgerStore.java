@@ -44,6 +44,9 @@ public final class FileLedgerStore implements LedgerStore {
     private final Path lockFile;
     private final Path indexFile;
     private final String shownAs;
+    private final LedgerSeal seal;
+    /** What foreign writes {@link #append} found and undid, for {@link #restoreForeignWrites} to report. */
+    private final List<String> undone = new ArrayList<>();
     /** The index as this store last checked it: a second read checks it against the file instead of loading it again. */
     private volatile LedgerIndex index;
 
@@ -59,6 +62,36 @@ public final class FileLedgerStore implements LedgerStore {
         String name = file.getFileName().toString();
         this.indexFile = file.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".idx");
         this.shownAs = shownAs;
+        this.seal = new LedgerSeal(file);
+    }
+
+    /**
+     * From now on, this store watches the end of its file: a write that is not its own (a record a
+     * proposer appended) is undone by the next {@link #append} or {@link #restoreForeignWrites}.
+     */
+    public void seal() {
+        try {
+            locked(false, () -> {
+                seal.seal();
+                return null;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Undoes writes to the file since this store last wrote it; what they were (empty: none). */
+    public List<String> restoreForeignWrites() {
+        try {
+            return locked(false, () -> {
+                List<String> found = new ArrayList<>(undone);
+                undone.clear();
+                seal.restore().ifPresent(found::add);
+                return found;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
     }
 
     public Path file() {
@@ -73,6 +106,7 @@ public final class FileLedgerStore implements LedgerStore {
                 Files.createDirectories(file.getParent());
             }
             locked(false, () -> {
+                seal.restore().ifPresent(undone::add); // a forged line is not sealed in under Helix's own
                 cutTornTail();
                 boolean created = !Files.exists(file);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
@@ -86,6 +120,7 @@ public final class FileLedgerStore implements LedgerStore {
                 if (created) {
                     syncDirectory(file.toAbsolutePath().getParent());
                 }
+                seal.sealIfWatching();
                 return null;
             });
         } catch (IOException e) {
