@@ -133,7 +133,7 @@ final class TestRepo {
     ProcessBuilder helixProcess(Path output, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.helix.cli.Main", "-C", dir.toString(), "--text"));
+                "-Dhelix.state.home=" + System.getProperty("helix.state.home", ""), "dev.helix.cli.Main", "-C", dir.toString(), "--text"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));

@@ -45,6 +45,7 @@ public final class FileLedgerStore implements LedgerStore {
     private final Path indexFile;
     private final String shownAs;
     private final LedgerSeal seal;
+    private final LedgerKey key;
     /** What foreign writes {@link #append} found and undid, for {@link #restoreForeignWrites} to report. */
     private final List<String> undone = new ArrayList<>();
     /** The index as this store last checked it: a second read checks it against the file instead of loading it again. */
@@ -63,6 +64,7 @@ public final class FileLedgerStore implements LedgerStore {
         this.indexFile = file.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".idx");
         this.shownAs = shownAs;
         this.seal = new LedgerSeal(file);
+        this.key = LedgerKey.of(file);
     }
 
     /**
@@ -100,8 +102,9 @@ public final class FileLedgerStore implements LedgerStore {
 
     @Override
     public void append(Experiment experiment) {
-        byte[] line = (LedgerCodec.encode(experiment) + "\n").getBytes(StandardCharsets.UTF_8);
+        String encoded = LedgerCodec.encode(experiment);
         try {
+            byte[] secret = key.readOrCreate();
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
@@ -109,6 +112,8 @@ public final class FileLedgerStore implements LedgerStore {
                 seal.restore().ifPresent(undone::add); // a forged line is not sealed in under Helix's own
                 cutTornTail();
                 boolean created = !Files.exists(file);
+                String signed = LedgerSigner.sign(secret, encoded, created ? "" : lastMac(experiment.tag()));
+                byte[] line = (signed + "\n").getBytes(StandardCharsets.UTF_8);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                     ByteBuffer buf = ByteBuffer.wrap(line);
@@ -118,7 +123,7 @@ public final class FileLedgerStore implements LedgerStore {
                     ch.force(true);
                 }
                 if (created) {
-                    syncDirectory(file.toAbsolutePath().getParent());
+                    LedgerSeal.syncDirectory(file.toAbsolutePath().getParent());
                 }
                 seal.sealIfWatching();
                 return null;
@@ -147,6 +152,7 @@ public final class FileLedgerStore implements LedgerStore {
         }
         List<Experiment> experiments = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        LedgerScreen screen = screen(true);
         int start = 0;
         int number = 0;
         while (start < bytes.length) {
@@ -160,7 +166,8 @@ public final class FileLedgerStore implements LedgerStore {
                 warnings.add(torn(number));
             } else if (!text.isBlank()) {
                 try {
-                    experiments.add(LedgerCodec.decode(text));
+                    Experiment e = LedgerCodec.decode(text);
+                    if (screen.admit(number, text, e, (n, w) -> warnings.add(w))) experiments.add(e);
                 } catch (IllegalArgumentException e) {
                     warnings.add(unreadable(number, e.getMessage()));
                 }
@@ -221,19 +228,22 @@ public final class FileLedgerStore implements LedgerStore {
         TreeMap<Integer, String> warnings = new TreeMap<>();
         snapshot.unreadable().forEach(u -> warnings.put(u.line(), unreadable(u.line(), u.message())));
         LedgerIndex.Lines lines = snapshot.lines();
+        LedgerScreen screen = screen(last < 0);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             int found = 0;
             for (int i = 0; i < lines.size && (last < 0 || found < last); i++) {
                 int k = last < 0 ? i : lines.size - 1 - i;
                 ByteBuffer buf = ByteBuffer.allocate(lines.lengths[k]);
-                readFully(ch, buf, lines.offsets[k]);
+                LedgerSeal.readFully(ch, buf, lines.offsets[k]);
                 Experiment e;
+                String text = new String(buf.array(), StandardCharsets.UTF_8);
                 try {
-                    e = LedgerCodec.decode(new String(buf.array(), StandardCharsets.UTF_8));
+                    e = LedgerCodec.decode(text);
                 } catch (IllegalArgumentException ex) {
                     warnings.put(lines.numbers[k], unreadable(lines.numbers[k], ex.getMessage()));
                     continue;
                 }
+                if (!screen.admit(lines.numbers[k], text, e, warnings::put)) continue;
                 each.accept(e);
                 found++;
             }
@@ -261,6 +271,21 @@ public final class FileLedgerStore implements LedgerStore {
         }
     }
 
+    private LedgerScreen screen(boolean ordered) {
+        return new LedgerScreen(new LedgerSigner(key.read()), shownAs, ordered);
+    }
+
+    /** The MAC of session {@code tag}'s last line ("" when it has none), to chain the next one to; under the lock. */
+    private String lastMac(String tag) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            LedgerIndex.Lines lines = current(ch).tags.get(tag);
+            if (lines == null || lines.size == 0) return "";
+            ByteBuffer buf = ByteBuffer.allocate(lines.lengths[lines.size - 1]);
+            LedgerSeal.readFully(ch, buf, lines.offsets[lines.size - 1]);
+            return LedgerSigner.macOf(new String(buf.array(), StandardCharsets.UTF_8));
+        }
+    }
+
     private LedgerIndex current(FileChannel ch) throws IOException {
         LedgerIndex now = LedgerIndex.of(file, indexFile, ch, index);
         index = now;
@@ -282,7 +307,7 @@ public final class FileLedgerStore implements LedgerStore {
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
-            if (size == 0 || byteAt(ch, size - 1) == '\n') {
+            if (size == 0 || LedgerSeal.byteAt(ch, size - 1) == '\n') {
                 return;
             }
             ByteBuffer buf = ByteBuffer.allocate(8192);
@@ -292,7 +317,7 @@ public final class FileLedgerStore implements LedgerStore {
             while (pos > 0) {
                 long from = Math.max(0, pos - buf.capacity());
                 buf.clear().limit((int) (pos - from));
-                readFully(ch, buf, from);
+                LedgerSeal.readFully(ch, buf, from);
                 for (int i = buf.limit() - 1; i >= 0; i--) {
                     if (buf.get(i) == '\n') {
                         keep = from + i + 1;
@@ -303,35 +328,6 @@ public final class FileLedgerStore implements LedgerStore {
             }
             ch.truncate(keep);
             ch.force(true);
-        }
-    }
-
-    private static byte byteAt(FileChannel ch, long position) throws IOException {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        readFully(ch, one, position);
-        return one.get(0);
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long at = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of file at byte " + at);
-            }
-            at += n;
-        }
-    }
-
-    /** Makes a newly created file's directory entry durable too; not every platform allows it. */
-    private static void syncDirectory(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Best effort: the data itself is already on disk.
         }
     }
 

@@ -78,4 +78,33 @@ final class LedgerSeal {
         }
         return Arrays.copyOf(buf.array(), buf.position());
     }
+
+    static byte byteAt(FileChannel ch, long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        readFully(ch, one, position);
+        return one.get(0);
+    }
+
+    static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long at = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + at);
+            }
+            at += n;
+        }
+    }
+
+    /** Makes a newly created file's directory entry durable too; not every platform allows it. */
+    static void syncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Best effort: the data itself is already on disk.
+        }
+    }
 }
