@@ -86,4 +86,28 @@ class OutsideWorktreeRunTest {
         TestRepo.Run best = repo.helix("best", "--tag", "s");
         assertThat(best.out()).doesNotContain("-1000");
     }
+
+    @Test
+    void aForgedRecordWrittenOutsideAnyProposalIsLeftOutByTheReadersAndNamedByDoctor() throws Exception {
+        TestRepo repo = attackedBy("""
+                printf 'x = 3.%d\\nwidth = 3\\n' $((10 - HELIX_EXPERIMENT)) > params.txt
+                echo '{"description": "x down"}'
+                """);
+        assertThat(repo.helix("run", "--tag", "s", "--max-experiments", "1").code()).isZero();
+        Path ledger = repo.dir.resolve(".helix/experiments.jsonl");
+        // A complete record, copied from a real one: run 1 again, a keep with a huge gain, its MAC kept.
+        String last = Files.readAllLines(ledger).getLast();
+        String forged = last.replaceAll("\"primary\":[-0-9.eE]+", "\"primary\":-1000.0");
+        Files.writeString(ledger, forged + "\n", java.nio.file.StandardOpenOption.APPEND);
+
+        TestRepo.Run best = repo.helix("best", "--tag", "s");
+        TestRepo.Run doctor = repo.helix("doctor", "--quick");
+
+        assertThat(best.code()).as(best.toString()).isZero();
+        assertThat(best.out()).doesNotContain("-1000");
+        JsonNode protection = DoctorCommandTest.check(doctor.json().get("data"), "protection");
+        assertThat(protection.get("status").asText()).isEqualTo("fail");
+        assertThat(protection.get("message").asText()).startsWith("1 record in the ledger was not written by Helix")
+                .contains("evaluations run under a child subreaper", "no sandbox");
+    }
 }

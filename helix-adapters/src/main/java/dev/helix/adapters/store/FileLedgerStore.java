@@ -38,6 +38,9 @@ import java.util.function.Consumer;
  */
 public final class FileLedgerStore implements LedgerStore {
 
+    /** The words of every read warning about a record Helix did not write. */
+    public static final String FORGED = LedgerScreen.FORGED;
+
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path file;

@@ -97,6 +97,7 @@ public final class Doctor {
         checks.add(git ? branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
         checks.add(git ? locks() : skip("lock", "No stale session lock"));
+        checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
         checks.add(valid ? backend() : skip("backend", "Agent backend available"));
         checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));
