@@ -172,10 +172,6 @@ final class MetricRules {
                         "use output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE)");
             }
         }
-        if (source == Spec.MetricSource.FILE && jsonFile.isPresent()) {
-            t.problem("evaluate.json_file", "is not read when metric_source is file: the metrics come from $HELIX_METRIC_FILE",
-                    "remove json_file and have the evaluator write its JSON to \"$HELIX_METRIC_FILE\"");
-        }
         return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, source);
     }
 

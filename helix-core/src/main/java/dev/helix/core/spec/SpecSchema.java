@@ -78,7 +78,7 @@ public final class SpecSchema {
             key("evaluate.json_file", TEXT, "", NONE, NONE, "for json: a file to read instead of the output", ""),
             key("evaluate.metric_source", CHOICE, "output", NONE, NONE,
                     "output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE, "
-                            + "outside the worktree, so the evaluated program cannot spoof a metric by printing it)",
+                            + "outside the worktree, so the evaluated program cannot spoof a metric by printing it; json_file is then not read)",
                     "output | file"),
             key("evaluate.repeats", WHOLE, "3 (1 when judge.mode is strict)", NONE, NONE, "how often the baseline is measured", ""),
             key("judge", SECTION, "", NONE, NONE, "how keeps are decided", ""),
