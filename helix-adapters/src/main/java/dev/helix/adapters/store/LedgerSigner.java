@@ -26,9 +26,12 @@ final class LedgerSigner {
     record Verdict(Kind kind, String mac, String prev) {}
 
     private final Optional<byte[]> key;
+    /** One MAC for a whole read (a reader is one thread): a million lines must not each set one up. */
+    private final Mac hmac;
 
     LedgerSigner(Optional<byte[]> key) {
         this.key = key;
+        this.hmac = key.map(LedgerSigner::hmac).orElse(null);
     }
 
     /** The encoded record (one JSON object) signed, chained to {@code prev} ("" for a session's first). */
@@ -46,7 +49,8 @@ final class LedgerSigner {
         int p = body.lastIndexOf(PREV);
         String prev = p < 0 || !body.endsWith("\"") ? "" : body.substring(p + PREV.length(), body.length() - 1);
         if (key.isEmpty()) return new Verdict(Kind.UNCHECKED, mac, prev);
-        boolean genuine = MessageDigest.isEqual(mac(key.get(), body).getBytes(StandardCharsets.US_ASCII),
+        boolean genuine = MessageDigest.isEqual(HexFormat.of().formatHex(hmac.doFinal(body.getBytes(StandardCharsets.UTF_8)))
+                        .getBytes(StandardCharsets.US_ASCII),
                 mac.getBytes(StandardCharsets.US_ASCII));
         return new Verdict(genuine && p >= 0 ? Kind.GENUINE : Kind.FORGED, mac, prev);
     }
@@ -58,10 +62,14 @@ final class LedgerSigner {
     }
 
     private static String mac(byte[] key, String body) {
+        return HexFormat.of().formatHex(hmac(key).doFinal(body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Mac hmac(byte[] key) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return HexFormat.of().formatHex(hmac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            return hmac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
