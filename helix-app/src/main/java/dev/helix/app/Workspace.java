@@ -147,6 +147,23 @@ public final class Workspace {
         }
     }
 
+    /** The files evaluations leave behind, on this file system. */
+    public static final dev.helix.core.port.ResultFiles RESULT_FILES = new dev.helix.core.port.ResultFiles() {
+        @Override
+        public Optional<String> read(Path file) {
+            return readIfExists(file);
+        }
+
+        @Override
+        public void remove(Path file) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
     /** A file's text, or empty when it is not there. */
     public static Optional<String> readIfExists(Path file) {
         try {

@@ -133,19 +133,23 @@ final class TestRepo {
     ProcessBuilder helixProcess(Path output, String... args) {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.helix.cli.Main", "-C", dir.toString(), "--text"));
+                "-Dhelix.state.home=" + System.getProperty("helix.state.home", ""), "dev.helix.cli.Main", "-C", dir.toString(), "--text"));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
     }
 
+    /** The ledger's records as the commands show them: without the signature (prev, mac) each line ends with. */
     List<JsonNode> ledger() {
         Path file = dir.resolve(".helix/experiments.jsonl");
         if (!Files.exists(file)) return List.of();
         try {
             List<JsonNode> rows = new ArrayList<>();
             for (String line : Files.readAllLines(file)) {
-                if (!line.isBlank()) rows.add(Output.JSON.readTree(line));
+                if (line.isBlank()) continue;
+                JsonNode row = Output.JSON.readTree(line);
+                if (row instanceof com.fasterxml.jackson.databind.node.ObjectNode o) o.remove(List.of("prev", "mac"));
+                rows.add(row);
             }
             return rows;
         } catch (IOException e) {

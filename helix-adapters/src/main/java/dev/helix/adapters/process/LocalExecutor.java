@@ -29,10 +29,14 @@ import java.util.concurrent.TimeUnit;
  * unique {@value #EVAL_ID} variable, which finds the descendants that left the group (a
  * double fork with setsid) through {@code /proc/<pid>/environ}.
  *
- * <p>On timeout or interruption: SIGTERM to the group and the marked processes, a grace period,
- * then SIGKILL. After a normal exit, whatever the command left running in the background is
- * swept the same way, so no process of an evaluation outlives it. A process that both leaves
- * the group and scrubs its environment cannot be found; nothing short of cgroups would.
+ * <p>Where it works (Linux with Perl), the shell runs under a {@link Reaper}, a child subreaper:
+ * every process of the evaluation that is orphaned, even one that left the session and scrubbed
+ * its environment, is re-parented to it, and it ends them all when the command ends or times out.
+ *
+ * <p>Then, and alone where there is no reaper: SIGTERM to the group and the marked processes, a
+ * grace period, then SIGKILL. After a normal exit, whatever the command left running in the
+ * background is swept the same way, so no process of an evaluation outlives it. Without the
+ * reaper, a process that both leaves the group and scrubs its environment cannot be found.
  */
 public final class LocalExecutor implements Executor {
 
@@ -92,6 +96,15 @@ public final class LocalExecutor implements Executor {
         return new LocalExecutor(this, secrets);
     }
 
+    /**
+     * How this machine's evaluations are contained: "subreaper" when the launcher works (every
+     * process it started ends with it), "marker" when only the group and the environment marker
+     * find them.
+     */
+    public static String containment() {
+        return Reaper.available() ? "subreaper" : "marker";
+    }
+
     /** Runs the request; a null, zero or negative timeout means no limit. */
     @Override
     public Result run(Request request) {
@@ -110,8 +123,11 @@ public final class LocalExecutor implements Executor {
         }
 
         String evalId = UUID.randomUUID().toString();
-        // taskset execs the shell, so the shell keeps setsid's pid (and process group).
+        // taskset execs the shell, so the shell keeps setsid's pid (and process group); with the
+        // reaper, the reaper has it and the shell is its child in the same group.
+        boolean reaped = Reaper.available();
         List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
+        if (reaped) argv.addAll(Reaper.prefix(grace));
         request.cpus().ifPresent(cpus -> argv.addAll(List.of("taskset", "-c", cpus)));
         argv.addAll(List.of("sh", "-c", request.command()));
         ProcessBuilder builder = new ProcessBuilder(argv)
@@ -141,6 +157,12 @@ public final class LocalExecutor implements Executor {
             else timedOut = !process.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             interrupted = true; // the flag is cleared; set again before returning
+        }
+        if (reaped) {
+            // The reaper ends its children (SIGTERM, the grace, SIGKILL) and exits; it has the
+            // processes that left the group and dropped the marker, which the sweep below cannot find.
+            if (timedOut || interrupted) process.destroy();
+            if (!Waits.join(process, grace.plus(KILL_LIMIT).plus(KILL_LIMIT))) process.destroyForcibly();
         }
         // After a normal exit this sweeps the background leftovers (usually none, and then it is
         // one scan of /proc); they may hold the output pipe open, so it comes before the join.

@@ -67,6 +67,7 @@ final class SpecYamlWriter {
         w.value("evaluate.timeout_seconds", Integer.toString(e.timeoutSeconds()));
         w.value("evaluate.output_format", e.outputFormat().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         e.jsonFile().ifPresent(v -> w.text("evaluate.json_file", v));
+        if (e.metricSource() == Spec.MetricSource.FILE) w.value("evaluate.metric_source", "file");
         if (e.patterns().isEmpty()) {
             w.raw(1, "patterns", "{}", null);
         } else {

@@ -38,12 +38,19 @@ import java.util.function.Consumer;
  */
 public final class FileLedgerStore implements LedgerStore {
 
+    /** The words of every read warning about a record Helix did not write. */
+    public static final String FORGED = LedgerScreen.FORGED;
+
     private static final ConcurrentMap<Path, ReentrantLock> IN_PROCESS = new ConcurrentHashMap<>();
 
     private final Path file;
     private final Path lockFile;
     private final Path indexFile;
     private final String shownAs;
+    private final LedgerSeal seal;
+    private final LedgerKey key;
+    /** What foreign writes {@link #append} found and undid, for {@link #restoreForeignWrites} to report. */
+    private final List<String> undone = new ArrayList<>();
     /** The index as this store last checked it: a second read checks it against the file instead of loading it again. */
     private volatile LedgerIndex index;
 
@@ -59,6 +66,37 @@ public final class FileLedgerStore implements LedgerStore {
         String name = file.getFileName().toString();
         this.indexFile = file.resolveSibling((name.endsWith(".jsonl") ? name.substring(0, name.length() - 6) : name) + ".idx");
         this.shownAs = shownAs;
+        this.seal = new LedgerSeal(file);
+        this.key = LedgerKey.of(file);
+    }
+
+    /**
+     * From now on, this store watches the end of its file: a write that is not its own (a record a
+     * proposer appended) is undone by the next {@link #append} or {@link #restoreForeignWrites}.
+     */
+    public void seal() {
+        try {
+            locked(false, () -> {
+                seal.seal();
+                return null;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Undoes writes to the file since this store last wrote it; what they were (empty: none). */
+    public List<String> restoreForeignWrites() {
+        try {
+            return locked(false, () -> {
+                List<String> found = new ArrayList<>(undone);
+                undone.clear();
+                seal.restore().ifPresent(found::add);
+                return found;
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restore the ledger " + shownAs + ": " + e.getMessage(), e);
+        }
     }
 
     public Path file() {
@@ -67,14 +105,18 @@ public final class FileLedgerStore implements LedgerStore {
 
     @Override
     public void append(Experiment experiment) {
-        byte[] line = (LedgerCodec.encode(experiment) + "\n").getBytes(StandardCharsets.UTF_8);
+        String encoded = LedgerCodec.encode(experiment);
         try {
+            byte[] secret = key.readOrCreate();
             if (file.getParent() != null) {
                 Files.createDirectories(file.getParent());
             }
             locked(false, () -> {
+                seal.restore().ifPresent(undone::add); // a forged line is not sealed in under Helix's own
                 cutTornTail();
                 boolean created = !Files.exists(file);
+                String signed = LedgerSigner.sign(secret, encoded, created ? "" : lastMac(experiment.tag()));
+                byte[] line = (signed + "\n").getBytes(StandardCharsets.UTF_8);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE,
                         StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
                     ByteBuffer buf = ByteBuffer.wrap(line);
@@ -84,8 +126,9 @@ public final class FileLedgerStore implements LedgerStore {
                     ch.force(true);
                 }
                 if (created) {
-                    syncDirectory(file.toAbsolutePath().getParent());
+                    LedgerSeal.syncDirectory(file.toAbsolutePath().getParent());
                 }
+                seal.sealIfWatching();
                 return null;
             });
         } catch (IOException e) {
@@ -112,6 +155,7 @@ public final class FileLedgerStore implements LedgerStore {
         }
         List<Experiment> experiments = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
+        LedgerScreen screen = screen(true);
         int start = 0;
         int number = 0;
         while (start < bytes.length) {
@@ -125,7 +169,8 @@ public final class FileLedgerStore implements LedgerStore {
                 warnings.add(torn(number));
             } else if (!text.isBlank()) {
                 try {
-                    experiments.add(LedgerCodec.decode(text));
+                    Experiment e = LedgerCodec.decode(text);
+                    if (screen.admit(number, text, e, (n, w) -> warnings.add(w))) experiments.add(e);
                 } catch (IllegalArgumentException e) {
                     warnings.add(unreadable(number, e.getMessage()));
                 }
@@ -186,19 +231,22 @@ public final class FileLedgerStore implements LedgerStore {
         TreeMap<Integer, String> warnings = new TreeMap<>();
         snapshot.unreadable().forEach(u -> warnings.put(u.line(), unreadable(u.line(), u.message())));
         LedgerIndex.Lines lines = snapshot.lines();
+        LedgerScreen screen = screen(last < 0);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             int found = 0;
             for (int i = 0; i < lines.size && (last < 0 || found < last); i++) {
                 int k = last < 0 ? i : lines.size - 1 - i;
                 ByteBuffer buf = ByteBuffer.allocate(lines.lengths[k]);
-                readFully(ch, buf, lines.offsets[k]);
+                LedgerSeal.readFully(ch, buf, lines.offsets[k]);
                 Experiment e;
+                String text = new String(buf.array(), StandardCharsets.UTF_8);
                 try {
-                    e = LedgerCodec.decode(new String(buf.array(), StandardCharsets.UTF_8));
+                    e = LedgerCodec.decode(text);
                 } catch (IllegalArgumentException ex) {
                     warnings.put(lines.numbers[k], unreadable(lines.numbers[k], ex.getMessage()));
                     continue;
                 }
+                if (!screen.admit(lines.numbers[k], text, e, warnings::put)) continue;
                 each.accept(e);
                 found++;
             }
@@ -242,6 +290,21 @@ public final class FileLedgerStore implements LedgerStore {
         }
     }
 
+    private LedgerScreen screen(boolean ordered) {
+        return new LedgerScreen(new LedgerSigner(key.read()), shownAs, ordered);
+    }
+
+    /** The MAC of session {@code tag}'s last line ("" when it has none), to chain the next one to; under the lock. */
+    private String lastMac(String tag) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            LedgerIndex.Lines lines = current(ch).tags.get(tag);
+            if (lines == null || lines.size == 0) return "";
+            ByteBuffer buf = ByteBuffer.allocate(lines.lengths[lines.size - 1]);
+            LedgerSeal.readFully(ch, buf, lines.offsets[lines.size - 1]);
+            return LedgerSigner.macOf(new String(buf.array(), StandardCharsets.UTF_8));
+        }
+    }
+
     private LedgerIndex current(FileChannel ch) throws IOException {
         LedgerIndex now = LedgerIndex.of(file, indexFile, ch, index);
         index = now;
@@ -263,7 +326,7 @@ public final class FileLedgerStore implements LedgerStore {
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
-            if (size == 0 || byteAt(ch, size - 1) == '\n') {
+            if (size == 0 || LedgerSeal.byteAt(ch, size - 1) == '\n') {
                 return;
             }
             ByteBuffer buf = ByteBuffer.allocate(8192);
@@ -273,7 +336,7 @@ public final class FileLedgerStore implements LedgerStore {
             while (pos > 0) {
                 long from = Math.max(0, pos - buf.capacity());
                 buf.clear().limit((int) (pos - from));
-                readFully(ch, buf, from);
+                LedgerSeal.readFully(ch, buf, from);
                 for (int i = buf.limit() - 1; i >= 0; i--) {
                     if (buf.get(i) == '\n') {
                         keep = from + i + 1;
@@ -284,35 +347,6 @@ public final class FileLedgerStore implements LedgerStore {
             }
             ch.truncate(keep);
             ch.force(true);
-        }
-    }
-
-    private static byte byteAt(FileChannel ch, long position) throws IOException {
-        ByteBuffer one = ByteBuffer.allocate(1);
-        readFully(ch, one, position);
-        return one.get(0);
-    }
-
-    private static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-        long at = position;
-        while (buf.hasRemaining()) {
-            int n = ch.read(buf, at);
-            if (n < 0) {
-                throw new IOException("unexpected end of file at byte " + at);
-            }
-            at += n;
-        }
-    }
-
-    /** Makes a newly created file's directory entry durable too; not every platform allows it. */
-    private static void syncDirectory(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // Best effort: the data itself is already on disk.
         }
     }
 

@@ -103,17 +103,65 @@ class LocalExecutorTest {
     }
 
     @Test
-    void the_command_leads_its_own_session_and_group_and_is_our_direct_child() {
-        // setsid does not fork when its caller is not a group leader (Java's child never is),
-        // so the pid Java knows is the group id: kill -- -pid reaches the whole group.
+    void the_command_leads_no_group_of_its_own_but_shares_the_one_java_signals() {
+        // setsid does not fork when its caller is not a group leader (Java's child never is), so
+        // the pid Java knows is the group id: kill -- -pid reaches the whole group. With the
+        // reaper, Java's child is the reaper and the shell its child, in the reaper's group.
         Result r = run("cat /proc/$$/stat; echo $$");
 
         String[] lines = r.output().split("\n");
         String[] stat = lines[0].substring(lines[0].lastIndexOf(')') + 2).split(" ");
         long pid = Long.parseLong(lines[1].trim());
-        assertThat(Long.parseLong(stat[1])).as("ppid").isEqualTo(ProcessHandle.current().pid());
-        assertThat(Long.parseLong(stat[2])).as("pgrp").isEqualTo(pid);
-        assertThat(Long.parseLong(stat[3])).as("session").isEqualTo(pid);
+        long parent = Long.parseLong(stat[1]);
+        if (LocalExecutor.containment().equals("subreaper")) {
+            assertThat(parent).as("ppid").isNotEqualTo(ProcessHandle.current().pid());
+            assertThat(Long.parseLong(stat[2])).as("pgrp").isEqualTo(parent);
+            assertThat(Long.parseLong(stat[3])).as("session").isEqualTo(parent);
+        } else {
+            assertThat(parent).as("ppid").isEqualTo(ProcessHandle.current().pid());
+            assertThat(Long.parseLong(stat[2])).as("pgrp").isEqualTo(pid);
+            assertThat(Long.parseLong(stat[3])).as("session").isEqualTo(pid);
+        }
+    }
+
+    @Test
+    void this_linux_machine_has_the_subreaper() {
+        // Perl is part of every Debian; a machine without it runs the marker sweep, tested above.
+        org.junit.jupiter.api.Assumptions.assumeTrue(new java.io.File("/usr/bin/perl").canExecute());
+        assertThat(LocalExecutor.containment()).isEqualTo("subreaper");
+    }
+
+    @Test
+    void a_daemon_that_leaves_the_session_and_scrubs_its_environment_is_ended_with_the_evaluation() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LocalExecutor.containment().equals("subreaper"));
+        Path pidFile = dir.resolve("daemon.pid");
+        // The attack: a new session (the group signal misses it) and an empty environment (the
+        // marker sweep misses it); its output goes elsewhere, so nothing holds the pipe.
+        String command = "setsid env -i sh -c 'echo $$ > " + pidFile + "; exec sleep 9999' >/dev/null 2>&1 &"
+                + " while [ ! -s " + pidFile + " ]; do sleep 0.01; done; echo metric: 1";
+        Result r = patient.run(request(command, Duration.ofSeconds(600)));
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output()).contains("metric: 1");
+        long daemon = Long.parseLong(Files.readString(pidFile).strip());
+        // Gone by the time run returns: no waiting in the test.
+        assertThat(Proc.alive(daemon)).as("the escaped daemon " + daemon).isFalse();
+    }
+
+    @Test
+    void a_daemon_that_escaped_is_ended_when_the_evaluation_times_out_too() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LocalExecutor.containment().equals("subreaper"));
+        Path pidFile = dir.resolve("daemon.pid");
+        String command = "setsid env -i sh -c 'echo $$ > " + pidFile + "; exec sleep 9999' >/dev/null 2>&1 &"
+                + " while [ ! -s " + pidFile + " ]; do sleep 0.01; done; sleep 300";
+        // The timeout leaves a slow machine ample time to start the daemon before it strikes.
+        CompletableFuture<Result> running = CompletableFuture.supplyAsync(
+                () -> patient.run(request(command, Duration.ofSeconds(15))));
+        Result r = running.get(120, TimeUnit.SECONDS);
+
+        assertThat(r.timedOut()).isTrue();
+        long daemon = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(Proc.alive(daemon)).as("the escaped daemon " + daemon).isFalse();
     }
 
     @Test
@@ -226,8 +274,7 @@ class LocalExecutorTest {
         assertThat((System.nanoTime() - t0) / 1e9).isLessThan(WELL_BEFORE);
         // The sweep came first, so the output was read to its end rather than given up on when
         // the pipe stayed open: the reader of the command's output (named after its pid) is done.
-        String pump = "helix-output-" + r.output().strip().substring("started ".length());
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals(pump));
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().startsWith("helix-output-"));
         assertThat(survivors()).isEmpty();
     }
 

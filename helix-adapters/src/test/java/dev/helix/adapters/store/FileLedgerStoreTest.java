@@ -159,7 +159,56 @@ class FileLedgerStoreTest {
     void writesUtf8() throws Exception {
         Experiment e = record("nov23", 0);
         store.append(e);
-        assertThat(new String(Files.readAllBytes(file), StandardCharsets.UTF_8)).isEqualTo(LedgerCodec.encode(e) + "\n");
+        String encoded = LedgerCodec.encode(e);
+        // The record as encoded, then the MAC chain's fields (the first record of a session chains to "").
+        assertThat(new String(Files.readAllBytes(file), StandardCharsets.UTF_8))
+                .startsWith(encoded.substring(0, encoded.length() - 1) + ",\"prev\":\"\",\"mac\":\"")
+                .matches("(?s).*,\"mac\":\"[0-9a-f]{64}\"}\n");
+    }
+
+    @Test
+    void aRecordHelixDidNotWriteIsLeftOutAndNamed() throws Exception {
+        store.append(record("nov23", 0));
+        store.append(record("nov23", 1));
+        String first = Files.readAllLines(file).get(0);
+        // A forger copies a genuine line and changes it (a new run, a better metric): the MAC no longer fits.
+        String forged = first.replace("\"run\":0", "\"run\":2").replace("\"primary\":1.0", "\"primary\":-1000.0");
+        // Another adds a line without a MAC, as if written before Helix signed its records.
+        String unsigned = LedgerCodec.encode(record("nov23", 3));
+        Files.writeString(file, forged + "\n" + unsigned + "\n", java.nio.file.StandardOpenOption.APPEND);
+
+        Contents all = store.read();
+        Contents tag = new FileLedgerStore(file, ".helix/experiments.jsonl").readTag("nov23");
+
+        assertThat(all.experiments()).extracting(Experiment::run).containsExactly(0, 1);
+        assertThat(tag.experiments()).extracting(Experiment::run).containsExactly(0, 1);
+        assertThat(tag.warnings()).containsExactly(
+                "line 3 of .helix/experiments.jsonl was not written by Helix (its MAC does not match this repository's key); it is ignored",
+                "line 4 of .helix/experiments.jsonl was not written by Helix (it has no MAC, and Helix signs every record it writes); it is ignored");
+    }
+
+    @Test
+    void aSecondRecordOfTheSameRunAndAttemptIsReadOnce() throws Exception {
+        store.append(record("nov23", 0));
+        store.append(record("nov23", 1));
+        store.append(record("nov23", 1)); // as a replayed append would
+
+        Contents tag = new FileLedgerStore(file, "ledger").readTag("nov23");
+
+        assertThat(tag.experiments()).extracting(Experiment::run).containsExactly(0, 1);
+        assertThat(tag.warnings()).containsExactly("line 3 of ledger repeats run 1 of session nov23; only the first is read");
+    }
+
+    @Test
+    void aLedgerWrittenBeforeRecordsWereSignedIsStillRead() throws Exception {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, LedgerCodec.encode(record("old", 0)) + "\n" + LedgerCodec.encode(record("old", 1)) + "\n");
+        store.append(record("old", 2));
+
+        Contents tag = store.readTag("old");
+
+        assertThat(tag.experiments()).extracting(Experiment::run).containsExactly(0, 1, 2);
+        assertThat(tag.warnings()).isEmpty();
     }
 
     private void appendAll(CountDownLatch go, String tag, int count) {

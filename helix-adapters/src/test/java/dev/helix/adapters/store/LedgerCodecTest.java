@@ -80,6 +80,26 @@ class LedgerCodecTest {
 
     /** A statistical keep: samples on both sides, the judge's evidence; and a baseline with its noise. */
     @Test
+    void aSignedLineDecodesToTheSameRecordAndItsMacChecksOnlyUnderItsKey() {
+        byte[] key = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        for (Experiment e : List.of(full(), crashWithTail(), rejected(), sparse())) {
+            String first = LedgerSigner.sign(key, LedgerCodec.encode(e), "");
+            String second = LedgerSigner.sign(key, LedgerCodec.encode(e), LedgerSigner.macOf(first));
+            assertThat(LedgerCodec.decode(first)).isEqualTo(e);
+            assertThat(LedgerCodec.decode(second)).isEqualTo(e);
+            LedgerSigner.Verdict v = new LedgerSigner(java.util.Optional.of(key)).verify(second);
+            assertThat(v.kind()).isEqualTo(LedgerSigner.Kind.GENUINE);
+            assertThat(v.prev()).isEqualTo(LedgerSigner.macOf(first)).hasSize(64);
+            byte[] other = key.clone();
+            other[0] ^= 1;
+            assertThat(new LedgerSigner(java.util.Optional.of(other)).verify(second).kind()).isEqualTo(LedgerSigner.Kind.FORGED);
+            assertThat(new LedgerSigner(java.util.Optional.empty()).verify(second).kind()).isEqualTo(LedgerSigner.Kind.UNCHECKED);
+            assertThat(new LedgerSigner(java.util.Optional.of(key)).verify(LedgerCodec.encode(e)).kind())
+                    .isEqualTo(LedgerSigner.Kind.LEGACY);
+        }
+    }
+
+    @Test
     void theStatisticalJudgesEvidenceAndTheNoiseSurviveTheRoundTrip() throws Exception {
         Experiment f = full();
         Experiment stat = new Experiment(f.run(), f.tag(), f.worker(), f.parent(), f.commit(), f.status(), f.metrics(),

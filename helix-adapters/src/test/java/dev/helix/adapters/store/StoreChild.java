@@ -56,6 +56,8 @@ public final class StoreChild {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                // the same ledger keys as this JVM: one user's processes share them
+                "-Dhelix.state.home=" + System.getProperty("helix.state.home", ""),
                 StoreChild.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();

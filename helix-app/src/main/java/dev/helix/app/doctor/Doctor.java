@@ -94,6 +94,7 @@ public final class Doctor {
         checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
         checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));
+        checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
         checks.add(valid ? sessions.backend(spec, specFile, options.env()) : skip("backend", "Agent backend available"));
         checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));

@@ -4,6 +4,7 @@ import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
 import dev.helix.core.port.Repository;
 import dev.helix.core.port.Vcs;
@@ -69,8 +70,12 @@ final class EvaluationCheck {
                             "run it yourself in a clean checkout: " + spec.evaluate().setup().get() + " (log: .helix/doctor/setup.log)");
                 }
             }
+            Path metricFile = MetricFile.beside(log);
+            Files.deleteIfExists(metricFile);
+            Map<String, String> evalEnv = new java.util.HashMap<>(env);
+            if (MetricFile.used(spec)) evalEnv.put(MetricFile.VARIABLE, metricFile.toString());
             Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
-                    Duration.ofSeconds(timeout), env, log));
+                    Duration.ofSeconds(timeout), evalEnv, log));
             if (r.exitCode() != 0) {
                 Optional<String> module = r.timedOut() ? Optional.empty() : Interpreters.missingModule(r.output());
                 return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
@@ -86,7 +91,8 @@ final class EvaluationCheck {
                 metricRun = executor.run(new Executor.Request(spec.evaluate().metricCommand().get(), worktree,
                         Duration.ofSeconds(timeout), withLog, doctorDir.resolve("metric.log")));
             }
-            jsonFile = spec.evaluate().jsonFile().flatMap(f -> Doctor.readIfExists(worktree.resolve(f)));
+            jsonFile = MetricFile.used(spec) ? Doctor.readIfExists(metricFile)
+                    : spec.evaluate().jsonFile().flatMap(f -> Doctor.readIfExists(worktree.resolve(f)));
             String took = String.format(Locale.ROOT, "%.1fs of its %ds timeout", r.seconds(), timeout);
             if (r.seconds() > 0.8 * timeout) {
                 return Check.warn("evaluate_runs", title, "ran in " + took + ": a slightly slower change would crash",
@@ -106,7 +112,8 @@ final class EvaluationCheck {
         if (evaluation == null) {
             return Check.skip("metrics_parse", title, options.quick() ? "skipped (--quick)" : "not checked: the evaluation did not run");
         }
-        Extraction x = MetricExtractor.extract(spec, evaluation.output(), jsonFile);
+        Extraction x = MetricFile.used(spec) ? MetricFile.extract(spec, jsonFile)
+                : MetricExtractor.extract(spec, evaluation.output(), jsonFile);
         if (metricRun != null) {
             x = MetricExtractor.withCommandOutput(spec, x, metricRun.timedOut() ? -1 : metricRun.exitCode(), metricRun.output());
         }

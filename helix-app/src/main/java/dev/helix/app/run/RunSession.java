@@ -3,6 +3,7 @@ package dev.helix.app.run;
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.slurm.SlurmExecutor;
+import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
 import dev.helix.core.event.Event;
@@ -117,13 +118,14 @@ public final class RunSession {
             String start = worktrees.prepare();
             Secrets secrets = Secrets.forSpec(System.getenv(), p.spec());
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
-            Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
+            Proposer proposer = new OutsideGuard(p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets)),
+                    p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
             String briefing = Briefing.announce(p.repo(), p.spec(), System.getenv(), events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
+                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,

@@ -188,7 +188,7 @@ public final class TrySession {
 
     private static Session session(Setting s, Path worktree, Proposer proposer, String start, Checkout checkout) {
         Path helixDir = s.workspace().helixDir();
-        return new Session(new Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace::readIfExists,
+        return new Session(new Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace.RESULT_FILES,
                 Clock.SYSTEM, Events.NONE),
                 new Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
                         Workspace.readIfExists(s.repo().resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(s.tag()),

@@ -7,6 +7,7 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
 import dev.helix.core.port.Repository;
 import dev.helix.core.spec.Spec;
@@ -62,11 +63,20 @@ final class VerifyWorktree implements AutoCloseable {
      * @param label what the progress line says it measured, e.g. "run 3/5"
      */
     double measure(String name, String label) {
-        Executor.Result result = executor.run(request(spec.evaluate().command(), name));
+        Executor.Request request = request(spec.evaluate().command(), name);
+        Path metricFile = MetricFile.beside(request.log());
+        Workspace.RESULT_FILES.remove(metricFile);
+        if (MetricFile.used(spec)) {
+            Map<String, String> env = new java.util.HashMap<>(request.env());
+            env.put(MetricFile.VARIABLE, metricFile.toString());
+            request = new Executor.Request(request.command(), request.workdir(), request.timeout(), env, request.log());
+        }
+        Executor.Result result = executor.run(request);
         if (result.interrupted()) throw AppException.runtime("interrupted", "interrupted", "run helix verify again");
         String primary = spec.metrics().primary().name();
-        Extraction extraction = MetricExtractor.extract(spec, result.output(),
-                spec.evaluate().jsonFile().flatMap(f -> Workspace.readIfExists(wt.resolve(f))));
+        Extraction extraction = MetricFile.used(spec) ? MetricFile.extract(spec, Workspace.readIfExists(metricFile))
+                : MetricExtractor.extract(spec, result.output(),
+                        spec.evaluate().jsonFile().flatMap(f -> Workspace.readIfExists(wt.resolve(f))));
         Double value = extraction.metrics().get(primary);
         if (result.exitCode() != 0 || value == null || !Double.isFinite(value)) {
             throw AppException.runtime("verify_crashed", label + " of #" + target.run() + " crashed ("

@@ -2,6 +2,7 @@ package dev.helix.core.session;
 
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
 import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
@@ -41,12 +42,18 @@ final class Evaluation {
         Plan plan = session.plan();
         Path log = plan.logDir().resolve(run + (attempt > 0 ? "-" + attempt : "") + suffix + ".log");
         String relative = plan.repo().relativize(log).toString().replace('\\', '/');
-        Executor.Result result = run(w, spec.evaluate().command(), log, Integer.toString(run));
+        Optional<Path> metricFile = MetricFile.used(spec) ? Optional.of(MetricFile.beside(log)) : Optional.empty();
+        // A file left there (by an earlier attempt, or planted) must not pass for this evaluation's.
+        metricFile.ifPresent(f -> session.ports().resultFiles().remove(f));
+        Executor.Result result = run(w, spec.evaluate().command(), log, Integer.toString(run),
+                metricFile.map(f -> Map.of(MetricFile.VARIABLE, f.toAbsolutePath().toString())).orElse(Map.of()));
         Slot slot = w.slot;
         Optional<String> where = slot != null && (plan.lanes().size() > 1 || !spec.run().slots().isEmpty())
                 ? Optional.of(slot.label()) : Optional.empty();
         if (result.interrupted()) return new Sample(result, Map.of(), Optional.empty(), relative, where);
-        Extraction extraction = extract(w, result);
+        Extraction extraction = metricFile.isPresent()
+                ? MetricFile.extract(spec, session.ports().resultFiles().read(metricFile.get()))
+                : extract(w, result);
         if (spec.evaluate().metricCommand().isPresent() && result.exitCode() == 0 && !result.timedOut()) {
             Path metricLog = plan.logDir().resolve(run + (attempt > 0 ? "-" + attempt : "") + suffix + ".metric.log");
             Executor.Result parsed = run(w, spec.evaluate().metricCommand().get(), metricLog, Integer.toString(run),

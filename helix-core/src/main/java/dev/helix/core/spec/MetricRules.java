@@ -165,7 +165,17 @@ final class MetricRules {
         int repeats = t.whole(s.get("repeats"), "evaluate.repeats", 1, 1);
         Optional<String> metricCommand = Optional.ofNullable(t.text(s.get("metric_command"), "evaluate.metric_command"))
                 .map(String::strip).filter(c -> !c.isEmpty());
-        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, metricCommand);
+        Spec.MetricSource source = Spec.MetricSource.OUTPUT;
+        String m2 = t.text(s.get("metric_source"), "evaluate.metric_source");
+        if (m2 != null) {
+            switch (m2.trim().toLowerCase(Locale.ROOT)) {
+                case "output", "stdout" -> source = Spec.MetricSource.OUTPUT;
+                case "file" -> source = Spec.MetricSource.FILE;
+                default -> t.problem("evaluate.metric_source", "unknown metric source '" + m2 + "'",
+                        "use output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE)");
+            }
+        }
+        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, metricCommand, source);
     }
 
     /** True when {@code regex} compiles and captures; otherwise reports why at {@code path}. */

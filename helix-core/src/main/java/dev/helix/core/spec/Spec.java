@@ -105,6 +105,13 @@ public record Spec(
     public enum OutputFormat { PATTERN, JSON, METRIC_LINES, LAST_NUMBER }
 
     /**
+     * Where the metrics are read from (evaluate.metric_source): the evaluation's output, or a file
+     * outside the worktree that the evaluator writes to $HELIX_METRIC_FILE, which the program it
+     * evaluates cannot spoof by printing a metric line.
+     */
+    public enum MetricSource { OUTPUT, FILE }
+
+    /**
      * How to evaluate.
      *
      * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
@@ -118,20 +125,34 @@ public record Spec(
             Map<String, String> patterns,
             Optional<String> jsonFile,
             int repeats,
-            Optional<String> metricCommand) {
+            Optional<String> metricCommand,
+            MetricSource metricSource) {
         public Evaluate {
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
             metricCommand = metricCommand == null ? Optional.empty() : metricCommand;
+            java.util.Objects.requireNonNull(metricSource, "metricSource");
         }
 
         /** An evaluation whose metrics come from its output alone (no metric_command). */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty());
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT);
+        }
+
+        /** An evaluation whose metric a command prints after it (evaluate.metric_command). */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
+                        Map<String, String> patterns, Optional<String> jsonFile, int repeats, Optional<String> metricCommand) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT);
+        }
+
+        /** An evaluation whose metrics are read from where metricSource says. */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
+                        Map<String, String> patterns, Optional<String> jsonFile, int repeats, MetricSource metricSource) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), metricSource);
         }
 
         public Evaluate withRepeats(int r) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand);
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource);
         }
     }
 

@@ -80,6 +80,10 @@ public final class SpecSchema {
             key("evaluate.metric_command", TEXT, "", NONE, NONE,
                     "a shell command run in the worktree after the evaluation whose output's last number is the primary metric "
                             + "(the log is the file $HELIX_LOG)", "e.g. grep \"acc:\" \"$HELIX_LOG\" | tail -1 | awk '{print $2}'"),
+            key("evaluate.metric_source", CHOICE, "output", NONE, NONE,
+                    "output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE, "
+                            + "outside the worktree, so the evaluated program cannot spoof a metric by printing it; json_file is then not read)",
+                    "output | file"),
             key("evaluate.repeats", WHOLE, "3 (1 when judge.mode is strict)", NONE, NONE, "how often the baseline is measured", ""),
             key("judge", SECTION, "", NONE, NONE, "how keeps are decided", ""),
             key("judge.mode", CHOICE, "auto", NONE, NONE, "auto, strict or statistical", "auto | strict | statistical"),

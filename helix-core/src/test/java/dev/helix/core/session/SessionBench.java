@@ -153,7 +153,10 @@ final class SessionBench {
                 OptionalInt.of(maxExperiments), Optional.empty(), "session-1", Optional.empty(), UnaryOperator.identity(), lanes,
                 checkout);
         Executor ex = executor;
-        return new Session(new Ports(vcs, ex, proposer, ledger, file -> Optional.empty(), FIXED, this::emit, threads), plan);
+        return new Session(new Ports(vcs, ex, proposer, ledger, new dev.helix.core.port.ResultFiles() {
+            @Override public Optional<String> read(java.nio.file.Path file) { return Optional.empty(); }
+            @Override public void remove(java.nio.file.Path file) {}
+        }, FIXED, this::emit, threads), plan);
     }
 
     private void emit(Event e) {

@@ -89,7 +89,7 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
         assertThat(SpecSchema.keysIn("metrics.constraints[]")).containsExactly("name", "max", "min");
         assertThat(SpecSchema.keysIn("evaluate")).containsExactly("command", "setup", "timeout_seconds", "output_format",
-                "patterns", "json_file", "metric_command", "repeats");
+                "patterns", "json_file", "metric_command", "metric_source", "repeats");
         assertThat(SpecSchema.keysIn("judge")).containsExactly("mode", "min_improvement", "confidence", "simplicity",
                 "max_repeats", "remeasure_every");
         assertThat(SpecSchema.keysIn("agent")).containsExactly("backend", "model", "max_turns", "max_fix_attempts",
@@ -131,6 +131,7 @@ class SpecSchemaTest {
         read.put("metrics.record", x -> x.metrics().record());
         read.put("evaluate.timeout_seconds", x -> x.evaluate().timeoutSeconds());
         read.put("evaluate.output_format", x -> x.evaluate().outputFormat().name().toLowerCase());
+        read.put("evaluate.metric_source", x -> x.evaluate().metricSource().name().toLowerCase());
         read.put("judge.mode", x -> x.judge().mode().name().toLowerCase());
         read.put("judge.min_improvement", x -> x.judge().minImprovement().value() == 0 ? "0" : "?");
         read.put("judge.confidence", x -> x.judge().confidence());

@@ -1,0 +1,110 @@
+package dev.helix.adapters.store;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * What a Helix process last wrote (or saw) at the end of its ledger file: its size and its last
+ * bytes. A file that no longer ends so was written by someone else (a proposer appending a forged
+ * record): it is cut back to what Helix wrote and the change named. Callers hold the ledger lock.
+ */
+final class LedgerSeal {
+    /** How much of the end is kept to put back: the last records, far more than one line. */
+    static final int TAIL_BYTES = 64 * 1024;
+
+    private final Path file;
+    private long size = -1; // -1: not sealed yet
+    private byte[] tail = new byte[0];
+
+    LedgerSeal(Path file) {
+        this.file = file;
+    }
+
+    /** Records the file's end as it is now, as Helix's own. */
+    void seal() throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            size = ch.size();
+            tail = readAt(ch, Math.max(0, size - TAIL_BYTES), (int) Math.min(TAIL_BYTES, size));
+        } catch (NoSuchFileException e) {
+            size = 0;
+            tail = new byte[0];
+        }
+    }
+
+    /** Seals the file's end again after Helix's own write, when the file is watched at all. */
+    void sealIfWatching() throws IOException {
+        if (size >= 0) seal();
+    }
+
+    /**
+     * When the file no longer ends as sealed: puts back the sealed end, cuts what was added, and
+     * says what it found. Empty when nothing changed or nothing was sealed.
+     */
+    Optional<String> restore() throws IOException {
+        if (size < 0) return Optional.empty();
+        if (!Files.exists(file)) {
+            if (size == 0) return Optional.empty();
+            return Optional.of("the ledger was deleted (" + size + " bytes; not restorable, it is in git's history once published)");
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long now = ch.size();
+            long from = size - tail.length;
+            byte[] current = now >= size ? readAt(ch, from, tail.length) : null;
+            if (now == size && Arrays.equals(current, tail)) return Optional.empty();
+            if (now < from) {
+                return Optional.of("the ledger was cut from " + size + " to " + now + " bytes (not restorable)");
+            }
+            String what = current != null && Arrays.equals(current, tail)
+                    ? "appended " + (now - size) + " bytes to the ledger"
+                    : "changed the ledger's last records";
+            ch.write(ByteBuffer.wrap(tail), from);
+            ch.truncate(size);
+            ch.force(true);
+            return Optional.of(what);
+        }
+    }
+
+    private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(length);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf, position + buf.position()) < 0) break;
+        }
+        return Arrays.copyOf(buf.array(), buf.position());
+    }
+
+    static byte byteAt(FileChannel ch, long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        readFully(ch, one, position);
+        return one.get(0);
+    }
+
+    static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long at = position;
+        while (buf.hasRemaining()) {
+            int n = ch.read(buf, at);
+            if (n < 0) {
+                throw new IOException("unexpected end of file at byte " + at);
+            }
+            at += n;
+        }
+    }
+
+    /** Makes a newly created file's directory entry durable too; not every platform allows it. */
+    static void syncDirectory(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException | UnsupportedOperationException ignored) {
+            // Best effort: the data itself is already on disk.
+        }
+    }
+}
