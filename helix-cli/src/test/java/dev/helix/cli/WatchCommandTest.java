@@ -112,13 +112,20 @@ class WatchCommandTest {
     @Test
     void onATerminalTheDashboardShowsALinePerWorkerOfAParallelSession() throws Exception {
         TestRepo repo = slowRepo();
+        // The experiments' evaluations (not the baseline's) wait while the hold file exists, so both workers
+        // are surely evaluating at once however busy the machine is; the test lets them go once it saw that.
+        Path hold = Files.writeString(tmp.resolve("hold"), "");
+        repo.write("evaluate.sh", "#!/bin/sh\nif [ \"$HELIX_EXPERIMENT\" != 0 ]; then while [ -e " + hold + " ]; do sleep 0.1; done; fi\n"
+                + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
+        repo.commitAll("evaluations wait for the test");
         CompletableFuture<TestRepo.Run> run = CompletableFuture.supplyAsync(
                 () -> repo.helix("run", "--tag", "par", "--workers", "2", "--max-experiments", "8"));
         Path exit = tmp.resolve("exit-code");
         startWatch(repo, "watch -i 0.5", exit);
 
         String both = waitForScreen(s -> s.matches("(?s).*\n {2}w1 +#\\d+ +evaluating .*\n {2}w2 +#\\d+ +evaluating .*"),
-                Duration.ofSeconds(90));
+                Duration.ofSeconds(120));
+        Files.delete(hold);
         assertThat(both).contains("Now:  2 of 2 workers busy");
         assertThat(both).containsPattern("\n {2}w1 +#\\d+ +evaluating +\\d+s of 20s +slot \\d");
         assertThat(both).containsPattern("\n {2}w2 +#\\d+ +evaluating +\\d+s of 20s +slot \\d");
