@@ -62,7 +62,7 @@ public final class TuneProposer implements Proposer {
                     + "type: float, range: [1e-4, 1e-1], log: true}", usage(started));
         }
         try {
-            Tuner tuner = new Tuner(search);
+            Tuner tuner = new Tuner(search, request.spec().metrics().primary().optimize());
             Path root = request.worktree().toAbsolutePath().normalize();
 
             // keyed by resolved path: "train.py" and "./train.py" are one file, read and written once
@@ -84,7 +84,12 @@ public final class TuneProposer implements Proposer {
                 current.put(p.name(), value.get());
             }
 
-            Suggestion s = tuner.suggest(request.experiment(), current, request.history());
+            Optional<String> bestCommit = Optional.ofNullable(request.best()).map(e -> e.commit());
+            Suggestion s = tuner.suggest(request.experiment(), current, bestCommit, request.history());
+            if (!s.fresh()) {
+                return new Proposal.Exhausted("every configuration of search.parameters has been tried ("
+                        + s.values().size() + " parameters)", usage(started));
+            }
 
             for (Parameter p : search.parameters()) {
                 String value = s.values().get(p.name());
@@ -102,8 +107,7 @@ public final class TuneProposer implements Proposer {
             }
             for (Source source : files.values()) source.writeIfChanged();
 
-            String hypothesis = tuner.samplesAtRandom(request.experiment()) ? "random sample" : "perturb best";
-            return new Proposal.Change(s.description(), Optional.of(hypothesis), usage(started));
+            return new Proposal.Change(s.description(), Optional.of(s.strategy()), usage(started), s.values());
         } catch (IllegalArgumentException | IllegalStateException e) {
             return new Proposal.Failure(e.getMessage(), usage(started));
         } catch (IOException e) {
