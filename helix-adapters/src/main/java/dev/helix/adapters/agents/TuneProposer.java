@@ -3,6 +3,7 @@ package dev.helix.adapters.agents;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Proposer;
+import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.Spec.Parameter;
 import dev.helix.core.spec.Spec.SearchSpec;
 import dev.helix.core.tune.ParameterText;
@@ -113,6 +114,33 @@ public final class TuneProposer implements Proposer {
         } catch (IOException e) {
             return new Proposal.Failure("tune: " + e, usage(started));
         }
+    }
+
+    /** Every parameter's value in the worktree; empty when one cannot be read (the first proposal then says why). */
+    @Override
+    public Map<String, String> parameters(Spec spec, Path worktree) {
+        SearchSpec search = spec.search();
+        if (search == null || search.parameters().isEmpty()) return Map.of();
+        Path root = worktree.toAbsolutePath().normalize();
+        Map<Path, Source> files = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (Parameter p : search.parameters()) {
+                Source source = files.get(Source.path(root, p));
+                if (source == null) {
+                    Optional<Source> read = Source.read(root, p);
+                    if (read.isEmpty()) return Map.of();
+                    source = read.get();
+                    files.put(source.path, source);
+                }
+                Optional<String> value = ParameterText.read(p, source.text);
+                if (value.isEmpty()) return Map.of();
+                values.put(p.name(), value.get());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return Map.of();
+        }
+        return values;
     }
 
     private AgentUsage usage(long started) {

@@ -39,6 +39,15 @@ public interface Proposer {
     }
 
     /**
+     * The values of this proposer's parameters as they stand in {@code worktree}, recorded with the
+     * baseline so a tuner knows every point it measured (empty for proposers without parameters,
+     * or when they cannot be read: the baseline is measured all the same).
+     */
+    default Map<String, String> parameters(Spec spec, Path worktree) {
+        return Map.of();
+    }
+
+    /**
      * @param experiment the number of the experiment being proposed
      * @param program the text of program.md (empty when absent)
      * @param best the best experiment so far (the worktree holds its code)

@@ -60,6 +60,11 @@ public record Attempt(int run, String tag, int worker, String parent, Instant st
                 diff, rebasedFrom, parameters);
     }
 
+    Attempt withParameters(Map<String, String> values) {
+        return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, description, hypothesis, agent, commit,
+                diff, rebasedFrom, values);
+    }
+
     Attempt committed(String newCommit, DiffStat newDiff) {
         return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, description, hypothesis, agent,
                 newCommit, newDiff, rebasedFrom, parameters);
