@@ -115,7 +115,7 @@ public final class SpecSchema {
                     "categorical: the values, as written in the file", ""),
             key("search.seed", WHOLE, "0", NONE, NONE, "the tuner's random seed", ""),
             key("search.initial_random", WHOLE, "3, or the number of parameters", NONE, NONE,
-                    "how many experiments sample at random before the tuner perturbs the best", ""),
+                    "how many experiments sample at random before the tuner searches with its model (TPE)", ""),
             key("run", SECTION, "", NONE, NONE, "where and how many experiments run", ""),
             key("run.workers", WHOLE, "1", NONE, NONE, "how many experiments run at once, each in its own worktree", ""),
             key("run.executor", CHOICE, "local", NONE, NONE, "where evaluations run, one of the known executors", ""),
