@@ -213,4 +213,16 @@ class TuneProposerTest {
         Files.delete(dir.resolve("train.py"));
         assertThat(new TuneProposer().parameters(tuneSpec(PARAMS, 3), dir)).isEmpty();
     }
+
+    @Test
+    void whenEveryPointOfAFiniteSpaceWasMeasuredTheSessionEnds() throws Exception {
+        Files.writeString(dir.resolve("train.py"), TRAIN);
+        List<Parameter> params = List.of(PARAMS.get(2)); // optimizer: sgd or adam
+        List<Experiment> history = List.of(record(0, Status.BASELINE, 2.0, "baseline").withParameters(java.util.Map.of("optimizer", "sgd")),
+                record(1, Status.DISCARD, 3.0, "optimizer=adam").withParameters(java.util.Map.of("optimizer", "adam")));
+        Proposal p = propose(tuneSpec(params, 0), 2, history);
+        assertThat(p).isInstanceOf(Proposal.Exhausted.class);
+        assertThat(((Proposal.Exhausted) p).reason()).contains("every configuration");
+        assertThat(Files.readString(dir.resolve("train.py"))).isEqualTo(TRAIN);
+    }
 }
