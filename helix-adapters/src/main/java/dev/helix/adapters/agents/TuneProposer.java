@@ -3,6 +3,7 @@ package dev.helix.adapters.agents;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Proposer;
+import dev.helix.core.spec.Spec;
 import dev.helix.core.spec.Spec.Parameter;
 import dev.helix.core.spec.Spec.SearchSpec;
 import dev.helix.core.tune.ParameterText;
@@ -62,7 +63,7 @@ public final class TuneProposer implements Proposer {
                     + "type: float, range: [1e-4, 1e-1], log: true}", usage(started));
         }
         try {
-            Tuner tuner = new Tuner(search);
+            Tuner tuner = new Tuner(search, request.spec().metrics().primary().optimize());
             Path root = request.worktree().toAbsolutePath().normalize();
 
             // keyed by resolved path: "train.py" and "./train.py" are one file, read and written once
@@ -84,7 +85,12 @@ public final class TuneProposer implements Proposer {
                 current.put(p.name(), value.get());
             }
 
-            Suggestion s = tuner.suggest(request.experiment(), current, request.history());
+            Optional<String> bestCommit = Optional.ofNullable(request.best()).map(e -> e.commit());
+            Suggestion s = tuner.suggest(request.experiment(), current, bestCommit, request.history());
+            if (!s.fresh()) {
+                return new Proposal.Exhausted("every configuration of search.parameters has been tried ("
+                        + s.values().size() + " parameters)", usage(started));
+            }
 
             for (Parameter p : search.parameters()) {
                 String value = s.values().get(p.name());
@@ -102,13 +108,39 @@ public final class TuneProposer implements Proposer {
             }
             for (Source source : files.values()) source.writeIfChanged();
 
-            String hypothesis = tuner.samplesAtRandom(request.experiment()) ? "random sample" : "perturb best";
-            return new Proposal.Change(s.description(), Optional.of(hypothesis), usage(started));
+            return new Proposal.Change(s.description(), Optional.of(s.strategy()), usage(started), s.values());
         } catch (IllegalArgumentException | IllegalStateException e) {
             return new Proposal.Failure(e.getMessage(), usage(started));
         } catch (IOException e) {
             return new Proposal.Failure("tune: " + e, usage(started));
         }
+    }
+
+    /** Every parameter's value in the worktree; empty when one cannot be read (the first proposal then says why). */
+    @Override
+    public Map<String, String> parameters(Spec spec, Path worktree) {
+        SearchSpec search = spec.search();
+        if (search == null || search.parameters().isEmpty()) return Map.of();
+        Path root = worktree.toAbsolutePath().normalize();
+        Map<Path, Source> files = new LinkedHashMap<>();
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (Parameter p : search.parameters()) {
+                Source source = files.get(Source.path(root, p));
+                if (source == null) {
+                    Optional<Source> read = Source.read(root, p);
+                    if (read.isEmpty()) return Map.of();
+                    source = read.get();
+                    files.put(source.path, source);
+                }
+                Optional<String> value = ParameterText.read(p, source.text);
+                if (value.isEmpty()) return Map.of();
+                values.put(p.name(), value.get());
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            return Map.of();
+        }
+        return values;
     }
 
     private AgentUsage usage(long started) {

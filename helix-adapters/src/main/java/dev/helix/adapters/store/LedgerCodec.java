@@ -114,6 +114,11 @@ public final class LedgerCodec {
         if (e.slot() != null) e.slot().ifPresent(v -> o.put("slot", v));
         if (e.direction() != null) e.direction().ifPresent(v -> o.put("direction", v));
         if (e.rebasedFrom() != null) e.rebasedFrom().ifPresent(v -> o.put("rebased_from", v));
+        // Only a tuner's records carry parameter values; older readers ignore the field.
+        if (e.parameters() != null && !e.parameters().isEmpty()) {
+            ObjectNode parameters = o.putObject("parameters");
+            e.parameters().forEach(parameters::put);
+        }
         ArrayNode incumbent = o.putArray("incumbent_samples");
         e.incumbentSamples().forEach(v -> incumbent.add(number(v)));
         if (e.evidence() == null || e.evidence().isEmpty()) {
@@ -214,7 +219,8 @@ public final class LedgerCodec {
                 f.noise("noise"),
                 f.optionalString("slot"),
                 f.optionalString("direction"),
-                f.optionalString("rebased_from"));
+                f.optionalString("rebased_from"))
+                .withParameters(f.texts("parameters"));
     }
 
     private static void require(boolean ok, String field) {

@@ -147,6 +147,28 @@ record LedgerFields(JsonNode node, String prefix) {
         return out;
     }
 
+    /** An object of name: text (a tuner's parameter values); empty when absent. */
+    Map<String, String> texts(String name) {
+        JsonNode v = present(name);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null) {
+            return out;
+        }
+        if (!v.isObject()) {
+            throw error(name, "must be an object of name: text, got " + shown(v));
+        }
+        LedgerFields inner = new LedgerFields(v, prefix + name + ".");
+        for (var it = v.fieldNames(); it.hasNext(); ) {
+            String key = it.next();
+            JsonNode value = v.get(key);
+            if (!value.isTextual()) {
+                throw inner.error(key, "must be a string, got " + shown(value));
+            }
+            out.put(key, value.textValue());
+        }
+        return out;
+    }
+
     List<Double> doubles(String name) {
         JsonNode v = present(name);
         List<Double> out = new ArrayList<>();

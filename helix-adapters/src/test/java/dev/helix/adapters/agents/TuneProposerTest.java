@@ -197,4 +197,32 @@ class TuneProposerTest {
         }
         assertThat(second).isEqualTo(first);
     }
+
+    @Test
+    void theValuesWrittenTravelWithTheChangeAndTheBaselineValuesAreReadAsTheyStand() throws Exception {
+        Files.writeString(dir.resolve("train.py"), TRAIN);
+        assertThat(new TuneProposer().parameters(tuneSpec(PARAMS, 3), dir))
+                .containsExactly(java.util.Map.entry("lr", "0.002"), java.util.Map.entry("hidden", "4"),
+                        java.util.Map.entry("optimizer", "sgd"));
+        Proposal.Change c = (Proposal.Change) propose(tuneSpec(PARAMS, 3), 1, List.of());
+        String after = Files.readString(dir.resolve("train.py"));
+        assertThat(c.parameters()).containsOnlyKeys("lr", "hidden", "optimizer");
+        assertThat(after).contains("LR = " + c.parameters().get("lr"), "HIDDEN = " + c.parameters().get("hidden"),
+                "OPTIMIZER = \"" + c.parameters().get("optimizer"));
+        assertThat(new TuneProposer().parameters(tuneSpec(PARAMS, 3), dir)).isEqualTo(c.parameters());
+        Files.delete(dir.resolve("train.py"));
+        assertThat(new TuneProposer().parameters(tuneSpec(PARAMS, 3), dir)).isEmpty();
+    }
+
+    @Test
+    void whenEveryPointOfAFiniteSpaceWasMeasuredTheSessionEnds() throws Exception {
+        Files.writeString(dir.resolve("train.py"), TRAIN);
+        List<Parameter> params = List.of(PARAMS.get(2)); // optimizer: sgd or adam
+        List<Experiment> history = List.of(record(0, Status.BASELINE, 2.0, "baseline").withParameters(java.util.Map.of("optimizer", "sgd")),
+                record(1, Status.DISCARD, 3.0, "optimizer=adam").withParameters(java.util.Map.of("optimizer", "adam")));
+        Proposal p = propose(tuneSpec(params, 0), 2, history);
+        assertThat(p).isInstanceOf(Proposal.Exhausted.class);
+        assertThat(((Proposal.Exhausted) p).reason()).contains("every configuration");
+        assertThat(Files.readString(dir.resolve("train.py"))).isEqualTo(TRAIN);
+    }
 }

@@ -275,4 +275,17 @@ class LedgerCodecTest {
         }
         assertThat(seen).containsExactlyInAnyOrder(Status.values());
     }
+
+    @Test
+    void aTunersParameterValuesSurviveTheRoundTripAndOlderRecordsHaveNone() throws Exception {
+        Experiment tuned = full().withParameters(java.util.Map.of("lr", "3.1e-3", "opt", "adam"));
+        String line = LedgerCodec.encode(tuned);
+        assertThat(new ObjectMapper().readTree(line).get("parameters").get("lr").textValue()).isEqualTo("3.1e-3");
+        assertThat(LedgerCodec.decode(line)).isEqualTo(tuned);
+        // a record without values (another proposer, or written before they were kept) has no field and reads back empty
+        assertThat(LedgerCodec.encode(full())).doesNotContain("\"parameters\"");
+        assertThat(LedgerCodec.decode(LedgerCodec.encode(full())).parameters()).isEmpty();
+        String wrong = line.replace("\"lr\":\"3.1e-3\"", "\"lr\":0.0031");
+        assertThatThrownBy(() -> LedgerCodec.decode(wrong)).hasMessageContaining("parameters.lr").hasMessageContaining("string");
+    }
 }

@@ -35,6 +35,8 @@ import java.util.function.UnaryOperator;
  * @param rebasedFrom for a re-evaluation: the candidate's commit as first evaluated, before another
  *                    worker's keep made it stale and its change was re-applied on the new best ({@code parent})
  * @param outcome what became of it, with what only that outcome carries
+ * @param parameters for a tuner's experiment: each tuned parameter's value as written into the
+ *                   files, so the tuner knows exactly which points it measured; empty otherwise
  */
 public record Experiment(
         int run,
@@ -59,11 +61,30 @@ public record Experiment(
         Optional<String> slot,
         Optional<String> direction,
         Optional<String> rebasedFrom,
-        Outcome outcome) {
+        Outcome outcome,
+        Map<String, String> parameters) {
 
     public Experiment {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         Objects.requireNonNull(outcome, "outcome");
+        parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** A record without tuned parameters (every proposer but the tuner, and records written before they were kept). */
+    public Experiment(int run, String tag, int worker, String parent, String commit, Map<String, Double> metrics,
+                      Optional<Double> primary, String description, Optional<String> hypothesis, String reason,
+                      Instant startedAt, Instant finishedAt, double evalSeconds, Optional<Integer> exitCode,
+                      boolean timedOut, String log, DiffStat diff, Optional<AgentUsage> agent, int attempt,
+                      Optional<String> slot, Optional<String> direction, Optional<String> rebasedFrom, Outcome outcome) {
+        this(run, tag, worker, parent, commit, metrics, primary, description, hypothesis, reason, startedAt, finishedAt,
+                evalSeconds, exitCode, timedOut, log, diff, agent, attempt, slot, direction, rebasedFrom, outcome, Map.of());
+    }
+
+    /** The same record with the tuned parameters' values. */
+    public Experiment withParameters(Map<String, String> values) {
+        return new Experiment(run, tag, worker, parent, commit, metrics, primary, description, hypothesis, reason,
+                startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, attempt, slot, direction,
+                rebasedFrom, outcome, values);
     }
 
     /**
@@ -181,6 +202,6 @@ public record Experiment(
     public Experiment redacted(UnaryOperator<String> redact) {
         return new Experiment(run, tag, worker, parent, commit, metrics, primary, redact.apply(description),
                 hypothesis.map(redact), redact.apply(reason), startedAt, finishedAt, evalSeconds, exitCode, timedOut,
-                log, diff, agent, attempt, slot, direction.map(redact), rebasedFrom, outcome.redacted(redact));
+                log, diff, agent, attempt, slot, direction.map(redact), rebasedFrom, outcome.redacted(redact), parameters);
     }
 }

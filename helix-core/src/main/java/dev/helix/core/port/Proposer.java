@@ -4,7 +4,10 @@ import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +36,15 @@ public interface Proposer {
      */
     default boolean changesStandAlone() {
         return false;
+    }
+
+    /**
+     * The values of this proposer's parameters as they stand in {@code worktree}, recorded with the
+     * baseline so a tuner knows every point it measured (empty for proposers without parameters,
+     * or when they cannot be read: the baseline is measured all the same).
+     */
+    default Map<String, String> parameters(Spec spec, Path worktree) {
+        return Map.of();
     }
 
     /**
@@ -71,8 +83,21 @@ public interface Proposer {
     sealed interface Proposal {
         AgentUsage usage();
 
-        /** Files were edited; {@code description} is one line. */
-        record Change(String description, Optional<String> hypothesis, AgentUsage usage) implements Proposal {}
+        /**
+         * Files were edited; {@code description} is one line.
+         *
+         * @param parameters for a tuner: the value it wrote for each parameter, recorded with the experiment
+         */
+        record Change(String description, Optional<String> hypothesis, AgentUsage usage,
+                      Map<String, String> parameters) implements Proposal {
+            public Change {
+                parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+            }
+
+            public Change(String description, Optional<String> hypothesis, AgentUsage usage) {
+                this(description, hypothesis, usage, Map.of());
+            }
+        }
 
         /**
          * Nothing usable came out; the experiment is recorded as rejected with the reason.

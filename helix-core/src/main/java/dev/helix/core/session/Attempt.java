@@ -5,12 +5,11 @@ import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Outcome;
 import dev.helix.core.experiment.Sampling;
-import dev.helix.core.experiment.Outcome;
-import dev.helix.core.experiment.Sampling;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.port.Proposer.Proposal;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,26 +21,30 @@ import java.util.Optional;
  * @param parent the commit it starts from
  * @param commit its own commit, empty until committed
  * @param rebasedFrom for a stale candidate re-applied on a new best: its commit as first evaluated
+ * @param parameters a tuner's parameter values (see {@link Proposal.Change#parameters()}), empty otherwise
  */
 public record Attempt(int run, String tag, int worker, String parent, Instant startedAt, int attempt,
                       Optional<String> direction, String description, Optional<String> hypothesis,
-                      Optional<AgentUsage> agent, String commit, DiffStat diff, Optional<String> rebasedFrom) {
+                      Optional<AgentUsage> agent, String commit, DiffStat diff, Optional<String> rebasedFrom,
+                      Map<String, String> parameters) {
 
     /** A new attempt, nothing proposed yet. */
     static Attempt start(int run, String tag, int worker, String parent, Instant startedAt, int attempt,
                          Optional<String> direction) {
         return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, "", Optional.empty(),
-                Optional.empty(), "", DiffStat.NONE, Optional.empty());
+                Optional.empty(), "", DiffStat.NONE, Optional.empty(), Map.of());
     }
 
     /** The same attempt with what the proposer said of it (a failure keeps only its description, if any). */
     Attempt described(Proposal proposal) {
         String text = description;
         Optional<String> why = hypothesis;
+        Map<String, String> values = parameters;
         switch (proposal) {
             case Proposal.Change change -> {
                 text = oneLine(change.description());
                 why = change.hypothesis();
+                values = change.parameters();
             }
             case Proposal.Failure failure -> {
                 if (failure.description().isPresent()) text = oneLine(failure.description().get());
@@ -49,17 +52,22 @@ public record Attempt(int run, String tag, int worker, String parent, Instant st
             case Proposal.Exhausted ignored -> { }
         }
         return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, text, why,
-                Optional.of(proposal.usage()), commit, diff, rebasedFrom);
+                Optional.of(proposal.usage()), commit, diff, rebasedFrom, values);
     }
 
     Attempt describedAs(String text) {
         return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, text, hypothesis, agent, commit,
-                diff, rebasedFrom);
+                diff, rebasedFrom, parameters);
+    }
+
+    Attempt withParameters(Map<String, String> values) {
+        return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, description, hypothesis, agent, commit,
+                diff, rebasedFrom, values);
     }
 
     Attempt committed(String newCommit, DiffStat newDiff) {
         return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, description, hypothesis, agent,
-                newCommit, newDiff, rebasedFrom);
+                newCommit, newDiff, rebasedFrom, parameters);
     }
 
     /**
@@ -68,7 +76,7 @@ public record Attempt(int run, String tag, int worker, String parent, Instant st
      */
     Attempt rebased(String newParent, Instant now, int nextAttempt, String newCommit, DiffStat newDiff) {
         return new Attempt(run, tag, worker, newParent, now, nextAttempt, direction, description, hypothesis,
-                Optional.empty(), newCommit, newDiff, Optional.of(commit));
+                Optional.empty(), newCommit, newDiff, Optional.of(commit), parameters);
     }
 
     /**
@@ -83,7 +91,7 @@ public record Attempt(int run, String tag, int worker, String parent, Instant st
                 delta, deltaPct, measured.noise(), paths, measured.logTail());
         return new Experiment(run, tag, worker, parent, commit, measured.metrics(), primary, description, hypothesis, reason,
                 startedAt, finishedAt, measured.evalSeconds(), measured.exitCode(), measured.timedOut(), measured.log(), diff,
-                agent, attempt, measured.slot(), direction, rebasedFrom, outcome);
+                agent, attempt, measured.slot(), direction, rebasedFrom, outcome, parameters);
     }
 
     private static String oneLine(String text) {

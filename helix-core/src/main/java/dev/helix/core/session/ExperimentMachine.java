@@ -337,7 +337,7 @@ final class ExperimentMachine {
     /** Measures the unchanged code without recording it: its record (a baseline or a crash), or empty when interrupted. */
     Optional<Experiment> measureBaseline(Worker w, String commit) {
         Attempt attempt = session.newAttempt(w, 0, commit, 0).committed(commit, DiffStat.NONE)
-                .describedAs("baseline");
+                .describedAs("baseline").withParameters(proposer.parameters(spec, w.worktree()));
         session.emit(new Event.ExperimentStarted(session.plan().tag(), 0));
         Measurement measurement = new Measurement(evaluation, w, 0, 0, spec.metrics().primary().name());
         Optional<Readings> measured = session.workers().holdingSlot(w, 0, WorkerPhase.EVALUATING, () -> measurement.repeats(spec.evaluate().repeats()));

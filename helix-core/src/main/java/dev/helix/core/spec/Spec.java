@@ -274,7 +274,7 @@ public record Spec(
         }
     }
 
-    /** @param initialRandom how many experiments sample at random before the tuner perturbs the best */
+    /** @param initialRandom how many experiments sample at random before the tuner searches with its model */
     public record SearchSpec(List<Parameter> parameters, long seed, int initialRandom) {
         public SearchSpec {
             parameters = List.copyOf(parameters);

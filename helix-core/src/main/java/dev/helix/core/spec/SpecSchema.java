@@ -125,7 +125,7 @@ public final class SpecSchema {
                     "categorical: the values, as written in the file", ""),
             key("search.seed", WHOLE, "0", NONE, NONE, "the tuner's random seed", ""),
             key("search.initial_random", WHOLE, "3, or the number of parameters", NONE, NONE,
-                    "how many experiments sample at random before the tuner perturbs the best", ""),
+                    "how many experiments sample at random before the tuner searches with its model (TPE)", ""),
             key("run", SECTION, "", NONE, NONE, "where and how many experiments run", ""),
             key("run.tag", TEXT, "today's date, e.g. mar26", NONE, NONE,
                     "the session tag (branch helix/<tag>) when `helix run` is given no --tag; -2, -3 ... when it is taken", ""),
