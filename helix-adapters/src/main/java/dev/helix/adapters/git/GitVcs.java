@@ -173,6 +173,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public void revert(Path worktree, String commit) {
+        worktrees.revert(worktree, commit);
+    }
+
+    @Override
     public Optional<String> cherryPick(Path worktree, String base, String commit, String message, boolean takeTheirs) {
         return commits.cherryPick(worktree, base, commit, message, takeTheirs);
     }

@@ -41,6 +41,15 @@ public interface Vcs {
     /** Moves the worktree's HEAD and files to {@code commit}; untracked files listed in {@code remove} are deleted. */
     void reset(Path worktree, String commit, Collection<String> remove);
     /**
+     * Moves the worktree's HEAD, index and files back to {@code commit} where they differ from it by
+     * the commits alone: cheaper than {@link #reset} in a large tree, since it does not look at the
+     * other tracked files, so a tracked file something else changed meanwhile (the evaluation) stays
+     * changed, and the next {@link #snapshot} shows it. By default a {@link #reset}.
+     */
+    default void revert(Path worktree, String commit) {
+        reset(worktree, commit, List.of());
+    }
+    /**
      * Re-applies the change from {@code base} to {@code commit} (one commit or several) on the
      * worktree's HEAD as one commit with {@code message}: a cherry-pick. With {@code takeTheirs},
      * lines both changed are taken as {@code commit} has them instead of conflicting (the rest of
