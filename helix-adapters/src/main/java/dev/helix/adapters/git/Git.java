@@ -140,22 +140,40 @@ final class Git {
      * Untracked files are listed one by one (not as their directory), ignored ones not at all.
      */
     Set<String> status(Path dir, boolean untracked) {
-        List<String> fields = nulSeparated(run(dir, List.of("status", "--porcelain=v1", "-z",
-                "--untracked-files=" + (untracked ? "all" : "no"))).ok().out());
+        return status(dir, untracked, false).changed();
+    }
+
+    /** What {@code git status} lists: the paths that differ from HEAD, and (when asked for) the ignored files. */
+    record Status(Set<String> changed, Set<String> ignored) {}
+
+    /**
+     * {@code git status}, with {@code ignored} listing the ignored files too, one by one (as
+     * {@code ls-files --others --ignored --exclude-standard} does): one walk of the tree for both.
+     */
+    Status status(Path dir, boolean untracked, boolean ignored) {
+        List<String> args = new ArrayList<>(List.of("status", "--porcelain=v1", "-z",
+                "--untracked-files=" + (untracked ? "all" : "no")));
+        if (ignored) args.add("--ignored=traditional");
+        List<String> fields = nulSeparated(run(dir, args).ok().out());
         Set<String> paths = new LinkedHashSet<>();
+        Set<String> ignoredPaths = new LinkedHashSet<>();
         for (int i = 0; i < fields.size(); i++) {
             String entry = fields.get(i);
             if (entry.length() < 4) {
                 throw new VcsException("unexpected output of git status in " + dir + ": " + entry);
             }
-            paths.add(entry.substring(3));
             char x = entry.charAt(0);
             char y = entry.charAt(1);
+            if (x == '!' && y == '!') {
+                ignoredPaths.add(entry.substring(3));
+                continue;
+            }
+            paths.add(entry.substring(3));
             if (x == 'R' || x == 'C' || y == 'R' || y == 'C') {
                 paths.add(fields.get(++i)); // -z puts the source of a rename after its destination
             }
         }
-        return paths;
+        return new Status(paths, ignoredPaths);
     }
 
     /**

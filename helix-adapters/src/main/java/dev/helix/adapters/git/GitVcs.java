@@ -143,6 +143,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public Look look(Path worktree, boolean ignored) {
+        return fingerprints.look(worktree, ignored);
+    }
+
+    @Override
     public Map<String, String> ignoredFiles(Path worktree) {
         return fingerprints.ignored(worktree);
     }

@@ -275,6 +275,28 @@ class GitVcsTest {
     class Snapshots {
 
         @Test
+        void oneLookSeesWhatASnapshotAndTheListingOfIgnoredFilesSee() throws Exception {
+            Path repo = fx.repo("repo", ".gitignore", "build/\n*.log\n!keep.log\n", "src/a.txt", "a\n", "b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            fx.write(wt, "src/a.txt", "a2\n");
+            deleteFile(wt.resolve("b.txt"));
+            fx.write(wt, "build/sub/o.bin", "o\n");
+            fx.write(wt, "src/x.log", "log\n");
+            fx.write(wt, "keep.log", "kept\n");
+            fx.write(wt, "new/deep/u.txt", "u\n");
+            fx.write(wt, "new/deep/v.log", "v\n");
+            Files.createSymbolicLink(wt.resolve("build/link"), Path.of("../src/a.txt"));
+
+            var look = vcs.look(wt, true);
+
+            assertThat(look.changed()).isEqualTo(vcs.snapshot(wt));
+            assertThat(look.ignored()).isEqualTo(vcs.ignoredFiles(wt))
+                    .containsOnlyKeys("build/sub/o.bin", "build/link", "src/x.log", "new/deep/v.log");
+            assertThat(look.changed()).containsOnlyKeys("src/a.txt", "b.txt", "keep.log", "new/deep/u.txt");
+            assertThat(vcs.look(wt, false).ignored()).isEmpty();
+        }
+
+        @Test
         void aCleanWorktreeHasAnEmptySnapshot() {
             Path repo = fx.repo("repo", "a.txt", "a\n");
             assertThat(vcs.snapshot(sessionWorktree(repo))).isEmpty();

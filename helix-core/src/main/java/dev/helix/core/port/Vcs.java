@@ -29,6 +29,12 @@ public interface Vcs {
      * the files created, changed or deleted between them (a rewrite with the same bytes may count).
      */
     Map<String, String> ignoredFiles(Path worktree);
+    /** A {@link #snapshot} and the {@link #ignoredFiles} (empty when not asked for) of one moment. */
+    record Look(Map<String, String> changed, Map<String, String> ignored) {}
+    /** {@link #snapshot} and, with {@code ignored}, {@link #ignoredFiles}: in git, one walk of the tree for both. */
+    default Look look(Path worktree, boolean ignored) {
+        return new Look(snapshot(worktree), ignored ? ignoredFiles(worktree) : Map.of());
+    }
     /** What each of {@code paths} is (a regular file, a symlink, a fifo, ...), symlinks not followed. */
     Map<String, FileKind> kinds(Path worktree, Collection<String> paths);
     /**

@@ -131,14 +131,16 @@ final class ExperimentMachine {
         Set<String> trackedAtParent = session.workers().tracked(w, from);
         // In Helix's worktree an ignored file the proposer leaves would be read by the evaluation but not committed.
         boolean own = session.plan().checkout() == Checkout.HELIX;
-        Map<String, String> before = w.presetBefore != null ? w.presetBefore : vcs.snapshot(wt);
-        if (own && w.presetBefore == null && before.keySet().stream().anyMatch(trackedAtParent::contains)) {
+        Vcs.Look look = w.presetBefore != null ? new Vcs.Look(w.presetBefore, own ? vcs.ignoredFiles(wt) : Map.of())
+                : vcs.look(wt, own);
+        if (own && w.presetBefore == null && look.changed().keySet().stream().anyMatch(trackedAtParent::contains)) {
             // A tracked file differs from the commit (an evaluation wrote it; a revert leaves it): the
             // proposer starts from exactly the commit, as the evaluation of its change will.
             session.workers().reset(w, from, List.of());
-            before = vcs.snapshot(wt);
+            look = vcs.look(wt, own);
         }
-        Map<String, String> ignoredBefore = own ? vcs.ignoredFiles(wt) : Map.of();
+        Map<String, String> before = look.changed();
+        Map<String, String> ignoredBefore = look.ignored();
         session.workers().busy(w, run.number, fix == 0 ? WorkerPhase.PROPOSING : WorkerPhase.FIXING);
         Optional<Proposal> answer;
         session.workers().enter(w);
@@ -152,9 +154,10 @@ final class ExperimentMachine {
             session.workers().leave(w);
         }
         // In a shared checkout the user's own untracked files are not the experiment: never committed, never removed.
-        Checkout.Changes changes = session.plan().checkout().changes(before, vcs.snapshot(wt), trackedAtParent, spec.scope());
+        Vcs.Look after = vcs.look(wt, own);
+        Checkout.Changes changes = session.plan().checkout().changes(before, after.changed(), trackedAtParent, spec.scope());
         List<String> changed = changes.experiment();
-        Strays strays = own ? Strays.between(ignoredBefore, vcs.ignoredFiles(wt)) : Strays.NONE;
+        Strays strays = own ? Strays.between(ignoredBefore, after.ignored()) : Strays.NONE;
         List<String> created = new ArrayList<>(changes.created());
         created.addAll(strays.created());
         if (answer.isEmpty() || session.stopRequested()) {
