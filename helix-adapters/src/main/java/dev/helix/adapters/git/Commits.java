@@ -29,6 +29,21 @@ final class Commits {
     /** Asked once per directory: a session commits there hundreds of times, from several workers at once. */
     private final ConcurrentHashMap<Path, List<String>> identities = new ConcurrentHashMap<>();
 
+    /** A commit Helix made on {@code parent} and what it changed: the revert and the line count need not ask git again. */
+    record Made(String commit, String parent, Git.Numstat numstat) {}
+
+    /** The last commit made in each worktree; commits never change, so this is never stale, only replaced. */
+    private final ConcurrentHashMap<Path, Made> made = new ConcurrentHashMap<>();
+
+    /** The last commit {@link #commit} made in {@code worktree} with plumbing, if any. */
+    Optional<Made> made(Path worktree) {
+        return Optional.ofNullable(made.get(key(worktree)));
+    }
+
+    private static Path key(Path worktree) {
+        return worktree.toAbsolutePath().normalize();
+    }
+
     Commits(Git git) {
         this.git = git;
     }
@@ -95,15 +110,17 @@ final class Commits {
         String tree = Git.chomp(git.run(worktree, List.of("write-tree")).ok().out());
         Set<String> given = new HashSet<>();
         paths.forEach(p -> given.add(Git.stripSlash(p)));
-        List<String> differ = Git.nulSeparated(git.run(worktree, List.of("diff-tree", "-r", "-z", "--name-only",
-                "--no-renames", head.get(), tree)).ok().out());
-        if (!given.containsAll(differ)) return Optional.empty();
+        // The same diff the experiment's record counts its lines with, so it is asked once.
+        Git.Numstat numstat = Git.numstat(worktree, git.run(worktree, List.of("diff", "--numstat", "-z", "-M",
+                "--no-ext-diff", head.get(), tree, "--")).ok().out());
+        if (!given.containsAll(numstat.paths())) return Optional.empty();
         List<String> args = commitOptions(worktree);
         args.addAll(List.of("commit-tree", tree, "-p", head.get(), "-F", "-"));
         String cleaned = cleanup(message);
         String commit = Git.chomp(git.run(worktree, Map.of(), cleaned.getBytes(StandardCharsets.UTF_8), args).ok().out());
         String subject = cleaned.lines().findFirst().orElse("");
         git.run(worktree, List.of("update-ref", "-m", "commit: " + subject, "HEAD", commit, head.get())).ok();
+        made.put(key(worktree), new Made(commit, head.get(), numstat));
         return Optional.of(commit);
     }
 

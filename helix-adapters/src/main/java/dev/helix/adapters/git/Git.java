@@ -1,5 +1,6 @@
 package dev.helix.adapters.git;
 
+import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.port.Vcs.VcsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -200,6 +201,39 @@ final class Git {
             }
         }
         return known;
+    }
+
+    /** What {@code git diff --numstat -z} printed: every path it names (both sides of a rename) and the counts. */
+    record Numstat(List<String> paths, DiffStat stat) {}
+
+    static Numstat numstat(Path dir, String out) {
+        List<String> fields = nulSeparated(out);
+        List<String> paths = new ArrayList<>();
+        int files = 0;
+        int added = 0;
+        int removed = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            // "added\tremoved\tpath", or for a rename "added\tremoved\t" followed by two fields: old, new.
+            String[] parts = fields.get(i).split("\t", 3);
+            if (parts.length < 3 || (parts[2].isEmpty() && i + 2 >= fields.size())) {
+                throw new VcsException("unexpected output of git diff --numstat in " + dir + ": " + fields.get(i));
+            }
+            if (parts[2].isEmpty()) {
+                paths.add(fields.get(++i));
+                paths.add(fields.get(++i));
+            } else {
+                paths.add(parts[2]);
+            }
+            files++;
+            added += count(parts[0]);
+            removed += count(parts[1]);
+        }
+        return new Numstat(paths, new DiffStat(files, added, removed));
+    }
+
+    /** A numstat count; "-" is a binary file, which has no lines. */
+    private static int count(String s) {
+        return s.equals("-") ? 0 : Integer.parseInt(s);
     }
 
     static String stripSlash(String p) {

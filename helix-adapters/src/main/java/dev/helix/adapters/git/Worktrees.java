@@ -26,9 +26,11 @@ import java.util.Set;
 final class Worktrees {
 
     private final Git git;
+    private final Commits commits;
 
-    Worktrees(Git git) {
+    Worktrees(Git git, Commits commits) {
         this.git = git;
+        this.commits = commits;
     }
 
     void add(Path repo, Path worktree, String commit) {
@@ -117,13 +119,20 @@ final class Worktrees {
             return;
         }
         if (head.get().equals(commit)) return;
-        Git.Result differ = git.run(worktree, List.of("diff-tree", "-r", "-z", "--name-only", "--no-renames",
-                head.get(), commit));
-        if (differ.exit() != 0) {
-            reset(worktree, commit, List.of());
-            return;
+        Optional<Commits.Made> made = commits.made(worktree)
+                .filter(m -> m.commit().equals(head.get()) && m.parent().equals(commit));
+        List<String> paths;
+        if (made.isPresent()) {
+            paths = made.get().numstat().paths(); // the commit just made on it: what it changed is known
+        } else {
+            Git.Result differ = git.run(worktree, List.of("diff-tree", "-r", "-z", "--name-only", "--no-renames",
+                    head.get(), commit));
+            if (differ.exit() != 0) {
+                reset(worktree, commit, List.of());
+                return;
+            }
+            paths = Git.nulSeparated(differ.out());
         }
-        List<String> paths = Git.nulSeparated(differ.out());
         if (!paths.isEmpty()) {
             Git.Result restored = git.run(worktree, Map.of(), Git.nulJoined(paths), List.of("--literal-pathspecs",
                     "restore", "--source=" + commit, "--staged", "--worktree", "--pathspec-from-file=-",

@@ -255,6 +255,9 @@ class GitVcsTest {
             assertThat(fx.git(wt, "reflog", "-1", "--format=%gs", "HEAD").strip()).isEqualTo("commit: subject");
             assertThat(fx.git(wt, "show", "--name-status", "--format=", commit).strip().split("\n"))
                     .containsExactly("M\ta.txt", "A\tsrc/new.txt");
+            String parent = fx.git(wt, "rev-parse", commit + "^").strip();
+            assertThat(vcs.diffStat(wt, parent, commit)).isEqualTo(new DiffStat(2, 2, 1))
+                    .isEqualTo(new GitVcs(Map.of()).diffStat(wt, parent, commit)); // a fresh one asks git
         }
 
         @Test
