@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,17 +29,37 @@ final class Commits {
     /** Asked once per directory: a session commits there hundreds of times, from several workers at once. */
     private final ConcurrentHashMap<Path, List<String>> identities = new ConcurrentHashMap<>();
 
+    /** A commit Helix made on {@code parent} and what it changed: the revert and the line count need not ask git again. */
+    record Made(String commit, String parent, Git.Numstat numstat) {}
+
+    /** The last commit made in each worktree; commits never change, so this is never stale, only replaced. */
+    private final ConcurrentHashMap<Path, Made> made = new ConcurrentHashMap<>();
+
+    /** The last commit {@link #commit} made in {@code worktree} with plumbing, if any. */
+    Optional<Made> made(Path worktree) {
+        return Optional.ofNullable(made.get(key(worktree)));
+    }
+
+    private static Path key(Path worktree) {
+        return worktree.toAbsolutePath().normalize();
+    }
+
     Commits(Git git) {
         this.git = git;
     }
 
     /** Stages exactly {@code paths} (with {@code force}, ignored ones too) and commits them. */
     String commit(Path worktree, Collection<String> paths, String message, boolean force) {
+        List<String> distinct = List.copyOf(new LinkedHashSet<>(paths));
+        if (!force && !distinct.isEmpty()) {
+            Optional<String> plumbed = plumbed(worktree, distinct, message);
+            if (plumbed.isPresent()) return plumbed.get();
+        }
         // git refuses a pathspec that matches nothing, so an absent path is passed on only where git
         // knows it: to add when the index has it (a deletion to stage), to commit when the index or
         // HEAD has it (a deletion staged already, e.g. by git mv). A path that is in neither was
         // created and deleted again: there is nothing to record.
-        List<String> unique = List.copyOf(new LinkedHashSet<>(paths));
+        List<String> unique = distinct;
         List<String> absent = unique.stream()
                 .filter(p -> !Files.exists(worktree.resolve(p), LinkOption.NOFOLLOW_LINKS)).toList();
         Set<String> inIndex = git.known(worktree, List.of("ls-files", "-z", "--cached"), absent);
@@ -67,6 +88,57 @@ final class Commits {
         }
         git.run(worktree, Map.of(), toCommit.isEmpty() ? null : Git.nulJoined(toCommit), args).ok();
         return committed(worktree);
+    }
+
+    /**
+     * The commit of {@code paths} made with git's plumbing, which looks at those paths only, where
+     * {@code git commit --only} looks at every tracked file twice and walks the tree: stage them,
+     * write the index's tree, commit it on HEAD, move HEAD (from the commit it was, or fail). Empty,
+     * with nothing committed, when this does not apply: a path is gone or git will not stage it, HEAD
+     * names no commit, or the tree differs from HEAD on a path not given (something else was staged,
+     * which {@code --only} leaves out); the caller then commits the general way.
+     */
+    private Optional<String> plumbed(Path worktree, List<String> paths, String message) {
+        if (paths.stream().anyMatch(p -> !Files.exists(worktree.resolve(p), LinkOption.NOFOLLOW_LINKS))) {
+            return Optional.empty(); // a deletion git may not know of: the general case's care
+        }
+        Optional<String> head = detachedHead(worktree).or(() -> git.resolve(worktree, "HEAD"));
+        if (head.isEmpty()) return Optional.empty();
+        Git.Result staged = git.run(worktree, Map.of(), Git.nulJoined(paths),
+                List.of("update-index", "--add", "--remove", "-z", "--stdin"));
+        if (staged.exit() != 0) return Optional.empty();
+        String tree = Git.chomp(git.run(worktree, List.of("write-tree")).ok().out());
+        Set<String> given = new HashSet<>();
+        paths.forEach(p -> given.add(Git.stripSlash(p)));
+        // The same diff the experiment's record counts its lines with, so it is asked once.
+        Git.Numstat numstat = Git.numstat(worktree, git.run(worktree, List.of("diff", "--numstat", "-z", "-M",
+                "--no-ext-diff", head.get(), tree, "--")).ok().out());
+        if (!given.containsAll(numstat.paths())) return Optional.empty();
+        List<String> args = commitOptions(worktree);
+        args.addAll(List.of("commit-tree", tree, "-p", head.get(), "-F", "-"));
+        String cleaned = cleanup(message);
+        String commit = Git.chomp(git.run(worktree, Map.of(), cleaned.getBytes(StandardCharsets.UTF_8), args).ok().out());
+        String subject = cleaned.lines().findFirst().orElse("");
+        git.run(worktree, List.of("update-ref", "-m", "commit: " + subject, "HEAD", commit, head.get())).ok();
+        made.put(key(worktree), new Made(commit, head.get(), numstat));
+        return Optional.of(commit);
+    }
+
+    /** A message as {@code git commit --cleanup=whitespace} leaves it: no trailing spaces, no runs of empty lines. */
+    static String cleanup(String message) {
+        StringBuilder out = new StringBuilder();
+        boolean blank = false;
+        for (String line : message.split("\\R", -1)) {
+            String l = line.stripTrailing();
+            if (l.isEmpty()) {
+                blank = !out.isEmpty();
+                continue;
+            }
+            if (blank) out.append('\n');
+            blank = false;
+            out.append(l).append('\n');
+        }
+        return out.toString();
     }
 
     /** See {@link dev.helix.core.port.Vcs#cherryPick}. */
@@ -110,7 +182,7 @@ final class Commits {
      * detached): one git process less per experiment. Empty when HEAD is a branch or the layout is
      * not the usual one; then git is asked.
      */
-    private static Optional<String> detachedHead(Path worktree) {
+    static Optional<String> detachedHead(Path worktree) {
         try {
             Path dotGit = worktree.resolve(".git");
             Path gitDir;

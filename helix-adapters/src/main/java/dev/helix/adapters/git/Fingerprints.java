@@ -1,6 +1,7 @@
 package dev.helix.adapters.git;
 
 import dev.helix.core.port.FileKind;
+import dev.helix.core.port.Vcs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -48,9 +49,22 @@ final class Fingerprints {
      * would cost too much.
      */
     Map<String, String> ignored(Path worktree) {
+        return ignoredPrints(worktree, Git.nulSeparated(git.run(worktree, List.of("ls-files", "-z", "--others",
+                "--ignored", "--exclude-standard")).ok().out()));
+    }
+
+    /** {@link #snapshot} and, with {@code ignored}, {@link #ignored}, from one {@code git status}. */
+    Vcs.Look look(Path worktree, boolean ignored) {
+        Git.Status status = git.status(worktree, true, ignored);
+        Map<String, String> changed = new TreeMap<>();
+        for (String path : status.changed()) {
+            changed.put(path, fingerprint(worktree.resolve(Git.stripSlash(path))));
+        }
+        return new Vcs.Look(changed, ignored ? ignoredPrints(worktree, status.ignored()) : Map.of());
+    }
+
+    private static Map<String, String> ignoredPrints(Path worktree, Collection<String> paths) {
         Map<String, String> out = new TreeMap<>();
-        List<String> paths = Git.nulSeparated(git.run(worktree, List.of("ls-files", "-z", "--others", "--ignored",
-                "--exclude-standard")).ok().out());
         for (String path : paths) {
             Path p = worktree.resolve(Git.stripSlash(path));
             try {

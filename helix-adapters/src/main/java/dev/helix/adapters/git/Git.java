@@ -1,5 +1,6 @@
 package dev.helix.adapters.git;
 
+import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.port.Vcs.VcsException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -140,22 +141,40 @@ final class Git {
      * Untracked files are listed one by one (not as their directory), ignored ones not at all.
      */
     Set<String> status(Path dir, boolean untracked) {
-        List<String> fields = nulSeparated(run(dir, List.of("status", "--porcelain=v1", "-z",
-                "--untracked-files=" + (untracked ? "all" : "no"))).ok().out());
+        return status(dir, untracked, false).changed();
+    }
+
+    /** What {@code git status} lists: the paths that differ from HEAD, and (when asked for) the ignored files. */
+    record Status(Set<String> changed, Set<String> ignored) {}
+
+    /**
+     * {@code git status}, with {@code ignored} listing the ignored files too, one by one (as
+     * {@code ls-files --others --ignored --exclude-standard} does): one walk of the tree for both.
+     */
+    Status status(Path dir, boolean untracked, boolean ignored) {
+        List<String> args = new ArrayList<>(List.of("status", "--porcelain=v1", "-z",
+                "--untracked-files=" + (untracked ? "all" : "no")));
+        if (ignored) args.add("--ignored=traditional");
+        List<String> fields = nulSeparated(run(dir, args).ok().out());
         Set<String> paths = new LinkedHashSet<>();
+        Set<String> ignoredPaths = new LinkedHashSet<>();
         for (int i = 0; i < fields.size(); i++) {
             String entry = fields.get(i);
             if (entry.length() < 4) {
                 throw new VcsException("unexpected output of git status in " + dir + ": " + entry);
             }
-            paths.add(entry.substring(3));
             char x = entry.charAt(0);
             char y = entry.charAt(1);
+            if (x == '!' && y == '!') {
+                ignoredPaths.add(entry.substring(3));
+                continue;
+            }
+            paths.add(entry.substring(3));
             if (x == 'R' || x == 'C' || y == 'R' || y == 'C') {
                 paths.add(fields.get(++i)); // -z puts the source of a rename after its destination
             }
         }
-        return paths;
+        return new Status(paths, ignoredPaths);
     }
 
     /**
@@ -182,6 +201,39 @@ final class Git {
             }
         }
         return known;
+    }
+
+    /** What {@code git diff --numstat -z} printed: every path it names (both sides of a rename) and the counts. */
+    record Numstat(List<String> paths, DiffStat stat) {}
+
+    static Numstat numstat(Path dir, String out) {
+        List<String> fields = nulSeparated(out);
+        List<String> paths = new ArrayList<>();
+        int files = 0;
+        int added = 0;
+        int removed = 0;
+        for (int i = 0; i < fields.size(); i++) {
+            // "added\tremoved\tpath", or for a rename "added\tremoved\t" followed by two fields: old, new.
+            String[] parts = fields.get(i).split("\t", 3);
+            if (parts.length < 3 || (parts[2].isEmpty() && i + 2 >= fields.size())) {
+                throw new VcsException("unexpected output of git diff --numstat in " + dir + ": " + fields.get(i));
+            }
+            if (parts[2].isEmpty()) {
+                paths.add(fields.get(++i));
+                paths.add(fields.get(++i));
+            } else {
+                paths.add(parts[2]);
+            }
+            files++;
+            added += count(parts[0]);
+            removed += count(parts[1]);
+        }
+        return new Numstat(paths, new DiffStat(files, added, removed));
+    }
+
+    /** A numstat count; "-" is a binary file, which has no lines. */
+    private static int count(String s) {
+        return s.equals("-") ? 0 : Integer.parseInt(s);
     }
 
     static String stripSlash(String p) {

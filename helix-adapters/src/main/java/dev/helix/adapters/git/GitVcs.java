@@ -44,7 +44,7 @@ public final class GitVcs implements Repository {
         this.git = new Git(executable, env);
         this.fingerprints = new Fingerprints(git);
         this.commits = new Commits(git);
-        this.worktrees = new Worktrees(git);
+        this.worktrees = new Worktrees(git, commits);
         this.merges = new Merges(git, commits);
     }
 
@@ -143,6 +143,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public Look look(Path worktree, boolean ignored) {
+        return fingerprints.look(worktree, ignored);
+    }
+
+    @Override
     public Map<String, String> ignoredFiles(Path worktree) {
         return fingerprints.ignored(worktree);
     }
@@ -173,6 +178,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public void revert(Path worktree, String commit) {
+        worktrees.revert(worktree, commit);
+    }
+
+    @Override
     public Optional<String> cherryPick(Path worktree, String base, String commit, String message, boolean takeTheirs) {
         return commits.cherryPick(worktree, base, commit, message, takeTheirs);
     }
@@ -184,30 +194,10 @@ public final class GitVcs implements Repository {
 
     @Override
     public DiffStat diffStat(Path dir, String from, String to) {
-        List<String> fields = Git.nulSeparated(git.run(dir, List.of("diff", "--numstat", "-z", "-M", "--no-ext-diff",
-                from, to, "--")).ok().out());
-        int files = 0;
-        int added = 0;
-        int removed = 0;
-        for (int i = 0; i < fields.size(); i++) {
-            // "added\tremoved\tpath", or for a rename "added\tremoved\t" followed by two fields: old, new.
-            String[] parts = fields.get(i).split("\t", 3);
-            if (parts.length < 3) {
-                throw new VcsException("unexpected output of git diff --numstat in " + dir + ": " + fields.get(i));
-            }
-            if (parts[2].isEmpty()) {
-                i += 2;
-            }
-            files++;
-            added += count(parts[0]);
-            removed += count(parts[1]);
-        }
-        return new DiffStat(files, added, removed);
-    }
-
-    /** A numstat count; "-" is a binary file, which has no lines. */
-    private static int count(String s) {
-        return s.equals("-") ? 0 : Integer.parseInt(s);
+        Optional<Commits.Made> made = commits.made(dir).filter(m -> m.commit().equals(to) && m.parent().equals(from));
+        if (made.isPresent()) return made.get().numstat().stat(); // counted when it was made
+        return Git.numstat(dir, git.run(dir, List.of("diff", "--numstat", "-z", "-M", "--no-ext-diff", from, to, "--"))
+                .ok().out()).stat();
     }
 
     @Override

@@ -15,6 +15,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,9 +26,11 @@ import java.util.Set;
 final class Worktrees {
 
     private final Git git;
+    private final Commits commits;
 
-    Worktrees(Git git) {
+    Worktrees(Git git, Commits commits) {
         this.git = git;
+        this.commits = commits;
     }
 
     void add(Path repo, Path worktree, String commit) {
@@ -101,6 +105,45 @@ final class Worktrees {
                 throw new UncheckedIOException("cannot remove " + target + ": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * See {@link dev.helix.core.port.Vcs#revert}: in a worktree whose HEAD is detached (Helix's own),
+     * only the files HEAD's commit and {@code commit} differ on are restored, and HEAD moved, without
+     * the look at every tracked file a hard reset takes; otherwise, or when that fails, a hard reset.
+     */
+    void revert(Path worktree, String commit) {
+        Optional<String> head = Commits.detachedHead(worktree);
+        if (head.isEmpty()) {
+            reset(worktree, commit, List.of());
+            return;
+        }
+        if (head.get().equals(commit)) return;
+        Optional<Commits.Made> made = commits.made(worktree)
+                .filter(m -> m.commit().equals(head.get()) && m.parent().equals(commit));
+        List<String> paths;
+        if (made.isPresent()) {
+            paths = made.get().numstat().paths(); // the commit just made on it: what it changed is known
+        } else {
+            Git.Result differ = git.run(worktree, List.of("diff-tree", "-r", "-z", "--name-only", "--no-renames",
+                    head.get(), commit));
+            if (differ.exit() != 0) {
+                reset(worktree, commit, List.of());
+                return;
+            }
+            paths = Git.nulSeparated(differ.out());
+        }
+        if (!paths.isEmpty()) {
+            Git.Result restored = git.run(worktree, Map.of(), Git.nulJoined(paths), List.of("--literal-pathspecs",
+                    "restore", "--source=" + commit, "--staged", "--worktree", "--pathspec-from-file=-",
+                    "--pathspec-file-nul"));
+            if (restored.exit() != 0) {
+                reset(worktree, commit, List.of());
+                return;
+            }
+        }
+        git.run(worktree, List.of("update-ref", "--no-deref", "-m", "reset: moving to " + commit, "HEAD", commit,
+                head.get())).ok();
     }
 
     /** Restores {@code paths} as {@code commit} has them; one it lacks is deleted. */

@@ -242,6 +242,25 @@ class GitVcsTest {
         }
 
         @Test
+        void afterTheCommitTheWorktreeIsCleanAndTheMessageIsTidiedAsGitCommitTidiesIt() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "src/b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            fx.write(wt, "a.txt", "a2\n");
+            fx.write(wt, "src/new.txt", "n\n");
+
+            String commit = vcs.commit(wt, List.of("a.txt", "src/new.txt"), "\nsubject  \n\n\n\nbody line \t\n\n");
+
+            assertThat(vcs.snapshot(wt)).isEmpty(); // the index agrees with the new HEAD
+            assertThat(fx.git(wt, "log", "-1", "--format=%B", commit)).isEqualTo("subject\n\nbody line\n\n");
+            assertThat(fx.git(wt, "reflog", "-1", "--format=%gs", "HEAD").strip()).isEqualTo("commit: subject");
+            assertThat(fx.git(wt, "show", "--name-status", "--format=", commit).strip().split("\n"))
+                    .containsExactly("M\ta.txt", "A\tsrc/new.txt");
+            String parent = fx.git(wt, "rev-parse", commit + "^").strip();
+            assertThat(vcs.diffStat(wt, parent, commit)).isEqualTo(new DiffStat(2, 2, 1))
+                    .isEqualTo(new GitVcs(Map.of()).diffStat(wt, parent, commit)); // a fresh one asks git
+        }
+
+        @Test
         void commitForcedRecordsIgnoredFiles() {
             Path repo = fx.repo("repo", ".gitignore", ".helix/\n");
             Path wt = sessionWorktree(repo);
@@ -257,6 +276,28 @@ class GitVcsTest {
 
     @Nested
     class Snapshots {
+
+        @Test
+        void oneLookSeesWhatASnapshotAndTheListingOfIgnoredFilesSee() throws Exception {
+            Path repo = fx.repo("repo", ".gitignore", "build/\n*.log\n!keep.log\n", "src/a.txt", "a\n", "b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            fx.write(wt, "src/a.txt", "a2\n");
+            deleteFile(wt.resolve("b.txt"));
+            fx.write(wt, "build/sub/o.bin", "o\n");
+            fx.write(wt, "src/x.log", "log\n");
+            fx.write(wt, "keep.log", "kept\n");
+            fx.write(wt, "new/deep/u.txt", "u\n");
+            fx.write(wt, "new/deep/v.log", "v\n");
+            Files.createSymbolicLink(wt.resolve("build/link"), Path.of("../src/a.txt"));
+
+            var look = vcs.look(wt, true);
+
+            assertThat(look.changed()).isEqualTo(vcs.snapshot(wt));
+            assertThat(look.ignored()).isEqualTo(vcs.ignoredFiles(wt))
+                    .containsOnlyKeys("build/sub/o.bin", "build/link", "src/x.log", "new/deep/v.log");
+            assertThat(look.changed()).containsOnlyKeys("src/a.txt", "b.txt", "keep.log", "new/deep/u.txt");
+            assertThat(vcs.look(wt, false).ignored()).isEmpty();
+        }
 
         @Test
         void aCleanWorktreeHasAnEmptySnapshot() {
@@ -395,6 +436,60 @@ class GitVcsTest {
             assertThat(wt.resolve("keep/k.txt")).exists();
             assertThat(wt.resolve("not-listed.txt")).exists();
             assertThat(fx.git(wt, "rev-parse", "--abbrev-ref", "HEAD").strip()).isEqualTo("HEAD");
+        }
+
+        @Test
+        void revertRestoresWhatTheCommitsDifferOnAndMovesHead() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "keep/k.txt", "k\n");
+            Path wt = sessionWorktree(repo);
+            String best = vcs.resolve(wt, "HEAD").orElseThrow();
+            fx.write(wt, "a.txt", "candidate\n");
+            fx.write(wt, "added dir/add ed*.txt", "x\n");
+            deleteFile(wt.resolve("keep/k.txt"));
+            vcs.commit(wt, List.of("a.txt", "added dir/add ed*.txt", "keep/k.txt"), "candidate");
+            fx.write(wt, "not-listed.txt", "stays\n");
+
+            vcs.revert(wt, best);
+
+            assertThat(vcs.resolve(wt, "HEAD")).contains(best);
+            assertThat(fx.read(wt, "a.txt")).isEqualTo("a\n");
+            assertThat(fx.read(wt, "keep/k.txt")).isEqualTo("k\n");
+            assertThat(wt.resolve("added dir/add ed*.txt")).doesNotExist();
+            assertThat(vcs.snapshot(wt)).containsOnlyKeys("not-listed.txt"); // index and files agree with HEAD
+            assertThat(fx.git(wt, "rev-parse", "--abbrev-ref", "HEAD").strip()).isEqualTo("HEAD");
+        }
+
+        @Test
+        void revertLeavesATrackedFileChangedOutsideTheCommitsForTheSnapshotToShow() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "other.txt", "o\n");
+            Path wt = sessionWorktree(repo);
+            String best = vcs.resolve(wt, "HEAD").orElseThrow();
+            fx.write(wt, "a.txt", "candidate\n");
+            vcs.commit(wt, List.of("a.txt"), "candidate");
+            fx.write(wt, "other.txt", "the evaluation wrote this\n");
+            fx.write(wt, "a.txt", "and this\n");
+
+            vcs.revert(wt, best);
+
+            assertThat(fx.read(wt, "a.txt")).isEqualTo("a\n");
+            assertThat(vcs.snapshot(wt)).containsOnlyKeys("other.txt");
+            vcs.reset(wt, best, List.of());
+            assertThat(vcs.snapshot(wt)).isEmpty();
+        }
+
+        @Test
+        void revertOnABranchIsAHardReset() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "other.txt", "o\n");
+            String best = vcs.resolve(repo, "HEAD").orElseThrow();
+            fx.write(repo, "a.txt", "candidate\n");
+            vcs.commit(repo, List.of("a.txt"), "candidate");
+            fx.write(repo, "other.txt", "changed\n");
+
+            vcs.revert(repo, best);
+
+            assertThat(vcs.resolve(repo, "HEAD")).contains(best);
+            assertThat(vcs.currentBranch(repo)).isPresent();
+            assertThat(vcs.snapshot(repo)).isEmpty();
         }
 
         @Test

@@ -29,6 +29,12 @@ public interface Vcs {
      * the files created, changed or deleted between them (a rewrite with the same bytes may count).
      */
     Map<String, String> ignoredFiles(Path worktree);
+    /** A {@link #snapshot} and the {@link #ignoredFiles} (empty when not asked for) of one moment. */
+    record Look(Map<String, String> changed, Map<String, String> ignored) {}
+    /** {@link #snapshot} and, with {@code ignored}, {@link #ignoredFiles}: in git, one walk of the tree for both. */
+    default Look look(Path worktree, boolean ignored) {
+        return new Look(snapshot(worktree), ignored ? ignoredFiles(worktree) : Map.of());
+    }
     /** What each of {@code paths} is (a regular file, a symlink, a fifo, ...), symlinks not followed. */
     Map<String, FileKind> kinds(Path worktree, Collection<String> paths);
     /**
@@ -40,6 +46,15 @@ public interface Vcs {
     String commit(Path worktree, Collection<String> paths, String message);
     /** Moves the worktree's HEAD and files to {@code commit}; untracked files listed in {@code remove} are deleted. */
     void reset(Path worktree, String commit, Collection<String> remove);
+    /**
+     * Moves the worktree's HEAD, index and files back to {@code commit} where they differ from it by
+     * the commits alone: cheaper than {@link #reset} in a large tree, since it does not look at the
+     * other tracked files, so a tracked file something else changed meanwhile (the evaluation) stays
+     * changed, and the next {@link #snapshot} shows it. By default a {@link #reset}.
+     */
+    default void revert(Path worktree, String commit) {
+        reset(worktree, commit, List.of());
+    }
     /**
      * Re-applies the change from {@code base} to {@code commit} (one commit or several) on the
      * worktree's HEAD as one commit with {@code message}: a cherry-pick. With {@code takeTheirs},

@@ -84,7 +84,7 @@ final class ExperimentMachine {
         run.history.addAll(session.snapshot());
         run.base = Records.best(run.history).orElseThrow();
         // Another worker may have moved the best since this worktree last went back to it.
-        if (w.presetBefore == null && !run.base.commit().equals(w.head)) session.workers().reset(w, run.base.commit(), List.of());
+        if (w.presetBefore == null && !run.base.commit().equals(w.head)) session.workers().revert(w, run.base.commit());
         int fixes = proposer.fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
         String from = run.base.commit();
         Optional<String> crashTail = Optional.empty();
@@ -98,7 +98,7 @@ final class ExperimentMachine {
             crashTail = e.logTail();
         }
         String end = session.best().commit();
-        if (!end.equals(w.head)) session.workers().reset(w, end, List.of()); // a discard already went back to it
+        if (!end.equals(w.head)) session.workers().revert(w, end); // a discard already went back to it
         return End.DONE;
     }
 
@@ -129,10 +129,18 @@ final class ExperimentMachine {
         Attempt attempt = session.newAttempt(w, run.number, from, run.attempts);
         session.emit(new Event.ExperimentStarted(session.plan().tag(), run.number));
         Set<String> trackedAtParent = session.workers().tracked(w, from);
-        Map<String, String> before = w.presetBefore != null ? w.presetBefore : vcs.snapshot(wt);
         // In Helix's worktree an ignored file the proposer leaves would be read by the evaluation but not committed.
         boolean own = session.plan().checkout() == Checkout.HELIX;
-        Map<String, String> ignoredBefore = own ? vcs.ignoredFiles(wt) : Map.of();
+        Vcs.Look look = w.presetBefore != null ? new Vcs.Look(w.presetBefore, own ? vcs.ignoredFiles(wt) : Map.of())
+                : vcs.look(wt, own);
+        if (own && w.presetBefore == null && look.changed().keySet().stream().anyMatch(trackedAtParent::contains)) {
+            // A tracked file differs from the commit (an evaluation wrote it; a revert leaves it): the
+            // proposer starts from exactly the commit, as the evaluation of its change will.
+            session.workers().reset(w, from, List.of());
+            look = vcs.look(wt, own);
+        }
+        Map<String, String> before = look.changed();
+        Map<String, String> ignoredBefore = look.ignored();
         session.workers().busy(w, run.number, fix == 0 ? WorkerPhase.PROPOSING : WorkerPhase.FIXING);
         Optional<Proposal> answer;
         session.workers().enter(w);
@@ -146,9 +154,10 @@ final class ExperimentMachine {
             session.workers().leave(w);
         }
         // In a shared checkout the user's own untracked files are not the experiment: never committed, never removed.
-        Checkout.Changes changes = session.plan().checkout().changes(before, vcs.snapshot(wt), trackedAtParent, spec.scope());
+        Vcs.Look after = vcs.look(wt, own);
+        Checkout.Changes changes = session.plan().checkout().changes(before, after.changed(), trackedAtParent, spec.scope());
         List<String> changed = changes.experiment();
-        Strays strays = own ? Strays.between(ignoredBefore, vcs.ignoredFiles(wt)) : Strays.NONE;
+        Strays strays = own ? Strays.between(ignoredBefore, after.ignored()) : Strays.NONE;
         List<String> created = new ArrayList<>(changes.created());
         created.addAll(strays.created());
         if (answer.isEmpty() || session.stopRequested()) {
@@ -257,7 +266,7 @@ final class ExperimentMachine {
         return switch (settlement.decision()) {
             case Ratchet.Decision.Keep keep -> new Settled(settlement.record().orElseThrow());
             case Ratchet.Decision.Record r -> {
-                if (r.status() != Status.CRASH) session.workers().reset(w, j.against().commit(), List.of());
+                if (r.status() != Status.CRASH) session.workers().revert(w, j.against().commit());
                 yield new Settled(settlement.record().orElseThrow());
             }
             case Ratchet.Decision.Stale s -> new Stale(j, settlement.current(), s);

@@ -80,6 +80,15 @@ final class Workers {
     }
 
     /**
+     * Moves a worker's worktree back to {@code commit} by what the commits differ on only (see
+     * {@link dev.helix.core.port.Vcs#revert}); the snapshot before the next proposal catches the rest.
+     */
+    void revert(Worker w, String commit) {
+        session.ports().vcs().revert(w.worktree(), commit);
+        w.head = commit;
+    }
+
+    /**
      * Files tracked at a commit (the worktree's), asked of git again only when the commit differs
      * from the last one asked about: workers mostly start from the same best, which changes only
      * with a keep.

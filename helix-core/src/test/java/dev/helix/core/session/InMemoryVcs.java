@@ -210,6 +210,22 @@ final class InMemoryVcs implements Vcs {
         t.head = commit;
     }
 
+    /** As a revert in git: only the files HEAD's commit and {@code commit} differ on become the commit's. */
+    @Override
+    public synchronized void revert(Path worktree, String commit) {
+        Tree t = tree(worktree);
+        Map<String, String> from = commit(t.head).files();
+        Map<String, String> to = commit(commit).files();
+        Set<String> paths = new TreeSet<>(from.keySet());
+        paths.addAll(to.keySet());
+        for (String p : paths) {
+            if (Objects.equals(from.get(p), to.get(p))) continue;
+            if (to.containsKey(p)) t.files.put(p, to.get(p));
+            else t.files.remove(p);
+        }
+        t.head = commit;
+    }
+
     /**
      * The change base→commit re-applied on HEAD, file by file: a file HEAD left as it was at base
      * (or changed the same way) takes the commit's version; one both changed differently is a

@@ -25,6 +25,28 @@ class TrustBoundaryTest {
             "score: " + (Double.parseDouble(files.get("x.txt")) + (files.containsKey("cache/boost") ? 100 : 0)) + "\n");
 
     @Test
+    void aTrackedFileTheEvaluationWroteIsTheCommitsAgainBeforeTheNextProposal() {
+        SessionBench b = SessionBench.repository(Map.of("x.txt", "1", "notes.txt", "the user's notes"));
+        b.evaluating(files -> {
+            b.vcs.write(SessionBench.WORKTREE, "notes.txt", "scribbled by the evaluation");
+            return FakeExecutor.Run.ok("score: " + files.get("x.txt") + "\n");
+        });
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        b.proposer.then(writes("x.txt", "0"), (request, vcs) -> {
+            seen.add(vcs.files(request.worktree()).get("notes.txt"));
+            vcs.write(request.worktree(), "x.txt", "6");
+            return change("x.txt = 6");
+        });
+
+        b.session(2).run();
+
+        assertThat(seen).containsExactly("the user's notes");
+        assertThat(b.record(1, 0).status()).isEqualTo(Status.DISCARD); // reverted by the commits alone
+        assertThat(b.record(2, 0).status()).isEqualTo(Status.KEEP);
+        assertThat(b.vcs.filesAt(b.record(2, 0).commit()).get("notes.txt")).isEqualTo("the user's notes");
+    }
+
+    @Test
     void anEditableFileReplacedByASymlinkIsRejectedNamingItAndNothingIsCommitted() {
         bench.proposer.then((request, vcs) -> {
             vcs.symlink(request.worktree(), "x.txt", "/etc/passwd");
