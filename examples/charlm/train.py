@@ -8,11 +8,13 @@ random minibatches. This is the file an experiment changes; prepare.py is fixed.
 
 Prints "val_bpb: ..." (lower is better) and "peak_mem_mb: ..." for Helix.
 """
+import sys
 import time
 
 import numpy as np
 
-import prepare
+sys.dont_write_bytecode = True  # no __pycache__ left in the repository
+import prepare  # noqa: E402
 
 # ---- tunable: Helix's tune backend rewrites these lines (helix.yaml, search.parameters) ----
 LEARNING_RATE = 0.0003

@@ -42,7 +42,7 @@ class GalleryTest {
     }
 
     /** A baseline with the metric parsed, then {@code experiments} judged experiments, in order. */
-    static List<JsonNode> assertSession(Path repo, Ran ran, String metric, int experiments) throws IOException {
+    static List<JsonNode> assertSession(Path repo, Ran ran, String metric, int experiments) throws Exception {
         assertThat(ran.code()).as("%s\n%s", ran.out(), ran.err()).isZero();
         List<JsonNode> rows = ledger(repo);
         assertThat(rows).as(ran.err()).hasSize(experiments + 1);
@@ -54,6 +54,8 @@ class GalleryTest {
             assertThat(row.get("status").asText()).as(row.toString()).isIn("keep", "discard");
             assertThat(row.get("metrics").get(metric).asDouble()).as(row.toString()).isPositive();
         }
+        Path worktree = repo.resolve(".helix/worktrees/" + rows.get(0).get("tag").asText());
+        assertThat(gitOutput(worktree, "status", "--porcelain", "--ignored")).as("the evaluation leaves nothing behind").isEmpty();
         return rows;
     }
 
@@ -151,10 +153,15 @@ class GalleryTest {
     }
 
     static void git(Path repo, String... args) throws Exception {
+        gitOutput(repo, args);
+    }
+
+    static String gitOutput(Path repo, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("git", "-C", repo.toString(), "-c", "user.name=t", "-c", "user.email=t@t"));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(output).isZero();
+        return output;
     }
 }
