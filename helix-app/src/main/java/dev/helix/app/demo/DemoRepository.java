@@ -20,13 +20,18 @@ import java.util.stream.Stream;
  * untuned in a new git repository, ready for a session.
  */
 public final class DemoRepository {
-    /** Where the example lives among Helix's resources. */
-    public static final String EXAMPLE = "examples/mlp";
+    /** Where the built-in example lives among Helix's resources. */
+    public static final String EXAMPLE = Gallery.DEFAULT.resource();
 
     private DemoRepository() {}
 
-    /** Creates the repository in {@code target}, which must not exist or be empty. */
+    /** Creates the built-in example's repository in {@code target}, which must not exist or be empty. */
     public static void create(Path target) throws IOException {
+        create(target, Gallery.DEFAULT);
+    }
+
+    /** Creates {@code example}'s repository in {@code target}, which must not exist or be empty. */
+    public static void create(Path target, Gallery.Example example) throws IOException {
         if (Files.exists(target)) {
             try (Stream<Path> entries = Files.list(target)) {
                 if (entries.findAny().isPresent()) {
@@ -36,17 +41,17 @@ public final class DemoRepository {
             }
         }
         Files.createDirectories(target);
-        copyExample(target);
+        copyExample(example.resource(), target);
         git(target, "init", "-q", "-b", "main");
         git(target, "add", "-A");
         git(target, "-c", "user.name=Helix demo", "-c", "user.email=demo@helix.invalid", "commit", "-q", "-m", "The example, untuned");
     }
 
     /** Copies the example out of Helix's own jar (or classes directory). */
-    private static void copyExample(Path target) throws IOException {
+    private static void copyExample(String resource, Path target) throws IOException {
         URI uri;
         try {
-            var url = DemoRepository.class.getClassLoader().getResource(EXAMPLE + "/helix.yaml");
+            var url = DemoRepository.class.getClassLoader().getResource(resource + "/helix.yaml");
             if (url == null) throw new IllegalStateException("the example is missing from Helix's jar: rebuild it");
             uri = url.toURI();
         } catch (URISyntaxException e) {
@@ -54,7 +59,7 @@ public final class DemoRepository {
         }
         if (uri.getScheme().equals("jar")) {
             try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-                copyTree(jar.getPath("/" + EXAMPLE), target);
+                copyTree(jar.getPath("/" + resource), target);
             }
         } else {
             copyTree(Path.of(uri).getParent(), target);
@@ -63,7 +68,8 @@ public final class DemoRepository {
 
     private static void copyTree(Path from, Path to) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
+            // a Python example run in place leaves byte code behind; it is no part of the example
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.toString().contains("__pycache__")).toList()) {
                 Path dest = to.resolve(from.relativize(f).toString());
                 Files.createDirectories(dest.getParent());
                 try (InputStream in = Files.newInputStream(f)) {

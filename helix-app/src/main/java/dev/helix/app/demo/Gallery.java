@@ -1,0 +1,48 @@
+package dev.helix.app.demo;
+
+import dev.helix.app.AppException;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The examples Helix ships (under examples/ in the source tree, inside the jar when built), each runnable
+ * offline by {@code helix demo NAME}.
+ */
+public final class Gallery {
+    /**
+     * One example: its folder under examples/, what it shows, the proposer its demo runs (empty: the one
+     * its helix.yaml names) and how many experiments the demo runs after the baseline.
+     */
+    public record Example(String name, String summary, Optional<String> demoBackend, int demoExperiments) {
+        /** Where the example lives among Helix's resources. */
+        public String resource() {
+            return "examples/" + name;
+        }
+    }
+
+    /** The built-in example {@code helix demo} runs when no name is given. */
+    public static final Example DEFAULT = new Example("mlp",
+            "tune a tiny neural network in plain Java (val_loss, the tune backend, ~1 s a run)", Optional.of("tune"), 24);
+
+    public static final List<Example> EXAMPLES = List.of(
+            DEFAULT,
+            new Example("charlm", "karpathy-style: a numpy character-level language model trained for a fixed time "
+                    + "(val_bpb, peak memory as a constraint, ~20 s a run)", Optional.empty(), 8),
+            new Example("throughput", "a noisy parsing benchmark in Python (ops/s maximised, the statistical judge decides)",
+                    Optional.empty(), 6),
+            new Example("flags", "gcc flags (-O level, unrolling, -march) tuned on a C program's run time",
+                    Optional.empty(), 8),
+            new Example("agent", "a slow Python function for Claude Code or Codex to make fast (the demo runs a scripted "
+                    + "stand-in, offline)", Optional.of("command"), 3));
+
+    private Gallery() {}
+
+    /** The example called {@code name}, or a usage error naming the ones there are. */
+    public static Example named(String name) {
+        return EXAMPLES.stream().filter(e -> e.name().equals(name)).findFirst()
+                .orElseThrow(() -> AppException.usage("unknown_example", "no example called '" + name + "'",
+                        "pick one of " + EXAMPLES.stream().map(Example::name).collect(Collectors.joining(", "))
+                                + " (helix demo --list)"));
+    }
+}
