@@ -47,7 +47,7 @@ class ExampleMlpTest {
         ((Map<String, Map<String, Object>>) search.get("parameters")).forEach((name, p) -> {
             ParamType type = ParamType.valueOf(((String) p.get("type")).toUpperCase(Locale.ROOT));
             List<Number> range = (List<Number>) p.getOrDefault("range", List.of(0, 0));
-            List<String> choices = ((List<Object>) p.getOrDefault("choices", List.of())).stream().map(String::valueOf).toList();
+            List<String> choices = ((List<Object>) p.getOrDefault("values", p.getOrDefault("choices", List.of()))).stream().map(String::valueOf).toList();
             params.add(new Parameter(name, (String) p.get("file"), (String) p.get("pattern"), type,
                     range.get(0).doubleValue(), range.get(1).doubleValue(), Boolean.TRUE.equals(p.get("log")), choices));
         });
