@@ -56,7 +56,7 @@ public final class SequentialTrial {
     }
 
     /** The same with another rule, for the benchmark's side-by-side comparison. */
-    static Outcome run(Settings settings, Prior prior, SequentialJudge.Design design, Measure candidate, Measure incumbent) {
+    static Outcome run(Settings settings, Prior prior, SequentialDesign design, Measure candidate, Measure incumbent) {
         List<Double> cand = new ArrayList<>();
         List<Double> inc = new ArrayList<>();
         int evaluations = 0;

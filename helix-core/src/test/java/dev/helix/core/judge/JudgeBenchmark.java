@@ -153,7 +153,7 @@ public final class JudgeBenchmark {
     static final Spec STRICT_SPEC = strictSpec();
     static final Settings SETTINGS = new Settings(Direction.MAXIMIZE, 0, CONFIDENCE, MAX_REPEATS);
     /** The paired judge as it first landed: its louder test on the differences alone at 0.2, which could switch to a narrower spread. */
-    static final SequentialJudge.Design LANDED = new SequentialJudge.Design(0.5, 0, 0, 0.35, false, 0.2, false);
+    static final SequentialDesign LANDED = new SequentialDesign(0.5, 0, 0, 0.35, false, 0.2, false);
 
     /** The strict judge as Helix runs it: one evaluation each, compared with the best's one value. */
     static Tally strict(Drift drift, Noise noise, double effect, int sessions, int length, SplittableRandom r) {
@@ -222,7 +222,7 @@ public final class JudgeBenchmark {
         return paired(SequentialJudge.DESIGN, drift, noise, effect, sessions, length, r);
     }
 
-    static Tally paired(SequentialJudge.Design design, Drift drift, Noise noise, double effect, int sessions, int length,
+    static Tally paired(SequentialDesign design, Drift drift, Noise noise, double effect, int sessions, int length,
                         SplittableRandom r) {
         int keeps = 0;
         long evals = 0;
@@ -376,11 +376,11 @@ public final class JudgeBenchmark {
                 the noise known exactly, and 3.6 (the pooled judge's) or 4 evaluations allow at most about 80%.
                 The rules tried for power (`./bench/judge --designs`, docs/statistical-judge.md) buy a few points
                 with about one evaluation more, or break the 5% bound under drift. *Cold, load*: when the machine
-                gets three times noisier right after a three-run baseline, the only prior is that quiet baseline;
-                the experiment's own differences and the blocks' sums reveal the louder machine only from the second
-                block and not always. Widening a baseline-only prior to an upper confidence bound of its sd brings
-                this to 6.6% (50% bound) or 5.9% (75% bound), still above 5%, at the price of 3 or 15 points of
-                cold power at +2 sigma; more baseline runs (`evaluate.repeats`) are the better remedy on such a machine.
+                gets three times noisier right after a three-run baseline, the only prior is that quiet baseline,
+                and at the second block the experiment's own differences and sums are too few to reveal the louder
+                machine (7.1% false keeps when the second block could keep). So while the prior rests on the
+                baseline alone, a keep waits for the fourth block, by which the louder test sees it (3.9% in
+                `--designs`; from the third, 4.5%), for about 0.4 evaluations more on the first experiment.
                 """;
     }
 
@@ -405,14 +405,14 @@ public final class JudgeBenchmark {
                 four times the evaluations per unit of evidence (two runs per look, twice the variance); no rule
                 closes that gap. At the issue's targets the floor rules out meeting 90% of +2 sigma kept and at
                 most 3.6 (session) or 4 (cold) evaluations together, even before the noise has to be estimated.
-                The paired judge keeps about 82% of +2 sigma in sessions at 5.0 evaluations: about one evaluation
+                The paired judge keeps about 80% of +2 sigma in sessions at 5.0 evaluations: about one evaluation
                 above the floor at that power, which is what estimating the noise, cancelling drift in odd looks and
                 the louder-machine guard cost (without that guard, the futility line shaped like the floor's rule
                 keeps 88% at 5.3 evaluations, but 7.8% false keeps under drift). Per evaluation, lower power finds
                 more: at the floor, 80% / 85% / 90% kept cost 3.82 / 4.30 / 5.00 evaluations, i.e. 0.21 / 0.20 /
                 0.18 good changes kept per evaluation, and the judge now keeps 0.16, against 0.15 for the rule
                 shaped for 90% (85% at 5.7). A session has a budget of evaluations, so the judge keeps the cheaper
-                rule with the 5% bound under every drift but the cold loaded one; a user who wants more power per
+                rule, with the 5% bound under every drift; a user who wants more power per
                 experiment raises `max_repeats` or `evaluate.repeats`.
                 """;
     }

@@ -3,7 +3,6 @@ package dev.helix.core.judge;
 import dev.helix.core.judge.JudgeBenchmark.Drift;
 import dev.helix.core.judge.JudgeBenchmark.Noise;
 import dev.helix.core.judge.JudgeBenchmark.Tally;
-import dev.helix.core.judge.SequentialJudge.Design;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -15,22 +14,41 @@ import java.util.SplittableRandom;
  * ({@link JudgeFloor}): the fewest evaluations any rule can spend for a given power.
  */
 public final class JudgeDesigns {
-    record Tried(String label, Design design) {}
+    record Tried(String label, SequentialDesign design) {}
+
+    /** The rule before the cold guard: no extra condition while the prior is the baseline's alone. */
+    static final SequentialDesign BEFORE = SequentialJudge.DESIGN.with(SequentialDesign.Cold.NONE);
 
     static final List<Tried> TRIED = List.of(
-            new Tried("now: Pocock, first block discards below 0, then t < 0.35 (k-1)", SequentialJudge.DESIGN),
-            new Tried("first block discards only below -0.5", new Design(0.5, -0.5, 0, 0.35, false, 0.3, true)),
-            new Tried("the same, futility binding", new Design(0.5, -0.5, 0, 0.35, true, 0.3, true)),
-            new Tried("Pocock, futility as now but binding", new Design(0.5, 0, 0, 0.35, true, 0.3, true)),
-            new Tried("O'Brien-Fleming, first block below -0.6, binding", new Design(0, -0.6, 0, 0.35, true, 0.3, true)),
+            new Tried("now: before, and on a baseline-only prior a keep needs 4 blocks", SequentialJudge.DESIGN),
+            new Tried("before: Pocock, first block discards below 0, then t < 0.35 (k-1)", BEFORE),
+            new Tried("first block discards only below -0.5", new SequentialDesign(0.5, -0.5, 0, 0.35, false, 0.3, true)),
+            new Tried("the same, futility binding", new SequentialDesign(0.5, -0.5, 0, 0.35, true, 0.3, true)),
+            new Tried("Pocock, futility as now but binding", new SequentialDesign(0.5, 0, 0, 0.35, true, 0.3, true)),
+            new Tried("O'Brien-Fleming, first block below -0.6, binding", new SequentialDesign(0, -0.6, 0, 0.35, true, 0.3, true)),
             new Tried("Wang-Tsiatis 1/4, first block below -0.7, then -0.2 + 0.35 (k-1), binding",
-                    new Design(0.25, -0.7, -0.2, 0.35, true, 0.3, true)),
-            new Tried("now, without the louder-machine switch", new Design(0.5, 0, 0, 0.35, false, 0, true)),
+                    new SequentialDesign(0.25, -0.7, -0.2, 0.35, true, 0.3, true)),
+            new Tried("before, without the louder-machine switch", new SequentialDesign(0.5, 0, 0, 0.35, false, 0, true)),
             new Tried("futility shaped like the floor's rule at 90%: first block below -0.4, then -0.16 + 0.33 (k-1)",
-                    new Design(0.5, -0.4, -0.16, 0.33, false, 0.3, true)),
-            new Tried("the same, without the louder-machine switch", new Design(0.5, -0.4, -0.16, 0.33, false, 0, true)),
-            new Tried("now, a baseline-only prior widened to its 50% upper bound", new Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.5)),
-            new Tried("now, a baseline-only prior widened to its 75% upper bound", new Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.75)));
+                    new SequentialDesign(0.5, -0.4, -0.16, 0.33, false, 0.3, true)),
+            new Tried("the same, without the louder-machine switch", new SequentialDesign(0.5, -0.4, -0.16, 0.33, false, 0, true)),
+            new Tried("before, a baseline-only prior widened to its 50% upper bound", new SequentialDesign(0.5, 0, 0, 0.35, false, 0.3, true, 0.5)),
+            new Tried("before, a baseline-only prior widened to its 75% upper bound", new SequentialDesign(0.5, 0, 0, 0.35, false, 0.3, true, 0.75)),
+            new Tried("baseline-only prior: a keep needs the own t-test on the differences too",
+                    BEFORE.with(new SequentialDesign.Cold(0, 0, true, false))),
+            new Tried("baseline-only prior: a keep needs 3 blocks", BEFORE.with(new SequentialDesign.Cold(0, 3, false, false))),
+            new Tried("baseline-only prior: a keep needs 3 blocks and the own t-test on the differences",
+                    BEFORE.with(new SequentialDesign.Cold(0, 3, true, false))),
+            new Tried("baseline-only prior: sd max(prior, own)", BEFORE.with(new SequentialDesign.Cold(1, 0, false, false))),
+            new Tried("baseline-only prior: louder test at 0.5", BEFORE.with(new SequentialDesign.Cold(0.5, 0, false, false))),
+            new Tried("baseline-only prior: a keep needs the own t-test on differences and sums too",
+                    BEFORE.with(new SequentialDesign.Cold(0, 0, true, true))),
+            new Tried("baseline-only prior: the blocks' sums pooled into the spread",
+                    BEFORE.with(new SequentialDesign.Cold(0, 0, false, false, true, false))),
+            new Tried("baseline-only prior: sums pooled, and a keep needs 3 blocks",
+                    BEFORE.with(new SequentialDesign.Cold(0, 3, false, false, true, false))),
+            new Tried("baseline-only prior: sums around their line pooled, and a keep needs 3 blocks",
+                    BEFORE.with(new SequentialDesign.Cold(0, 3, false, false, true, true))));
 
     public static void main(String[] args) {
         System.out.println("| rule | +2 sigma kept | evaluations | false keeps, no drift | worst false keeps, other drift "

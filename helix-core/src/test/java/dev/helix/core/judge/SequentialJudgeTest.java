@@ -27,10 +27,10 @@ class SequentialJudgeTest {
     void aThinPriorIsWidenedToTheUpperBoundOfItsSdOnlyWhenADesignAsksForIt() {
         Prior baseline = new Prior(1.0, 2);
         assertThat(SequentialJudge.DESIGN.widen(baseline)).isEqualTo(baseline);
-        SequentialJudge.Design median = new SequentialJudge.Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.5);
+        SequentialDesign median = new SequentialDesign(0.5, 0, 0, 0.35, false, 0.3, true, 0.5);
         // chi-square with 2 df has median 2 ln 2, so the 50% upper bound of the sd is 1 / sqrt(ln 2)
         assertThat(median.widen(baseline).sd()).isCloseTo(1 / Math.sqrt(Math.log(2)), within(1e-9));
-        SequentialJudge.Design upper = new SequentialJudge.Design(0.5, 0, 0, 0.35, false, 0.3, true, 0.75);
+        SequentialDesign upper = new SequentialDesign(0.5, 0, 0, 0.35, false, 0.3, true, 0.75);
         assertThat(upper.widen(baseline).sd()).isCloseTo(1 / Math.sqrt(-Math.log(0.75)), within(1e-9));
         assertThat(upper.widen(new Prior(1.0, 12))).as("a session's prior is not thin").isEqualTo(new Prior(1.0, 12));
     }
@@ -124,6 +124,49 @@ class SequentialJudgeTest {
         assertThat(r.reason()).doesNotContain("louder than before");
         assertThat(r.evidence().df()).isEqualTo(42);
         assertThat(r.evidence().sd()).isGreaterThan(0.9);
+    }
+
+    @Test
+    void aPriorIsBaselineOnlyUntilAnExperimentHasBeenMeasuredInTwoBlocks() {
+        List<Double> base = List.of(10.0, 10.5, 9.8);
+        assertThat(Prior.ofSession(List.of(), base).baselineOnly()).isTrue();
+        assertThat(Prior.ofSession(List.of(List.of(0.3)), base).baselineOnly()).as("one block is no spread").isTrue();
+        assertThat(Prior.ofSession(List.of(List.of(0.3, -0.2)), base).baselineOnly()).isFalse();
+        assertThat(Prior.ofSession(List.of(List.of(0.3, -0.2)), List.of()).baselineOnly()).isFalse();
+        assertThat(Prior.NONE.baselineOnly()).isFalse();
+    }
+
+    @Test
+    void onABaselineOnlyPriorAKeepWaitsForTheFourthBlock() {
+        // Clearly better against a quiet baseline: kept at the second block on a session's prior, not before
+        // the fourth on the baseline's alone.
+        Prior baseline = new Prior(1.0, 2, true);
+        List<Double> cand = List.of(14.0, 14.2, 14.1, 14.0), inc = List.of(10.0, 10.2, 10.1, 10.0);
+        assertThat(SequentialJudge.judge(cand.subList(0, 2), inc.subList(0, 2), MAX, new Prior(1.0, 2)).decision()).isEqualTo(Decision.KEEP);
+        for (int n = 2; n <= 3; n++) {
+            Result r = SequentialJudge.judge(cand.subList(0, n), inc.subList(0, n), MAX, baseline);
+            assertThat(r.decision()).isEqualTo(Decision.MORE);
+            assertThat(r.reason()).contains("on the baseline's noise alone a keep takes 4 blocks");
+        }
+        Result fourth = SequentialJudge.judge(cand, inc, MAX, baseline);
+        assertThat(fourth.decision()).isEqualTo(Decision.KEEP);
+        assertThat(fourth.evidence().df()).isEqualTo(5);
+        // When max_repeats allows fewer blocks, the last of them may keep.
+        Settings two = new Settings(Direction.MAXIMIZE, 0, 0.95, 2);
+        assertThat(SequentialJudge.judge(cand.subList(0, 2), inc.subList(0, 2), two, baseline).decision()).isEqualTo(Decision.KEEP);
+    }
+
+    @Test
+    void aMachineThreeTimesLouderRightAfterAQuietBaselineKeepsAtMostFivePercentOfNoEffectChanges() {
+        // Seeded: 2000 first experiments after a three-run baseline, the noise three times larger in the experiment.
+        int before = 0, now = 0;
+        for (var design : List.of(SequentialJudge.DESIGN.with(SequentialDesign.Cold.NONE), SequentialJudge.DESIGN)) {
+            JudgeBenchmark.Tally t = JudgeBenchmark.paired(design, JudgeBenchmark.Drift.LOAD, JudgeBenchmark.Noise.GAUSSIAN, 0,
+                    2000, 1, new SplittableRandom(20241123L));
+            if (design == SequentialJudge.DESIGN) now = t.keeps(); else before = t.keeps();
+        }
+        assertThat(before).as("without the cold rule: above 5%").isGreaterThan(100);
+        assertThat(now).as("with it: at most 5%").isLessThanOrEqualTo(100);
     }
 
     @Test
