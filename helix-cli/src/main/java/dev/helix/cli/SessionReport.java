@@ -60,7 +60,7 @@ record SessionReport(
     static int exitCode(RunSession.Finished f) {
         return switch (f.outcome().reason()) {
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
-            case SETUP_FAILED, BASELINE_CRASHED -> ExitCodes.FAILURE;
+            case SETUP_FAILED, BASELINE_CRASHED, PROPOSER_FAILING, OUTAGE -> ExitCodes.FAILURE;
             default -> ExitCodes.OK;
         };
     }

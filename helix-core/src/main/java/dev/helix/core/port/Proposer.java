@@ -70,13 +70,57 @@ public interface Proposer {
          *
          * @param description what the proposer meant to do, when it said so (the ledger shows it)
          */
-        record Failure(String reason, AgentUsage usage, Optional<String> description) implements Proposal {
+        record Failure(String reason, AgentUsage usage, Optional<String> description, Optional<Fault> fault) implements Proposal {
             public Failure(String reason, AgentUsage usage) {
-                this(reason, usage, Optional.empty());
+                this(reason, usage, Optional.empty(), Optional.empty());
+            }
+
+            public Failure(String reason, AgentUsage usage, Optional<String> description) {
+                this(reason, usage, description, Optional.empty());
+            }
+
+            /** A failure whose kind is known (the session stops or backs off on it). */
+            public Failure(String reason, AgentUsage usage, Fault fault) {
+                this(reason, usage, Optional.empty(), Optional.of(fault));
             }
         }
 
-        /** The proposer has nothing left to try (e.g. a search space exhausted); the session ends. */
+        /**
+         * The proposer has nothing left to try (a search space exhausted, or a command proposer
+         * that says it is done); the session ends cleanly with the reason.
+         */
         record Exhausted(String reason, AgentUsage usage) implements Proposal {}
+    }
+
+    /**
+     * What kind of failure a proposer met, where it can tell: the session's breaker stops at once
+     * on what will not fix itself and waits out what may.
+     *
+     * @param what the failure in words, e.g. "the model server refused the API key (HTTP 401)"
+     * @param fix what the user should do, e.g. "check OPENAI_API_KEY"
+     */
+    record Fault(Kind kind, String what, String fix) {
+        /** Closed set of the failures the breaker tells apart. */
+        public enum Kind {
+            /** 401/403: the key is missing, wrong or not allowed. */
+            AUTH(false),
+            /** 402, or a quota the provider says is used up. */
+            QUOTA(false),
+            /** 404: no such model or endpoint. */
+            NOT_FOUND(false),
+            /** Nothing answers at the address (connection refused, unknown host). */
+            UNREACHABLE(true),
+            /** 5xx or 429 after the client's own retries. */
+            SERVER(true),
+            /** No answer in time. */
+            TIMEOUT(true);
+
+            /** Whether waiting may fix it: an outage rather than a mistake. */
+            public final boolean transientFault;
+
+            Kind(boolean transientFault) {
+                this.transientFault = transientFault;
+            }
+        }
     }
 }

@@ -11,6 +11,7 @@ import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.scope.Strays;
 import dev.helix.core.session.ExperimentState.Committed;
+import dev.helix.core.session.ExperimentState.Deferred;
 import dev.helix.core.session.ExperimentState.Exhausted;
 import dev.helix.core.session.ExperimentState.Interrupted;
 import dev.helix.core.session.ExperimentState.Judged;
@@ -37,7 +38,7 @@ import java.util.Set;
 final class ExperimentMachine {
 
     /** How an experiment ended for the worker's loop. */
-    enum End { DONE, EXHAUSTED, INTERRUPTED }
+    enum End { DONE, EXHAUSTED, INTERRUPTED, DEFERRED }
 
     /** An experiment in progress: its run number and what its attempts recorded. */
     static final class Run {
@@ -90,6 +91,10 @@ final class ExperimentMachine {
         Optional<String> crashTail = Optional.empty();
         for (int fix = 0; fix <= fixes; fix++) {
             ExperimentState end = attempt(w, run, fix, from, crashTail, guarded);
+            if (end instanceof Deferred deferred) {
+                w.backoff = deferred.delay();
+                return End.DEFERRED;
+            }
             if (!(end instanceof Settled settled)) return End.EXHAUSTED;
             Experiment e = settled.record();
             if (e.status() == Status.INTERRUPTED) return End.INTERRUPTED;
@@ -105,7 +110,7 @@ final class ExperimentMachine {
     /** One attempt from {@code from} (the best, or for a fix-up the crashed attempt) until it settles. */
     private ExperimentState attempt(Worker w, Run run, int fix, String from, Optional<String> crashTail, Guarded guarded) {
         ExperimentState state = propose(w, run, fix, from, crashTail);
-        while (!(state instanceof Settled || state instanceof Exhausted)) {
+        while (!(state instanceof Settled || state instanceof Exhausted || state instanceof Deferred)) {
             state = switch (state) {
                 case Proposed p -> commit(w, run, fix, p, guarded);
                 case Committed c -> measure(w, c);
@@ -117,6 +122,7 @@ final class ExperimentMachine {
                 case Interrupted i -> new Settled(record(run, i.attempt(), i.readings(), Status.INTERRUPTED, i.reason(), List.of()));
                 case Settled s -> s;
                 case Exhausted e -> e;
+                case Deferred d -> d;
             };
         }
         return state;
@@ -166,9 +172,15 @@ final class ExperimentMachine {
             }
             case Proposal.Failure failure -> {
                 session.workers().reset(w, best.commit(), created);
-                yield new Rejected(attempt, "the proposer failed: " + failure.reason(), changed);
+                String reason = "the proposer failed: " + failure.reason();
+                yield switch (session.failures().failed(failure)) {
+                    case Breaker.Decision.Go go -> new Rejected(attempt, reason, changed);
+                    case Breaker.Decision.Wait wait -> new Deferred(wait.delay());
+                    case Breaker.Decision.Stop stop -> new Rejected(attempt, reason + "; stopped: " + stop.reason(), changed);
+                };
             }
             case Proposal.Change change -> {
+                session.failures().succeeded();
                 session.emit(new Event.Proposed(run.number, session.plan().redact().apply(attempt.description())));
                 yield new Proposed(attempt, changed, changes.created(), strays);
             }

@@ -50,7 +50,9 @@ final class RunRules {
             }
         }
         return new RunSpec(workers, executor, slots, slurm(t.map(s.get("slurm"), "run.slurm")), onStale,
-                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList());
+                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList(),
+                t.whole(s.get("max_failures"), "run.max_failures", RunSpec.MAX_FAILURES, 1),
+                t.whole(s.get("max_outage_seconds"), "run.max_outage_seconds", RunSpec.MAX_OUTAGE_SECONDS, 1));
     }
 
     private SlurmSpec slurm(Map<String, Object> m) {

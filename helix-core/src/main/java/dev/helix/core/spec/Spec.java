@@ -229,15 +229,26 @@ public record Spec(
      *                worker moved the best meanwhile
      * @param directions what each worker explores (worker k takes the k-th, round robin): the
      *                   title of a section of program.md, or a line of text
+     * @param maxFailures the session stops once the proposer failed the same way this many times in a row
+     * @param maxOutageSeconds the session stops once the proposer's server was out of reach this long
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
-                          List<String> directions, List<String> secrets) {
+                          List<String> directions, List<String> secrets, int maxFailures, int maxOutageSeconds) {
+        public static final int MAX_FAILURES = 5;
+        public static final int MAX_OUTAGE_SECONDS = 1800;
+
         public RunSpec {
             slots = List.copyOf(slots);
             slurm = slurm == null ? SlurmSpec.DEFAULT : slurm;
             onStale = onStale == null ? OnStale.REBASE : onStale;
             directions = List.copyOf(directions);
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
+        }
+
+        /** A run with the breaker's defaults. */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions, List<String> secrets) {
+            this(workers, executor, slots, slurm, onStale, directions, secrets, MAX_FAILURES, MAX_OUTAGE_SECONDS);
         }
 
         /** A run that names no secret variables of its own. */
@@ -256,15 +267,15 @@ public record Spec(
         }
 
         public RunSpec withWorkers(int w) {
-            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets);
+            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, maxFailures, maxOutageSeconds);
         }
 
         public RunSpec withExecutor(String e) {
-            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets);
+            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, maxFailures, maxOutageSeconds);
         }
 
         public RunSpec withDirections(List<String> d) {
-            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets);
+            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, maxFailures, maxOutageSeconds);
         }
     }
 
