@@ -108,6 +108,8 @@ public final class RunSession {
             String start = worktrees.prepare();
             Secrets secrets = Secrets.forSpec(System.getenv(), p.spec());
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
+            SessionLimits.Applied limits = SessionLimits.apply(logDir, p.options());
+            if (!limits.said().isEmpty()) events.emit(new Event.Notice(limits.said()));
             Proposer proposer = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
@@ -116,8 +118,8 @@ public final class RunSession {
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace::readIfExists,
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
-                            program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
-                            p.options().maxCost(), secrets, lanes));
+                            program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,
+                            limits.options().maxCost(), secrets, lanes));
             stopHook.accept(session);
             Outcome outcome;
             try {
