@@ -43,12 +43,27 @@ public interface Proposer {
      * @param crashLogTail for a fix-up after a crash: the log's last lines
      * @param worker which of the session's workers asks (1 when there is one)
      * @param direction what this worker is to explore (helix run --directions), when given
+     * @param fix 0 for a new experiment; 1, 2, ... for the fix-ups of a crash
+     * @param crashed for a fix-up: the record of the crashed attempt (its exit code, whether it timed out, its log's tail)
      */
     record Request(int experiment, String tag, Spec spec, String program, Path worktree,
                    Experiment baseline, Experiment best, List<Experiment> history,
-                   Optional<String> crashLogTail, int worker, Optional<String> direction) {
+                   Optional<String> crashLogTail, int worker, Optional<String> direction, int fix, Optional<Experiment> crashed) {
         public Request {
             history = List.copyOf(history);
+        }
+
+        /** A request for a new experiment (no fix-up). */
+        public Request(int experiment, String tag, Spec spec, String program, Path worktree, Experiment baseline,
+                       Experiment best, List<Experiment> history, Optional<String> crashLogTail, int worker,
+                       Optional<String> direction) {
+            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, worker, direction,
+                    crashLogTail.isPresent() ? 1 : 0, Optional.empty());
+        }
+
+        /** For a fix-up: how the crashed attempt ended, in one line ("exit code 1", "timed out"). */
+        public Optional<String> crashSummary() {
+            return crashed.map(c -> c.timedOut() ? "timed out" : c.exitCode().map(x -> "exit code " + x).orElse("killed"));
         }
 
         /** A request of a session with one worker and no direction. */

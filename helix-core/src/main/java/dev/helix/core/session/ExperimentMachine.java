@@ -88,9 +88,9 @@ final class ExperimentMachine {
         if (w.presetBefore == null && !run.base.commit().equals(w.head)) session.workers().reset(w, run.base.commit(), List.of());
         int fixes = proposer.fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
         String from = run.base.commit();
-        Optional<String> crashTail = Optional.empty();
+        Optional<Experiment> crashed = Optional.empty();
         for (int fix = 0; fix <= fixes; fix++) {
-            ExperimentState end = attempt(w, run, fix, from, crashTail, guarded);
+            ExperimentState end = attempt(w, run, fix, from, crashed, guarded);
             if (end instanceof Deferred deferred) {
                 w.backoff = deferred.delay();
                 return End.DEFERRED;
@@ -100,7 +100,7 @@ final class ExperimentMachine {
             if (e.status() == Status.INTERRUPTED) return End.INTERRUPTED;
             if (e.status() != Status.CRASH || e.commit().isEmpty() || fix == fixes || session.stopRequested()) break;
             from = e.commit();
-            crashTail = e.logTail();
+            crashed = Optional.of(e);
         }
         String end = session.best().commit();
         if (!end.equals(w.head)) session.workers().reset(w, end, List.of()); // a discard already went back to it
@@ -108,8 +108,8 @@ final class ExperimentMachine {
     }
 
     /** One attempt from {@code from} (the best, or for a fix-up the crashed attempt) until it settles. */
-    private ExperimentState attempt(Worker w, Run run, int fix, String from, Optional<String> crashTail, Guarded guarded) {
-        ExperimentState state = propose(w, run, fix, from, crashTail);
+    private ExperimentState attempt(Worker w, Run run, int fix, String from, Optional<Experiment> crashed, Guarded guarded) {
+        ExperimentState state = propose(w, run, fix, from, crashed);
         while (!(state instanceof Settled || state instanceof Exhausted || state instanceof Deferred)) {
             state = switch (state) {
                 case Proposed p -> commit(w, run, fix, p, guarded);
@@ -129,7 +129,7 @@ final class ExperimentMachine {
     }
 
     /** Asks the proposer for a change in the worker's worktree (at {@code from}). */
-    private ExperimentState propose(Worker w, Run run, int fix, String from, Optional<String> crashTail) {
+    private ExperimentState propose(Worker w, Run run, int fix, String from, Optional<Experiment> crashed) {
         Experiment best = run.base;
         Path wt = w.worktree();
         Attempt attempt = session.newAttempt(w, run.number, from, run.attempts);
@@ -144,8 +144,8 @@ final class ExperimentMachine {
         session.workers().enter(w);
         try {
             answer = Optional.of(proposer.propose(new Proposer.Request(run.number, session.plan().tag(), spec,
-                    session.plan().program(), wt, Records.baseline(run.history).orElseThrow(), best, run.history, crashTail,
-                    w.id(), w.lane.direction().map(Direction::text))));
+                    session.plan().program(), wt, Records.baseline(run.history).orElseThrow(), best, run.history,
+                    crashed.map(c -> c.logTail().orElse("")), w.id(), w.lane.direction().map(Direction::text), fix, crashed)));
         } catch (InterruptedException e) {
             answer = Optional.empty();
         } finally {
