@@ -74,6 +74,7 @@ final class SpecYamlWriter {
             e.patterns().forEach((k, v) -> w.kv(2, k, v, null));
         }
         w.value("evaluate.repeats", Integer.toString(e.repeats()));
+        if (!e.envPassthrough().isEmpty()) w.texts("evaluate.env_passthrough", e.envPassthrough());
 
         Spec.JudgeSpec j = s.judge();
         w.blank().section("judge");

@@ -162,7 +162,9 @@ final class MetricRules {
                     "set `output_format: json`, or remove json_file");
         }
         int repeats = t.whole(s.get("repeats"), "evaluate.repeats", 1, 1);
-        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats);
+        List<String> passthrough = Optional.ofNullable(t.texts(s.get("env_passthrough"), "evaluate.env_passthrough")).orElse(List.of());
+        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats,
+                passthrough.stream().map(String::strip).toList());
     }
 
     /** True when {@code regex} compiles and captures; otherwise reports why at {@code path}. */

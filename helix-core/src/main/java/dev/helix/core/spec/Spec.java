@@ -98,6 +98,7 @@ public record Spec(
      *
      * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
      *                 "quality_guard" or a metric name
+     * @param envPassthrough secret variables the evaluation keeps (it sees no other one Helix knows)
      */
     public record Evaluate(
             String command,
@@ -106,9 +107,17 @@ public record Spec(
             OutputFormat outputFormat,
             Map<String, String> patterns,
             Optional<String> jsonFile,
-            int repeats) {
+            int repeats,
+            List<String> envPassthrough) {
         public Evaluate {
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
+            envPassthrough = envPassthrough == null ? List.of() : List.copyOf(envPassthrough);
+        }
+
+        /** An evaluation that keeps none of the secret variables. */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
+                        Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, List.of());
         }
     }
 

@@ -117,7 +117,8 @@ public final class SpecReader {
             // The baseline is measured this often: three times unless the judge is strict, so that
             // auto can tell a noisy metric from a deterministic one (docs/statistical-judge.md).
             evaluate = new Evaluate(evaluate.command(), evaluate.setup(), evaluate.timeoutSeconds(), evaluate.outputFormat(),
-                    evaluate.patterns(), evaluate.jsonFile(), judge.mode() == JudgeMode.STRICT ? 1 : Spec.DEFAULT_REPEATS);
+                    evaluate.patterns(), evaluate.jsonFile(), judge.mode() == JudgeMode.STRICT ? 1 : Spec.DEFAULT_REPEATS,
+                    evaluate.envPassthrough());
         }
         AgentSpec agent = proposing.agent(t.map(root.get("agent"), "agent"), search);
         RunSpec run = new RunRules(t, known).run(t.map(root.get("run"), "run"));

@@ -76,6 +76,9 @@ public final class SpecSchema {
                     "a regex per metric; its first capture group is the value"),
             key("evaluate.patterns.*", TEXT, "", NONE, NONE, "a regex whose first capture group is the value", ""),
             key("evaluate.json_file", TEXT, "", NONE, NONE, "for json: a file to read instead of the output", ""),
+            key("evaluate.env_passthrough", TEXTS, "[]", NONE, NONE,
+                    "secret variables the evaluation may read: it sees none of the agent's key variable, the known "
+                            + "providers' keys and run.secrets unless named here", "e.g. [HF_TOKEN]"),
             key("evaluate.repeats", WHOLE, "3 (1 when judge.mode is strict)", NONE, NONE, "how often the baseline is measured", ""),
             key("judge", SECTION, "", NONE, NONE, "how keeps are decided", ""),
             key("judge.mode", CHOICE, "auto", NONE, NONE, "auto, strict or statistical", "auto | strict | statistical"),
