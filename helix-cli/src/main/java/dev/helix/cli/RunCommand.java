@@ -38,7 +38,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--executor", paramLabel = "E", description = "Where evaluations run: local or slurm (default: helix.yaml's run.executor).")
     String executor;
 
-    @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash.")
+    @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash; its limits are kept unless given again.")
     boolean resume;
 
     @Option(names = "--workers", paramLabel = "W", description = "Run W experiments at once, each in its own worktree (default: helix.yaml's run.workers, else 1).")

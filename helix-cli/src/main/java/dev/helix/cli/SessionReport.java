@@ -56,7 +56,7 @@ record SessionReport(
                 p.spec().metrics().primary().name());
     }
 
-    /** 130 when interrupted, 1 when the session could not start or its baseline crashed, else 0. */
+    /** 130 when interrupted; 1 when the session could not start, its baseline crashed or its proposer keeps failing; else 0. */
     static int exitCode(RunSession.Finished f) {
         return switch (f.outcome().reason()) {
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
