@@ -35,6 +35,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the agent's reported spend reaches this many US dollars.")
     Double maxCost;
 
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Stop once the agent's reported tokens (in and out) reach N: a cap every model backend honours.")
+    Long maxTokens;
+
     @Option(names = "--executor", paramLabel = "E", description = "Where evaluations run: local or slurm (default: helix.yaml's run.executor).")
     String executor;
 
@@ -52,14 +55,11 @@ final class RunCommand implements Callable<Integer> {
         if (maxExperiments != null && maxExperiments < 0) {
             throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
         }
-        if (maxCost != null && !(maxCost > 0)) {
-            throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
-        }
         RunSession.Options options = new RunSession.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
                 Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
                 workers == null ? OptionalInt.empty() : OptionalInt.of(workers), Optional.ofNullable(directions),
-                Optional.ofNullable(executor));
+                Optional.ofNullable(executor), maxTokens == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxTokens));
         RunSession runner = new RunSession();
         RunSession.Prepared prepared = runner.prepare(main.workingDirectory(), options);
         return execute(main.output(), runner, prepared);

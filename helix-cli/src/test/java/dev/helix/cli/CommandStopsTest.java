@@ -58,4 +58,33 @@ class CommandStopsTest {
                 "ideas.txt: no such file", "helix run --resume");
         assertThat(repo.ledger()).hasSize(6);
     }
+
+    @Test
+    void maxTokensStopsOnceTheReportedTokensReachTheCap() throws Exception {
+        TestRepo repo = repoWithAgent("""
+                x=$(sed -n 's/^x = //p' params.txt)
+                sed -i "s/^x = .*/x = $(awk -v x="$x" 'BEGIN { print x - 0.5 }')/" params.txt
+                echo '{"description": "lower x", "usage": {"tokens_in": 500, "tokens_out": 100}}'
+                """);
+
+        TestRepo.Run run = repo.helix("--json", "run", "--tag", "k", "--backend", "command", "--max-tokens", "1500");
+
+        assertThat(run.code()).as("%s", run).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("stop_reason").asText()).isEqualTo("reached --max-tokens");
+        assertThat(data.get("detail").asText()).isEqualTo("used 1800 tokens");
+        assertThat(repo.ledger()).hasSize(4);
+    }
+
+    @Test
+    void aCostCapOnABackendThatNeverReportsItsCostIsRefusedWithTheFix() {
+        TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), "  backend: anthropic\n  model: claude-x\n");
+
+        TestRepo.Run run = repo.helix("--json", "run", "--backend", "anthropic", "--max-cost", "5");
+
+        assertThat(run.code()).as("%s", run).isEqualTo(2);
+        assertThat(run.out() + run.err()).contains("--max-cost cannot hold with the anthropic backend", "--max-tokens N");
+        assertThat(repo.ledger()).isEmpty();
+    }
+
 }

@@ -43,7 +43,17 @@ public final class RunSession {
      */
     public record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                           Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
-                          Optional<List<String>> directions, Optional<String> executor) {
+                          Optional<List<String>> directions, Optional<String> executor, java.util.OptionalLong maxTokens) {
+        public Options {
+            maxTokens = maxTokens == null ? java.util.OptionalLong.empty() : maxTokens;
+        }
+
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
+                       Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
+                       Optional<String> executor) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, workers, directions, executor, java.util.OptionalLong.empty());
+        }
+
         public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                        Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume) {
             this(tag, backend, maxExperiments, maxTime, maxCost, resume, OptionalInt.empty(), Optional.empty(), Optional.empty());
@@ -119,7 +129,8 @@ public final class RunSession {
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,
-                            limits.options().maxCost(), secrets, lanes));
+                            limits.options().maxCost(), secrets, lanes, dev.helix.core.session.Checkout.HELIX,
+                            limits.options().maxTokens()));
             stopHook.accept(session);
             Outcome outcome;
             try {

@@ -16,7 +16,7 @@ import java.util.OptionalInt;
 import java.util.Properties;
 
 /**
- * A session's limits (--max-experiments, --max-time, --max-cost) as its start set them, kept in
+ * A session's limits (--max-experiments, --max-time, --max-cost, --max-tokens) as its start set them, kept in
  * .helix/runs/&lt;tag&gt;/limits.properties: a resume keeps each one its command line does not
  * override, so a session killed and resumed still ends where it was meant to.
  */
@@ -42,11 +42,14 @@ final class SessionLimits {
             if (n.isEmpty() && kept.containsKey("max_experiments")) n = OptionalInt.of(Integer.parseInt(kept.getProperty("max_experiments")));
             Optional<Duration> t = given.maxTime().or(() -> Optional.ofNullable(kept.getProperty("max_time_seconds"))
                     .map(s -> Duration.ofSeconds(Long.parseLong(s))));
+            java.util.OptionalLong k = given.maxTokens();
+            if (k.isEmpty() && kept.containsKey("max_tokens")) k = java.util.OptionalLong.of(Long.parseLong(kept.getProperty("max_tokens")));
             Optional<Double> c = given.maxCost().or(() -> Optional.ofNullable(kept.getProperty("max_cost_usd")).map(Double::valueOf));
             n.ifPresent(v -> said.add("--max-experiments " + v + (given.maxExperiments().isPresent() ? " (given now)" : " (kept)")));
             t.ifPresent(v -> said.add("--max-time " + v.toSeconds() + "s from now" + (given.maxTime().isPresent() ? " (given now)" : " (kept)")));
             c.ifPresent(v -> said.add("--max-cost " + v + " USD for the whole session" + (given.maxCost().isPresent() ? " (given now)" : " (kept)")));
-            o = new RunSession.Options(given.tag(), given.backend(), n, t, c, true, given.workers(), given.directions(), given.executor());
+            k.ifPresent(v -> said.add("--max-tokens " + v + (given.maxTokens().isPresent() ? " (given now)" : " (kept)")));
+            o = new RunSession.Options(given.tag(), given.backend(), n, t, c, true, given.workers(), given.directions(), given.executor(), k);
         }
         write(file, o);
         String words = !given.resume() ? "" : said.isEmpty() ? "resumed without limits: it runs until Ctrl-C or the proposer stops it"
@@ -69,6 +72,7 @@ final class SessionLimits {
         o.maxExperiments().ifPresent(n -> p.setProperty("max_experiments", Integer.toString(n)));
         o.maxTime().ifPresent(t -> p.setProperty("max_time_seconds", Long.toString(t.toSeconds())));
         o.maxCost().ifPresent(c -> p.setProperty("max_cost_usd", Double.toString(c)));
+        o.maxTokens().ifPresent(k -> p.setProperty("max_tokens", Long.toString(k)));
         Path tmp = file.resolveSibling(FILE + ".tmp");
         try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
             p.store(w, "the limits helix run --resume keeps unless its command line overrides them");

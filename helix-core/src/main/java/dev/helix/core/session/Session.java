@@ -213,10 +213,10 @@ public final class Session {
                 && Duration.ofNanos(ports.clock().nanos() - startNanos).compareTo(plan.maxTime().get()) >= 0) {
             return StopReason.MAX_TIME;
         }
-        if (plan.maxCost().isPresent() && Records.cost(records) >= plan.maxCost().get()) {
-            stoppingDetail = "spent " + Judge.fmt(Records.cost(records)) + " USD";
-            return StopReason.MAX_COST;
-        }
+        double cost = Records.cost(records);
+        if (plan.maxCost().isPresent() && cost >= plan.maxCost().get()) return stopAt(StopReason.MAX_COST, "spent " + Judge.fmt(cost) + " USD");
+        long tokens = Records.tokens(records);
+        if (plan.maxTokens().isPresent() && tokens >= plan.maxTokens().getAsLong()) return stopAt(StopReason.MAX_TOKENS, "used " + tokens + " tokens");
         return null;
     }
 
@@ -336,10 +336,7 @@ public final class Session {
     /** Stops starting experiments, for {@code reason}, unless something already did. */
     void stopWith(StopReason reason, String detail) {
         synchronized (lock) {
-            if (stopping == null) {
-                stopping = reason;
-                stoppingDetail = plan.redact().apply(detail);
-            }
+            if (stopping == null) stopping = stopAt(reason, plan.redact().apply(detail));
         }
     }
 
@@ -386,6 +383,11 @@ public final class Session {
 
     private String branchName() {
         return plan.branchRef().replaceFirst("^refs/heads/", "");
+    }
+
+    private StopReason stopAt(StopReason reason, String detail) {
+        stoppingDetail = detail;
+        return reason;
     }
 
     /**

@@ -6,6 +6,7 @@ public enum StopReason {
     MAX_EXPERIMENTS("reached --max-experiments"),
     MAX_TIME("reached --max-time"),
     MAX_COST("reached --max-cost"),
+    MAX_TOKENS("reached --max-tokens"),
     INTERRUPTED("interrupted"),
     EXHAUSTED("the proposer has nothing left to try"),
     SETUP_FAILED("evaluate.setup failed"),

@@ -172,6 +172,11 @@ final class SessionBench {
      * each worker's worktree is added at the start commit the first time.
      */
     Session session(int maxExperiments) {
+        return session(maxExperiments, java.util.OptionalLong.empty());
+    }
+
+    /** A new session with a token cap (--max-tokens). */
+    Session session(int maxExperiments, java.util.OptionalLong maxTokens) {
         List<Lane> lanes = new ArrayList<>();
         for (int k = 1; k <= workers; k++) {
             if (!vcs.hasWorktree(REPO, worktree(k))) vcs.addWorktree(REPO, worktree(k), start);
@@ -179,7 +184,7 @@ final class SessionBench {
         }
         Plan plan = new Plan(REPO, WORKTREE, TAG, BRANCH, start, spec(), "helix.yaml", "", REPO.resolve(".helix/runs/" + TAG),
                 OptionalInt.of(maxExperiments), Optional.empty(), "session-1", Optional.empty(), UnaryOperator.identity(), lanes,
-                checkout);
+                checkout, maxTokens);
         Executor ex = executor;
         return new Session(new Ports(vcs, ex, proposer, ledger, file -> Optional.empty(), clock, this::emit, threads), plan);
     }
