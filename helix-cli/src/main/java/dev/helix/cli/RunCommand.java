@@ -37,10 +37,13 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the agent's reported spend reaches this many US dollars.")
     Double maxCost;
 
+    @Option(names = "--max-tokens", paramLabel = "N", description = "Stop once the agent's reported tokens (in and out) reach N: a cap every model backend honours.")
+    Long maxTokens;
+
     @Option(names = "--executor", paramLabel = "E", description = "Where evaluations run: local or slurm (default: helix.yaml's run.executor).")
     String executor;
 
-    @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash.")
+    @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash; its limits are kept unless given again.")
     boolean resume;
 
     @Option(names = "--workers", paramLabel = "W", description = "Run W experiments at once, each in its own worktree (default: helix.yaml's run.workers, else 1).")
@@ -59,7 +62,8 @@ final class RunCommand implements Callable<Integer> {
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
                 Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
                 workers == null ? OptionalInt.empty() : OptionalInt.of(workers), Optional.ofNullable(directions),
-                Optional.ofNullable(executor), Optional.ofNullable(agentCommand));
+                Optional.ofNullable(executor), Optional.ofNullable(agentCommand),
+                maxTokens == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxTokens));
         RunSession runner = new RunSession();
         return execute(main.output(), runner, runner.prepare(main.workingDirectory(), options));
     }

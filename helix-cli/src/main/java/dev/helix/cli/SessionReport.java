@@ -70,11 +70,11 @@ record SessionReport(
                 noise.map(NoiseNowJson::of).orElse(null), headline, noise);
     }
 
-    /** 130 when interrupted, 1 when the session could not start or its baseline crashed, else 0. */
+    /** 130 when interrupted; 1 when the session could not start, its baseline crashed or its proposer keeps failing; else 0. */
     static int exitCode(RunSession.Finished f) {
         return switch (f.outcome().reason()) {
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
-            case SETUP_FAILED, BASELINE_CRASHED -> ExitCodes.FAILURE;
+            case SETUP_FAILED, BASELINE_CRASHED, PROPOSER_FAILING, OUTAGE -> ExitCodes.FAILURE;
             default -> ExitCodes.OK;
         };
     }

@@ -102,7 +102,34 @@ public final class CliAgentProposer implements Proposer {
     }
 
     private Proposal failure(String reason, Tally tally, Request request, long started, Secret secret) {
-        return new Proposal.Failure(secret.redact(context, reason), usage(tally, request, started));
+        String safe = secret.redact(context, reason);
+        return new Proposal.Failure(safe, usage(tally, request, started), Optional.empty(), fault(safe, request.spec().agent().backend()));
+    }
+
+    private static final java.util.regex.Pattern STATUS = java.util.regex.Pattern.compile(
+            "(?i)(?:API status|HTTP|status code|status)[ :=]*([1-5]\\d\\d)\\b");
+
+    /**
+     * The kind of a CLI agent's failure where its message names the API's HTTP status (Claude Code's
+     * "API status 401", an "HTTP 503" in a CLI's error): what the session's breaker stops or waits on.
+     */
+    static Optional<Proposer.Fault> fault(String reason, String backend) {
+        java.util.regex.Matcher m = STATUS.matcher(reason);
+        if (!m.find()) return Optional.empty();
+        int status = Integer.parseInt(m.group(1));
+        String cli = "the " + backend + " CLI's API";
+        return switch (status) {
+            case 401, 403 -> Optional.of(new Proposer.Fault(Proposer.Fault.Kind.AUTH, cli + " refused the key or login (HTTP " + status + ")",
+                    "log the " + backend + " CLI in again or check its key variable (helix doctor)"));
+            case 402 -> Optional.of(new Proposer.Fault(Proposer.Fault.Kind.QUOTA, cli + " says the quota or credit is used up (HTTP 402)",
+                    "add credit or raise the quota"));
+            case 404 -> Optional.of(new Proposer.Fault(Proposer.Fault.Kind.NOT_FOUND, cli + " does not know the model (HTTP 404)",
+                    "check agent.model"));
+            default -> status >= 500 || status == 429
+                    ? Optional.of(new Proposer.Fault(Proposer.Fault.Kind.SERVER, cli + " keeps failing (HTTP " + status + ")",
+                            "wait for the provider"))
+                    : Optional.empty();
+        };
     }
 
     /** The agent's usage: agent.model, else the model it reported using. */

@@ -24,13 +24,19 @@ import java.util.Optional;
  * {@code sh -c <agent.command>} in the worktree with one JSON request on stdin; the program edits
  * files and prints one JSON reply on stdout, {@code {"description": ..., "hypothesis": ...,
  * "usage": {"tokens_in": .., "tokens_out": .., "cost_usd": .., "turns": .., "model": ..}}}. The last
- * stdout line that is a JSON object is the reply, so the program may chatter before it.
+ * stdout line that is a JSON object is the reply, so the program may chatter before it. A program
+ * with nothing left to try exits with code 3 or replies {@code {"done": true, "reason": ...}}: the
+ * session ends cleanly. A fix-up after a crash carries {@code attempt} (1, 2, ...) and {@code crash}
+ * (exit code, timed out, log tail) in the request, and HELIX_ATTEMPT, HELIX_CRASH_EXIT_CODE,
+ * HELIX_CRASH_TIMED_OUT in the environment; a new experiment has attempt 0.
  */
 public final class CommandProposer implements Proposer {
 
     static final String BACKEND = "command";
     static final int HISTORY_ROWS = 20;
     static final int STDERR_LINES = 10;
+    /** The exit code by which a command says it has nothing left to try: the session ends cleanly. */
+    static final int DONE_EXIT = 3;
     private static final int STDOUT_CAP = 1 << 20;
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -66,10 +72,15 @@ public final class CommandProposer implements Proposer {
         }
 
         Path worktree = request.worktree().toAbsolutePath().normalize();
-        Map<String, String> env = Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "HELIX_EXPERIMENT", Integer.toString(request.experiment()),
                 "HELIX_TAG", Objects.toString(request.tag(), ""),
-                "HELIX_WORKTREE", worktree.toString());
+                "HELIX_WORKTREE", worktree.toString(),
+                "HELIX_ATTEMPT", Integer.toString(request.fix())));
+        request.crashed().ifPresent(c -> {
+            c.exitCode().ifPresent(x -> env.put("HELIX_CRASH_EXIT_CODE", Integer.toString(x)));
+            env.put("HELIX_CRASH_TIMED_OUT", Boolean.toString(c.timedOut()));
+        });
         AgentProcess.Result run;
         try {
             run = AgentProcess.run(List.of("sh", "-c", command.get()), worktree, env, input,
@@ -86,8 +97,15 @@ public final class CommandProposer implements Proposer {
         String stdout = run.stdout();
         Optional<ObjectNode> reply = lastJsonObject(stdout);
         AgentUsage usage = usage(started, reply.map(r -> r.get("usage")).orElse(null));
+        if (exit == DONE_EXIT) {
+            String why = reply.flatMap(r -> text(r.get("reason"))).or(() -> lastLine(run.stderr())).orElse("it has nothing left to try");
+            return new Proposal.Exhausted("agent command is done (exit code 3): " + oneLine(why), usage);
+        }
         if (exit != 0) {
             return new Proposal.Failure("agent command exited with code " + exit + lastLines("stderr", run.stderr()), usage);
+        }
+        if (reply.isPresent() && reply.get().path("done").asBoolean(false)) {
+            return new Proposal.Exhausted("agent command is done: " + oneLine(text(reply.get().get("reason")).orElse("it said so")), usage);
         }
         if (reply.isEmpty()) {
             return new Proposal.Failure("agent command printed no JSON reply on stdout (expected a last line like "
@@ -148,6 +166,19 @@ public final class CommandProposer implements Proposer {
         }
         if (r.crashLogTail().isPresent()) root.put("crash_log_tail", r.crashLogTail().get());
         else root.putNull("crash_log_tail");
+        root.put("attempt", r.fix());
+        if (r.crashed().isPresent()) {
+            Experiment c = r.crashed().get();
+            ObjectNode crash = root.putObject("crash");
+            if (c.exitCode().isPresent()) crash.put("exit_code", c.exitCode().get());
+            else crash.putNull("exit_code");
+            crash.put("timed_out", c.timedOut());
+            crash.put("reason", c.reason());
+            crash.put("log_tail", c.logTail().orElse(""));
+            crash.put("commit", c.commit());
+        } else {
+            root.putNull("crash");
+        }
         root.put("worker", r.worker());
         if (r.direction().isPresent()) root.put("direction", r.direction().get());
         else root.putNull("direction");
@@ -230,6 +261,12 @@ public final class CommandProposer implements Proposer {
         if (lines.isEmpty()) return "; nothing on " + stream;
         List<String> tail = lines.subList(Math.max(0, lines.size() - STDERR_LINES), lines.size());
         return "; last " + stream + " lines:\n" + abbreviate(String.join("\n", tail), 2000);
+    }
+
+    private static Optional<String> lastLine(String text) {
+        List<String> lines = new ArrayList<>(Arrays.asList(text.strip().split("\\R")));
+        lines.removeIf(String::isBlank);
+        return lines.isEmpty() ? Optional.empty() : Optional.of(lines.get(lines.size() - 1));
     }
 
     private static String oneLine(String text) {

@@ -134,6 +134,7 @@ public final class LocalExecutor implements Executor {
                 .directory(request.workdir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
+        builder.environment().keySet().removeAll(request.unset());
         builder.environment().putAll(request.env());
         builder.environment().put(EVAL_ID, evalId);
         Process process;

@@ -126,6 +126,7 @@ public final class SlurmExecutor implements Executor {
                 .directory(request.workdir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
+        builder.environment().keySet().removeAll(request.unset());
         builder.environment().putAll(request.env()); // srun exports its environment to the job
         Process process;
         try {

@@ -76,6 +76,7 @@ final class SpecYamlWriter {
         }
         e.metricCommand().ifPresent(v -> w.text("evaluate.metric_command", v));
         w.value("evaluate.repeats", Integer.toString(e.repeats()));
+        if (!e.envPassthrough().isEmpty()) w.texts("evaluate.env_passthrough", e.envPassthrough());
 
         Spec.JudgeSpec j = s.judge();
         w.blank().section("judge");
@@ -136,6 +137,10 @@ final class SpecYamlWriter {
         if (r.onStale() != Spec.OnStale.REBASE) w.text("run.on_stale", r.onStale().word());
         if (!r.directions().isEmpty()) w.texts("run.directions", r.directions());
         if (!r.secrets().isEmpty()) w.texts("run.secrets", r.secrets());
+        if (r.maxFailures() != Spec.RunSpec.MAX_FAILURES) w.value("run.max_failures", Integer.toString(r.maxFailures()));
+        if (r.maxOutageSeconds() != Spec.RunSpec.MAX_OUTAGE_SECONDS) {
+            w.value("run.max_outage_seconds", Integer.toString(r.maxOutageSeconds()));
+        }
         Spec.SlurmSpec sl = r.slurm();
         if (!sl.equals(Spec.SlurmSpec.DEFAULT)) {
             w.section("run.slurm");

@@ -169,4 +169,20 @@ class CliAgentProposerTest {
         Files.writeString(cli, "#!/bin/sh\n" + script + "\n");
         assertThat(cli.toFile().setExecutable(true)).isTrue();
     }
+
+    @Test
+    void aFailureNamingTheApisStatusGetsItsKind() {
+        assertThat(CliAgentProposer.fault("Claude Code failed (error_during_execution, API status 401): invalid x-api-key", "claude"))
+                .hasValueSatisfying(f -> {
+                    assertThat(f.kind()).isEqualTo(dev.helix.core.port.Proposer.Fault.Kind.AUTH);
+                    assertThat(f.fix()).contains("claude CLI");
+                });
+        assertThat(CliAgentProposer.fault("stream error: HTTP 503 Service Unavailable", "codex").map(f -> f.kind()))
+                .contains(dev.helix.core.port.Proposer.Fault.Kind.SERVER);
+        assertThat(CliAgentProposer.fault("API status 404: model not found", "claude").map(f -> f.kind()))
+                .contains(dev.helix.core.port.Proposer.Fault.Kind.NOT_FOUND);
+        assertThat(CliAgentProposer.fault("exit 3", "claude")).isEmpty();
+        assertThat(CliAgentProposer.fault("wrote 200 lines", "claude")).isEmpty();
+    }
+
 }

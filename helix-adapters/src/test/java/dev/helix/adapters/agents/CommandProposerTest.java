@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.port.Clock;
@@ -19,8 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -125,9 +128,9 @@ class CommandProposerTest {
     void aNonZeroExitFailsWithTheCodeAndTheLastLinesOfStderr() throws Exception {
         StringBuilder body = new StringBuilder();
         for (int i = 1; i <= 15; i++) body.append("echo 'err line ").append(i).append("' >&2\n");
-        body.append("echo '{\"description\": \"x\"}'\nexit 3\n");
+        body.append("echo '{\"description\": \"x\"}'\nexit 4\n"); // 3 would say it is done
         String reason = reason(propose(agentScript(body.toString()), 10));
-        assertThat(reason).contains("exited with code 3").contains("err line 15").contains("err line 6")
+        assertThat(reason).contains("exited with code 4").contains("err line 15").contains("err line 6")
                 .doesNotContain("err line 5\n");
     }
 
@@ -284,4 +287,58 @@ class CommandProposerTest {
         }
         throw new AssertionError("process " + pid + " is still running");
     }
+
+    @Test
+    void anAgentThatExitsWithCodeThreeIsDoneWithTheReasonItGaveOnStderr() throws Exception {
+        String cmd = agentScript("echo 'every idea in ideas.txt was tried' >&2\nexit 3\n");
+
+        Proposal p = propose(cmd, 30);
+
+        assertThat(p).isEqualTo(new Proposal.Exhausted("agent command is done (exit code 3): every idea in ideas.txt was tried", p.usage()));
+    }
+
+    @Test
+    void anAgentThatRepliesDoneIsDoneWithItsReason() throws Exception {
+        String cmd = agentScript("echo '{\"done\": true, \"reason\": \"the search space is covered\"}'\n");
+
+        Proposal p = propose(cmd, 30);
+
+        assertThat(p).isInstanceOfSatisfying(Proposal.Exhausted.class,
+                e -> assertThat(e.reason()).isEqualTo("agent command is done: the search space is covered"));
+    }
+
+    @Test
+    void aFixUpRequestCarriesItsAttemptAndTheCrashInTheJsonAndTheEnvironment() throws Exception {
+        String cmd = agentScript("""
+                cat > request.json
+                printf '%s %s %s\\n' "$HELIX_ATTEMPT" "$HELIX_CRASH_EXIT_CODE" "$HELIX_CRASH_TIMED_OUT" > env.txt
+                echo '{"description": "guard the division"}'
+                """);
+        Experiment crashed = new Experiment(4, "nov23", 0, "p4", "c4", Status.CRASH, Map.of(), Optional.empty(), Optional.empty(),
+                Optional.empty(), "halve lr", Optional.empty(), "crashed: exit code 1", List.of(), Instant.EPOCH, Instant.EPOCH, 3,
+                Optional.of(1), false, ".helix/runs/nov23/4.log", DiffStat.NONE, Optional.empty(), List.of(),
+                Optional.of("ZeroDivisionError: division by zero"));
+        Request first = request(cmd, 30, List.of());
+        Request fixUp = new Request(first.experiment(), first.tag(), first.spec(), first.program(), first.worktree(), first.baseline(),
+                first.best(), first.history(), crashed.logTail(), 1, Optional.empty(), 2, Optional.of(crashed));
+
+        assertThat(proposer.propose(fixUp)).isInstanceOf(Proposal.Change.class);
+
+        JsonNode req = new ObjectMapper().readTree(dir.resolve("request.json").toFile());
+        assertThat(req.get("attempt").asInt()).isEqualTo(2);
+        assertThat(req.get("crash").get("exit_code").asInt()).isEqualTo(1);
+        assertThat(req.get("crash").get("timed_out").asBoolean()).isFalse();
+        assertThat(req.get("crash").get("log_tail").asText()).isEqualTo("ZeroDivisionError: division by zero");
+        assertThat(Files.readString(dir.resolve("env.txt"))).isEqualTo("2 1 false\n");
+    }
+
+    @Test
+    void aNewExperimentsRequestHasAttemptZeroAndNoCrash() throws Exception {
+        String cmd = agentScript("cat > request.json\necho '{\"description\": \"x\"}'\n");
+        proposer.propose(Fixtures.request(spec(agent("command", cmd, 30), new SearchSpec(List.of(), 0, 0)), dir, 1, List.of()));
+        JsonNode req = new ObjectMapper().readTree(dir.resolve("request.json").toFile());
+        assertThat(req.get("attempt").asInt()).isZero();
+        assertThat(req.get("crash").isNull()).isTrue();
+    }
+
 }

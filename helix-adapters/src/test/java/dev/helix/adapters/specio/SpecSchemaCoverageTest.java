@@ -43,7 +43,8 @@ class SpecSchemaCoverageTest {
                         Optional.of(new QualityGuard("bpb", Direction.MINIMIZE, 0.02)),
                         List.of(new Constraint("vram", Optional.of(10.0), Optional.of(1.0))), List.of("train_iters")),
                 new Evaluate("./eval.sh", Optional.of("./setup.sh"), 90, OutputFormat.JSON, Map.of("primary", "acc=(\\S+)"),
-                        Optional.of("out.json"), 5, Optional.of("tail -1 \"$HELIX_LOG\""), Spec.MetricSource.FILE),
+                        Optional.of("out.json"), 5, Optional.of("tail -1 \"$HELIX_LOG\""), Spec.MetricSource.FILE,
+                        List.of("HF_TOKEN")),
                 new JudgeSpec(JudgeMode.STATISTICAL, new Threshold(0.01, true), 0.9, false, 9, 4),
                 new AgentSpec("openai", Optional.of("gpt"), 20, 1, Optional.of("./agent"), 600, Optional.of("http://127.0.0.1:1/v1"),
                         Optional.of("MY_KEY"), 5000, 7, 1000, List.of("--fast"), List.of("keep the API")),
@@ -52,7 +53,7 @@ class SpecSchemaCoverageTest {
                         new Parameter("opt", "train.py", "OPT = (\\w+)", ParamType.CATEGORICAL, 0, 1, false, List.of("adam", "sgd"))),
                         7, 5),
                 new RunSpec(2, "slurm", List.of("0", "1"), new SlurmSpec(Optional.of("gpu"), 4, Optional.of("8G"), Optional.of("gpu:1"),
-                        List.of("--qos=high")), Spec.OnStale.DISCARD, List.of("speed", "memory"), List.of("WANDB_API_KEY"), Optional.of("mar26")),
+                        List.of("--qos=high")), Spec.OnStale.DISCARD, List.of("speed", "memory"), List.of("WANDB_API_KEY"), Optional.of("mar26"), 3, 600),
                 Map.of("python", ">=3.11"),
                 "helix.yaml");
     }

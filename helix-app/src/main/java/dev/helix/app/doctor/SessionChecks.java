@@ -129,7 +129,7 @@ final class SessionChecks {
         boolean named = AgentChoice.named(specFile);
         List<String> problems = backend.isEmpty() ? List.of("unknown backend '" + name + "' (agent.backend)")
                 : backend.get().check(spec, env).stream().map(AgentBackend.Unready::message).toList();
-        if (problems.isEmpty()) return Check.pass("backend", title, name + " is ready");
+        if (problems.isEmpty()) return agentDriven || !named ? Check.pass("backend", title, name + " is ready") : probed(backend.get(), spec, env);
         if (agentDriven || !named) {
             String why = agentDriven ? "this repository is driven with helix try/record" : "helix.yaml names no agent.backend";
             return Check.skip("backend", title, "not needed for helix try and helix record (" + why + "); only helix run needs one ("
@@ -142,6 +142,18 @@ final class SessionChecks {
         return Check.fail("backend", title, name + ": " + String.join("; ", problems),
                 String.join("; ", unready.stream().map(AgentBackend.Unready::suggestion).toList())
                         + " (an agent that drives itself with helix try needs none: see helix guide)");
+    }
+
+    /** A ready backend asked for real (one minimal request): reachable, key and model, each said apart. */
+    private static Check probed(AgentBackend backend, Spec spec, Map<String, String> env) {
+        String title = "Agent backend available";
+        List<AgentBackend.Probe> probes = backend.probe(spec, env);
+        if (probes.isEmpty()) return Check.pass("backend", title, backend.name() + " is ready");
+        String said = String.join("; ", probes.stream().map(p -> p.aspect() + ": "
+                + p.ok().map(ok -> ok ? "yes, " : "NO, ").orElse("") + p.detail()).toList());
+        List<String> fixes = probes.stream().filter(p -> p.ok().equals(Optional.of(false))).map(AgentBackend.Probe::fix).toList();
+        if (fixes.isEmpty()) return Check.pass("backend", title, backend.name() + " is ready (" + said + ")");
+        return Check.fail("backend", title, backend.name() + ": " + said, String.join("; ", fixes));
     }
 
     private static String read(Path file) {

@@ -34,6 +34,7 @@ final class Preflight {
         Path specFile = workspace.specFile();
         Spec spec = withOptions(SpecFiles.load(specFile), options);
         String backend = options.backend().orElse(spec.agent().backend());
+        checkCaps(options, backend);
         AgentBackend agent = backend(backend, spec);
 
         String specPath = repo.relativize(specFile).toString();
@@ -53,6 +54,24 @@ final class Preflight {
 
         String tag = SessionTags.choose(workspace, options.tag(), options.resume(), spec.run().tag());
         return new RunSession.Prepared(workspace, specFile, spec, tag, options.resume(), agent, options);
+    }
+
+    /** Backends that never report a cost: a --max-cost on them would silently never hold. */
+    static final List<String> COST_UNKNOWN = List.of("anthropic", "codex", "gemini", "opencode");
+
+    /** --max-cost and --max-tokens: positive, and a cost cap only where the cost can be known. */
+    private static void checkCaps(RunSession.Options o, String backend) {
+        if (o.maxCost().isPresent() && !(o.maxCost().get() > 0)) {
+            throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
+        }
+        if (o.maxTokens().isPresent() && o.maxTokens().getAsLong() <= 0) {
+            throw AppException.usage("bad_option", "--max-tokens must be a positive number of tokens", "e.g. --max-tokens 2000000");
+        }
+        if (o.maxCost().isPresent() && COST_UNKNOWN.contains(backend)) {
+            throw AppException.usage("cost_unknown", "--max-cost cannot hold with the " + backend
+                    + " backend: it does not report what a proposal costs, so the cap would never be reached",
+                    "cap the tokens instead: --max-tokens N (every model backend reports them)");
+        }
     }
 
     /** helix.yaml's run section with the command line's overrides, checked. */

@@ -45,8 +45,29 @@ public final class RunSession {
      */
     public record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                           Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
-                          Optional<List<String>> directions, Optional<String> executor, Optional<String> agentCommand) {
+                          Optional<List<String>> directions, Optional<String> executor, Optional<String> agentCommand,
+                          java.util.OptionalLong maxTokens) {
+        public Options {
+            agentCommand = agentCommand == null ? Optional.empty() : agentCommand;
+            maxTokens = maxTokens == null ? java.util.OptionalLong.empty() : maxTokens;
+        }
+
         /** Options without an agent command of their own. */
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
+                       Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
+                       Optional<String> executor, java.util.OptionalLong maxTokens) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, workers, directions, executor, Optional.empty(), maxTokens);
+        }
+
+        /** Options without a token cap. */
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
+                       Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
+                       Optional<String> executor, Optional<String> agentCommand) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, workers, directions, executor, agentCommand,
+                    java.util.OptionalLong.empty());
+        }
+
+        /** Options without an agent command of their own or a token cap. */
         public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
                        Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
                        Optional<String> executor) {
@@ -118,6 +139,8 @@ public final class RunSession {
             String start = worktrees.prepare();
             Secrets secrets = Secrets.forSpec(System.getenv(), p.spec());
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
+            SessionLimits.Applied limits = SessionLimits.apply(logDir, p.options());
+            if (!limits.said().isEmpty()) events.emit(new Event.Notice(limits.said()));
             Proposer proposer = new OutsideGuard(p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets)),
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
@@ -128,8 +151,9 @@ public final class RunSession {
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
-                            program, logDir, p.options().maxExperiments(), p.options().maxTime(), sessionId,
-                            p.options().maxCost(), secrets, lanes, Checkout.HELIX, briefing));
+                            program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,
+                            limits.options().maxCost(), secrets, lanes, Checkout.HELIX, briefing,
+                            limits.options().maxTokens()));
             stopHook.accept(session);
             Outcome outcome;
             try {

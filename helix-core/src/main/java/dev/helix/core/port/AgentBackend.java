@@ -23,6 +23,14 @@ public interface AgentBackend {
      */
     List<Unready> check(Spec spec, Map<String, String> env);
 
+    /**
+     * For {@code helix doctor}: one real, minimal request to the backend's server, reported as
+     * reachability, the key and the model separately. Empty when the backend has nothing to probe.
+     */
+    default List<Probe> probe(Spec spec, Map<String, String> env) {
+        return List.of();
+    }
+
     /** A proposer for one session. */
     Proposer create(Context context);
 
@@ -39,6 +47,15 @@ public interface AgentBackend {
             env = Map.copyOf(env);
         }
     }
+
+    /**
+     * One aspect of a probe.
+     *
+     * @param aspect "reachable", "API key" or "model"
+     * @param ok empty when the probe could not tell (an earlier aspect failed)
+     * @param fix what to do when it failed; empty otherwise
+     */
+    record Probe(String aspect, java.util.Optional<Boolean> ok, String detail, String fix) {}
 
     /** One reason the backend cannot run, and how to fix it. */
     record Unready(String message, String suggestion) {}

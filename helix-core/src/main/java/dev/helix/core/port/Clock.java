@@ -9,6 +9,14 @@ public interface Clock {
     /** Monotonic nanoseconds, for durations. */
     long nanos();
 
+    /**
+     * Waits {@code d} (the breaker's backoff between experiments); a stop request interrupts it.
+     * A test clock moves its time on instead.
+     */
+    default void sleep(java.time.Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis());
+    }
+
     Clock SYSTEM = new Clock() {
         @Override
         public Instant now() {

@@ -25,10 +25,17 @@ public interface Executor {
      *             cluster executor leaves placement to its scheduler and ignores it.
      */
     record Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log,
-                   java.util.Optional<String> cpus) {
+                   java.util.Optional<String> cpus, java.util.Set<String> unset) {
         public Request {
             env = Map.copyOf(env);
             cpus = cpus == null ? java.util.Optional.empty() : cpus;
+            unset = unset == null ? java.util.Set.of() : java.util.Set.copyOf(unset);
+        }
+
+        /** A request that keeps Helix's whole environment. */
+        public Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log,
+                       java.util.Optional<String> cpus) {
+            this(command, workdir, timeout, env, log, cpus, java.util.Set.of());
         }
 
         public Request(String command, Path workdir, Duration timeout, Map<String, String> env, Path log) {

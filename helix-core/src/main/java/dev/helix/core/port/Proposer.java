@@ -56,20 +56,44 @@ public interface Proposer {
      * @param worker which of the session's workers asks (1 when there is one)
      * @param direction what this worker is to explore (helix run --directions), when given
      * @param briefing the machine the evaluation runs on and earlier sessions' results (empty: unknown)
+     * @param fix 0 for a new experiment; 1, 2, ... for the fix-ups of a crash
+     * @param crashed for a fix-up: the record of the crashed attempt (its exit code, whether it timed out, its log's tail)
      */
     record Request(int experiment, String tag, Spec spec, String program, Path worktree,
                    Experiment baseline, Experiment best, List<Experiment> history,
-                   Optional<String> crashLogTail, int worker, Optional<String> direction, String briefing) {
+                   Optional<String> crashLogTail, int worker, Optional<String> direction, String briefing,
+                   int fix, Optional<Experiment> crashed) {
         public Request {
             history = List.copyOf(history);
             briefing = briefing == null ? "" : briefing;
+            crashed = crashed == null ? Optional.empty() : crashed;
+        }
+
+        /** A request without a briefing or a crashed attempt's record. */
+        public Request(int experiment, String tag, Spec spec, String program, Path worktree, Experiment baseline,
+                       Experiment best, List<Experiment> history, Optional<String> crashLogTail, int worker,
+                       Optional<String> direction) {
+            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, worker, direction, "");
+        }
+
+        /** A request with a briefing, without a crashed attempt's record. */
+        public Request(int experiment, String tag, Spec spec, String program, Path worktree, Experiment baseline,
+                       Experiment best, List<Experiment> history, Optional<String> crashLogTail, int worker,
+                       Optional<String> direction, String briefing) {
+            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, worker, direction, briefing,
+                    crashLogTail.isPresent() ? 1 : 0, Optional.empty());
         }
 
         /** A request without a briefing. */
         public Request(int experiment, String tag, Spec spec, String program, Path worktree, Experiment baseline,
                        Experiment best, List<Experiment> history, Optional<String> crashLogTail, int worker,
-                       Optional<String> direction) {
-            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, worker, direction, "");
+                       Optional<String> direction, int fix, Optional<Experiment> crashed) {
+            this(experiment, tag, spec, program, worktree, baseline, best, history, crashLogTail, worker, direction, "", fix, crashed);
+        }
+
+        /** For a fix-up: how the crashed attempt ended, in one line ("exit code 1", "timed out"). */
+        public Optional<String> crashSummary() {
+            return crashed.map(c -> c.timedOut() ? "timed out" : c.exitCode().map(x -> "exit code " + x).orElse("killed"));
         }
 
         /** A request of a session with one worker and no direction. */
@@ -104,13 +128,57 @@ public interface Proposer {
          *
          * @param description what the proposer meant to do, when it said so (the ledger shows it)
          */
-        record Failure(String reason, AgentUsage usage, Optional<String> description) implements Proposal {
+        record Failure(String reason, AgentUsage usage, Optional<String> description, Optional<Fault> fault) implements Proposal {
             public Failure(String reason, AgentUsage usage) {
-                this(reason, usage, Optional.empty());
+                this(reason, usage, Optional.empty(), Optional.empty());
+            }
+
+            public Failure(String reason, AgentUsage usage, Optional<String> description) {
+                this(reason, usage, description, Optional.empty());
+            }
+
+            /** A failure whose kind is known (the session stops or backs off on it). */
+            public Failure(String reason, AgentUsage usage, Fault fault) {
+                this(reason, usage, Optional.empty(), Optional.of(fault));
             }
         }
 
-        /** The proposer has nothing left to try (e.g. a search space exhausted); the session ends. */
+        /**
+         * The proposer has nothing left to try (a search space exhausted, or a command proposer
+         * that says it is done); the session ends cleanly with the reason.
+         */
         record Exhausted(String reason, AgentUsage usage) implements Proposal {}
+    }
+
+    /**
+     * What kind of failure a proposer met, where it can tell: the session's breaker stops at once
+     * on what will not fix itself and waits out what may.
+     *
+     * @param what the failure in words, e.g. "the model server refused the API key (HTTP 401)"
+     * @param fix what the user should do, e.g. "check OPENAI_API_KEY"
+     */
+    record Fault(Kind kind, String what, String fix) {
+        /** Closed set of the failures the breaker tells apart. */
+        public enum Kind {
+            /** 401/403: the key is missing, wrong or not allowed. */
+            AUTH(false),
+            /** 402, or a quota the provider says is used up. */
+            QUOTA(false),
+            /** 404: no such model or endpoint. */
+            NOT_FOUND(false),
+            /** Nothing answers at the address (connection refused, unknown host). */
+            UNREACHABLE(true),
+            /** 5xx or 429 after the client's own retries. */
+            SERVER(true),
+            /** No answer in time. */
+            TIMEOUT(true);
+
+            /** Whether waiting may fix it: an outage rather than a mistake. */
+            public final boolean transientFault;
+
+            Kind(boolean transientFault) {
+                this.transientFault = transientFault;
+            }
+        }
     }
 }

@@ -75,6 +75,9 @@ public final class PromptBuilder {
 
         StringBuilder crash = new StringBuilder();
         request.crashLogTail().ifPresent(tail -> crash.append("\n## The last experiment crashed: fix it\n")
+                .append("This is fix-up attempt ").append(Math.max(1, request.fix())).append(" of experiment ")
+                .append(request.experiment()).append(request.crashSummary().map(c -> " (the evaluation ended: " + c + ")").orElse(""))
+                .append(". Your change is already applied: do not make it again, fix what crashed.\n")
                 .append("The code in the worktree is the crashed version. Its log ends with:\n```\n").append(tail.strip()).append("\n```\n"));
 
         StringBuilder fileText = new StringBuilder();

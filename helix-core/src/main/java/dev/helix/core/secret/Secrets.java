@@ -45,6 +45,19 @@ public final class Secrets implements UnaryOperator<String> {
     }
 
     /**
+     * The variables an evaluation does not see: the known providers' keys, the agent's
+     * {@code api_key_env} and {@code run.secrets}, less those {@code evaluate.env_passthrough} names.
+     * The evaluation runs code a proposer wrote; it must not be able to print the proposer's key.
+     */
+    public static java.util.Set<String> hiddenFromEvaluation(Spec spec) {
+        java.util.Set<String> names = new java.util.TreeSet<>(KNOWN);
+        spec.agent().apiKeyEnv().map(String::strip).filter(n -> !n.isEmpty()).ifPresent(names::add);
+        names.addAll(spec.run().secrets());
+        spec.evaluate().envPassthrough().forEach(names::remove);
+        return names;
+    }
+
+    /**
      * The values of {@code names} and of every variable that looks like a credential
      * (*_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD, *_KEY).
      */

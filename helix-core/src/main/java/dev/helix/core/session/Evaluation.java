@@ -4,6 +4,7 @@ import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class Evaluation {
         try {
             return session.ports().executor().run(new Executor.Request(command, w.worktree(),
                     Duration.ofSeconds(spec.evaluate().timeoutSeconds()), env, log,
-                    slot == null ? Optional.empty() : slot.cpus()));
+                    slot == null ? Optional.empty() : slot.cpus(), Secrets.hiddenFromEvaluation(spec)));
         } finally {
             session.workers().leave(w);
         }

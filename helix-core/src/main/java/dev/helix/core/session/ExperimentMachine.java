@@ -11,6 +11,7 @@ import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.scope.Strays;
 import dev.helix.core.session.ExperimentState.Committed;
+import dev.helix.core.session.ExperimentState.Deferred;
 import dev.helix.core.session.ExperimentState.Exhausted;
 import dev.helix.core.session.ExperimentState.Interrupted;
 import dev.helix.core.session.ExperimentState.Judged;
@@ -37,7 +38,7 @@ import java.util.Set;
 final class ExperimentMachine {
 
     /** How an experiment ended for the worker's loop. */
-    enum End { DONE, EXHAUSTED, INTERRUPTED }
+    enum End { DONE, EXHAUSTED, INTERRUPTED, DEFERRED }
 
     /** An experiment in progress: its run number and what its attempts recorded. */
     static final class Run {
@@ -87,15 +88,19 @@ final class ExperimentMachine {
         if (w.presetBefore == null && !run.base.commit().equals(w.head)) session.workers().revert(w, run.base.commit());
         int fixes = proposer.fixesCrashes() ? spec.agent().maxFixAttempts() : 0;
         String from = run.base.commit();
-        Optional<String> crashTail = Optional.empty();
+        Optional<Experiment> crashed = Optional.empty();
         for (int fix = 0; fix <= fixes; fix++) {
-            ExperimentState end = attempt(w, run, fix, from, crashTail, guarded);
+            ExperimentState end = attempt(w, run, fix, from, crashed, guarded);
+            if (end instanceof Deferred deferred) {
+                w.backoff = deferred.delay();
+                return End.DEFERRED;
+            }
             if (!(end instanceof Settled settled)) return End.EXHAUSTED;
             Experiment e = settled.record();
             if (e.status() == Status.INTERRUPTED) return End.INTERRUPTED;
             if (e.status() != Status.CRASH || e.commit().isEmpty() || fix == fixes || session.stopRequested()) break;
             from = e.commit();
-            crashTail = e.logTail();
+            crashed = Optional.of(e);
         }
         String end = session.best().commit();
         if (!end.equals(w.head)) session.workers().revert(w, end); // a discard already went back to it
@@ -103,9 +108,9 @@ final class ExperimentMachine {
     }
 
     /** One attempt from {@code from} (the best, or for a fix-up the crashed attempt) until it settles. */
-    private ExperimentState attempt(Worker w, Run run, int fix, String from, Optional<String> crashTail, Guarded guarded) {
-        ExperimentState state = propose(w, run, fix, from, crashTail);
-        while (!(state instanceof Settled || state instanceof Exhausted)) {
+    private ExperimentState attempt(Worker w, Run run, int fix, String from, Optional<Experiment> crashed, Guarded guarded) {
+        ExperimentState state = propose(w, run, fix, from, crashed);
+        while (!(state instanceof Settled || state instanceof Exhausted || state instanceof Deferred)) {
             state = switch (state) {
                 case Proposed p -> commit(w, run, fix, p, guarded);
                 case Committed c -> measure(w, c);
@@ -117,13 +122,14 @@ final class ExperimentMachine {
                 case Interrupted i -> new Settled(record(run, i.attempt(), i.readings(), Status.INTERRUPTED, i.reason(), List.of()));
                 case Settled s -> s;
                 case Exhausted e -> e;
+                case Deferred d -> d;
             };
         }
         return state;
     }
 
     /** Asks the proposer for a change in the worker's worktree (at {@code from}). */
-    private ExperimentState propose(Worker w, Run run, int fix, String from, Optional<String> crashTail) {
+    private ExperimentState propose(Worker w, Run run, int fix, String from, Optional<Experiment> crashed) {
         Experiment best = run.base;
         Path wt = w.worktree();
         Attempt attempt = session.newAttempt(w, run.number, from, run.attempts);
@@ -146,8 +152,9 @@ final class ExperimentMachine {
         session.workers().enter(w);
         try {
             answer = Optional.of(proposer.propose(new Proposer.Request(run.number, session.plan().tag(), spec,
-                    session.plan().program(), wt, Records.baseline(run.history).orElseThrow(), best, run.history, crashTail,
-                    w.id(), w.lane.direction().map(Direction::text), session.plan().briefing())));
+                    session.plan().program(), wt, Records.baseline(run.history).orElseThrow(), best, run.history,
+                    crashed.map(c -> c.logTail().orElse("")), w.id(), w.lane.direction().map(Direction::text),
+                    session.plan().briefing(), fix, crashed)));
         } catch (InterruptedException e) {
             answer = Optional.empty();
         } finally {
@@ -175,9 +182,15 @@ final class ExperimentMachine {
             }
             case Proposal.Failure failure -> {
                 session.workers().reset(w, best.commit(), created);
-                yield new Rejected(attempt, "the proposer failed: " + failure.reason(), changed);
+                String reason = "the proposer failed: " + failure.reason();
+                yield switch (session.failures().failed(failure)) {
+                    case Breaker.Decision.Go go -> new Rejected(attempt, reason, changed);
+                    case Breaker.Decision.Wait wait -> new Deferred(wait.delay());
+                    case Breaker.Decision.Stop stop -> new Rejected(attempt, reason + "; stopped: " + stop.reason(), changed);
+                };
             }
             case Proposal.Change change -> {
+                session.failures().succeeded();
                 session.emit(new Event.Proposed(run.number, session.plan().redact().apply(attempt.description())));
                 yield new Proposed(attempt, changed, changes.created(), strays);
             }

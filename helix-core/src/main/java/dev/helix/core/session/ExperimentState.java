@@ -66,4 +66,7 @@ public sealed interface ExperimentState {
 
     /** The proposer has nothing left to try; nothing is recorded and the session ends. */
     record Exhausted(String reason) implements ExperimentState {}
+
+    /** The proposer's server is out of reach: nothing is recorded and the next experiment waits {@code delay}. */
+    record Deferred(java.time.Duration delay) implements ExperimentState {}
 }

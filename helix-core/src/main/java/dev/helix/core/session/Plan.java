@@ -26,19 +26,40 @@ import java.util.function.UnaryOperator;
  * @param lanes the workers; the first works in {@code worktree} (the baseline is measured there)
  * @param checkout whose files the worktrees hold: Helix's own, or the user's checkout shared with the agent
  * @param briefing what the proposer is told about this machine and earlier sessions' results (empty: nothing)
+ * @param maxTokens stop once the proposers' reported tokens (in and out) in this session reach this many
  */
 public record Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
                    String specFile, String program, Path logDir, OptionalInt maxExperiments,
                    Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
-                   UnaryOperator<String> redact, List<Lane> lanes, Checkout checkout, String briefing) {
+                   UnaryOperator<String> redact, List<Lane> lanes, Checkout checkout, String briefing,
+                   java.util.OptionalLong maxTokens) {
     public Plan {
         briefing = briefing == null ? "" : briefing;
         lanes = lanes == null || lanes.isEmpty() ? List.of(new Lane(1, worktree, Optional.empty())) : List.copyOf(lanes);
         if (!lanes.get(0).worktree().equals(worktree)) throw new IllegalArgumentException("the first lane works in the session's worktree");
         Objects.requireNonNull(checkout, "checkout");
+        maxTokens = maxTokens == null ? java.util.OptionalLong.empty() : maxTokens;
+    }
+
+    /** A plan without a token cap. */
+    public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
+                String specFile, String program, Path logDir, OptionalInt maxExperiments,
+                Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                UnaryOperator<String> redact, List<Lane> lanes, Checkout checkout, String briefing) {
+        this(repo, worktree, tag, branchRef, start, spec, specFile, program, logDir, maxExperiments, maxTime,
+                sessionId, maxCost, redact, lanes, checkout, briefing, java.util.OptionalLong.empty());
     }
 
     /** A plan without a briefing. */
+    public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
+                String specFile, String program, Path logDir, OptionalInt maxExperiments,
+                Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,
+                UnaryOperator<String> redact, List<Lane> lanes, Checkout checkout, java.util.OptionalLong maxTokens) {
+        this(repo, worktree, tag, branchRef, start, spec, specFile, program, logDir, maxExperiments, maxTime,
+                sessionId, maxCost, redact, lanes, checkout, "", maxTokens);
+    }
+
+    /** A plan without a briefing or a token cap. */
     public Plan(Path repo, Path worktree, String tag, String branchRef, String start, Spec spec,
                 String specFile, String program, Path logDir, OptionalInt maxExperiments,
                 Optional<Duration> maxTime, String sessionId, Optional<Double> maxCost,

@@ -105,6 +105,12 @@ public final class Records {
                 .mapToInt(Experiment::evaluations).average().orElse(0);
     }
 
+    /** The tokens the proposers reported, in and out. */
+    public static long tokens(List<Experiment> records) {
+        return records.stream().flatMap(e -> e.agent().stream())
+                .mapToLong(a -> a.tokensIn().orElse(0L) + a.tokensOut().orElse(0L)).sum();
+    }
+
     /** What the proposers reported spending, in USD. */
     public static double cost(List<Experiment> records) {
         return records.stream().flatMap(e -> e.agent().stream()).flatMap(a -> a.costUsd().stream())

@@ -41,8 +41,6 @@ import java.util.TreeSet;
  */
 public final class Session {
 
-
-
     private final Ports ports;
     private final Plan plan;
     private final Spec spec;
@@ -59,6 +57,7 @@ public final class Session {
     /** Why no new experiment starts, once something said so. */
     private StopReason stopping;
     private String stoppingDetail = "";
+    private final FailureWatch failures;
 
     public Session(Ports ports, Plan plan) {
         this.ports = ports;
@@ -70,6 +69,7 @@ public final class Session {
         this.workers = new Workers(this, lock, plan.lanes());
         this.evaluation = new Evaluation(this);
         this.machine = new ExperimentMachine(this, evaluation);
+        this.failures = new FailureWatch(this, lock);
     }
 
     /**
@@ -190,12 +190,13 @@ public final class Session {
                         inFlight.remove(run);
                     }
                 }
+                if (end == End.DEFERRED && !failures.pause(w)) end = End.INTERRUPTED;
                 synchronized (lock) {
                     if (end == End.EXHAUSTED && stopping == null) stopping = StopReason.EXHAUSTED;
                     if (end == End.INTERRUPTED && stopping == null) stopping = StopReason.INTERRUPTED;
                     if (run % 10 == 0) emit(Records.summary(records));
                 }
-                if (end != End.DONE) return;
+                if (end != End.DONE && end != End.DEFERRED) return;
             }
         } finally {
             workers.busy(w, 0, WorkerPhase.IDLE);
@@ -212,10 +213,10 @@ public final class Session {
                 && Duration.ofNanos(ports.clock().nanos() - startNanos).compareTo(plan.maxTime().get()) >= 0) {
             return StopReason.MAX_TIME;
         }
-        if (plan.maxCost().isPresent() && Records.cost(records) >= plan.maxCost().get()) {
-            stoppingDetail = "spent " + Judge.fmt(Records.cost(records)) + " USD";
-            return StopReason.MAX_COST;
-        }
+        double cost = Records.cost(records);
+        if (plan.maxCost().isPresent() && cost >= plan.maxCost().get()) return stopAt(StopReason.MAX_COST, "spent " + Judge.fmt(cost) + " USD");
+        long tokens = Records.tokens(records);
+        if (plan.maxTokens().isPresent() && tokens >= plan.maxTokens().getAsLong()) return stopAt(StopReason.MAX_TOKENS, "used " + tokens + " tokens");
         return null;
     }
 
@@ -332,6 +333,17 @@ public final class Session {
         return Attempt.start(run, plan.tag(), w.id(), parent, now(), attempt, w.directionName());
     }
 
+    /** Stops starting experiments, for {@code reason}, unless something already did. */
+    void stopWith(StopReason reason, String detail) {
+        synchronized (lock) {
+            if (stopping == null) stopping = stopAt(reason, plan.redact().apply(detail));
+        }
+    }
+
+    FailureWatch failures() {
+        return failures;
+    }
+
     /** The proposer has nothing left: why, for the session's stop reason. */
     void exhausted(String reason) {
         synchronized (lock) {
@@ -369,12 +381,13 @@ public final class Session {
         return clean;
     }
 
-    private String primaryName() {
-        return spec.metrics().primary().name();
-    }
-
     private String branchName() {
         return plan.branchRef().replaceFirst("^refs/heads/", "");
+    }
+
+    private StopReason stopAt(StopReason reason, String detail) {
+        stoppingDetail = detail;
+        return reason;
     }
 
     /**

@@ -6,10 +6,15 @@ public enum StopReason {
     MAX_EXPERIMENTS("reached --max-experiments"),
     MAX_TIME("reached --max-time"),
     MAX_COST("reached --max-cost"),
+    MAX_TOKENS("reached --max-tokens"),
     INTERRUPTED("interrupted"),
     EXHAUSTED("the proposer has nothing left to try"),
     SETUP_FAILED("evaluate.setup failed"),
-    BASELINE_CRASHED("the baseline crashed");
+    BASELINE_CRASHED("the baseline crashed"),
+    /** A failure that will not fix itself happened run.max_failures times in a row. */
+    PROPOSER_FAILING("the proposer keeps failing"),
+    /** The proposer's server stayed out of reach for run.max_outage_seconds. */
+    OUTAGE("the proposer's server stayed out of reach");
 
     public final String text;
 

@@ -23,6 +23,8 @@ final class Worker {
     Set<String> prepared = Set.of();
     /** The commit its worktree is at, as far as the session moved it; empty when an evaluation may have changed it. */
     String head = "";
+    /** How long to wait before its next experiment: the breaker's backoff while the proposer's server is out of reach. */
+    java.time.Duration backoff = java.time.Duration.ZERO;
 
     Worker(Lane lane) {
         this.lane = lane;

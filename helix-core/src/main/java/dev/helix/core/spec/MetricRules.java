@@ -175,7 +175,9 @@ final class MetricRules {
                         "use output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE)");
             }
         }
-        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, metricCommand, source);
+        List<String> passthrough = Optional.ofNullable(t.texts(s.get("env_passthrough"), "evaluate.env_passthrough")).orElse(List.of());
+        return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, metricCommand, source,
+                passthrough.stream().map(String::strip).toList());
     }
 
     /** True when {@code regex} compiles and captures; otherwise reports why at {@code path}. */

@@ -53,7 +53,9 @@ final class RunRules {
         tag.filter(v -> !v.matches("[A-Za-z0-9][A-Za-z0-9._-]*")).ifPresent(v -> t.problem("run.tag",
                 "'" + v + "' cannot name a branch helix/<tag>", "use letters, digits, '.', '_' and '-', e.g. `tag: mar26`"));
         return new RunSpec(workers, executor, slots, slurm(t.map(s.get("slurm"), "run.slurm")), onStale,
-                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList(), tag);
+                directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList(), tag,
+                t.whole(s.get("max_failures"), "run.max_failures", RunSpec.MAX_FAILURES, 1),
+                t.whole(s.get("max_outage_seconds"), "run.max_outage_seconds", RunSpec.MAX_OUTAGE_SECONDS, 1));
     }
 
     private SlurmSpec slurm(Map<String, Object> m) {

@@ -116,6 +116,7 @@ public record Spec(
      *
      * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
      *                 "quality_guard" or a metric name
+     * @param envPassthrough secret variables the evaluation keeps (it sees no other one Helix knows)
      */
     public record Evaluate(
             String command,
@@ -126,33 +127,41 @@ public record Spec(
             Optional<String> jsonFile,
             int repeats,
             Optional<String> metricCommand,
-            MetricSource metricSource) {
+            MetricSource metricSource,
+            List<String> envPassthrough) {
         public Evaluate {
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
             metricCommand = metricCommand == null ? Optional.empty() : metricCommand;
             java.util.Objects.requireNonNull(metricSource, "metricSource");
+            envPassthrough = envPassthrough == null ? List.of() : List.copyOf(envPassthrough);
         }
 
-        /** An evaluation whose metrics come from its output alone (no metric_command). */
+        /** An evaluation whose metrics come from its output alone (no metric_command), keeping no secret variable. */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT);
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT, List.of());
         }
 
         /** An evaluation whose metric a command prints after it (evaluate.metric_command). */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats, Optional<String> metricCommand) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT);
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT, List.of());
         }
 
         /** An evaluation whose metrics are read from where metricSource says. */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats, MetricSource metricSource) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), metricSource);
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), metricSource, List.of());
+        }
+
+        /** An evaluation that may read the secret variables named (evaluate.env_passthrough). */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
+                        Map<String, String> patterns, Optional<String> jsonFile, int repeats, List<String> envPassthrough) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT, envPassthrough);
         }
 
         public Evaluate withRepeats(int r) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource);
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough);
         }
     }
 
@@ -289,9 +298,15 @@ public record Spec(
      *                worker moved the best meanwhile
      * @param directions what each worker explores (worker k takes the k-th, round robin): the
      *                   title of a section of program.md, or a line of text
+     * @param maxFailures the session stops once the proposer failed the same way this many times in a row
+     * @param maxOutageSeconds the session stops once the proposer's server was out of reach this long
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
-                          List<String> directions, List<String> secrets, Optional<String> tag) {
+                          List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures,
+                          int maxOutageSeconds) {
+        public static final int MAX_FAILURES = 5;
+        public static final int MAX_OUTAGE_SECONDS = 1800;
+
         public RunSpec {
             tag = tag == null ? Optional.empty() : tag;
             slots = List.copyOf(slots);
@@ -301,10 +316,22 @@ public record Spec(
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
         }
 
-        /** A run without a tag of its own (sessions are tagged by date). */
+        /** A run without a tag of its own (sessions are tagged by date), with the breaker's defaults. */
         public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
                        List<String> directions, List<String> secrets) {
             this(workers, executor, slots, slurm, onStale, directions, secrets, Optional.empty());
+        }
+
+        /** A run with the breaker's defaults. */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions, List<String> secrets, Optional<String> tag) {
+            this(workers, executor, slots, slurm, onStale, directions, secrets, tag, MAX_FAILURES, MAX_OUTAGE_SECONDS);
+        }
+
+        /** A run without a tag of its own. */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions, List<String> secrets, int maxFailures, int maxOutageSeconds) {
+            this(workers, executor, slots, slurm, onStale, directions, secrets, Optional.empty(), maxFailures, maxOutageSeconds);
         }
 
         /** A run that names no secret variables of its own. */
@@ -323,15 +350,15 @@ public record Spec(
         }
 
         public RunSpec withWorkers(int w) {
-            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag);
+            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds);
         }
 
         public RunSpec withExecutor(String e) {
-            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag);
+            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds);
         }
 
         public RunSpec withDirections(List<String> d) {
-            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag);
+            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds);
         }
     }
 

@@ -84,6 +84,9 @@ public final class SpecSchema {
                     "output (parse the evaluation's output) or file (parse the file the evaluator writes to $HELIX_METRIC_FILE, "
                             + "outside the worktree, so the evaluated program cannot spoof a metric by printing it; json_file is then not read)",
                     "output | file"),
+            key("evaluate.env_passthrough", TEXTS, "[]", NONE, NONE,
+                    "secret variables the evaluation may read: it sees none of the agent's key variable, the known "
+                            + "providers' keys and run.secrets unless named here", "e.g. [HF_TOKEN]"),
             key("evaluate.repeats", WHOLE, "3 (1 when judge.mode is strict)", NONE, NONE, "how often the baseline is measured", ""),
             key("judge", SECTION, "", NONE, NONE, "how keeps are decided", ""),
             key("judge.mode", CHOICE, "auto", NONE, NONE, "auto, strict or statistical", "auto | strict | statistical"),
@@ -146,6 +149,12 @@ public final class SpecSchema {
             key("run.secrets", TEXTS, "[]", NONE, NONE,
                     "environment variables whose values are redacted from every text Helix writes (the agent's key and "
                             + "*_API_KEY, *_TOKEN, *_SECRET, *_PASSWORD, *_KEY variables always are)", "e.g. [WANDB_API_KEY]"),
+            key("run.max_failures", WHOLE, "5", NONE, NONE,
+                    "the session stops (exit 1) once the proposer failed the same way this many times in a row "
+                            + "(a refused key, an unknown model, a command that exits the same way)", ""),
+            key("run.max_outage_seconds", WHOLE, "1800", NONE, NONE,
+                    "the session stops (exit 1) once the proposer's server was out of reach this long; until then "
+                            + "experiments wait, 1 s doubling to 5 min, and use no run numbers", ""),
             key("requirements", MAP, "{}", NONE, NONE, "informational, e.g. {python: \">=3.11\", gpu: H100}", "informational"),
             key("requirements.*", TEXT, "", NONE, NONE, "a version or a description", ""));
 

@@ -57,6 +57,9 @@ final class SessionBench {
     private Spec.JudgeMode judge = Spec.JudgeMode.STRICT;
     private int repeats = 1;
     private Spec.StrayFiles strayFiles = Spec.StrayFiles.REMOVE;
+    private Clock clock = FIXED;
+    private int maxFailures = Spec.RunSpec.MAX_FAILURES;
+    private int maxOutageSeconds = Spec.RunSpec.MAX_OUTAGE_SECONDS;
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");
@@ -106,6 +109,19 @@ final class SessionBench {
         return this;
     }
 
+    /** Sessions from now on read time from {@code c}. */
+    SessionBench clock(Clock c) {
+        clock = c;
+        return this;
+    }
+
+    /** The breaker's bounds (run.max_failures, run.max_outage_seconds). */
+    SessionBench breaker(int failures, int outageSeconds) {
+        maxFailures = failures;
+        maxOutageSeconds = outageSeconds;
+        return this;
+    }
+
     FakeExecutor executor() {
         return executor;
     }
@@ -114,6 +130,17 @@ final class SessionBench {
     synchronized void onRecord(Predicate<Experiment> which, CountDownLatch latch) {
         listeners.add(e -> {
             if (e instanceof Event.ExperimentFinished f && which.test(f.experiment())) latch.countDown();
+        });
+    }
+
+    /** Runs {@code action} on the first notice (e.g. the breaker's wait). */
+    synchronized void onRecordOrNotice(Runnable action) {
+        boolean[] done = new boolean[1];
+        listeners.add(e -> {
+            if (e instanceof Event.Notice && !done[0]) {
+                done[0] = true;
+                action.run();
+            }
         });
     }
 
@@ -135,7 +162,8 @@ final class SessionBench {
                 new Spec.JudgeSpec(judge, Spec.Threshold.ZERO, 0.95, false),
                 new Spec.AgentSpec("script", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),
-                new Spec.RunSpec(workers, "local", List.of(), Spec.SlurmSpec.DEFAULT, onStale, List.of()),
+                new Spec.RunSpec(workers, "local", List.of(), Spec.SlurmSpec.DEFAULT, onStale, List.of(), List.of(),
+                        maxFailures, maxOutageSeconds),
                 Map.of(), "helix.yaml");
     }
 
@@ -144,6 +172,11 @@ final class SessionBench {
      * each worker's worktree is added at the start commit the first time.
      */
     Session session(int maxExperiments) {
+        return session(maxExperiments, java.util.OptionalLong.empty());
+    }
+
+    /** A new session with a token cap (--max-tokens). */
+    Session session(int maxExperiments, java.util.OptionalLong maxTokens) {
         List<Lane> lanes = new ArrayList<>();
         for (int k = 1; k <= workers; k++) {
             if (!vcs.hasWorktree(REPO, worktree(k))) vcs.addWorktree(REPO, worktree(k), start);
@@ -151,12 +184,12 @@ final class SessionBench {
         }
         Plan plan = new Plan(REPO, WORKTREE, TAG, BRANCH, start, spec(), "helix.yaml", "", REPO.resolve(".helix/runs/" + TAG),
                 OptionalInt.of(maxExperiments), Optional.empty(), "session-1", Optional.empty(), UnaryOperator.identity(), lanes,
-                checkout);
+                checkout, maxTokens);
         Executor ex = executor;
         return new Session(new Ports(vcs, ex, proposer, ledger, new dev.helix.core.port.ResultFiles() {
             @Override public Optional<String> read(java.nio.file.Path file) { return Optional.empty(); }
             @Override public void remove(java.nio.file.Path file) {}
-        }, FIXED, this::emit, threads), plan);
+        }, clock, this::emit, threads), plan);
     }
 
     private void emit(Event e) {

@@ -89,7 +89,7 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
         assertThat(SpecSchema.keysIn("metrics.constraints[]")).containsExactly("name", "max", "min");
         assertThat(SpecSchema.keysIn("evaluate")).containsExactly("command", "setup", "timeout_seconds", "output_format",
-                "patterns", "json_file", "metric_command", "metric_source", "repeats");
+                "patterns", "json_file", "metric_command", "metric_source", "env_passthrough", "repeats");
         assertThat(SpecSchema.keysIn("judge")).containsExactly("mode", "min_improvement", "confidence", "simplicity",
                 "max_repeats", "remeasure_every");
         assertThat(SpecSchema.keysIn("agent")).containsExactly("backend", "model", "max_turns", "max_fix_attempts",
@@ -97,7 +97,8 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("search")).containsExactly("parameters", "seed", "initial_random");
         assertThat(SpecSchema.keysIn("search.parameters.*")).containsExactly("file", "pattern", "type", "range", "log",
                 "values", "choices");
-        assertThat(SpecSchema.keysIn("run")).containsExactly("tag", "workers", "executor", "slots", "slurm", "on_stale", "directions", "secrets");
+        assertThat(SpecSchema.keysIn("run")).containsExactly("tag", "workers", "executor", "slots", "slurm", "on_stale", "directions", "secrets",
+                "max_failures", "max_outage_seconds");
         assertThat(SpecSchema.keysIn("run.slurm")).containsExactly("partition", "cpus", "mem", "gres", "extra_args");
     }
 
@@ -155,6 +156,9 @@ class SpecSchemaTest {
         read.put("run.on_stale", x -> x.run().onStale().word());
         read.put("run.directions", x -> x.run().directions());
         read.put("run.secrets", x -> x.run().secrets());
+        read.put("run.max_failures", x -> x.run().maxFailures());
+        read.put("run.max_outage_seconds", x -> x.run().maxOutageSeconds());
+        read.put("evaluate.env_passthrough", x -> x.evaluate().envPassthrough());
         read.put("requirements", x -> x.requirements().isEmpty() ? "{}" : "?");
         read.put("metrics.quality_guard.max_degradation", x -> SpecSchemaTest.num(r.metrics().qualityGuard().orElseThrow().maxDegradation()));
         read.put("search.parameters.*.log", x -> r.search().parameters().get(0).log());

@@ -33,6 +33,16 @@ public final class AnthropicBackend implements AgentBackend {
     }
 
     @Override
+    public List<Probe> probe(Spec spec, Map<String, String> env) {
+        try {
+            return BackendProbe.probe(new AnthropicDialect(), spec, env);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    @Override
     public Proposer create(Context context) {
         return new HttpProposer(new AnthropicDialect(), context, retries);
     }

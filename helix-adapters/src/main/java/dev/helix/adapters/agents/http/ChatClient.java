@@ -1,6 +1,7 @@
 package dev.helix.adapters.agents.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.helix.core.port.Proposer.Fault;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,18 +43,35 @@ final class ChatClient {
 
     /** The request failed for good; the message is safe to show once redacted. */
     static final class Failed extends Exception {
+        /** What kind of failure, where the client can tell; empty for a reply it could not use. */
+        final Optional<Fault.Kind> kind;
+        /** The HTTP status that refused the request; 0 when none did. */
+        final int status;
+
         Failed(String message) {
+            this(message, Optional.empty(), 0);
+        }
+
+        Failed(String message, Optional<Fault.Kind> kind, int status) {
             super(message);
+            this.kind = kind;
+            this.status = status;
         }
     }
 
     /** One attempt failed in a way another attempt may not. */
     private static final class Retryable extends Exception {
         final Optional<Duration> retryAfter;
+        final Fault.Kind kind;
 
         Retryable(String message, Optional<Duration> retryAfter) {
+            this(message, retryAfter, Fault.Kind.SERVER);
+        }
+
+        Retryable(String message, Optional<Duration> retryAfter, Fault.Kind kind) {
             super(message);
             this.retryAfter = retryAfter;
+            this.kind = kind;
         }
     }
 
@@ -91,20 +109,25 @@ final class ChatClient {
             throw new Failed("could not encode the request: " + e.getMessage());
         }
         String last = "";
+        Fault.Kind lastKind = null;
         for (int attempt = 1; ; attempt++) {
             long left = deadline - System.nanoTime();
-            if (left <= 0) throw new Failed("no reply within agent.timeout_seconds" + (last.isEmpty() ? "" : "; last error: " + last));
+            if (left <= 0) {
+                throw new Failed("no reply within agent.timeout_seconds" + (last.isEmpty() ? "" : "; last error: " + last),
+                        Optional.of(lastKind == null ? Fault.Kind.TIMEOUT : lastKind), 0);
+            }
             try {
                 return once(endpoint, key, body, stream, deadline);
             } catch (Retryable r) {
                 last = r.getMessage();
+                lastKind = r.kind;
                 if (attempt >= retries.maxAttempts()) {
-                    throw new Failed(last + " (gave up after " + attempt + " attempts)");
+                    throw new Failed(last + " (gave up after " + attempt + " attempts)", Optional.of(r.kind), 0);
                 }
                 Duration wait = backoff(attempt, r.retryAfter);
                 long leftAfter = deadline - System.nanoTime();
                 if (wait.toNanos() >= leftAfter) {
-                    throw new Failed(last + " (no time left for another attempt within agent.timeout_seconds)");
+                    throw new Failed(last + " (no time left for another attempt within agent.timeout_seconds)", Optional.of(r.kind), 0);
                 }
                 log.accept("--- " + java.time.Instant.now() + " attempt " + attempt + " failed: " + last + "; retrying in " + wait.toMillis() + " ms ---\n");
                 Thread.sleep(wait.toMillis());
@@ -159,14 +182,16 @@ final class ChatClient {
                 // machine either may fire first: both must mean the same, or the reason would
                 // depend on which thread woke first.
                 if (cause instanceof HttpTimeoutException) throw timeout(requestDeadline, deadline, "the server did not answer");
-                throw new Retryable("could not reach " + endpoint + ": " + describe(cause), Optional.empty());
+                throw new Retryable("could not reach " + endpoint + ": " + describe(cause), Optional.empty(),
+                        cause instanceof java.net.ConnectException || cause instanceof java.nio.channels.UnresolvedAddressException
+                                ? Fault.Kind.UNREACHABLE : Fault.Kind.SERVER);
             }
             int status = info.statusCode();
             if (status < 200 || status >= 300) {
                 String text = readAll(lines, requestDeadline, deadline, MAX_ERROR_CHARS, true);
                 String message = "HTTP " + status + " from " + endpoint + ": " + Dialect.errorMessage(text);
                 if (status == 429 || status >= 500) throw new Retryable(message, retryAfter(info.headers()));
-                throw new Failed(message);
+                throw new Failed(message, kindOf(status), status);
             }
             String type = info.headers().firstValue("Content-Type").orElse("").toLowerCase(Locale.ROOT);
             try {
@@ -256,9 +281,19 @@ final class ChatClient {
 
     private Retryable timeout(long requestDeadline, long deadline, String what) throws Failed {
         if (requestDeadline < deadline) {
-            return new Retryable(what + " within " + retries.requestTimeout().toSeconds() + " s", Optional.empty());
+            return new Retryable(what + " within " + retries.requestTimeout().toSeconds() + " s", Optional.empty(), Fault.Kind.TIMEOUT);
         }
-        throw new Failed(what + ": no complete reply within agent.timeout_seconds");
+        throw new Failed(what + ": no complete reply within agent.timeout_seconds", Optional.of(Fault.Kind.TIMEOUT), 0);
+    }
+
+    /** 401/403: the key; 402: the quota; 404: the model or the endpoint. Other refusals are the request's own. */
+    static Optional<Fault.Kind> kindOf(int status) {
+        return switch (status) {
+            case 401, 403 -> Optional.of(Fault.Kind.AUTH);
+            case 402 -> Optional.of(Fault.Kind.QUOTA);
+            case 404 -> Optional.of(Fault.Kind.NOT_FOUND);
+            default -> Optional.empty();
+        };
     }
 
     private static String describe(Throwable t) {

@@ -119,7 +119,7 @@ public final class HttpProposer implements Proposer {
         try {
             first = ask(client, endpoint, key, model.get(), agent.maxTokens(), messages, stream, deadline, tally, transcript);
         } catch (ChatClient.Failed e) {
-            return fail(tally, transcript, e.getMessage());
+            return fail(tally, transcript, e.getMessage(), fault(e, endpoint, model.get(), agent));
         }
         SearchReplace.Parsed parsed = SearchReplace.read(first.text());
         Reply reply = Reply.parse(parsed.preamble());
@@ -223,9 +223,33 @@ public final class HttpProposer implements Proposer {
     }
 
     private Proposal fail(Tally tally, Transcript transcript, String reason) {
+        return fail(tally, transcript, reason, Optional.empty());
+    }
+
+    private Proposal fail(Tally tally, Transcript transcript, String reason, Optional<Proposer.Fault> fault) {
         String safe = context.redact().apply(reason);
         transcript.raw("--- failed: " + safe + " ---\n");
-        return new Proposal.Failure(safe, tally.usage());
+        return new Proposal.Failure(safe, tally.usage(), Optional.empty(), fault);
+    }
+
+    /** The failure in the user's words, with its fix: what the session's breaker stops or waits on. */
+    private Optional<Proposer.Fault> fault(ChatClient.Failed e, URI endpoint, String model, Spec.AgentSpec agent) {
+        String server = "the " + dialect.backend() + " server at " + endpoint.getScheme() + "://" + endpoint.getAuthority();
+        String status = e.status == 0 ? "" : " (HTTP " + e.status + ")";
+        return e.kind.map(kind -> switch (kind) {
+            case AUTH -> new Proposer.Fault(kind, server + " refused the API key" + status,
+                    "check " + HttpBackends.keyEnv(dialect, agent) + " (export it in the shell that runs helix)");
+            case QUOTA -> new Proposer.Fault(kind, server + " says the account's quota or credit is used up" + status,
+                    "add credit or raise the quota with the provider");
+            case NOT_FOUND -> new Proposer.Fault(kind, server + " does not know model '" + model + "' or the endpoint " + endpoint.getPath()
+                    + status, "check agent.model and agent.base_url (helix doctor)");
+            case UNREACHABLE -> new Proposer.Fault(kind, "nothing answers at " + server,
+                    "start the server or fix agent.base_url");
+            case SERVER -> new Proposer.Fault(kind, server + " keeps failing (" + e.getMessage() + ")",
+                    "wait for the provider, or check the server's own log");
+            case TIMEOUT -> new Proposer.Fault(kind, server + " did not answer in time",
+                    "check the server's load, or raise agent.timeout_seconds");
+        });
     }
 
     /** The redacted record of one proposal's conversation, appended to logDir/&lt;run&gt;.agent.log. */

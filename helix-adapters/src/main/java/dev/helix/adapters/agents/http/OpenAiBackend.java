@@ -35,6 +35,16 @@ public final class OpenAiBackend implements AgentBackend {
     }
 
     @Override
+    public List<Probe> probe(Spec spec, Map<String, String> env) {
+        try {
+            return BackendProbe.probe(new OpenAiDialect(), spec, env);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of();
+        }
+    }
+
+    @Override
     public Proposer create(Context context) {
         return new HttpProposer(new OpenAiDialect(), context, retries);
     }

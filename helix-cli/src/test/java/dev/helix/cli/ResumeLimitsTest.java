@@ -1,0 +1,45 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** helix run killed with SIGKILL and resumed without flags keeps the limits it was started with. */
+@Timeout(180)
+class ResumeLimitsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aResumeAfterKillNineStopsAtTheMaxExperimentsTheSessionStartedWith() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        repo.write("evaluate.sh", "#!/bin/sh\nsleep 1\n" + repo.read("evaluate.sh").replace("#!/bin/sh\n", ""));
+        repo.commitAll("a slower evaluation");
+        Path output = tmp.resolve("helix-output.log");
+        Process helix = repo.helixProcess(output, "run", "--tag", "r", "--max-experiments", "4").start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (repo.ledger().stream().noneMatch(r -> r.get("run").asInt() == 1) && helix.isAlive()) {
+            assertThat(System.nanoTime()).as(Files.readString(output)).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        helix.destroyForcibly();
+        helix.waitFor(10, TimeUnit.SECONDS);
+        int recorded = repo.ledger().size();
+        assertThat(recorded).as(Files.readString(output)).isBetween(2, 4); // killed mid-session
+
+        TestRepo.Run resumed = repo.helix("run", "--resume", "--tag", "r");
+
+        assertThat(resumed.code()).as("%s", resumed).isZero();
+        assertThat(resumed.err() + resumed.out()).contains("resumed with --max-experiments 4 (kept)", "reached --max-experiments");
+        assertThat(repo.ledger()).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2, 3, 4);
+
+        TestRepo.Run more = repo.helix("run", "--resume", "--tag", "r", "--max-experiments", "5");
+        assertThat(more.err() + more.out()).contains("resumed with --max-experiments 5 (given now)");
+        assertThat(repo.ledger()).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2, 3, 4, 5);
+    }
+}
