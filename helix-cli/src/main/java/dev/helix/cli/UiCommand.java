@@ -11,7 +11,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code helix ui}: the live web dashboard of the repository's sessions, until interrupted. */
-@Command(name = "ui", mixinStandardHelpOptions = true, description = {
+@Command(name = "ui", mixinStandardHelpOptions = true,
+        customSynopsis = "Usage: helix ui [--port P] [--bind ADDR] [--token] [--open] [-C DIR] [--json | --text]",
+        description = {
     "Serve a live web dashboard of this repository's sessions: the metric of every experiment with the best so far, "
         + "the workers now, counts, spend and stop reason; click a point for its description, verdict, samples, "
         + "diff and log; pin one to compare two diffs side by side. New experiments appear without a reload.",

@@ -80,4 +80,9 @@ final class OutsideGuard implements Proposer {
     public boolean changesStandAlone() {
         return inner.changesStandAlone();
     }
+
+    @Override
+    public java.util.Map<String, String> parameters(dev.helix.core.spec.Spec spec, java.nio.file.Path worktree) {
+        return inner.parameters(spec, worktree);
+    }
 }
