@@ -3,10 +3,13 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.testing.ScriptedServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,9 +33,14 @@ class MixRunTest {
             echo "{\\"description\\": \\"floor $floor\\", \\"hypothesis\\": \\"a lower floor\\"}"
             """;
 
-    private TestRepo repo(String mix) throws IOException {
+    private TestRepo commandAgent(String mix) throws IOException {
         Path state = Files.createDirectories(tmp.resolve("agent-state"));
         Files.writeString(tmp.resolve("agent.sh"), AGENT);
+        return project("  backend: command\n  command: sh " + tmp.resolve("agent.sh") + " " + state + "\n" + mix);
+    }
+
+    /** The project, {@code agent} being the body of helix.yaml's agent section. */
+    private TestRepo project(String agent) {
         TestRepo repo = new TestRepo(tmp.resolve("repo"));
         repo.write("params.txt", "x = 4.0\n");
         repo.write("model.sh", "FLOOR=2\n");
@@ -56,21 +64,19 @@ class MixRunTest {
                   repeats: 1
                 judge: {mode: strict}
                 agent:
-                  backend: command
-                  command: sh %s %s
                 %s
                 search:
                   seed: 7
                   parameters:
                     x: {file: params.txt, pattern: 'x = ([-0-9.eE+]+)', type: float, range: [0, 5]}
-                """.formatted(tmp.resolve("agent.sh"), state, mix));
+                """.formatted(agent));
         repo.commitAll("the project");
         return repo;
     }
 
     @Test
     void afterEachKeptChangeOfTheAgentTheTunerTakesItsTurnsAndTheLedgerSaysWhoProposedWhat() throws IOException {
-        TestRepo repo = repo("  mix: {tune: 2}");
+        TestRepo repo = commandAgent("  mix: {tune: 2}");
 
         TestRepo.Run run = repo.helix("run", "--tag", "m", "--max-experiments", "7");
 
@@ -103,8 +109,51 @@ class MixRunTest {
     }
 
     @Test
+    void aModelBehindTheChatCompletionsApiIsShownWhatTheTunerFoundBetweenItsChanges() throws Exception {
+        AtomicInteger requests = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(ex -> {
+            String[] floors = requests.incrementAndGet() == 1 ? new String[] {"2", "1"} : new String[] {"1", "0.5"};
+            HttpSessionTest.stream(ex, "Lower the floor to " + floors[1] + "\nHypothesis: a lower floor\n\nmodel.sh\n```\n"
+                    + "<<<<<<< SEARCH\nFLOOR=" + floors[0] + "\n=======\nFLOOR=" + floors[1] + "\n>>>>>>> REPLACE\n```\n", 500, 30);
+        })) {
+            TestRepo repo = project("""
+                      backend: openai
+                      model: test-model
+                      base_url: %s/v1
+                      timeout_seconds: 30
+                      mix: {tune: 2}
+                    """.formatted(server.baseUrl()).stripTrailing());
+            Path output = tmp.resolve("helix-output.log");
+            ProcessBuilder pb = repo.helixProcess(output, "run", "--tag", "h", "--max-experiments", "5");
+            pb.environment().put("OPENAI_API_KEY", HttpSessionTest.KEY);
+            Process helix = pb.start();
+            boolean ended = helix.waitFor(90, TimeUnit.SECONDS);
+            if (!ended) helix.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            String out = Files.readString(output);
+            assertThat(ended).as(out).isTrue();
+            assertThat(helix.exitValue()).as(out).isZero();
+
+            List<JsonNode> ledger = repo.ledger();
+            assertThat(ledger).as(out).extracting(r -> r.get("run").asInt() + ":" + r.get("status").asText() + ":"
+                            + (r.get("agent").isObject() ? r.get("agent").get("backend").asText() : "-"))
+                    .startsWith("0:baseline:-", "1:keep:openai").hasSize(6);
+            assertThat(ledger).extracting(r -> r.get("agent").isObject() ? r.get("agent").get("backend").asText() : "-")
+                    .containsExactly("-", "openai", "tune", "tune", "openai", "tune");
+            assertThat(ledger.get(4).get("status").asText()).isEqualTo("keep");
+            assertThat(repo.git("show", "helix/h:model.sh")).startsWith("FLOOR=0.5");
+
+            assertThat(server.requests()).hasSize(2);
+            assertThat(server.requests().get(0).body()).doesNotContain("The tuner's latest experiments");
+            String second = Output.JSON.readTree(server.requests().get(1).body()).toString();
+            assertThat(second).contains("## What the tuner found").contains("tries up to 2 settings of these values on it: x.")
+                    .contains("The tuner's latest experiments on the code you kept last:\\n#2 ")
+                    .contains("#3 ").contains("x=" + ledger.get(3).get("parameters").get("x").asText());
+        }
+    }
+
+    @Test
     void aMixWithoutParametersIsAUsageErrorThatSaysHowToFixIt() throws IOException {
-        TestRepo repo = repo("  mix: {tune: 2}");
+        TestRepo repo = commandAgent("  mix: {tune: 2}");
         String spec = repo.read("helix.yaml");
         repo.write("helix.yaml", spec.substring(0, spec.indexOf("search:")));
         repo.commitAll("no knobs");
