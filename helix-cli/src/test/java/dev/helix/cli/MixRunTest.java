@@ -100,7 +100,7 @@ class MixRunTest {
                 .isEqualTo(ledger.get(2).get("parameters").get("x").asText());
         int bestRun = asked.get("best").get("run").asInt();
         assertThat(tuner.get("values").get("x").asText()).isEqualTo(ledger.get(bestRun).get("parameters").get("x").asText());
-        assertThat(asked.get("history")).anySatisfy(r -> assertThat(r.get("proposer").asText()).isEqualTo("tune"));
+        assertThat(asked.get("history")).anySatisfy(r -> assertThat(r.path("proposer").asText()).isEqualTo("tune"));
 
         TestRepo.Run log = repo.helix("--text", "log", "--tag", "m");
         assertThat(log.out()).contains("floor 1  ").contains("[by command]").contains("[by tune]");

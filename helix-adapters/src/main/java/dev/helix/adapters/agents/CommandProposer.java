@@ -146,7 +146,7 @@ public final class CommandProposer implements Proposer {
             number(row, "delta", e.delta());
             row.put("description", e.description());
             row.put("reason", e.reason());
-            row.put("proposer", e.agent().map(AgentUsage::backend).orElse(""));
+            e.agent().ifPresent(a -> row.put("proposer", a.backend()));
         }
         tuned(root, r);
         if (r.crashLogTail().isPresent()) root.put("crash_log_tail", r.crashLogTail().get());
