@@ -106,6 +106,9 @@ class MixRunTest {
         assertThat(log.out()).contains("floor 1  ").contains("[by command]").contains("[by tune]");
         TestRepo.Run status = repo.helix("--text", "status", "--tag", "m");
         assertThat(status.out()).contains("Proposers: command 3 experiments (2 kept), tune 4 (");
+        TestRepo.Run report = repo.helix("--text", "report", "--tag", "m");
+        assertThat(report.out()).as(report.toString()).contains("| Proposers | command 3 experiments (2 kept), tune 4 (")
+                .contains("floor 1 (by command)");
     }
 
     @Test

@@ -60,7 +60,7 @@ public final class MarkdownReport {
                 .append(" | delta | description | reason | seconds |\n|---|---|---|---|---|---|---|\n");
         boolean mixed = !ProposerShare.of(m.records()).isEmpty();
         for (Experiment e : m.records()) {
-            String by = mixed ? e.agent().map(a -> " [by " + a.backend() + "]").orElse("") : "";
+            String by = mixed ? e.agent().map(a -> " (by " + a.backend() + ")").orElse("") : "";
             b.append("| ").append(run(e)).append(" | ").append(e.status().word()).append(" | ")
                     .append(e.primary().map(Judge::fmt).orElse("-")).append(" | ").append(delta(e)).append(" | ")
                     .append(cell(e.description() + by)).append(" | ").append(cell(e.reason())).append(" | ")
