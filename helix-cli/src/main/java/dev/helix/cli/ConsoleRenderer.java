@@ -49,6 +49,12 @@ final class ConsoleRenderer implements Events {
                 seconds(secs), evals, where);
     }
 
+    /** The row, naming the proposer that made it when {@code proposer} (a session of several proposers, agent.mix). */
+    static String row(Experiment e, boolean proposer) {
+        String by = proposer ? e.agent().map(a -> "  [by " + a.backend() + "]").orElse("") : "";
+        return row(e) + by;
+    }
+
     static String summary(Event.Summary s) {
         StringBuilder b = new StringBuilder("-- ").append(s.counts());
         if (s.baseline() != null && s.best() != null && s.baseline().primary().isPresent() && s.best().primary().isPresent()) {

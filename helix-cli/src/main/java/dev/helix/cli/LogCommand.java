@@ -4,6 +4,7 @@ import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.LedgerStore;
+import dev.helix.core.report.ProposerShare;
 import dev.helix.core.session.Driver;
 import java.util.List;
 import java.util.Optional;
@@ -41,7 +42,8 @@ final class LogCommand implements Callable<Integer> {
         if (rows.isEmpty()) throw SessionRecords.noSession(workspace, chosen);
         Output out = main.output();
         contents.warnings().forEach(w -> out.progress().println("warning: " + w));
-        rows.forEach(e -> out.text(ConsoleRenderer.row(e)));
+        boolean mixed = !ProposerShare.of(rows).isEmpty();
+        rows.forEach(e -> out.text(ConsoleRenderer.row(e, mixed)));
         out.success(rows.stream().map(SessionRecords::json).toList(), List.of());
         return ExitCodes.OK;
     }

@@ -9,6 +9,7 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
+import dev.helix.core.tune.MixSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -163,7 +164,9 @@ public final class CommandProposer implements Proposer {
             number(row, "delta", e.delta());
             row.put("description", e.description());
             row.put("reason", e.reason());
+            e.agent().ifPresent(a -> row.put("proposer", a.backend()));
         }
+        tuned(root, r);
         if (r.crashLogTail().isPresent()) root.put("crash_log_tail", r.crashLogTail().get());
         else root.putNull("crash_log_tail");
         root.put("attempt", r.fix());
@@ -188,6 +191,23 @@ public final class CommandProposer implements Proposer {
             spec.agent().instructions().forEach(instructions::add);
         }
         return root;
+    }
+
+    /** In a session mixing the agent with the tuner: the knobs' values at the best and the tuner's latest results. */
+    private static void tuned(ObjectNode root, Request r) {
+        if (r.spec().agent().mix().isEmpty() || r.best() == null) return;
+        ObjectNode tuner = root.putObject("tuner");
+        ObjectNode values = tuner.putObject("values");
+        r.best().parameters().forEach(values::put);
+        ArrayNode results = tuner.putArray("results");
+        for (Experiment e : MixSchedule.tunerResults(r.experiment(), r.history(), HISTORY_ROWS)) {
+            ObjectNode row = results.addObject();
+            row.put("run", e.run());
+            row.put("status", e.status().word());
+            number(row, "primary", e.primary());
+            ObjectNode set = row.putObject("values");
+            e.parameters().forEach(set::put);
+        }
     }
 
     private static void strings(ArrayNode array, List<String> values) {

@@ -3,6 +3,7 @@ package dev.helix.adapters.agents;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
+import dev.helix.core.tune.MixedProposer;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,15 @@ public final class TuneBackend implements AgentBackend {
                 ? List.of(new Unready(spec.source() + ": search.parameters is empty; the tune backend has nothing to tune",
                         "declare parameters (file, pattern with one capture group, type, range) or use another backend"))
                 : List.of();
+    }
+
+    /**
+     * {@code made} mixed with the tuner when the spec asks for it (agent.mix) and {@code made} is
+     * not the tuner itself (e.g. {@code helix run --backend tune}).
+     */
+    public static Proposer mixed(Proposer made, String backend, Spec spec) {
+        if (spec.agent().mix().isEmpty() || backend.equals(TuneProposer.BACKEND) || spec.search().parameters().isEmpty()) return made;
+        return new MixedProposer(made, new TuneProposer(), spec.agent().mix().get().tune());
     }
 
     @Override

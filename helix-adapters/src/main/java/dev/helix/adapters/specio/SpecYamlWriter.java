@@ -105,6 +105,10 @@ final class SpecYamlWriter {
         if (a.maxTokens() != Spec.AgentSpec.DEFAULT_MAX_TOKENS) w.value("agent.max_tokens", Integer.toString(a.maxTokens()));
         if (!a.extraArgs().isEmpty()) w.texts("agent.extra_args", a.extraArgs());
         if (!a.instructions().isEmpty()) w.texts("agent.instructions", a.instructions());
+        a.mix().ifPresent(m -> {
+            w.section("agent.mix");
+            w.value("agent.mix.tune", Integer.toString(m.tune()));
+        });
 
         Spec.SearchSpec sr = s.search();
         w.blank().section("search");

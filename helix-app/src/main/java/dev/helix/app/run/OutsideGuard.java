@@ -2,10 +2,13 @@ package dev.helix.app.run;
 
 import dev.helix.adapters.git.GitDirSnapshot;
 import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Proposer;
+import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -77,12 +80,17 @@ final class OutsideGuard implements Proposer {
     }
 
     @Override
+    public boolean fixes(Experiment crashed) {
+        return inner.fixes(crashed);
+    }
+
+    @Override
     public boolean changesStandAlone() {
         return inner.changesStandAlone();
     }
 
     @Override
-    public java.util.Map<String, String> parameters(dev.helix.core.spec.Spec spec, java.nio.file.Path worktree) {
+    public Map<String, String> parameters(Spec spec, Path worktree) {
         return inner.parameters(spec, worktree);
     }
 }

@@ -1,6 +1,7 @@
 package dev.helix.app.run;
 
 import dev.helix.adapters.Executors;
+import dev.helix.adapters.agents.TuneBackend;
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.adapters.store.FileLedgerStore;
@@ -141,7 +142,8 @@ public final class RunSession {
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             SessionLimits.Applied limits = SessionLimits.apply(logDir, p.options());
             if (!limits.said().isEmpty()) events.emit(new Event.Notice(limits.said()));
-            Proposer proposer = new OutsideGuard(p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets)),
+            Proposer made = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
+            Proposer proposer = new OutsideGuard(TuneBackend.mixed(made, p.backend().name(), p.spec()),
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);

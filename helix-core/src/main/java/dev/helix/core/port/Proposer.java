@@ -29,6 +29,14 @@ public interface Proposer {
     }
 
     /**
+     * Whether this proposer is asked to fix {@code crashed}, an experiment of this session that
+     * crashed; a proposer made of several (an agent and a tuner) answers for the one that made it.
+     */
+    default boolean fixes(Experiment crashed) {
+        return fixesCrashes();
+    }
+
+    /**
      * Whether a change of this proposer means the same on a newer best even where it overlaps that
      * best's change: a tuner's parameter values do, a coding agent's edits need not. A stale
      * candidate of such a proposer is re-applied with its own lines winning where both changed,

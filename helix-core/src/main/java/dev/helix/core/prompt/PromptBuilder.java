@@ -5,6 +5,7 @@ import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
+import dev.helix.core.tune.MixSchedule;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,6 +25,9 @@ public final class PromptBuilder {
         /** A model behind an API: Helix shows the files and applies the SEARCH/REPLACE blocks it answers with. */
         SEARCH_REPLACE
     }
+
+    /** The most tuner experiments the prompt of a mixed session lists. */
+    static final int TUNER_ROWS = 8;
 
     private PromptBuilder() {}
 
@@ -72,6 +76,7 @@ public final class PromptBuilder {
         results.append("Best: #").append(request.best().run()).append(" ").append(metric(request.best()));
         if (request.best().run() != request.baseline().run()) results.append(" — ").append(request.best().description());
         results.append("\n");
+        results.append(tuned(request));
 
         StringBuilder crash = new StringBuilder();
         request.crashLogTail().ifPresent(tail -> crash.append("\n## The last experiment crashed: fix it\n")
@@ -141,6 +146,33 @@ public final class PromptBuilder {
         if (dropped > 0) b.append("(").append(dropped).append(" earlier experiments not shown)\n");
         kept.forEach(l -> b.append(l).append('\n'));
         return b.toString();
+    }
+
+    /** In a session mixing the agent with the tuner: the knobs' values at the best and what the tuner found on it. */
+    static String tuned(Proposer.Request request) {
+        Spec spec = request.spec();
+        if (spec.agent().mix().isEmpty() || spec.search().parameters().isEmpty()) return "";
+        StringBuilder b = new StringBuilder("\n## What the tuner found\n");
+        b.append("After each change of yours that is kept, Helix's tuner tries up to ").append(spec.agent().mix().get().tune())
+                .append(" settings of these values on it: ")
+                .append(String.join(", ", spec.search().parameters().stream().map(Spec.Parameter::name).toList()))
+                .append(". Change the code's structure; leave fine-tuning them to the tuner.\n");
+        Map<String, String> values = request.best().parameters();
+        if (!values.isEmpty()) {
+            b.append("Values at the best (#").append(request.best().run()).append("): ").append(assignments(values)).append("\n");
+        }
+        List<Experiment> found = MixSchedule.tunerResults(request.experiment(), request.history(), TUNER_ROWS);
+        if (!found.isEmpty()) {
+            b.append("The tuner's latest experiments on the code you kept last:\n");
+            found.forEach(e -> b.append(row(e)).append("\n"));
+        }
+        return b.toString();
+    }
+
+    private static String assignments(Map<String, String> values) {
+        List<String> parts = new ArrayList<>();
+        values.forEach((k, v) -> parts.add(k + "=" + v));
+        return String.join(", ", parts);
     }
 
     private static String row(Experiment e) {

@@ -58,10 +58,12 @@ public final class MarkdownReport {
         }
         b.append("## All experiments\n\n| # | status | ").append(cell(m.metric()))
                 .append(" | delta | description | reason | seconds |\n|---|---|---|---|---|---|---|\n");
+        boolean mixed = !ProposerShare.of(m.records()).isEmpty();
         for (Experiment e : m.records()) {
+            String by = mixed ? e.agent().map(a -> " (by " + a.backend() + ")").orElse("") : "";
             b.append("| ").append(run(e)).append(" | ").append(e.status().word()).append(" | ")
                     .append(e.primary().map(Judge::fmt).orElse("-")).append(" | ").append(delta(e)).append(" | ")
-                    .append(cell(e.description())).append(" | ").append(cell(e.reason())).append(" | ")
+                    .append(cell(e.description() + by)).append(" | ").append(cell(e.reason())).append(" | ")
                     .append(String.format(Locale.ROOT, "%.1f", e.evalSeconds())).append(" |\n");
         }
         return b.toString();
@@ -79,6 +81,8 @@ public final class MarkdownReport {
                 + (m.headline().isPresent() ? " (as first measured)" : "")});
         m.headline().ifPresent(h -> rows.add(new String[] {"Best from every measurement", h.render()}));
         rows.add(new String[] {"Experiments", m.counts().counts().replaceFirst(" experiments", "")});
+        List<ProposerShare> shares = ProposerShare.of(m.records());
+        if (!shares.isEmpty()) rows.add(new String[] {"Proposers", ProposerShare.render(shares)});
         rows.add(new String[] {"Evaluations per experiment", String.format(Locale.ROOT, "%.2f", m.evaluationsPerExperiment())});
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));
         dev.helix.core.session.NoiseNow.of(m.records())

@@ -98,7 +98,8 @@ final class ExperimentMachine {
             if (!(end instanceof Settled settled)) return End.EXHAUSTED;
             Experiment e = settled.record();
             if (e.status() == Status.INTERRUPTED) return End.INTERRUPTED;
-            if (e.status() != Status.CRASH || e.commit().isEmpty() || fix == fixes || session.stopRequested()) break;
+            if (e.status() != Status.CRASH || e.commit().isEmpty() || fix == fixes || session.stopRequested()
+                    || !proposer.fixes(e)) break;
             from = e.commit();
             crashed = Optional.of(e);
         }

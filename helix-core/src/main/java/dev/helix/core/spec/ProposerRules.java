@@ -1,6 +1,7 @@
 package dev.helix.core.spec;
 
 import dev.helix.core.spec.Spec.AgentSpec;
+import dev.helix.core.spec.Spec.Mix;
 import dev.helix.core.spec.Spec.ParamType;
 import dev.helix.core.spec.Spec.Parameter;
 import dev.helix.core.spec.Spec.SearchSpec;
@@ -38,7 +39,7 @@ final class ProposerRules {
         t.checkKeys(s, "agent", "agent");
         List<String> backends = known.backends();
         String backend = t.choice(s.get("backend"), "agent.backend", "backend", backends,
-                search.parameters().isEmpty() ? "claude" : "tune", "known backends: " + String.join(", ", backends));
+                search.parameters().isEmpty() || s.get("mix") != null ? "claude" : "tune", "known backends: " + String.join(", ", backends));
         Optional<String> model = Optional.ofNullable(t.text(s.get("model"), "agent.model"));
         int maxTurns = t.whole(s.get("max_turns"), "agent.max_turns", 200, 1);
         int maxFix = t.whole(s.get("max_fix_attempts"), "agent.max_fix_attempts", 2, 0);
@@ -67,9 +68,29 @@ final class ProposerRules {
         List<String> extraArgs = s.get("extra_args") == null ? List.of() : t.texts(s.get("extra_args"), "agent.extra_args");
         List<String> instructions = s.get("instructions") instanceof String one ? List.of(one)
                 : Optional.ofNullable(t.texts(s.get("instructions"), "agent.instructions")).orElse(List.of());
+        Optional<Mix> mix = mix(s.get("mix"), backend, search);
         return new AgentSpec(backend, model, maxTurns, maxFix, command, timeout, baseUrl, keyEnv, promptChars,
                 historyRows, maxTokens, extraArgs == null ? List.of() : extraArgs,
-                instructions.stream().map(String::strip).filter(i -> !i.isEmpty()).toList());
+                instructions.stream().map(String::strip).filter(i -> !i.isEmpty()).toList(), mix);
+    }
+
+    /** agent.mix: the tuner between the agent's changes; it needs knobs to tune and an agent that is not the tuner. */
+    private Optional<Mix> mix(Object o, String backend, SearchSpec search) {
+        if (o == null) return Optional.empty();
+        Map<String, Object> m = t.map(o, "agent.mix");
+        if (m == null) return Optional.empty();
+        t.checkKeys(m, "agent.mix", "agent.mix");
+        int tune = t.whole(m.get("tune"), "agent.mix.tune", Mix.DEFAULT_TUNE, 1);
+        if (search.parameters().isEmpty()) {
+            t.problem("agent.mix", "mixes the agent with the tuner, but search.parameters declares nothing to tune",
+                    "add the knobs the tuner may set, e.g. `search: {parameters: {lr: {file: train.py, "
+                            + "pattern: 'LR = ([0-9.eE-]+)', range: [1e-4, 1e-1], log: true}}}`, or remove agent.mix");
+        }
+        if (backend.equals("tune")) {
+            t.problem("agent.mix", "mixes an agent with the tuner, but agent.backend is the tuner itself",
+                    "set `backend:` to an agent (claude, codex, gemini, opencode, openai, anthropic, command), or remove agent.mix");
+        }
+        return Optional.of(new Mix(tune));
     }
 
     SearchSpec search(Map<String, Object> m) {

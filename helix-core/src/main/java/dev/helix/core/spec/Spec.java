@@ -229,7 +229,8 @@ public record Spec(
             int historyRows,
             int maxTokens,
             List<String> extraArgs,
-            List<String> instructions) {
+            List<String> instructions,
+            Optional<Mix> mix) {
 
         public static final int DEFAULT_PROMPT_CHARS = 40_000;
         public static final int DEFAULT_HISTORY_ROWS = 20;
@@ -238,12 +239,21 @@ public record Spec(
         public AgentSpec {
             extraArgs = List.copyOf(extraArgs);
             instructions = instructions == null ? List.of() : List.copyOf(instructions);
+            mix = mix == null ? Optional.empty() : mix;
+        }
+
+        /** An agent that proposes alone (no tuner between its changes). */
+        public AgentSpec(String backend, Optional<String> model, int maxTurns, int maxFixAttempts, Optional<String> command,
+                         int timeoutSeconds, Optional<String> baseUrl, Optional<String> apiKeyEnv, int promptChars,
+                         int historyRows, int maxTokens, List<String> extraArgs, List<String> instructions) {
+            this(backend, model, maxTurns, maxFixAttempts, command, timeoutSeconds, baseUrl, apiKeyEnv, promptChars,
+                    historyRows, maxTokens, extraArgs, instructions, Optional.empty());
         }
 
         /** This agent with another command (for the command backend). */
         public AgentSpec withCommand(String c) {
             return new AgentSpec(backend, model, maxTurns, maxFixAttempts, Optional.of(c), timeoutSeconds, baseUrl, apiKeyEnv,
-                    promptChars, historyRows, maxTokens, extraArgs, instructions);
+                    promptChars, historyRows, maxTokens, extraArgs, instructions, mix);
         }
 
         /** An agent given no instructions beyond program.md. */
@@ -260,6 +270,14 @@ public record Spec(
             this(backend, model, maxTurns, maxFixAttempts, command, timeoutSeconds, Optional.empty(), Optional.empty(),
                     DEFAULT_PROMPT_CHARS, DEFAULT_HISTORY_ROWS, DEFAULT_MAX_TOKENS, List.of());
         }
+    }
+
+    /**
+     * Agent and tuner in one session ({@code agent.mix}): after each kept change of the agent, up to
+     * {@code tune} experiments of the tuner on the knobs of the new best.
+     */
+    public record Mix(int tune) {
+        public static final int DEFAULT_TUNE = 3;
     }
 
     public enum ParamType { FLOAT, INT, CATEGORICAL }

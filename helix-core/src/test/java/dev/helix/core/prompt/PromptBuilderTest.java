@@ -56,6 +56,40 @@ class PromptBuilderTest {
     }
 
     @Test
+    void inAMixTheAgentIsShownTheKnobsAtTheBestAndWhatTheTunerFoundOnItsLastKeptChange() {
+        Spec spec = SpecReader.read(Map.of("name", "t", "domain", "AI/ML", "description", "Lower the loss.",
+                "scope", Map.of("editable", List.of("train.py")), "metrics", Map.of("primary", Map.of("name", "val_loss")),
+                "evaluate", Map.of("command", "python train.py"),
+                "agent", Map.of("backend", "claude", "mix", Map.of("tune", 2)),
+                "search", Map.of("parameters", Map.of("lr", Map.of("file", "train.py", "pattern", "LR = ([0-9.eE-]+)",
+                        "range", List.of(1e-4, 1e-1), "log", true)))), "helix.yaml", p -> 0);
+        List<Experiment> history = List.of(row(0, Status.BASELINE, 1.0, "baseline"),
+                by("claude", row(1, Status.KEEP, 0.9, "wider layers"), "0.01"),
+                by("tune", row(2, Status.KEEP, 0.8, "lr=0.03"), "0.03"),
+                by("tune", row(3, Status.DISCARD, 0.85, "lr=0.002"), "0.002"),
+                by("claude", row(4, Status.DISCARD, 0.95, "deeper"), "0.03"));
+        Proposer.Request r = new Proposer.Request(5, "t", spec, "", Path.of("/tmp/wt"), history.get(0), history.get(2), history,
+                Optional.empty());
+
+        String prompt = PromptBuilder.build(r, PromptBuilder.Mode.EDIT_FILES, Map.of());
+
+        assertThat(prompt).contains("## What the tuner found\nAfter each change of yours that is kept, Helix's tuner tries up to 2 "
+                        + "settings of these values on it: lr.")
+                .contains("Values at the best (#2): lr=0.03\n")
+                .contains("The tuner's latest experiments on the code you kept last:\n#2 keep 0.8 (-0.01) lr=0.03\n"
+                        + "#3 discard 0.85 (-0.01) lr=0.002\n");
+        assertThat(PromptBuilder.build(request(spec(40_000), 3, Optional.empty()), PromptBuilder.Mode.EDIT_FILES, Map.of()))
+                .doesNotContain("What the tuner found");
+    }
+
+    private static Experiment by(String backend, Experiment e, String lr) {
+        return new Experiment(e.run(), e.tag(), e.worker(), e.parent(), e.commit(), e.metrics(), e.primary(), e.description(),
+                e.hypothesis(), e.reason(), e.startedAt(), e.finishedAt(), e.evalSeconds(), e.exitCode(), e.timedOut(), e.log(),
+                e.diff(), Optional.of(dev.helix.core.experiment.AgentUsage.of(backend, 1)), e.attempt(), e.slot(), e.direction(),
+                e.rebasedFrom(), e.outcome(), Map.of("lr", lr));
+    }
+
+    @Test
     void tellsTheGoalTheRulesTheProgramAndHowToAnswer() {
         String prompt = PromptBuilder.build(request(spec(40_000), 3, Optional.empty()), PromptBuilder.Mode.EDIT_FILES, Map.of());
         assertThat(prompt).contains("Lower the loss of train.py.").contains("val_loss (minimize)")

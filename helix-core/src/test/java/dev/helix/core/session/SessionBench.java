@@ -4,6 +4,7 @@ import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Clock;
 import dev.helix.core.port.Executor;
+import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Direction;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ final class SessionBench {
     private Clock clock = FIXED;
     private int maxFailures = Spec.RunSpec.MAX_FAILURES;
     private int maxOutageSeconds = Spec.RunSpec.MAX_OUTAGE_SECONDS;
+    private Proposer proposing;
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");
@@ -149,6 +151,12 @@ final class SessionBench {
     }
 
     /** The worktree of worker {@code k}; the first is the session's. */
+    /** Sessions propose with {@code p} instead of the scripted proposer. */
+    SessionBench proposing(Proposer p) {
+        proposing = p;
+        return this;
+    }
+
     static Path worktree(int k) {
         return k == 1 ? WORKTREE : REPO.resolve(".helix/worktrees/t-w" + k);
     }
@@ -186,7 +194,7 @@ final class SessionBench {
                 OptionalInt.of(maxExperiments), Optional.empty(), "session-1", Optional.empty(), UnaryOperator.identity(), lanes,
                 checkout, maxTokens);
         Executor ex = executor;
-        return new Session(new Ports(vcs, ex, proposer, ledger, new dev.helix.core.port.ResultFiles() {
+        return new Session(new Ports(vcs, ex, proposing != null ? proposing : proposer, ledger, new dev.helix.core.port.ResultFiles() {
             @Override public Optional<String> read(java.nio.file.Path file) { return Optional.empty(); }
             @Override public void remove(java.nio.file.Path file) {}
         }, clock, this::emit, threads), plan);

@@ -432,6 +432,38 @@ class SpecReaderTest {
         }
 
         @Test
+        void aMixOfAnAgentAndTheTunerDefaultsToClaudeAndThreeTunerExperiments() {
+            Spec s = minimal().set("search.parameters", Map.of("lr",
+                    Map.of("file", "train.py", "pattern", "LR = ([0-9.eE-]+)", "range", List.of(1e-4, 1e-1))))
+                    .set("agent.mix", Map.of()).read();
+            assertThat(s.agent().backend()).isEqualTo("claude");
+            assertThat(s.agent().mix()).contains(new Spec.Mix(3));
+            assertThat(minimal().set("agent.backend", "codex").read().agent().mix()).isEmpty();
+        }
+
+        @Test
+        void aMixNeedsParametersToTuneAndSaysHowToAddThem() {
+            Problem p = only(minimal().set("agent.backend", "claude").set("agent.mix", Map.of("tune", 2)).problems());
+            assertThat(p.path()).isEqualTo("agent.mix");
+            assertThat(p.message()).contains("search.parameters declares nothing to tune");
+            assertThat(p.suggestion()).contains("search: {parameters:").contains("or remove agent.mix");
+        }
+
+        @Test
+        void aMixNeedsAnAgentOtherThanTheTunerAndAtLeastOneTunerExperiment() {
+            Doc tuned = minimal().set("search.parameters", Map.of("lr",
+                    Map.of("file", "train.py", "pattern", "LR = ([0-9.eE-]+)", "range", List.of(1e-4, 1e-1))));
+            assertThat(only(tuned.set("agent.backend", "tune").set("agent.mix", Map.of("tune", 2)).problems()).message())
+                    .contains("agent.backend is the tuner itself");
+            assertThat(only(minimal().set("search.parameters", Map.of("lr",
+                    Map.of("file", "train.py", "pattern", "LR = ([0-9.eE-]+)", "range", List.of(1e-4, 1e-1))))
+                    .set("agent.mix", Map.of("tune", 0)).problems()).path()).isEqualTo("agent.mix.tune");
+            assertThat(only(minimal().set("search.parameters", Map.of("lr",
+                    Map.of("file", "train.py", "pattern", "LR = ([0-9.eE-]+)", "range", List.of(1e-4, 1e-1))))
+                    .set("agent.mix", Map.of("tunes", 2)).problems()).message()).contains("unknown key 'tunes'");
+        }
+
+        @Test
         void backendNamesAreNotCaseSensitive() {
             assertThat(minimal().set("agent.backend", "Codex").read().agent().backend()).isEqualTo("codex");
         }
