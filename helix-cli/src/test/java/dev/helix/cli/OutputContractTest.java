@@ -70,6 +70,11 @@ class OutputContractTest {
         TestRepo.Run doctor = repo.helix("doctor");
         assertThat(doctor.json().get("status").asText()).as(doctor.toString()).isEqualTo("success");
         assertThat(doctor.err()).startsWith("Checking " + repo.dir).contains("the evaluation runs once");
+        // A line per check as it ends, and one before the slow evaluation starts; stdout is the envelope alone.
+        int checks = doctor.json().at("/data/checks").size();
+        assertThat(doctor.err().lines().filter(l -> l.matches("  .+: (pass|warn|fail|skip)"))).hasSize(checks);
+        assertThat(doctor.err()).contains("checking the evaluation (runs it once)...\n  Evaluation runs within its timeout: ");
+        assertThat(doctor.out().strip().lines()).hasSize(1);
     }
 
     @Test
