@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +64,20 @@ class OutputContractTest {
             assertThat(run.json().get("status").asText()).as(command).isEqualTo("success");
             assertThat(run.err()).as(command).isEmpty();
         }
+    }
+
+    @Test
+    void logFitsTheTerminalsWidthAndLeavesPipedRowsWhole() {
+        StringWriter out = new StringWriter();
+        int code = Main.run(new String[] {"-C", repo.dir.toString(), "log", "--tag", "oc"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()), true, repo.dir, CommandLine.Help.Ansi.OFF, Map.of("COLUMNS", "80"));
+        assertThat(code).isZero();
+        List<String> rows = out.toString().lines().toList();
+        assertThat(rows).hasSize(repo.ledger().size()).allSatisfy(row -> assertThat(row).hasSizeLessThanOrEqualTo(80));
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains("…"));
+        TestRepo.Run piped = repo.helix("log", "--tag", "oc", "--text");
+        assertThat(piped.out()).doesNotContain("…").contains("baseline");
+        assertThat(piped.out().lines().mapToInt(String::length).max().orElseThrow()).isGreaterThan(80);
     }
 
     @Test
