@@ -168,7 +168,9 @@ public final class Main implements Callable<Integer> {
 
     /** Adds the subcommand {@code name} alone when it is one that needs no other, else all of them. */
     private static CommandLine withSubcommands(CommandLine cli, Optional<String> name) {
-        Optional<Class<?>> one = name.filter(n -> !NEED_ALL.contains(n)).map(SUBCOMMANDS::get);
+        // __tags is for completion scripts only: added when called, so no help, page or script lists it.
+        Optional<Class<?>> one = name.filter(n -> !NEED_ALL.contains(n))
+                .map(n -> n.equals(TagsCommand.NAME) ? TagsCommand.class : SUBCOMMANDS.get(n));
         if (one.isPresent()) {
             cli.addSubcommand(name.get(), one.get());
         } else {
