@@ -36,13 +36,21 @@ final class ConsoleRenderer implements Events {
 
     /** "#3   keep     val_loss 0.4123   -0.0311 (-7.02%)  lr=0.031  4.2s" */
     static String row(Experiment e) {
+        return row(e, description(e));
+    }
+
+    /** What the experiment did, with why it ended so when it was neither kept nor discarded. */
+    private static String description(Experiment e) {
+        return e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
+                ? e.description() : e.description() + " [" + e.reason() + "]";
+    }
+
+    private static String row(Experiment e, String text) {
         String metric = e.primary().map(Judge::fmt).orElse("-");
         String delta = e.delta().map(d -> Judge.signed(d) + e.deltaPct().map(p -> " (" + Judge.percent(p) + ")").orElse(""))
                 .orElse("");
         double secs = Duration.between(e.startedAt(), e.finishedAt()).toMillis() / 1000.0;
         String evals = e.evaluations() > 1 ? " (" + e.evaluations() + " evaluations)" : "";
-        String text = e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
-                ? e.description() : e.description() + " [" + e.reason() + "]";
         // Sessions with several workers or slots say where each experiment ran.
         String where = e.slot().map(slot -> "  [worker " + e.worker() + ", " + slot + "]").orElse("");
         return String.format("#%-4d %-11s %-12s %-22s %s  %s%s%s", e.run(), e.status().word(), metric, delta, text,
@@ -53,6 +61,19 @@ final class ConsoleRenderer implements Events {
     static String row(Experiment e, boolean proposer) {
         String by = proposer ? e.agent().map(a -> "  [by " + a.backend() + "]").orElse("") : "";
         return row(e) + by;
+    }
+
+    /**
+     * The row in at most {@code width} columns (when it can be): the description, the one column of
+     * free length, is cut short with an ellipsis so a terminal does not wrap it. Zero or less: as it is.
+     */
+    static String row(Experiment e, boolean proposer, int width) {
+        String full = row(e, proposer);
+        int over = full.length() - width;
+        if (width <= 0 || over <= 0) return full;
+        String text = description(e);
+        String by = full.substring(row(e).length());
+        return row(e, text.substring(0, Math.max(1, text.length() - over - 1)) + "…") + by;
     }
 
     static String summary(Event.Summary s) {

@@ -28,7 +28,22 @@ final class DoctorCommand implements Callable<Integer> {
         // The evaluation can take minutes: say so where a person sees it, piped or not.
         out.progress().println("Checking " + dir + (quick ? "..." : " (the evaluation runs once; --quick skips it)..."));
         out.progress().flush();
-        List<Check> checks = Doctor.run(dir, new Doctor.Options(quick, System.getenv(), LocalDate.now()));
+        List<Check> checks = Doctor.run(dir, new Doctor.Options(quick, System.getenv(), LocalDate.now()), new Doctor.Progress() {
+            @Override
+            public void starting(String title) {
+                note("checking " + title + "...");
+            }
+
+            @Override
+            public void finished(Check check) {
+                note("  " + check.title() + ": " + check.status().name().toLowerCase(java.util.Locale.ROOT));
+            }
+
+            private void note(String line) {
+                out.progress().println(line);
+                out.progress().flush();
+            }
+        });
         checks.forEach(c -> out.text(line(c)));
         long failed = checks.stream().filter(c -> c.status() == Check.Status.FAIL).count();
         long warned = checks.stream().filter(c -> c.status() == Check.Status.WARN).count();

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -18,6 +20,9 @@ import picocli.CommandLine.ParentCommand;
 final class LogCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-n", "--number"}, paramLabel = "N", defaultValue = "20", description = "How many (default 20; 0 for all).")
     int number;
@@ -43,7 +48,9 @@ final class LogCommand implements Callable<Integer> {
         Output out = main.output();
         contents.warnings().forEach(w -> out.progress().println("warning: " + w));
         boolean mixed = !ProposerShare.of(rows).isEmpty();
-        rows.forEach(e -> out.text(ConsoleRenderer.row(e, mixed)));
+        // On a terminal each row fits its width; piped, the description stays whole.
+        int width = main.columns(spec);
+        rows.forEach(e -> out.text(ConsoleRenderer.row(e, mixed, width)));
         out.success(rows.stream().map(SessionRecords::json).toList(), List.of());
         return ExitCodes.OK;
     }

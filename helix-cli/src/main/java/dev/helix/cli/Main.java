@@ -94,6 +94,7 @@ public final class Main implements Callable<Integer> {
     private final boolean terminal;
     private final Path cwd;
     private final Optional<String> command;
+    private Map<String, String> env = Map.of();
 
     Main(PrintWriter out, PrintWriter err, boolean terminal, Path cwd, Optional<String> command) {
         this.out = out;
@@ -124,8 +125,15 @@ public final class Main implements Callable<Integer> {
     }
 
     static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal, Path cwd, CommandLine.Help.Ansi ansi) {
+        return run(args, out, err, terminal, cwd, ansi, System.getenv());
+    }
+
+    /** As above, in the environment {@code env} (where a terminal's COLUMNS is read). */
+    static int run(String[] args, PrintWriter out, PrintWriter err, boolean terminal, Path cwd, CommandLine.Help.Ansi ansi,
+            Map<String, String> env) {
         Optional<String> name = commandName(args);
         Main main = new Main(out, err, terminal, cwd, name);
+        main.env = env;
         CommandLine cli = Terminals.shape(withSubcommands(new CommandLine(main), name), ansi);
         cli.setOut(out).setErr(err);
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> main.fail(ex));
@@ -160,7 +168,9 @@ public final class Main implements Callable<Integer> {
 
     /** Adds the subcommand {@code name} alone when it is one that needs no other, else all of them. */
     private static CommandLine withSubcommands(CommandLine cli, Optional<String> name) {
-        Optional<Class<?>> one = name.filter(n -> !NEED_ALL.contains(n)).map(SUBCOMMANDS::get);
+        // __tags is for completion scripts only: added when called, so no help, page or script lists it.
+        Optional<Class<?>> one = name.filter(n -> !NEED_ALL.contains(n))
+                .map(n -> n.equals(TagsCommand.NAME) ? TagsCommand.class : SUBCOMMANDS.get(n));
         if (one.isPresent()) {
             cli.addSubcommand(name.get(), one.get());
         } else {
@@ -220,6 +230,11 @@ public final class Main implements Callable<Integer> {
 
     boolean terminal() {
         return terminal;
+    }
+
+    /** The columns text for people must fit: the terminal's width in text mode on a terminal, else none (0). */
+    int columns(CommandLine.Model.CommandSpec spec) {
+        return terminal && !output().json() ? Terminals.width(env, spec) : 0;
     }
 
     private int fail(Exception ex) {

@@ -40,6 +40,20 @@ final class Terminals {
         return cli;
     }
 
+    /**
+     * The terminal's width in columns: {@code COLUMNS} when the shell exports it, else what picocli finds for
+     * the help (it asks the terminal), the same width the help is fit to.
+     */
+    static int width(Map<String, String> env, CommandLine.Model.CommandSpec spec) {
+        try {
+            int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "").strip());
+            if (columns > 0) return columns;
+        } catch (NumberFormatException notSet) {
+            // fall through to the terminal itself
+        }
+        return spec.usageMessage().width();
+    }
+
     /** A label renderer that separates an option from its value with a space, as a person types it. */
     private static Help.IParamLabelRenderer spaced(Help.IParamLabelRenderer labels) {
         return new Help.IParamLabelRenderer() {

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,6 +37,35 @@ class CompletionAndManualTest {
         String answer = new String(bash.getInputStream().readAllBytes());
         assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(answer.lines().toList()).as(answer).containsExactly("status", "--max-experiments");
+    }
+
+    @Test
+    void bashCompletesTagValuesFromTheLedgerOnlyAfterTag() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        for (String tag : List.of("alpha", "beta")) {
+            TestRepo.Run run = repo.helix("run", "--tag", tag, "--max-experiments", "1");
+            assertThat(run.code()).as(run.toString()).isZero();
+        }
+        Path script = Files.writeString(tmp.resolve("helix.bash"), helix("completion", "bash").out());
+        // The helix the script calls: this build, in a JVM of its own, counting its calls.
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        String jvm = ProcessHandle.current().info().command().orElse("java");
+        Path shim = Files.writeString(bin.resolve("helix"), "#!/bin/sh\necho call >> '" + tmp.resolve("calls") + "'\nexec '" + jvm
+                + "' -cp '" + System.getProperty("java.class.path") + "' dev.helix.cli.Main \"$@\"\n");
+        assertThat(shim.toFile().setExecutable(true)).isTrue();
+        String probe = "export PATH='" + bin + "':$PATH; source " + script + "\n"
+                + "COMP_WORDS=(helix log --ta); COMP_CWORD=2; _complete_helix; echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(helix -C '" + repo.dir + "' log --tag ''); COMP_CWORD=5; _complete_helix; echo \"${COMPREPLY[*]}\"\n"
+                + "COMP_WORDS=(helix -C '" + repo.dir + "' status --tag b); COMP_CWORD=5; _complete_helix; echo \"${COMPREPLY[*]}\"\n";
+        Process bash = new ProcessBuilder("bash", "-c", probe).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String answer = new String(bash.getInputStream().readAllBytes());
+        assertThat(bash.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(answer.lines().toList()).as(answer).containsExactly("--tag", "alpha beta", "beta");
+        // helix is asked for the tags only at a TAB after --tag, not to complete "--ta".
+        assertThat(Files.readAllLines(tmp.resolve("calls"))).hasSize(2);
+        TestRepo.Run direct = repo.helix("__tags");
+        assertThat(direct.out().lines().toList()).containsExactly("alpha", "beta");
+        assertThat(helix("--help").out()).doesNotContain("__tags");
     }
 
     @Test

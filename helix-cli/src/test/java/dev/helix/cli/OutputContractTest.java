@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,10 +67,29 @@ class OutputContractTest {
     }
 
     @Test
+    void logFitsTheTerminalsWidthAndLeavesPipedRowsWhole() {
+        StringWriter out = new StringWriter();
+        int code = Main.run(new String[] {"-C", repo.dir.toString(), "log", "--tag", "oc"}, new PrintWriter(out),
+                new PrintWriter(new StringWriter()), true, repo.dir, CommandLine.Help.Ansi.OFF, Map.of("COLUMNS", "80"));
+        assertThat(code).isZero();
+        List<String> rows = out.toString().lines().toList();
+        assertThat(rows).hasSize(repo.ledger().size()).allSatisfy(row -> assertThat(row).hasSizeLessThanOrEqualTo(80));
+        assertThat(rows).anySatisfy(row -> assertThat(row).contains("…"));
+        TestRepo.Run piped = repo.helix("log", "--tag", "oc", "--text");
+        assertThat(piped.out()).doesNotContain("…").contains("baseline");
+        assertThat(piped.out().lines().mapToInt(String::length).max().orElseThrow()).isGreaterThan(80);
+    }
+
+    @Test
     void longWorkShowsProgressOnStderrWhenPiped() {
         TestRepo.Run doctor = repo.helix("doctor");
         assertThat(doctor.json().get("status").asText()).as(doctor.toString()).isEqualTo("success");
         assertThat(doctor.err()).startsWith("Checking " + repo.dir).contains("the evaluation runs once");
+        // A line per check as it ends, and one before the slow evaluation starts; stdout is the envelope alone.
+        int checks = doctor.json().at("/data/checks").size();
+        assertThat(doctor.err().lines().filter(l -> l.matches("  .+: (pass|warn|fail|skip)"))).hasSize(checks);
+        assertThat(doctor.err()).contains("checking the evaluation (runs it once)...\n  Evaluation runs within its timeout: ");
+        assertThat(doctor.out().strip().lines()).hasSize(1);
     }
 
     @Test

@@ -52,8 +52,22 @@ public final class Doctor {
     static final long FAIL_FREE_BYTES = 100L << 20;
     private static final Pattern PLACEHOLDER = Pattern.compile("^\\s*(?:- )?(<[^>\\n]{3,}>)\\s*$", Pattern.MULTILINE);
 
+    /** Hears each check as it ends, and the slow one (the evaluation) as it starts: a person waits on them. */
+    public interface Progress {
+        void starting(String title);
+
+        void finished(Check check);
+    }
+
     private final Options options;
-    private final List<Check> checks = new ArrayList<>();
+    private final Progress progress;
+    private final List<Check> checks = new ArrayList<>() {
+        @Override
+        public boolean add(Check check) {
+            progress.finished(check);
+            return super.add(check);
+        }
+    };
 
     private Workspace workspace;
     private Repository vcs;
@@ -63,13 +77,27 @@ public final class Doctor {
     private EvaluationCheck evaluation;
     private SessionChecks sessions;
 
-    private Doctor(Options options) {
+    private Doctor(Options options, Progress progress) {
         this.options = options;
+        this.progress = progress;
     }
 
     /** Every check, in the order a person fixes them. */
     public static List<Check> run(Path dir, Options options) {
-        return new Doctor(options).all(dir);
+        return run(dir, options, new Progress() {
+            @Override
+            public void starting(String title) {
+            }
+
+            @Override
+            public void finished(Check check) {
+            }
+        });
+    }
+
+    /** Every check, telling {@code progress} of each as it goes. */
+    public static List<Check> run(Path dir, Options options, Progress progress) {
+        return new Doctor(options, progress).all(dir);
     }
 
     /** Whether a session could start: nothing failed (warnings allowed). */
@@ -89,6 +117,7 @@ public final class Doctor {
         checks.add(git ? programMd() : skip("program_md", "program.md written"));
         checks.add(valid ? evaluationCommand() : skip("evaluate_command", "Evaluation command found"));
         if (valid) evaluation = new EvaluationCheck(vcs, repo, spec, specFile, options);
+        if (valid && !options.quick()) progress.starting("the evaluation (runs it once)");
         checks.add(valid ? evaluation.evaluationRuns() : skip("evaluate_runs", "Evaluation runs within its timeout"));
         checks.add(valid ? evaluation.metricsParse() : skip("metrics_parse", "Metrics parse from the output"));
         checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
