@@ -31,7 +31,9 @@ class SecretsRunTest {
                 """);
         repo.write("evaluate.sh", "#!/bin/sh\nprintf 'connecting with %s\\n' \"$DEPLOY_PASSPHRASE\"\n" + repo.read("evaluate.sh")
                 .replace("#!/bin/sh\n", ""));
-        repo.write("helix.yaml", repo.read("helix.yaml").replace("backend: tune", "backend: command\n  command: sh agent.sh"));
+        // The evaluation is let see the secret (env_passthrough), so that what it prints must be redacted in its log.
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("backend: tune", "backend: command\n  command: sh agent.sh")
+                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  env_passthrough: [DEPLOY_PASSPHRASE]\n"));
         repo.commitAll("an agent and an evaluation that leak a secret");
 
         Path output = tmp.resolve("helix.out");
