@@ -34,6 +34,7 @@ class ResidentHelixTest {
     Path tmp;
     private Path residentDir;
     private final List<Process> servers = new ArrayList<>();
+    private final Map<String, String> callerExtra = new HashMap<>();
 
     @BeforeEach
     void needsAClient() throws IOException {
@@ -87,10 +88,17 @@ class ResidentHelixTest {
         assertThat(cold(repo.dir, "run", "--tag", "a", "--max-experiments", "1").exit()).isZero();
         startServer("build-1", Map.of());
         String before = resident(repo.dir, "build-1", "log", "--json").out();
-        assertThat(cold(repo.dir, "record", "--tag", "a", "--status", "discard", "--metric", "9.5", "-m", "appended just now").exit()).isZero();
+        assertThat(cold(repo.dir, "record", "--tag", "a", "--status", "discard", "--metric", "9.5", "-m",
+                "appended just now with tok-ABCDEFGH12345").exit()).isZero();
         Result after = resident(repo.dir, "build-1", "log", "--json");
         assertThat(after.out()).isNotEqualTo(before).contains("appended just now");
         assertThat(after).isEqualTo(cold(repo.dir, "log", "--json"));
+
+        // a secret of the caller's (not of the resident process's) is redacted as a cold call redacts it
+        callerExtra.put("OPENAI_API_KEY", "tok-ABCDEFGH12345");
+        Result shown = resident(repo.dir, "build-1", "show", "2", "--text");
+        assertThat(shown.out()).contains("appended just now with [REDACTED:OPENAI_API_KEY]").doesNotContain("tok-ABCDEFGH12345");
+        assertThat(shown).isEqualTo(cold(repo.dir, "show", "2", "--text"));
     }
 
     @Test
@@ -163,6 +171,7 @@ class ResidentHelixTest {
         env.put("XDG_STATE_HOME", tmp.resolve("state").toString());
         env.put("HOME", tmp.resolve("home").toString());
         env.put("GIT_AUTHOR_NAME", "caller");
+        env.putAll(callerExtra);
         return env;
     }
 

@@ -69,6 +69,7 @@ class ReleaseArchiveTest {
     private void assertLayout(Path home) {
         assertThat(home.resolve("bin/helix")).isExecutable();
         assertThat(home.resolve("lib/helix.jar")).isRegularFile();
+        assertThat(home.resolve("lib/resident.sh")).isRegularFile();
         assertThat(home.resolve("README.md")).isRegularFile();
         assertThat(home.resolve("share/man/man1/helix-run.1")).isRegularFile();
         assertThat(home.resolve("share/completions/helix.bash")).isRegularFile();
