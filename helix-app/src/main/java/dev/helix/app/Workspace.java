@@ -1,6 +1,7 @@
 package dev.helix.app;
 
 import dev.helix.adapters.git.GitVcs;
+import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
@@ -86,9 +87,9 @@ public final class Workspace {
      */
     public Secrets secrets() {
         try {
-            return findSpec().isPresent() ? Secrets.forSpec(System.getenv(), spec()) : Secrets.of(System.getenv(), Secrets.KNOWN);
+            return findSpec().isPresent() ? Secrets.forSpec(CallerEnvironment.current(), spec()) : Secrets.of(CallerEnvironment.current(), Secrets.KNOWN);
         } catch (RuntimeException invalidSpec) {
-            return Secrets.of(System.getenv(), Secrets.KNOWN);
+            return Secrets.of(CallerEnvironment.current(), Secrets.KNOWN);
         }
     }
 

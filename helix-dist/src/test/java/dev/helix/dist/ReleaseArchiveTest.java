@@ -69,6 +69,7 @@ class ReleaseArchiveTest {
     private void assertLayout(Path home) {
         assertThat(home.resolve("bin/helix")).isExecutable();
         assertThat(home.resolve("lib/helix.jar")).isRegularFile();
+        assertThat(home.resolve("lib/resident.sh")).isRegularFile();
         assertThat(home.resolve("README.md")).isRegularFile();
         assertThat(home.resolve("share/man/man1/helix-run.1")).isRegularFile();
         assertThat(home.resolve("share/completions/helix.bash")).isRegularFile();
@@ -102,8 +103,9 @@ class ReleaseArchiveTest {
     /** bin/helix in a minimal environment, from an empty folder of its own. */
     private Run run(Path home, String... args) throws IOException, InterruptedException {
         Path cwd = Files.createDirectories(tmp.resolve("cwd"));
+        // No resident Helix: a read-only call (--version) would otherwise leave one running after the test.
         List<String> command = new ArrayList<>(List.of("env", "-i", "PATH=/usr/bin:/bin", "HOME=" + Files.createDirectories(tmp.resolve("home")),
-                home.resolve("bin/helix").toString()));
+                "HELIX_NO_DAEMON=1", home.resolve("bin/helix").toString()));
         command.addAll(List.of(args));
         Path out = tmp.resolve("out.txt");
         Path err = tmp.resolve("err.txt");

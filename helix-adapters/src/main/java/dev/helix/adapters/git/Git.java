@@ -1,5 +1,6 @@
 package dev.helix.adapters.git;
 
+import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.port.Vcs.VcsException;
 import java.io.ByteArrayOutputStream;
@@ -75,6 +76,10 @@ final class Git {
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command);
         Map<String, String> environment = pb.environment();
+        CallerEnvironment.override().ifPresent(caller -> {
+            environment.clear();
+            environment.putAll(caller);
+        });
         REPOSITORY_ENV.forEach(environment::remove);
         environment.put("GIT_TERMINAL_PROMPT", "0"); // never wait for a person
         environment.putAll(env);

@@ -1,5 +1,7 @@
 package dev.helix.adapters.git;
 
+import dev.helix.adapters.process.CallerEnvironment;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,8 +48,13 @@ public record GitDirSnapshot(Path gitDir, Map<String, Entry> files) {
         Path dotGit = repo.resolve(".git");
         if (Files.isDirectory(dotGit, LinkOption.NOFOLLOW_LINKS)) return dotGit;
         try {
-            Process p = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "--git-common-dir")
-                    .redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder("git", "-C", repo.toString(), "rev-parse", "--git-common-dir")
+                    .redirectErrorStream(true);
+            CallerEnvironment.override().ifPresent(caller -> {
+                pb.environment().clear();
+                pb.environment().putAll(caller);
+            });
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (p.waitFor() != 0) throw new IOException(out);
             return repo.resolve(out).normalize();

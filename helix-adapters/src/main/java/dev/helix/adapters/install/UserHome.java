@@ -1,5 +1,7 @@
 package dev.helix.adapters.install;
 
+import dev.helix.adapters.process.CallerEnvironment;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -22,6 +24,6 @@ public final class UserHome {
 
     /** The home directory of this process's environment. */
     public static Path current() {
-        return of(System.getenv());
+        return of(CallerEnvironment.current());
     }
 }

@@ -1,5 +1,7 @@
 package dev.helix.adapters.store;
 
+import dev.helix.adapters.process.CallerEnvironment;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +38,7 @@ final class LedgerKey {
     static Path directory() {
         String property = System.getProperty("helix.state.home");
         if (property != null && !property.isBlank()) return Path.of(property).resolve("keys");
-        String xdg = System.getenv("XDG_STATE_HOME");
+        String xdg = CallerEnvironment.current().get("XDG_STATE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "state");
         return base.resolve("helix").resolve("keys");
     }
