@@ -55,9 +55,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (maxExperiments != null && maxExperiments < 0) throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
-        if (maxCost != null && !(maxCost > 0)) {
-            throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
-        }
+        if (maxCost != null && !(maxCost > 0)) throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
         RunSession.Options options = new RunSession.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
                 Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
@@ -70,10 +68,9 @@ final class RunCommand implements Callable<Integer> {
 
     /** Runs a prepared session with Ctrl-C handling and renders how it ended; returns the exit code. */
     static int execute(Output output, RunSession runner, RunSession.Prepared prepared) {
-        ConsoleRenderer console = new ConsoleRenderer(output.progress());
         RunSession.Finished finished;
         try (StopSignals signals = new StopSignals()) {
-            finished = runner.run(prepared, console, signals::attach);
+            finished = runner.run(prepared, new ConsoleRenderer(output.progress()), signals::attach);
         }
         SessionReport report = SessionReport.of(finished);
         output.text(report.text());

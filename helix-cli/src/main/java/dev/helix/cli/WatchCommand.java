@@ -3,10 +3,7 @@ package dev.helix.cli;
 import dev.helix.app.AppException;
 import dev.helix.app.watch.SessionWatch;
 import dev.helix.core.session.Dashboard;
-import java.io.PrintWriter;
 import java.time.Duration;
-import java.time.LocalTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -23,8 +20,6 @@ import picocli.CommandLine.Spec;
                 + "per refresh, printed only when the session changed, until no loop runs (at once when none does) "
                 + "or until interrupted. --once: one summary line, then exit."})
 final class WatchCommand implements Callable<Integer> {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-
     @ParentCommand
     Main main;
 
@@ -52,38 +47,6 @@ final class WatchCommand implements Callable<Integer> {
         if (main.terminal() && !once) {
             return LiveScreen.show((now, width) -> Dashboard.screen(watch.read(), now, width), every);
         }
-        return lines(watch, every, command.commandLine().getOut(), once);
-    }
-
-    /**
-     * Plain mode: a timestamped summary line whenever it differs from the last one; ends after one line
-     * with {@code once}, when no loop runs (so a caller that is a program never hangs), or on interrupt.
-     */
-    private static int lines(SessionWatch watch, Duration every, PrintWriter out, boolean once) {
-        String last = null;
-        try {
-            while (true) {
-                String line;
-                Dashboard.View view;
-                try {
-                    view = watch.read();
-                    line = Dashboard.line(view);
-                } catch (RuntimeException e) {
-                    // An interrupt in the middle of reading the lock or ledger surfaces as an I/O error.
-                    if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-                    throw e;
-                }
-                if (!line.equals(last)) {
-                    out.println(LocalTime.now().format(TIME) + " " + line);
-                    out.flush();
-                    last = line;
-                }
-                if (once || view.runningPid().isEmpty()) return ExitCodes.OK;
-                Thread.sleep(every.toMillis());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCodes.INTERRUPTED;
-        }
+        return WatchLines.follow(watch, every, command.commandLine().getOut(), once);
     }
 }

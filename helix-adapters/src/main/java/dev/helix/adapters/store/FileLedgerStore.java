@@ -113,7 +113,7 @@ public final class FileLedgerStore implements LedgerStore {
             }
             locked(false, () -> {
                 seal.restore().ifPresent(undone::add); // a forged line is not sealed in under Helix's own
-                cutTornTail();
+                LedgerSeal.cutTornTail(file);
                 boolean created = !Files.exists(file);
                 String signed = LedgerSigner.sign(secret, encoded, created ? "" : lastMac(experiment.tag()));
                 byte[] line = (signed + "\n").getBytes(StandardCharsets.UTF_8);
@@ -317,37 +317,6 @@ public final class FileLedgerStore implements LedgerStore {
 
     private String unreadable(int number, String message) {
         return "line " + number + " of " + shownAs + " is unreadable (" + message + "); it is ignored";
-    }
-
-    /** Cuts the file back to its last newline: what follows it was never durable. */
-    private void cutTornTail() throws IOException {
-        if (!Files.exists(file)) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            long size = ch.size();
-            if (size == 0 || LedgerSeal.byteAt(ch, size - 1) == '\n') {
-                return;
-            }
-            ByteBuffer buf = ByteBuffer.allocate(8192);
-            long keep = 0;
-            long pos = size;
-            search:
-            while (pos > 0) {
-                long from = Math.max(0, pos - buf.capacity());
-                buf.clear().limit((int) (pos - from));
-                LedgerSeal.readFully(ch, buf, from);
-                for (int i = buf.limit() - 1; i >= 0; i--) {
-                    if (buf.get(i) == '\n') {
-                        keep = from + i + 1;
-                        break search;
-                    }
-                }
-                pos = from;
-            }
-            ch.truncate(keep);
-            ch.force(true);
-        }
     }
 
     private interface Body<T> {

@@ -107,4 +107,35 @@ final class LedgerSeal {
             // Best effort: the data itself is already on disk.
         }
     }
+
+    /** Cuts the file back to its last newline: what follows it was never durable. */
+    static void cutTornTail(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            if (size == 0 || byteAt(ch, size - 1) == '\n') {
+                return;
+            }
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            long keep = 0;
+            long pos = size;
+            search:
+            while (pos > 0) {
+                long from = Math.max(0, pos - buf.capacity());
+                buf.clear().limit((int) (pos - from));
+                readFully(ch, buf, from);
+                for (int i = buf.limit() - 1; i >= 0; i--) {
+                    if (buf.get(i) == '\n') {
+                        keep = from + i + 1;
+                        break search;
+                    }
+                }
+                pos = from;
+            }
+            ch.truncate(keep);
+            ch.force(true);
+        }
+    }
 }

@@ -148,18 +148,6 @@ public record Spec(
             this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT, List.of());
         }
 
-        /** An evaluation whose metrics are read from where metricSource says. */
-        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
-                        Map<String, String> patterns, Optional<String> jsonFile, int repeats, MetricSource metricSource) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), metricSource, List.of());
-        }
-
-        /** An evaluation that may read the secret variables named (evaluate.env_passthrough). */
-        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
-                        Map<String, String> patterns, Optional<String> jsonFile, int repeats, List<String> envPassthrough) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT, envPassthrough);
-        }
-
         public Evaluate withRepeats(int r) {
             return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough);
         }
@@ -344,12 +332,6 @@ public record Spec(
         public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
                        List<String> directions, List<String> secrets, Optional<String> tag) {
             this(workers, executor, slots, slurm, onStale, directions, secrets, tag, MAX_FAILURES, MAX_OUTAGE_SECONDS);
-        }
-
-        /** A run without a tag of its own. */
-        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
-                       List<String> directions, List<String> secrets, int maxFailures, int maxOutageSeconds) {
-            this(workers, executor, slots, slurm, onStale, directions, secrets, Optional.empty(), maxFailures, maxOutageSeconds);
         }
 
         /** A run that names no secret variables of its own. */

@@ -171,7 +171,7 @@ final class SessionBench {
                 new Spec.AgentSpec("script", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),
                 new Spec.RunSpec(workers, "local", List.of(), Spec.SlurmSpec.DEFAULT, onStale, List.of(), List.of(),
-                        maxFailures, maxOutageSeconds),
+                        Optional.empty(), maxFailures, maxOutageSeconds),
                 Map.of(), "helix.yaml");
     }
 
