@@ -72,7 +72,7 @@ public final class StudentT {
         return Math.exp(-x + a * Math.log(x) - gln) * h;
     }
 
-    static double normalCdf(double z) {
+    public static double normalCdf(double z) {
         return 0.5 * erfc(-z / Math.sqrt(2));
     }
 

@@ -105,17 +105,7 @@ class SessionBreakerTest {
 
     @Test
     void aStopRequestCutsTheWaitShort() throws Exception {
-        Clock real = new Clock() {
-            @Override
-            public Instant now() {
-                return Instant.now();
-            }
-
-            @Override
-            public long nanos() {
-                return System.nanoTime();
-            }
-        };
+        Clock real = Clock.SYSTEM;
         bench.clock(real).proposer.then(failing(Fault.Kind.UNREACHABLE, "nothing answers"));
         Session session = bench.session(1000);
         bench.onRecordOrNotice(session::requestStop);
