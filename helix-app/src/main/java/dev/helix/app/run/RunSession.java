@@ -147,7 +147,8 @@ public final class RunSession {
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
-            String briefing = Briefing.announce(p.repo(), p.spec(), System.getenv(), events);
+            String briefing = Briefing.announce(workspace.git(), p.repo(), Briefing.base(ledger.readTag(p.tag()).experiments(), start),
+                    p.spec(), System.getenv(), events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,
