@@ -90,7 +90,8 @@ public final class Workspace {
         excludeHelixDir();
         try (SessionLock lock = lockToRecord(tag)) {
             if (AutoresearchLedger.pending(repo, helixDir())) { // another command may have read it meanwhile
-                AutoresearchLedger.importInto(repo, helixDir(), store, tag, known.metrics().primary().name());
+                AutoresearchLedger.importInto(repo, helixDir(), store, tag, known.metrics().primary().name(),
+                        hash -> git.resolve(repo, hash));
             }
         }
     }

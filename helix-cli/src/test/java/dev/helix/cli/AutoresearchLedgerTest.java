@@ -102,7 +102,7 @@ class AutoresearchLedgerTest {
         project(repo);
         repo.git("branch", "helix/autoresearch"); // a session of that name exists: the history gets a name of its own
         repo.write(".autoresearch/experiments.jsonl", """
-                {"metric": 1.05, "status": "baseline"}
+                {"metric": 1.05, "status": "baseline", "hash": "0123456789abcdef0123456789abcdef01234567"}
 
                 {"run": 7, "metric": 1.01, "status": "keep", "notes": {"lr": 0.1}, "hash": null}
                 {"run": 3, "metric": "1.2", "status": "discard", "summary": "renumbered", "timestamp": "yesterday"}
@@ -118,6 +118,12 @@ class AutoresearchLedgerTest {
         assertThat(rows.get(4).get("reason").asText()).contains("status 'mystery' taken as a discard");
         assertThat(rows.get(2).get("metrics").get("val_bpb").asDouble()).isEqualTo(1.2);
         assertThat(rows).extracting(r -> r.get("tag").asText()).containsOnly("autoresearch-2");
+        assertThat(rows.get(0).get("commit").asText()).isEmpty();
+        assertThat(rows.get(0).get("reason").asText()).contains("its commit 0123456789abcdef0123456789abcdef01234567 is not in this repository");
+        TestRepo.Run best = repo.helix("--text", "best");
+        assertThat(best.code()).as("a commit the repository lacks leaves no diff, and no git error: " + best).isZero();
+        assertThat(best.out()).contains("1.01");
+        assertThat(repo.helix("--text", "show", "0").code()).isZero();
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The ledger the Rust autoresearch CLI keeps, {@code .autoresearch/experiments.jsonl} (one JSON
@@ -51,10 +52,12 @@ public final class AutoresearchLedger {
 
     /**
      * The file's records as session {@code tag}'s, numbered as that CLI numbered them; {@code metric}
-     * is the primary metric's name (autoresearch.toml's metric_name). A line that is not a JSON
-     * object, or a field of the wrong kind, is a usage error naming the file and the line.
+     * is the primary metric's name (autoresearch.toml's metric_name); {@code commits} finds a hash's
+     * commit in the repository (empty when it is not there: its branch deleted, a shallow clone).
+     * A line that is not a JSON object, or a field of the wrong kind, is a usage error naming the
+     * file and the line.
      */
-    public static List<Experiment> read(Path repo, String tag, String metric) {
+    public static List<Experiment> read(Path repo, String tag, String metric, Function<String, Optional<String>> commits) {
         Path file = repo.resolve(FILE);
         List<String> lines;
         Instant written;
@@ -73,14 +76,15 @@ public final class AutoresearchLedger {
             int run = run(row, lineNo).filter(r -> r > records.stream().mapToInt(Experiment::run).max().orElse(-1))
                     .orElse(lastRun + 1);
             lastRun = run;
-            records.add(record(row, lineNo, run, tag, metric, records, written));
+            records.add(record(row, lineNo, run, tag, metric, records, written, commits));
         }
         return records;
     }
 
     /** Reads the file into {@code ledger} as session {@code tag} and writes the marker; returns how many records. */
-    public static int importInto(Path repo, Path helixDir, LedgerStore ledger, String tag, String metric) {
-        List<Experiment> records = read(repo, tag, metric); // every line checked before one is written
+    public static int importInto(Path repo, Path helixDir, LedgerStore ledger, String tag, String metric,
+                                 Function<String, Optional<String>> commits) {
+        List<Experiment> records = read(repo, tag, metric, commits); // every line checked before one is written
         records.forEach(ledger::append);
         try {
             Path marker = marker(helixDir);
@@ -93,7 +97,7 @@ public final class AutoresearchLedger {
     }
 
     private static Experiment record(JsonNode row, int lineNo, int run, String tag, String metric, List<Experiment> before,
-                                     Instant written) {
+                                     Instant written, Function<String, Optional<String>> commits) {
         Optional<Double> value = metric(row, lineNo);
         String word = text(row, "status", lineNo).map(s -> s.strip().toLowerCase(Locale.ROOT)).orElse("");
         boolean hasBaseline = Records.baseline(before).isPresent();
@@ -113,7 +117,10 @@ public final class AutoresearchLedger {
             note = "no metric, taken as a crash";
             status = Status.CRASH;
         }
-        String commit = text(row, "hash", lineNo).or(() -> text(row, "short_hash", lineNo)).orElse("").strip();
+        String hash = text(row, "hash", lineNo).or(() -> text(row, "short_hash", lineNo)).orElse("").strip();
+        // a commit this repository lacks would break every diff of it: the record keeps the hash in its reason only
+        String commit = hash.isEmpty() ? "" : commits.apply(hash).orElse("");
+        if (!hash.isEmpty() && commit.isEmpty()) note = (note.isEmpty() ? "" : note + "; ") + "its commit " + hash + " is not in this repository";
         Optional<Experiment> best = Records.best(before);
         Optional<Double> delta = status == Status.CRASH || status == Status.BASELINE ? Optional.empty()
                 : best.flatMap(Experiment::primary).map(b -> value.get() - b);
