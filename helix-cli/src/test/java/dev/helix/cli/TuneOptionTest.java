@@ -27,14 +27,14 @@ class TuneOptionTest {
                 branch = "autoresearch"
                 """);
         repo.write("train.py", """
-                LR = 0.9
+                LR: float = 0.9
                 BATCH_SIZE: int = 4
                 BATCH = 4
                 ACT = "relu"
                 print("training")
                 """);
         repo.write("eval.sh", """
-                lr=$(sed -n 's/^LR = //p' train.py)
+                lr=$(sed -n 's/^LR: float = //p' train.py)
                 b=$(sed -n 's/^BATCH = //p' train.py)
                 act=$(sed -n 's/^ACT = "\\(.*\\)"/\\1/p' train.py)
                 awk -v lr="$lr" -v b="$b" -v act="$act" 'BEGIN { p = (act == "gelu") ? 0 : 0.5; printf "val_bpb %.6f\\n", 1 + (lr - 0.3) * (lr - 0.3) + (b - 8) * (b - 8) / 100 + p }'
@@ -62,8 +62,8 @@ class TuneOptionTest {
         }
         assertThat(ledger).extracting(r -> r.get("status").asText()).contains("keep");
         String best = repo.git("show", "helix/autoresearch:train.py");
-        assertThat(best).containsPattern("(?m)^ACT = \"(relu|gelu|silu)\"$").contains("BATCH_SIZE: int = 4\n").contains("print(\"training\")");
-        assertThat(repo.read("train.py")).as("the user's checkout is not touched").startsWith("LR = 0.9\n");
+        assertThat(best).containsPattern("(?m)^ACT = \"(relu|gelu|silu)\"$").containsPattern("(?m)^LR: float = [0-9.eE-]+$").contains("BATCH_SIZE: int = 4\n").contains("print(\"training\")");
+        assertThat(repo.read("train.py")).as("the user's checkout is not touched").startsWith("LR: float = 0.9\n");
     }
 
     @Test

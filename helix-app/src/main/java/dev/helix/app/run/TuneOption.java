@@ -56,7 +56,8 @@ final class TuneOption {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
             throw bad(option, "'" + name + "' is not a name as a program assigns it", "use the name as written in the file, e.g. LR or batch_size");
         }
-        String assigned = "^[ \\t]*" + Pattern.quote(name) + "[ \\t]*[:=][ \\t]*[\"']?";
+        // NAME = v, NAME: v (YAML), NAME: float = v (a Python annotation); the value quoted or not
+        String assigned = "^[ \\t]*" + Pattern.quote(name) + "[ \\t]*(?::[ \\t]*[A-Za-z_][\\w.\\[\\]]*[ \\t]*)?[:=][ \\t]*[\"']?";
         if (right.contains("|")) {
             List<String> values = Arrays.stream(right.split("\\|", -1)).map(String::strip).toList();
             if (values.size() < 2 || values.stream().anyMatch(v -> !v.matches(WORD))) {
