@@ -97,6 +97,23 @@ class AutoresearchLedgerTest {
     }
 
     @Test
+    void aSessionHelixRunsAfterwardsIsToldTheImportedBaselineAndBestToBeat() {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        List<String> c = project(repo);
+        repo.write(".autoresearch/experiments.jsonl", String.join("\n",
+                line(0, c.get(0), 1.05, null, "baseline", "baseline"),
+                line(1, c.get(1), 1.042, -0.008, "kept", "LR 42"),
+                line(2, c.get(2), 1.055, 0.013, "discarded", "LR 55 overshoots"),
+                line(3, c.get(3), 1.031, -0.011, "kept", "LR 31")) + "\n");
+
+        TestRepo.Run run = repo.helix("--text", "run", "--tune", "LR=20..60", "--max-experiments", "1");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out() + run.err()).contains("earlier sessions (.autoresearch/experiments.jsonl): "
+                + "val_bpb: baseline 1.05, best 1.031 to beat (LR 31), from 4 earlier experiments");
+        assertThat(repo.ledger()).extracting(r -> r.get("tag").asText()).containsSubsequence("autoresearch", "autoresearch-2");
+    }
+
+    @Test
     void missingAndExtraFieldsAreToleratedAndAHelixSessionOfTheSameNameIsLeftAlone() throws IOException {
         TestRepo repo = new TestRepo(tmp.resolve("gpt"));
         project(repo);

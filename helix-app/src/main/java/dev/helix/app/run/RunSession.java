@@ -155,7 +155,7 @@ public final class RunSession {
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
-            String briefing = Briefing.announce(workspace.git(), p.repo(), Briefing.base(ledger.readTag(p.tag()).experiments(), start),
+            String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start),
                     p.spec(), System.getenv(), events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(

@@ -138,7 +138,7 @@ public final class TrySession {
             Session.Tried tried = session.tryEdits(before);
             appended.addAll(tried.appended());
             writeState(state, git.snapshot(repo));
-            Optional<String> briefing = starting ? Optional.of(Briefing.forAgent(git, repo, base, spec, System.getenv())) : Optional.empty();
+            Optional<String> briefing = starting ? Optional.of(Briefing.forAgent(workspace, base, spec, System.getenv())) : Optional.empty();
             return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone(), briefing);
         }
     }
