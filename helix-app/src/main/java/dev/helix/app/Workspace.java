@@ -5,6 +5,7 @@ import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
+import dev.helix.app.record.AutoresearchLedger;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
 import dev.helix.core.secret.Secrets;
@@ -58,9 +59,41 @@ public final class Workspace {
         return repo.resolve(".helix");
     }
 
-    /** The ledger, {@code .helix/experiments.jsonl}. */
+    /**
+     * The ledger, {@code .helix/experiments.jsonl}; the first time, with the Rust autoresearch CLI's
+     * ledger read into it when the repository has one (see {@link AutoresearchLedger}).
+     */
     public LedgerStore ledger() {
-        return new FileLedgerStore(helixDir().resolve("experiments.jsonl"));
+        LedgerStore store = new FileLedgerStore(helixDir().resolve("experiments.jsonl"));
+        if (AutoresearchLedger.pending(repo, helixDir())) importAutoresearch(store);
+        return store;
+    }
+
+    /** Reads .autoresearch/experiments.jsonl into the ledger as a session of its own: autoresearch.toml's branch, else "autoresearch". */
+    private void importAutoresearch(LedgerStore store) {
+        Spec known;
+        try {
+            known = spec();
+        } catch (RuntimeException unreadable) {
+            return; // without the metric's name there is nothing to file it under; the command itself says what is wrong
+        }
+        String base = known.run().tag().orElse("autoresearch");
+        String tag = base;
+        for (int i = 2; !store.readTag(tag).experiments().isEmpty() || git.resolve(repo, "refs/heads/helix/" + tag).isPresent(); i++) {
+            tag = base + "-" + i;
+        }
+        try {
+            Files.createDirectories(helixDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        excludeHelixDir();
+        try (SessionLock lock = lockToRecord(tag)) {
+            if (AutoresearchLedger.pending(repo, helixDir())) { // another command may have read it meanwhile
+                AutoresearchLedger.importInto(repo, helixDir(), store, tag, known.metrics().primary().name(),
+                        hash -> git.resolve(repo, hash));
+            }
+        }
     }
 
     /** The spec file (helix.yaml or one Helix reads like it), when there is one. */

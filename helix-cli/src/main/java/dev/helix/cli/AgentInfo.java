@@ -143,9 +143,11 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
         m.put("verdict (data of helix try)", "{\"tag\":\"nov23\",\"run\":7,\"status\":\"keep|discard|crash|rejected\","
                 + "\"metric\":0.412,\"delta\":-0.013,\"delta_pct\":-3.1,\"best\":0.412,\"baseline\":0.52,"
                 + "\"delta_vs_baseline\":-0.108,\"reason\":\"...\",\"kept\":true,\"commit\":\"...\",\"log\":\"...\","
-                + "\"log_tail\":\"... (after a crash)\",\"record\":{...the ledger record...},\"left_alone\":[\"notes.txt\"]} "
+                + "\"log_tail\":\"... (after a crash)\",\"record\":{...the ledger record...},\"left_alone\":[\"notes.txt\"],"
+                + "\"briefing\":\"## The machine ... (first try only)\"} "
                 + "with hints in the envelope; delta is against the best before this experiment, negative when the metric fell; "
-                + "left_alone names untracked files outside scope.editable that changed: never committed, never removed");
+                + "left_alone names untracked files outside scope.editable that changed: never committed, never removed; "
+                + "briefing, on a session's first try: the machine, and the earlier sessions' baseline and best to beat");
         m.put("record (data of helix record)", "the ledger record: {\"run\":8,\"status\":\"discard\",\"primary\":0.43,"
                 + "\"delta\":0.018,\"description\":\"...\",...,\"better_than_best\":\"... (only for a discard that beats the best)\"} "
                 + "with the same hints in the envelope as helix try gives");

@@ -26,7 +26,8 @@ record BestView(
         @JsonInclude(JsonInclude.Include.NON_NULL) EstimateJson.Gain gain) {
 
     static BestView of(SessionRecords s, Experiment baseline, Experiment best) {
-        String diff = s.git().diff(s.repo(), baseline.commit(), best.commit());
+        // a record without a commit (imported from another tool's ledger, say) has no diff to show
+        String diff = baseline.commit().isEmpty() || best.commit().isEmpty() ? "" : s.git().diff(s.repo(), baseline.commit(), best.commit());
         double base = baseline.primary().orElse(Double.NaN);
         double value = best.primary().orElse(Double.NaN);
         Double pct = base == 0 || Double.isNaN(base) ? null : (value - base) / Math.abs(base) * 100;

@@ -1,6 +1,5 @@
 package dev.helix.cli;
 
-import dev.helix.app.AppException;
 import dev.helix.app.run.RunSession;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -28,6 +27,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--agent-command", paramLabel = "CMD", description = "For --backend command: the program that edits the files (JSON in, JSON out), instead of agent.command.")
     String agentCommand;
 
+    @Option(names = "--tune", paramLabel = "[FILE:]NAME=RANGE", description = "Tune this value with the built-in tuner (no agent needed), e.g. LR=1e-4..1e-2:log, BATCH=16..128, ACT=relu|gelu; repeatable. FILE: the one editable file unless given.")
+    java.util.List<String> tune;
+
     @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
     Integer maxExperiments;
 
@@ -54,14 +56,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (maxExperiments != null && maxExperiments < 0) throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
-        if (maxCost != null && !(maxCost > 0)) throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
         RunSession.Options options = new RunSession.Options(Optional.ofNullable(tag), Optional.ofNullable(backend),
                 maxExperiments == null ? OptionalInt.empty() : OptionalInt.of(maxExperiments),
                 Optional.ofNullable(maxTime).map(t -> Durations.parse(t, "--max-time")), Optional.ofNullable(maxCost), resume,
                 workers == null ? OptionalInt.empty() : OptionalInt.of(workers), Optional.ofNullable(directions),
                 Optional.ofNullable(executor), Optional.ofNullable(agentCommand),
-                maxTokens == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxTokens));
+                maxTokens == null ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(maxTokens), tune);
         RunSession runner = new RunSession();
         return execute(main.output(), runner, runner.prepare(main.workingDirectory(), options));
     }

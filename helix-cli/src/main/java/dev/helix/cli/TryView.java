@@ -31,7 +31,9 @@ record TryView(
         @JsonProperty("log_tail") String logTail,
         JsonNode record,
         /** Untracked files outside scope.editable that changed since the last try: never committed, never removed. */
-        @JsonProperty("left_alone") List<String> leftAlone) {
+        @JsonProperty("left_alone") List<String> leftAlone,
+        /** On a session's first try: the machine and the earlier sessions' baseline and best to beat. */
+        String briefing) {
 
     static TryView of(TrySession.Outcome o) {
         Experiment verdict = verdict(o);
@@ -43,12 +45,13 @@ record TryView(
                 verdict.delta().orElse(null), verdict.deltaPct().orElse(null), best.primary().orElse(null),
                 baseline.primary().orElse(null), vsBaseline, verdict.reason(), verdict.status() == Status.KEEP,
                 verdict.commit(), verdict.log(), verdict.logTail().orElse(null), SessionRecords.json(verdict),
-                o.leftAlone());
+                o.leftAlone(), o.briefing().orElse(null));
     }
 
     /** The lines for people: every record appended, the verdict, the best against the baseline, and the hints. */
     static String text(TrySession.Outcome o, List<String> hints) {
         List<String> lines = new ArrayList<>();
+        o.briefing().ifPresent(b -> lines.add(b.strip() + "\n"));
         o.appended().forEach(e -> lines.add(ConsoleRenderer.row(e)));
         Experiment verdict = verdict(o);
         Experiment best = Records.best(o.session()).orElseThrow();

@@ -213,6 +213,13 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public Optional<String> fileAt(Path repo, String commit, String path) {
+        // cat-file -e first: a missing file is an answer, not a failure of git
+        if (git.run(repo, List.of("cat-file", "-e", commit + ":" + path)).exit() != 0) return Optional.empty();
+        return Optional.of(git.run(repo, List.of("cat-file", "blob", commit + ":" + path)).ok().out());
+    }
+
+    @Override
     public boolean isAncestor(Path dir, String ancestor, String descendant) {
         return merges.isAncestor(dir, ancestor, descendant);
     }

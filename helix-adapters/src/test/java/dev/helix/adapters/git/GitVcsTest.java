@@ -46,6 +46,16 @@ class GitVcsTest {
         }
 
         @Test
+        void fileAtReadsACommittedFileAndNotTheCheckoutsCopy() throws Exception {
+            Path repo = fx.repo("repo", "experiments.tsv", "commit\tloss\tstatus\nabc\t1.5\tkeep\n");
+            String head = vcs.resolve(repo, "HEAD").orElseThrow();
+            Files.writeString(repo.resolve("experiments.tsv"), "not committed\n");
+            assertThat(vcs.fileAt(repo, head, "experiments.tsv")).contains("commit\tloss\tstatus\nabc\t1.5\tkeep\n");
+            assertThat(vcs.fileAt(repo, head, "no-such.tsv")).isEmpty();
+            assertThat(vcs.fileAt(repo, head, "nested/experiments.tsv")).isEmpty();
+        }
+
+        @Test
         void topLevelIsEmptyOutsideARepositoryOrForNoDirectory() throws Exception {
             Path plain = Files.createDirectories(tmp.resolve("plain"));
             assertThat(vcs.topLevel(plain)).isEmpty();

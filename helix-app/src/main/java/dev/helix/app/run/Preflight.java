@@ -32,8 +32,16 @@ final class Preflight {
                     "commit your code first: git add -A && git commit -m start");
         }
         Path specFile = workspace.specFile();
-        Spec spec = withOptions(SpecFiles.load(specFile), options);
-        String backend = options.backend().orElse(spec.agent().backend());
+        Spec loaded = withOptions(SpecFiles.load(specFile), options);
+        if (!options.tune().isEmpty()) {
+            options.backend().filter(b -> !b.equals("tune")).ifPresent(b -> {
+                throw AppException.usage("bad_option", "--tune runs the built-in tuner, and --backend " + b + " is another proposer",
+                        "drop --backend, or drop --tune (agent.mix in helix.yaml has an agent and the tuner take turns)");
+            });
+            loaded = TuneOption.apply(loaded, options.tune(), repo);
+        }
+        Spec spec = loaded;
+        String backend = options.tune().isEmpty() ? options.backend().orElse(spec.agent().backend()) : "tune";
         checkCaps(options, backend);
         AgentBackend agent = backend(backend, spec);
 
@@ -59,8 +67,11 @@ final class Preflight {
     /** Backends that never report a cost: a --max-cost on them would silently never hold. */
     static final List<String> COST_UNKNOWN = List.of("anthropic", "codex", "gemini", "opencode");
 
-    /** --max-cost and --max-tokens: positive, and a cost cap only where the cost can be known. */
+    /** --max-experiments at least 0, --max-cost and --max-tokens positive, and a cost cap only where the cost can be known. */
     private static void checkCaps(RunSession.Options o, String backend) {
+        if (o.maxExperiments().isPresent() && o.maxExperiments().getAsInt() < 0) {
+            throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
+        }
         if (o.maxCost().isPresent() && !(o.maxCost().get() > 0)) {
             throw AppException.usage("bad_option", "--max-cost must be a positive amount of US dollars", "e.g. --max-cost 20");
         }

@@ -47,10 +47,18 @@ public final class RunSession {
     public record Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments,
                           Optional<Duration> maxTime, Optional<Double> maxCost, boolean resume, OptionalInt workers,
                           Optional<List<String>> directions, Optional<String> executor, Optional<String> agentCommand,
-                          java.util.OptionalLong maxTokens) {
+                          java.util.OptionalLong maxTokens, List<String> tune) {
         public Options {
             agentCommand = agentCommand == null ? Optional.empty() : agentCommand;
             maxTokens = maxTokens == null ? java.util.OptionalLong.empty() : maxTokens;
+            tune = tune == null ? List.of() : List.copyOf(tune);
+        }
+
+        /** Options without tuned parameters of their own (--tune). */
+        public Options(Optional<String> tag, Optional<String> backend, OptionalInt maxExperiments, Optional<Duration> maxTime,
+                       Optional<Double> maxCost, boolean resume, OptionalInt workers, Optional<List<String>> directions,
+                       Optional<String> executor, Optional<String> agentCommand, java.util.OptionalLong maxTokens) {
+            this(tag, backend, maxExperiments, maxTime, maxCost, resume, workers, directions, executor, agentCommand, maxTokens, List.of());
         }
 
         /** Options without an agent command of their own. */
@@ -147,7 +155,8 @@ public final class RunSession {
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
-            String briefing = Briefing.announce(p.repo(), p.spec(), System.getenv(), events);
+            String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start),
+                    p.spec(), System.getenv(), events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,

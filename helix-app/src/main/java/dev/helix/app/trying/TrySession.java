@@ -6,6 +6,7 @@ import dev.helix.adapters.Executors;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
+import dev.helix.app.run.Briefing;
 import dev.helix.app.run.SessionTags;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.AgentUsage;
@@ -51,9 +52,11 @@ public final class TrySession {
     /**
      * What one call did: the records it appended (the baseline first on a session's first call),
      * and the user's files that changed since the last call and were left alone (untracked, outside
-     * scope.editable: neither committed nor removed).
+     * scope.editable: neither committed nor removed), and on a session's first call its briefing:
+     * the machine and the earlier sessions' results, what {@code helix run} gives its proposer.
      */
-    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec, List<String> leftAlone) {}
+    public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec, List<String> leftAlone,
+                          Optional<String> briefing) {}
 
     /** One session's fixed parts, as every call of it needs them. */
     private record Setting(Workspace workspace, String tag, Spec spec, String specPath, Secrets secrets, LedgerStore ledger) {
@@ -116,6 +119,7 @@ public final class TrySession {
             Setting s = new Setting(workspace, tag, spec, specPath, secrets, ledger);
             // The baseline is measured away from the checkout, and the checkout moves to the session
             // branch only once it is recorded: a session that fails to start leaves the user's branch as it was.
+            String base = git.resolve(repo, "HEAD").orElseThrow();
             if (starting) baseline(s);
             if (fresh) git.switchToNewBranch(repo, "helix/" + tag);
             List<Experiment> appended = new ArrayList<>(starting ? ledger.readTag(tag).experiments() : List.of());
@@ -134,7 +138,8 @@ public final class TrySession {
             Session.Tried tried = session.tryEdits(before);
             appended.addAll(tried.appended());
             writeState(state, git.snapshot(repo));
-            return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone());
+            Optional<String> briefing = starting ? Optional.of(Briefing.forAgent(workspace, base, spec, System.getenv())) : Optional.empty();
+            return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone(), briefing);
         }
     }
 

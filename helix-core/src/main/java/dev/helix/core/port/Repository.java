@@ -38,6 +38,8 @@ public interface Repository extends Vcs {
     void checkoutFiles(Path dir, String commit, Collection<String> paths);
     /** The unified diff between two commits. */
     String diff(Path dir, String from, String to);
+    /** The text of {@code path} as committed in {@code commit}; empty when that commit has no such file. */
+    Optional<String> fileAt(Path repo, String commit, String path);
     /** Whether {@code ancestor} is {@code descendant} or one of the commits it descends from. */
     boolean isAncestor(Path dir, String ancestor, String descendant);
     /**
