@@ -114,6 +114,17 @@ class HoldoutRunTest {
     }
 
     @Test
+    void aSourceDirectoryInsideTheRepositoryStopsTheSessionBeforeItStarts() {
+        TestRepo repo = project("from_dir: .heldout");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "i", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(2);
+        assertThat(run.toString()).contains("is inside the repository").contains("../heldout");
+        assertThat(repo.ledger()).isEmpty();
+    }
+
+    @Test
     void aMissingSourceIsRecordedAsTheHoldoutsFailureAndTheSessionGoesOn() {
         TestRepo repo = project("from_dir: " + tmp.resolve("nowhere"));
 

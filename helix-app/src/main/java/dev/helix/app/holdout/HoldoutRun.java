@@ -66,10 +66,14 @@ public final class HoldoutRun {
     }
 
     /**
-     * Fails (usage) when a hidden file is tracked at {@code commit}: it would then be in the
-     * proposer's worktree, and the hold-out would hold nothing back.
+     * Fails (usage) when a hidden file is tracked in {@code checkout}, or from_dir is inside the
+     * repository: the proposer could then read the held-out data where it works.
      */
     public void checkHidden(Path checkout) {
+        if (holdout.source() instanceof Holdout.Directory d && HiddenFiles.directory(repo, d).startsWith(repo.toAbsolutePath().normalize())) {
+            throw AppException.usage("hidden_inside", "evaluate.holdout.from_dir " + d.path() + " is inside the repository, "
+                    + "where the proposer's worktree and git can reach it", "move the held-out files to a directory outside the repository, e.g. ../heldout");
+        }
         List<String> tracked = git.trackedFiles(checkout).stream().filter(p -> Glob.any(holdout.hidden(), p)).toList();
         if (!tracked.isEmpty()) {
             throw AppException.usage("hidden_tracked", "scope.hidden matches files the proposer's worktree holds: "
