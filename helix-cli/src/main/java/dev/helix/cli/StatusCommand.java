@@ -21,8 +21,8 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the latest).")
     String tag;
 
-    @Option(names = "--holdout", description = "Show the hold-out (evaluate.holdout) in a session an agent drives too; "
-            + "left out there by default, so the agent does not see it.")
+    // Hidden from --help and agent-info, which agents read: the README and docs/trust.md document it for people.
+    @Option(names = "--holdout", hidden = true, description = "Show the hold-out (evaluate.holdout) in a session an agent drives too.")
     boolean holdout;
 
     @Override
