@@ -56,6 +56,7 @@ class HoldoutRunTest {
         TestRepo.Run run = repo.helix("run", "--tag", "h", "--max-experiments", "1");
 
         assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.err() + run.out()).contains("hold-out: sh holdout.sh on the baseline and every keep");
         JsonNode baseline = repo.ledger().get(0);
         JsonNode kept = repo.ledger().get(1);
         assertThat(baseline.get("primary").asDouble()).isEqualTo(5.29, Offset.offset(1e-9));
@@ -73,6 +74,10 @@ class HoldoutRunTest {
         assertThat(repo.helix("--text", "status").out()).contains("Hold-out: OVERFITTING");
         String report = repo.helix("--text", "report").out();
         assertThat(report).contains("## Hold-out").contains("**OVERFITTING").contains("| 1 | keep | 1.69 | 1.44 |");
+        JsonNode web = Output.JSON.readTree(new dev.helix.app.ui.DashboardData(SessionRecords.open(repo.dir)).session("h"));
+        assertThat(web.at("/holdout/overfitting").asBoolean()).as(web.toString()).isTrue();
+        assertThat(web.at("/holdout/curve/0/holdout").asDouble()).isEqualTo(0.04, Offset.offset(1e-9));
+        assertThat(web.at("/holdout/curve/1/primary").asDouble()).isEqualTo(1.69, Offset.offset(1e-9));
         Path html = tmp.resolve("report.html");
         assertThat(repo.helix("--text", "report", "-o", html.toString()).code()).isZero();
         assertThat(html).content().contains("<section id=\"holdout\" class=\"overfitting\"").contains("id=\"holdout\" fill=\"none\"");

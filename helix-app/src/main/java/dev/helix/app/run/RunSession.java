@@ -146,6 +146,8 @@ public final class RunSession {
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             SessionLimits.Applied limits = SessionLimits.apply(logDir, p.options());
             if (!limits.said().isEmpty()) events.emit(new Event.Notice(limits.said()));
+            p.spec().evaluate().holdout().ifPresent(h -> events.emit(new Event.Notice("hold-out: " + h.command() + " on the baseline and every keep, "
+                    + "with scope.hidden from the " + h.source().describe() + "; never shown to the proposer")));
             Proposer made = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             Proposer proposer = new OutsideGuard(TuneBackend.mixed(made, p.backend().name(), p.spec()),
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
