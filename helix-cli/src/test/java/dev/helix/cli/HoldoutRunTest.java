@@ -158,4 +158,23 @@ class HoldoutRunTest {
         assertThat(status.out()).doesNotContain("holdout");
         assertThat(repo.helix("--json", "status", "--holdout").json().at("/data/holdout/overfitting").asBoolean()).isTrue();
     }
+
+    @Test
+    void doctorRunsTheHoldoutOnceWithoutSayingItsValueAndFailsWhenTheHiddenFilesAreMissing() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        TestRepo repo = project("from_dir: " + heldout);
+
+        JsonNode good = repo.helix("doctor", "--json").json().get("data");
+        JsonNode check = DoctorCommandTest.check(good, "holdout");
+        assertThat(check.get("status").asText()).as(check.toString()).isEqualTo("pass");
+        assertThat(check.get("message").asText()).contains("prints loss").doesNotContain("0.04");
+        assertThat(repo.git("worktree", "list")).doesNotContain("helix-holdout-");
+
+        Files.delete(heldout.resolve("data/test.txt"));
+        JsonNode bad = repo.helix("doctor", "--json").json().get("data");
+        assertThat(DoctorCommandTest.check(bad, "holdout").get("status").asText()).isEqualTo("fail");
+        assertThat(DoctorCommandTest.check(bad, "holdout").get("message").asText()).contains("holds no file that scope.hidden");
+    }
 }
