@@ -19,8 +19,9 @@ import java.util.Optional;
  * @param primaryGain the latest keep's primary against the baseline's, positive when better
  * @param holdoutGain the latest measured hold-out against the baseline's, positive when better
  * @param noise how much worse the hold-out may get before it counts
+ * @param baselineSd the spread of the baseline's hold-out repeats (0 when they agreed, or there was one)
  */
-public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, boolean flagged) {
+public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, double baselineSd, boolean flagged) {
 
     /** How many standard deviations of the baseline's hold-out a worsening must exceed. */
     public static final double NOISE_SDS = 2;
@@ -55,13 +56,13 @@ public record Overfitting(List<Point> curve, double primaryGain, double holdoutG
         // With exactly repeatable values any worsening is real; a relative epsilon absorbs printing round-off.
         double noise = Math.max(NOISE_SDS * base.get().sd(), 1e-9 * Math.max(1, Math.abs(baseHoldout)));
         boolean flagged = primaryGain > 0 && -holdoutGain > noise;
-        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, flagged));
+        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, base.get().sd(), flagged));
     }
 
     /** One line for people: both gains, and the warning when flagged. */
     public String render() {
-        String line = String.format(Locale.ROOT, "primary %s vs baseline, hold-out %s (noise ±%s)",
-                signed(primaryGain), signed(holdoutGain), shortNumber(noise));
+        String line = String.format(Locale.ROOT, "primary %s vs baseline, hold-out %s (%s)", signed(primaryGain), signed(holdoutGain),
+                baselineSd > 0 ? "noise ±" + shortNumber(noise) : "no noise: the baseline's hold-out repeats agreed");
         return flagged ? "OVERFITTING: " + line + ": the primary improved while the hold-out got worse beyond its noise" : line;
     }
 

@@ -55,6 +55,7 @@ class OverfittingTest {
 
         assertThat(o.flagged()).isTrue();
         assertThat(o.primaryGain()).isCloseTo(0.10, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(o.render()).contains("hold-out -0.01 (no noise: the baseline's hold-out repeats agreed)");
     }
 
     @Test
