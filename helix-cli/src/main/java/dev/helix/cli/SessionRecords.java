@@ -6,6 +6,7 @@ import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.judge.Overfitting;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
 import dev.helix.core.session.Driver;
@@ -14,7 +15,12 @@ import java.util.List;
 import java.util.Optional;
 
 /** One session's records as read from a repository's ledger, for the commands that report on it. */
-record SessionRecords(Workspace workspace, String tag, List<Experiment> records, List<String> warnings, Optional<Long> runningPid) {
+record SessionRecords(Workspace workspace, String tag, List<Experiment> records, List<String> warnings, Optional<Long> runningPid,
+                      boolean revealHoldout) {
+
+    SessionRecords(Workspace workspace, String tag, List<Experiment> records, List<String> warnings, Optional<Long> runningPid) {
+        this(workspace, tag, records, warnings, runningPid, false);
+    }
 
     /** Reads the session {@code tag}, or the latest one, of the repository containing {@code dir}. */
     static SessionRecords read(Path dir, Optional<String> tag) {
@@ -25,6 +31,31 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
     /** The repository containing {@code dir}. */
     static Workspace open(Path dir) {
         return Workspace.open(dir, "run this inside the repository where you ran 'helix try' or 'helix run'");
+    }
+
+    /**
+     * The hold-out against the primary (evaluate.holdout), for the user's eyes: empty without one,
+     * and in a session an agent drives unless {@code reveal} (the agent is not to see it).
+     */
+    Optional<Overfitting> holdout(boolean reveal) {
+        if (!reveal && driver() == Driver.AGENT || records.stream().noneMatch(e -> e.holdout().isPresent())) return Optional.empty();
+        dev.helix.core.spec.Direction direction;
+        try {
+            direction = workspace.spec().metrics().primary().optimize();
+        } catch (RuntimeException unreadable) {
+            return Optional.empty(); // status still answers while helix.yaml is being edited
+        }
+        return Overfitting.of(records, direction);
+    }
+
+    /** The hold-out as {@code status} shows it by default. */
+    Optional<Overfitting> holdout() {
+        return holdout(revealHoldout);
+    }
+
+    /** This session's records, with the hold-out shown in status even when an agent drives it (status --holdout). */
+    SessionRecords revealingHoldout() {
+        return new SessionRecords(workspace, tag, records, warnings, runningPid, true);
     }
 
     /** Reads the session {@code chosen} of {@code workspace}; fails when it has no records. */
@@ -76,10 +107,10 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
         return workspace.git();
     }
 
-    /** A record as the JSON the ledger holds. */
+    /** A record as the JSON the ledger holds, less its hold-out (which status --json and the report give the user). */
     static JsonNode json(Experiment e) {
         try {
-            return Output.JSON.readTree(LedgerCodec.encode(e));
+            return Output.JSON.readTree(LedgerCodec.encode(e.withHoldout(Optional.empty())));
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);
         }

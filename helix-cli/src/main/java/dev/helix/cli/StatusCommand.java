@@ -21,6 +21,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--tag", paramLabel = "TAG", description = "The session (default: the latest).")
     String tag;
 
+    // Hidden from --help and agent-info, which agents read: the README and docs/trust.md document it for people.
+    @Option(names = "--holdout", hidden = true, description = "Show the hold-out (evaluate.holdout) in a session an agent drives too.")
+    boolean holdout;
+
     @Override
     public Integer call() {
         Workspace workspace = SessionRecords.open(main.workingDirectory());
@@ -31,7 +35,8 @@ final class StatusCommand implements Callable<Integer> {
             out.success(StatusView.EMPTY, List.of(Driver.firstStep()));
             return ExitCodes.OK;
         }
-        SessionRecords s = SessionRecords.read(workspace, chosen.get());
+        SessionRecords read = SessionRecords.read(workspace, chosen.get());
+        SessionRecords s = holdout ? read.revealingHoldout() : read;
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
         Instant now = Instant.now();
         List<Dashboard.WorkerLine> workers = s.runningPid().isPresent()

@@ -22,6 +22,8 @@ import java.util.Locale;
  * add up to it); {@code attempts} counts the records under them, fix-ups and re-evaluations included.
  * {@code best} is the kept run's own measurement; on a noisy metric {@code best_estimate},
  * {@code baseline_estimate} and {@code gain} are from every measurement of the two commits.
+ * {@code holdout} (with evaluate.holdout) is left out of an agent-driven session's status unless
+ * asked for with --holdout: the agent is not to see it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record StatusView(
@@ -50,7 +52,8 @@ record StatusView(
         @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
         EstimateJson.Gain gain,
         @JsonProperty("noise_now") NoiseNowJson noiseNow,
-        List<ProposerShare> proposers) {
+        List<ProposerShare> proposers,
+        HoldoutJson holdout) {
 
     /** The baseline's noise: the judge it chose ({@code strict} or {@code statistical}), the sd of its repeats and how many there were. */
     record NoiseJson(String kind, double sd, int samples) {
@@ -71,7 +74,7 @@ record StatusView(
 
     /** Before the first experiment: no session, nothing counted. */
     static final StatusView EMPTY = new StatusView(null, null, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0,
-            null, 0, null, List.of(), null, null, null, null, null);
+            null, 0, null, List.of(), null, null, null, null, null, null);
 
     /** The view of session {@code s}; {@code workers} are those of its running loop (empty when none runs). */
     static StatusView of(SessionRecords s, List<Dashboard.WorkerLine> workers, Instant now) {
@@ -90,7 +93,8 @@ record StatusView(
                 SessionRecords.json(records.get(records.size() - 1)), s.warnings(),
                 headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
                 headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null),
-                ProposerShare.of(records).isEmpty() ? null : ProposerShare.of(records));
+                ProposerShare.of(records).isEmpty() ? null : ProposerShare.of(records),
+                s.holdout().map(HoldoutJson::of).orElse(null));
     }
 
     /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
@@ -108,6 +112,7 @@ record StatusView(
         NoiseNow.of(s.records()).map(NoiseNow::render).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.proposers() != null) lines.add("Proposers: " + ProposerShare.render(v.proposers()));
+        s.holdout().ifPresent(o -> lines.add("Hold-out: " + o.render()));
         if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");
         lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));
         Hints.of(s.records()).forEach(h -> lines.add("hint: " + h));

@@ -36,6 +36,7 @@ final class SpecYamlWriter {
         w.blank().section("scope");
         w.texts("scope.editable", s.scope().editable());
         w.texts("scope.readonly", s.scope().readonly());
+        s.evaluate().holdout().ifPresent(h -> w.texts("scope.hidden", h.hidden()));
         if (s.scope().strayFiles() == Spec.StrayFiles.REJECT) w.value("scope.stray_files", s.scope().strayFiles().word());
 
         w.blank().section("metrics");
@@ -75,6 +76,16 @@ final class SpecYamlWriter {
             e.patterns().forEach((k, v) -> w.kv(2, k, v, null));
         }
         e.metricCommand().ifPresent(v -> w.text("evaluate.metric_command", v));
+        e.holdout().ifPresent(h -> {
+            w.section("evaluate.holdout");
+            w.text("evaluate.holdout.command", h.command());
+            switch (h.source()) {
+                case dev.helix.core.spec.Holdout.Directory d -> w.text("evaluate.holdout.from_dir", d.path());
+                case dev.helix.core.spec.Holdout.GitRef r -> w.text("evaluate.holdout.from_ref", r.ref());
+            }
+            w.value("evaluate.holdout.timeout_seconds", Integer.toString(h.timeoutSeconds()));
+            w.value("evaluate.holdout.repeats", Integer.toString(h.repeats()));
+        });
         w.value("evaluate.repeats", Integer.toString(e.repeats()));
         if (!e.envPassthrough().isEmpty()) w.texts("evaluate.env_passthrough", e.envPassthrough());
 

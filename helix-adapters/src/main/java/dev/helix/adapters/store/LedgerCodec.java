@@ -119,6 +119,14 @@ public final class LedgerCodec {
             ObjectNode parameters = o.putObject("parameters");
             e.parameters().forEach(parameters::put);
         }
+        // Only the baseline and keeps of a session with evaluate.holdout carry it; older readers ignore the field.
+        if (e.holdout() != null) e.holdout().ifPresent(h -> {
+            ObjectNode holdout = o.putObject("holdout");
+            holdout.set("value", number(h.value()));
+            ArrayNode values = holdout.putArray("samples");
+            h.samples().forEach(v -> values.add(number(v)));
+            h.failure().ifPresent(w -> holdout.put("failure", w));
+        });
         ArrayNode incumbent = o.putArray("incumbent_samples");
         e.incumbentSamples().forEach(v -> incumbent.add(number(v)));
         if (e.evidence() == null || e.evidence().isEmpty()) {
@@ -220,7 +228,8 @@ public final class LedgerCodec {
                 f.optionalString("slot"),
                 f.optionalString("direction"),
                 f.optionalString("rebased_from"))
-                .withParameters(f.texts("parameters"));
+                .withParameters(f.texts("parameters"))
+                .withHoldout(f.holdout("holdout"));
     }
 
     private static void require(boolean ok, String field) {

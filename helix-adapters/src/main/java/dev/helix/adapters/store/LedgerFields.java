@@ -242,6 +242,15 @@ record LedgerFields(JsonNode node, String prefix) {
         return Optional.of(new Noise(v.num("sd"), v.optionalInt("n").orElse(0), v.string("mode")));
     }
 
+    /** The hold-out's measurement (absent in older ledgers and on records without one). */
+    Optional<dev.helix.core.experiment.HoldoutReading> holdout(String name) {
+        LedgerFields h = object(name);
+        if (h == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new dev.helix.core.experiment.HoldoutReading(h.doubles("samples"), h.optionalString("failure")));
+    }
+
     private double num(String name) {
         return optionalDouble(name).orElse(Double.NaN);
     }

@@ -37,6 +37,11 @@ class SpecSchemaCoverageTest {
 
     /** A spec with no value at its default, so the writer has every key to write. */
     private static Spec everyKey() {
+        return everyKey(new dev.helix.core.spec.Holdout.Directory("../heldout"));
+    }
+
+    /** The same with the hidden files taken from {@code source}: from_dir and from_ref exclude each other. */
+    private static Spec everyKey(dev.helix.core.spec.Holdout.Source source) {
         return new Spec("every-key", "2.0", "AI/ML", "Every key set.", Optional.of("Ada"),
                 new Scope(List.of("train.py"), List.of("eval.py"), Spec.StrayFiles.REJECT),
                 new Metrics(new MetricSpec("accuracy", Direction.MAXIMIZE),
@@ -44,7 +49,8 @@ class SpecSchemaCoverageTest {
                         List.of(new Constraint("vram", Optional.of(10.0), Optional.of(1.0))), List.of("train_iters")),
                 new Evaluate("./eval.sh", Optional.of("./setup.sh"), 90, OutputFormat.JSON, Map.of("primary", "acc=(\\S+)"),
                         Optional.of("out.json"), 5, Optional.of("tail -1 \"$HELIX_LOG\""), Spec.MetricSource.FILE,
-                        List.of("HF_TOKEN")),
+                        List.of("HF_TOKEN"), Optional.of(new dev.helix.core.spec.Holdout("./eval.sh --split test", List.of("data/test/**"),
+                        source, 30, 2))),
                 new JudgeSpec(JudgeMode.STATISTICAL, new Threshold(0.01, true), 0.9, false, 9, 4),
                 new AgentSpec("openai", Optional.of("gpt"), 20, 1, Optional.of("./agent"), 600, Optional.of("http://127.0.0.1:1/v1"),
                         Optional.of("MY_KEY"), 5000, 7, 1000, List.of("--fast"), List.of("keep the API"), Optional.of(new Spec.Mix(4))),
@@ -62,9 +68,13 @@ class SpecSchemaCoverageTest {
     void theWriterWritesEveryKeyOfTheTable() {
         String yaml = SpecFiles.toYaml(everyKey());
         Set<String> written = new TreeSet<>();
-        for (String path : YamlTree.parse(yaml, "helix.yaml").lines().keySet()) {
-            SpecSchema.find(path).ifPresent(k -> written.add(k.path()));
+        Spec fromRef = everyKey(new dev.helix.core.spec.Holdout.GitRef("refs/hidden/data"));
+        for (String text : List.of(yaml, SpecFiles.toYaml(fromRef))) {
+            for (String path : YamlTree.parse(text, "helix.yaml").lines().keySet()) {
+                SpecSchema.find(path).ifPresent(k -> written.add(k.path()));
+            }
         }
+        assertThat(SpecFiles.parseYaml(SpecFiles.toYaml(fromRef), "helix.yaml")).isEqualTo(fromRef);
         Set<String> table = new TreeSet<>(SpecSchema.KEYS.stream().map(SpecKey::path).toList());
         assertThat(written).isEqualTo(table);
         assertThat(SpecFiles.parseYaml(yaml, "helix.yaml")).isEqualTo(everyKey());

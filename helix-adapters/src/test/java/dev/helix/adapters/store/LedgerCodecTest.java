@@ -288,4 +288,32 @@ class LedgerCodecTest {
         String wrong = line.replace("\"lr\":\"3.1e-3\"", "\"lr\":0.0031");
         assertThatThrownBy(() -> LedgerCodec.decode(wrong)).hasMessageContaining("parameters.lr").hasMessageContaining("string");
     }
+
+    @Test
+    void theHoldoutIsWrittenBesideThePrimaryAndReadBack() throws Exception {
+        Experiment kept = full().withHoldout(Optional.of(dev.helix.core.experiment.HoldoutReading.of(List.of(0.5, 0.7))));
+        String line = LedgerCodec.encode(kept);
+        JsonNode json = new ObjectMapper().readTree(line);
+        assertThat(json.at("/holdout/value").asDouble()).isEqualTo(0.6, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(json.at("/holdout/samples").size()).isEqualTo(2);
+        assertThat(LedgerCodec.decode(line)).isEqualTo(kept);
+
+        Experiment failed = full().withHoldout(Optional.of(dev.helix.core.experiment.HoldoutReading.failed("timed out after 9s")));
+        assertThat(LedgerCodec.decode(LedgerCodec.encode(failed))).isEqualTo(failed);
+        assertThat(new ObjectMapper().readTree(LedgerCodec.encode(failed)).at("/holdout/value").isNull()).isTrue();
+    }
+
+    @Test
+    void aLedgerWrittenBeforeTheHoldoutReadsWithoutOneAndARecordWithoutOneWritesNoField() {
+        String line = LedgerCodec.encode(full());
+        assertThat(line).doesNotContain("holdout");
+        assertThat(LedgerCodec.decode(line).holdout()).isEmpty();
+        assertThat(LedgerCodec.decode(line)).isEqualTo(full());
+    }
+
+    @Test
+    void aMistypedHoldoutNamesTheField() {
+        String line = LedgerCodec.encode(full()).replaceFirst("}$", ",\"holdout\":{\"samples\":\"x\"}}");
+        assertThatThrownBy(() -> LedgerCodec.decode(line)).hasMessageContaining("holdout.samples");
+    }
 }

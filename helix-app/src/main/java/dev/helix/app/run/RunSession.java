@@ -7,6 +7,8 @@ import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
+import dev.helix.app.holdout.HoldoutLedger;
+import dev.helix.app.holdout.HoldoutRun;
 import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.AgentBackend;
@@ -138,6 +140,8 @@ public final class RunSession {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Optional<HoldoutRun> holdout = HoldoutRun.of(workspace, p.spec());
+        holdout.ifPresent(h -> h.checkHidden(p.repo()));
         workspace.excludeHelixDir();
         try (SessionLock lock = workspace.lock(p.tag())) {
             String sessionId = workspace.sessionId(p.tag());
@@ -150,6 +154,8 @@ public final class RunSession {
             Path logDir = p.helixDir().resolve("runs").resolve(p.tag());
             SessionLimits.Applied limits = SessionLimits.apply(logDir, p.options());
             if (!limits.said().isEmpty()) events.emit(new Event.Notice(limits.said()));
+            p.spec().evaluate().holdout().ifPresent(h -> events.emit(new Event.Notice("hold-out: " + h.command() + " on the baseline and every keep, "
+                    + "with scope.hidden from the " + h.source().describe() + "; never shown to the proposer")));
             Proposer made = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
             Proposer proposer = new OutsideGuard(TuneBackend.mixed(made, p.backend().name(), p.spec()),
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
@@ -159,7 +165,7 @@ public final class RunSession {
                     p.spec(), System.getenv(), events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,
+                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, HoldoutLedger.around(ledger, holdout), Workspace.RESULT_FILES,
                             Clock.SYSTEM, board.around(events), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,

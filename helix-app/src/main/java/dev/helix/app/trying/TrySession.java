@@ -7,6 +7,8 @@ import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.app.run.Briefing;
+import dev.helix.app.holdout.HoldoutLedger;
+import dev.helix.app.holdout.HoldoutRun;
 import dev.helix.app.run.SessionTags;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.AgentUsage;
@@ -81,7 +83,9 @@ public final class TrySession {
                 "no helix.yaml in " + repo, "run 'helix init' and edit helix.yaml first"));
         Spec spec = SpecFiles.load(specFile);
         Path helixDir = workspace.helixDir();
-        LedgerStore ledger = workspace.ledger();
+        // Hold-out values are recorded through this ledger and never read back: try answers an agent.
+        Optional<HoldoutRun> holdout = HoldoutRun.of(workspace, spec);
+        LedgerStore ledger = HoldoutLedger.around(workspace.ledger(), holdout);
 
         Optional<String> current = git.currentBranch(repo).filter(b -> b.startsWith("helix/")).map(b -> b.substring(6));
         String tag;
@@ -100,6 +104,7 @@ public final class TrySession {
         String specPath = workspace.relative(specFile);
         boolean starting = Records.baseline(ledger.readTag(tag).experiments()).isEmpty();
         if (starting) requireCommitted(git, repo, spec, specPath);
+        holdout.ifPresent(h -> h.checkHidden(repo));
         try {
             Files.createDirectories(helixDir.resolve("runs").resolve(tag));
             Files.createDirectories(helixDir.resolve("try"));

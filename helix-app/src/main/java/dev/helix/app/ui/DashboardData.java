@@ -12,6 +12,7 @@ import dev.helix.app.run.StopNote;
 import dev.helix.app.run.WorkerBoard;
 import dev.helix.app.watch.SessionWatch;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.judge.Overfitting;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Dashboard;
@@ -179,9 +180,24 @@ public final class DashboardData {
             p.put("finished_at", e.finishedAt().toString());
             p.put("has_commit", !e.commit().isEmpty());
         }
+        spec.flatMap(sp -> Overfitting.of(records, sp.metrics().primary().optimize())).ifPresent(o -> holdout(root, o));
         ArrayNode warnings = root.putArray("warnings");
         warningList.forEach(warnings::add);
         return root.toString();
+    }
+
+    /** The hold-out beside the primary over the baseline and the keeps, with the overfitting flag (the user's view, never an agent's). */
+    private static void holdout(ObjectNode root, Overfitting o) {
+        ObjectNode h = root.putObject("holdout");
+        h.put("primary_gain", o.primaryGain()).put("holdout_gain", o.holdoutGain()).put("noise", o.noise())
+                .put("overfitting", o.flagged()).put("summary", o.render());
+        ArrayNode curve = h.putArray("curve");
+        for (int i = 0; i < o.curve().size(); i++) {
+            Overfitting.Point p = o.curve().get(i);
+            ObjectNode c = curve.addObject().put("index", i).put("run", p.run()).put("status", p.status().word())
+                    .put("primary", p.primary()).put("description", "#" + p.run());
+            p.holdout().ifPresentOrElse(v -> c.put("holdout", v), () -> c.putNull("holdout"));
+        }
     }
 
     /** What changes without a new record: whether the session runs, its workers, the time. */

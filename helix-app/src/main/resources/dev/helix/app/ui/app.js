@@ -254,6 +254,13 @@ function renderChart(s) {
     side.push(el("h2", {}, "constraint: " + c.name),
       chart(s.points, p => p.metrics[c.name], {id: "constraint-" + c.name, label: c.name, height: 200, lines: lines}));
   }
+  if (s.holdout) {
+    const h = s.holdout;
+    side.push(el("h2", {}, "hold-out: " + s.metric.name + " on data the proposer never sees, at the baseline and each keep"),
+      el("p", {class: h.overfitting ? "overfitting" : "muted", id: "holdout-summary"}, h.summary),
+      chart(h.curve, p => p.primary, {id: "holdout-primary-chart", label: s.metric.name + " at the keeps", height: 200}),
+      chart(h.curve, p => p.holdout, {id: "holdout-chart", label: "hold-out", height: 200}));
+  }
   document.getElementById("side-charts").replaceChildren(...side);
 }
 

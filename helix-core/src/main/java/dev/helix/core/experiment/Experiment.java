@@ -37,6 +37,8 @@ import java.util.function.UnaryOperator;
  * @param outcome what became of it, with what only that outcome carries
  * @param parameters for a tuner's experiment: each tuned parameter's value as written into the
  *                   files, so the tuner knows exactly which points it measured; empty otherwise
+ * @param holdout on the baseline and on keeps of a session with evaluate.holdout: the primary measured on
+ *                held-out data; never shown to the proposer
  */
 public record Experiment(
         int run,
@@ -62,12 +64,26 @@ public record Experiment(
         Optional<String> direction,
         Optional<String> rebasedFrom,
         Outcome outcome,
-        Map<String, String> parameters) {
+        Map<String, String> parameters,
+        Optional<HoldoutReading> holdout) {
 
     public Experiment {
+        holdout = holdout == null ? Optional.empty() : holdout;
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         Objects.requireNonNull(outcome, "outcome");
         parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(parameters));
+    }
+
+    /** A record without a hold-out measurement. */
+    public Experiment(int run, String tag, int worker, String parent, String commit, Map<String, Double> metrics,
+                      Optional<Double> primary, String description, Optional<String> hypothesis, String reason,
+                      Instant startedAt, Instant finishedAt, double evalSeconds, Optional<Integer> exitCode,
+                      boolean timedOut, String log, DiffStat diff, Optional<AgentUsage> agent, int attempt,
+                      Optional<String> slot, Optional<String> direction, Optional<String> rebasedFrom, Outcome outcome,
+                      Map<String, String> parameters) {
+        this(run, tag, worker, parent, commit, metrics, primary, description, hypothesis, reason, startedAt, finishedAt,
+                evalSeconds, exitCode, timedOut, log, diff, agent, attempt, slot, direction, rebasedFrom, outcome, parameters,
+                Optional.empty());
     }
 
     /** A record without tuned parameters (every proposer but the tuner, and records written before they were kept). */
@@ -84,7 +100,14 @@ public record Experiment(
     public Experiment withParameters(Map<String, String> values) {
         return new Experiment(run, tag, worker, parent, commit, metrics, primary, description, hypothesis, reason,
                 startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, attempt, slot, direction,
-                rebasedFrom, outcome, values);
+                rebasedFrom, outcome, values, holdout);
+    }
+
+    /** The same record with the hold-out's measurement, or without one (for what a proposer is shown). */
+    public Experiment withHoldout(Optional<HoldoutReading> reading) {
+        return new Experiment(run, tag, worker, parent, commit, metrics, primary, description, hypothesis, reason,
+                startedAt, finishedAt, evalSeconds, exitCode, timedOut, log, diff, agent, attempt, slot, direction,
+                rebasedFrom, outcome, parameters, reading);
     }
 
     /**
@@ -202,6 +225,7 @@ public record Experiment(
     public Experiment redacted(UnaryOperator<String> redact) {
         return new Experiment(run, tag, worker, parent, commit, metrics, primary, redact.apply(description),
                 hypothesis.map(redact), redact.apply(reason), startedAt, finishedAt, evalSeconds, exitCode, timedOut,
-                log, diff, agent, attempt, slot, direction.map(redact), rebasedFrom, outcome.redacted(redact), parameters);
+                log, diff, agent, attempt, slot, direction.map(redact), rebasedFrom, outcome.redacted(redact), parameters,
+                holdout.map(h -> new HoldoutReading(h.samples(), h.failure().map(redact))));
     }
 }

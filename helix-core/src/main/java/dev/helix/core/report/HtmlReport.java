@@ -34,6 +34,7 @@ public final class HtmlReport {
             m.signals().forEach(s -> b.append("<li>").append(x(s)).append("</li>\n"));
             b.append("</ul>\n");
         }
+        b.append(HoldoutSection.html(m));
         b.append("<h2>Kept changes</h2>\n<section id=\"kept\">\n");
         if (m.keptChanges().isEmpty()) b.append("<p>No change was kept: the best is the baseline.</p>\n");
         for (ReportModel.KeptChange k : m.keptChanges()) {

@@ -30,6 +30,7 @@ public final class MarkdownReport {
             m.signals().forEach(s -> b.append("- ").append(inline(s)).append('\n'));
             b.append('\n');
         }
+        b.append(HoldoutSection.markdown(m));
         b.append("## Kept changes\n\n");
         if (m.keptChanges().isEmpty()) b.append("No change was kept: the best is the baseline.\n\n");
         for (ReportModel.KeptChange k : m.keptChanges()) {

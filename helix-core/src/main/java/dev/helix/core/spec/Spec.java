@@ -42,10 +42,7 @@ public record Spec(
                 requirements, source);
     }
 
-    /**
-     * Globs relative to the repository root, and what to do with the ignored files a proposer
-     * leaves in Helix's worktree.
-     */
+    /** Globs relative to the repository root, and what to do with the ignored files a proposer leaves in Helix's worktree. */
     public record Scope(List<String> editable, List<String> readonly, StrayFiles strayFiles) {
         public Scope {
             editable = List.copyOf(editable);
@@ -78,12 +75,7 @@ public record Spec(
 
     /** A bound on any parsed metric; either side may be absent. */
     public record Constraint(String name, Optional<Double> max, Optional<Double> min) {}
-
-    /**
-     * What is measured.
-     *
-     * @param record metrics parsed and recorded in the ledger but never judged (metrics.record)
-     */
+    /** What is measured; {@code record}: metrics parsed and recorded in the ledger but never judged (metrics.record). */
     public record Metrics(MetricSpec primary, Optional<QualityGuard> qualityGuard, List<Constraint> constraints,
                           List<String> record) {
         public Metrics {
@@ -98,16 +90,14 @@ public record Spec(
     }
 
     /**
-     * How metrics are read from the output. LAST_NUMBER is the autoresearch convention for the
-     * primary metric: the number on the last line naming it (with or without a colon), else the
-     * output's last number; other metrics then use their patterns.
+     * How metrics are read from the output. LAST_NUMBER (the autoresearch convention): the number on the last line naming the
+     * primary (with or without a colon), else the output's last number; other metrics then use their patterns.
      */
     public enum OutputFormat { PATTERN, JSON, METRIC_LINES, LAST_NUMBER }
 
     /**
-     * Where the metrics are read from (evaluate.metric_source): the evaluation's output, or a file
-     * outside the worktree that the evaluator writes to $HELIX_METRIC_FILE, which the program it
-     * evaluates cannot spoof by printing a metric line.
+     * Where the metrics are read from (evaluate.metric_source): the evaluation's output, or a file outside the worktree that
+     * the evaluator writes to $HELIX_METRIC_FILE, which the program it evaluates cannot spoof by printing a metric line.
      */
     public enum MetricSource { OUTPUT, FILE }
 
@@ -117,6 +107,7 @@ public record Spec(
      * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
      *                 "quality_guard" or a metric name
      * @param envPassthrough secret variables the evaluation keeps (it sees no other one Helix knows)
+     * @param holdout the held-out evaluation (evaluate.holdout with scope.hidden), if any
      */
     public record Evaluate(
             String command,
@@ -128,12 +119,20 @@ public record Spec(
             int repeats,
             Optional<String> metricCommand,
             MetricSource metricSource,
-            List<String> envPassthrough) {
+            List<String> envPassthrough,
+            Optional<Holdout> holdout) {
         public Evaluate {
+            holdout = holdout == null ? Optional.empty() : holdout;
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
             metricCommand = metricCommand == null ? Optional.empty() : metricCommand;
             java.util.Objects.requireNonNull(metricSource, "metricSource");
             envPassthrough = envPassthrough == null ? List.of() : List.copyOf(envPassthrough);
+        }
+
+        /** An evaluation without a hold-out. */
+        public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat, Map<String, String> patterns,
+                        Optional<String> jsonFile, int repeats, Optional<String> metricCommand, MetricSource metricSource, List<String> envPassthrough) {
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, Optional.empty());
         }
 
         /** An evaluation whose metrics come from its output alone (no metric_command), keeping no secret variable. */
@@ -149,7 +148,11 @@ public record Spec(
         }
 
         public Evaluate withRepeats(int r) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough);
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough, holdout);
+        }
+
+        public Evaluate withHoldout(Optional<Holdout> h) {
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, h);
         }
     }
 
@@ -260,10 +263,7 @@ public record Spec(
         }
     }
 
-    /**
-     * Agent and tuner in one session ({@code agent.mix}): after each kept change of the agent, up to
-     * {@code tune} experiments of the tuner on the knobs of the new best.
-     */
+    /** Agent and tuner in one session ({@code agent.mix}): after each kept change of the agent, {@code tune} tuner experiments. */
     public record Mix(int tune) {
         public static final int DEFAULT_TUNE = 3;
     }

@@ -118,6 +118,10 @@ public final class SpecReader {
             // auto can tell a noisy metric from a deterministic one (docs/statistical-judge.md).
             evaluate = evaluate.withRepeats(judge.mode() == JudgeMode.STRICT ? 1 : Spec.DEFAULT_REPEATS);
         }
+        if (evaluate != null) {
+            evaluate = evaluate.withHoldout(new HoldoutRules(t).holdout(TypedTree.valueIn(root.get("evaluate"), "holdout"),
+                    TypedTree.valueIn(root.get("scope"), "hidden"), scope.editable(), evaluate.timeoutSeconds(), evaluate.repeats()));
+        }
         AgentSpec agent = proposing.agent(t.map(root.get("agent"), "agent"), search);
         RunSpec run = new RunRules(t, known).run(t.map(root.get("run"), "run"));
         Map<String, String> requirements = requirements(root.get("requirements"));

@@ -42,6 +42,9 @@ public final class SpecSchema {
                     "required: globs of the only files a proposer may change", "the only files a proposer may change"),
             key("scope.readonly", TEXTS, "[]", NONE, List.of("frozen", "read_only"),
                     "globs of files hash-checked before every evaluation", "hash-checked before every evaluation"),
+            key("scope.hidden", TEXTS, "[]", NONE, NONE,
+                    "globs of the files only evaluate.holdout sees: never in the proposer's worktree, copied from "
+                            + "evaluate.holdout.from_dir or from_ref for the hold-out run alone", "e.g. [data/test/**]; needs evaluate.holdout"),
             key("scope.stray_files", CHOICE, "remove", NONE, NONE,
                     "ignored files a proposer created or changed in helix run: remove them before the evaluation, or reject the experiment",
                     "remove | reject"),
@@ -87,6 +90,20 @@ public final class SpecSchema {
             key("evaluate.env_passthrough", TEXTS, "[]", NONE, NONE,
                     "secret variables the evaluation may read: it sees none of the agent's key variable, the known "
                             + "providers' keys and run.secrets unless named here", "e.g. [HF_TOKEN]"),
+            key("evaluate.holdout", SECTION, "", NONE, NONE,
+                    "a second command printing the primary metric on held-out data the proposer never sees (scope.hidden); "
+                            + "run on the baseline and on every keep, recorded beside the primary, never shown to the proposer",
+                    "e.g. {command: python eval.py --split test, from_dir: ../heldout}"),
+            key("evaluate.holdout.command", TEXT, "", NONE, COMMAND,
+                    "required: the shell command, run in a worktree of the commit with the hidden files added, that prints the primary metric "
+                            + "(read as evaluate.output_format and patterns say)", ""),
+            key("evaluate.holdout.from_dir", TEXT, "", NONE, NONE,
+                    "a directory outside the repository (relative to its root, or absolute) holding the hidden files at their paths", ""),
+            key("evaluate.holdout.from_ref", TEXT, "", NONE, NONE,
+                    "instead of from_dir: a git ref the proposer is not given (e.g. refs/hidden/data) whose tree holds the hidden files", ""),
+            key("evaluate.holdout.timeout_seconds", WHOLE, "as evaluate.timeout_seconds", NONE, TIMEOUT, "the wall-clock limit of one hold-out run", ""),
+            key("evaluate.holdout.repeats", WHOLE, "as evaluate.repeats", NONE, NONE,
+                    "how often the baseline's hold-out is measured; its spread is the noise the overfitting flag allows", ""),
             key("evaluate.repeats", WHOLE, "3 (1 when judge.mode is strict)", NONE, NONE, "how often the baseline is measured", ""),
             key("judge", SECTION, "", NONE, NONE, "how keeps are decided", ""),
             key("judge.mode", CHOICE, "auto", NONE, NONE, "auto, strict or statistical", "auto | strict | statistical"),

@@ -266,6 +266,11 @@ final class TypedTree {
         return out;
     }
 
+    /** The value of {@code key} in {@code section}, or null when it is absent or the section is not a map. */
+    static Object valueIn(Object section, String key) {
+        return section instanceof Map<?, ?> map ? map.get(key) : null;
+    }
+
     static boolean hasKey(Object section, String key) {
         return section instanceof Map<?, ?> map && map.get(key) != null;
     }

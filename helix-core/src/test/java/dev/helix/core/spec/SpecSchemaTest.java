@@ -83,13 +83,14 @@ class SpecSchemaTest {
     void eachSectionListsItsKeysInTheOrderMessagesAlwaysHad() {
         assertThat(SpecSchema.keysIn("")).containsExactly("name", "version", "domain", "description", "author",
                 "scope", "metrics", "evaluate", "judge", "agent", "search", "run", "requirements");
-        assertThat(SpecSchema.keysIn("scope")).containsExactly("editable", "readonly", "stray_files");
+        assertThat(SpecSchema.keysIn("scope")).containsExactly("editable", "readonly", "hidden", "stray_files");
         assertThat(SpecSchema.keysIn("metrics")).containsExactly("primary", "quality_guard", "constraints", "record");
         assertThat(SpecSchema.keysIn("metrics.primary")).containsExactly("name", "optimize");
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
         assertThat(SpecSchema.keysIn("metrics.constraints[]")).containsExactly("name", "max", "min");
         assertThat(SpecSchema.keysIn("evaluate")).containsExactly("command", "setup", "timeout_seconds", "output_format",
-                "patterns", "json_file", "metric_command", "metric_source", "env_passthrough", "repeats");
+                "patterns", "json_file", "metric_command", "metric_source", "env_passthrough", "holdout", "repeats");
+        assertThat(SpecSchema.keysIn("evaluate.holdout")).containsExactly("command", "from_dir", "from_ref", "timeout_seconds", "repeats");
         assertThat(SpecSchema.keysIn("judge")).containsExactly("mode", "min_improvement", "confidence", "simplicity",
                 "max_repeats", "remeasure_every");
         assertThat(SpecSchema.keysIn("agent")).containsExactly("backend", "model", "max_turns", "max_fix_attempts",
@@ -127,6 +128,7 @@ class SpecSchemaTest {
         Map<String, Function<Spec, Object>> read = new LinkedHashMap<>();
         read.put("version", Spec::version);
         read.put("scope.readonly", x -> x.scope().readonly());
+        read.put("scope.hidden", x -> x.evaluate().holdout().map(dev.helix.core.spec.Holdout::hidden).orElse(List.of()));
         read.put("scope.stray_files", x -> x.scope().strayFiles().word());
         read.put("metrics.constraints", x -> x.metrics().constraints());
         read.put("metrics.record", x -> x.metrics().record());

@@ -1,0 +1,79 @@
+package dev.helix.app.holdout;
+
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.port.LedgerStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A ledger that measures the hold-out of the baseline and of every keep just before it records
+ * them, and writes the value into the record. The session's own records, from which prompts and
+ * briefings are made, never hold it: only the ledger on disk does, and what this ledger reads back
+ * (for a resumed session) has it removed.
+ *
+ * <p>The hold-out runs while the session holds its lock for the append, so with several workers
+ * the others wait to record (not to propose or evaluate) while it runs.
+ */
+public final class HoldoutLedger implements LedgerStore {
+    private final LedgerStore ledger;
+    private final HoldoutRun holdout;
+
+    public HoldoutLedger(LedgerStore ledger, HoldoutRun holdout) {
+        this.ledger = ledger;
+        this.holdout = holdout;
+    }
+
+    /** {@code ledger} with the hold-out of {@code run}, if there is one. */
+    public static LedgerStore around(LedgerStore ledger, Optional<HoldoutRun> run) {
+        return run.<LedgerStore>map(r -> new HoldoutLedger(ledger, r)).orElse(ledger);
+    }
+
+    @Override
+    public void append(Experiment e) {
+        boolean measured = (e.status() == Status.BASELINE || e.status() == Status.KEEP) && e.holdout().isEmpty() && !e.commit().isEmpty();
+        ledger.append(measured
+                ? e.withHoldout(Optional.of(holdout.measure(e.commit(), e.status() == Status.BASELINE ? holdout.baselineRepeats() : 1)))
+                : e);
+    }
+
+    @Override
+    public Contents read() {
+        return withoutHoldout(ledger.read());
+    }
+
+    @Override
+    public Contents readTag(String tag) {
+        return withoutHoldout(ledger.readTag(tag));
+    }
+
+    @Override
+    public List<String> readTag(String tag, java.util.function.Consumer<Experiment> each) {
+        return ledger.readTag(tag, e -> each.accept(e.withHoldout(Optional.empty())));
+    }
+
+    @Override
+    public Contents tail(String tag, int n) {
+        return withoutHoldout(ledger.tail(tag, n));
+    }
+
+    private static Contents withoutHoldout(Contents c) {
+        return new Contents(c.experiments().stream().map(e -> e.withHoldout(Optional.empty())).toList(), c.warnings());
+    }
+
+    @Override
+    public Optional<String> latestTag() {
+        return ledger.latestTag();
+    }
+
+    @Override
+    public List<String> tags() {
+        return ledger.tags();
+    }
+
+    @Override
+    public void publish(List<Experiment> records, Path directory, String primary, Optional<String> guard) {
+        ledger.publish(records, directory, primary, guard);
+    }
+}

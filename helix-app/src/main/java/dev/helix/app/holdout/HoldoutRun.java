@@ -1,0 +1,133 @@
+package dev.helix.app.holdout;
+
+import dev.helix.adapters.Executors;
+import dev.helix.adapters.git.HiddenFiles;
+import dev.helix.app.AppException;
+import dev.helix.app.Workspace;
+import dev.helix.core.experiment.HoldoutReading;
+import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.port.Executor;
+import dev.helix.core.port.Repository;
+import dev.helix.core.scope.Glob;
+import dev.helix.core.secret.Secrets;
+import dev.helix.core.spec.Holdout;
+import dev.helix.core.spec.Spec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The held-out evaluation of one commit (evaluate.holdout): a worktree of the commit in a private
+ * temporary directory outside the repository, the hidden files copied in, the hold-out command run
+ * there on this machine, its primary metric read as the evaluation's is; then the directory is
+ * deleted. The proposer's worktree never holds a hidden file, and the hold-out's output is never
+ * kept (it may quote held-out data): only the values, or a short reason, are.
+ */
+public final class HoldoutRun {
+    private final Path repo;
+    private final Repository git;
+    private final Spec spec;
+    private final Holdout holdout;
+    private final Executor executor;
+
+    private HoldoutRun(Path repo, Repository git, Spec spec, Holdout holdout) {
+        this.repo = repo;
+        this.git = git;
+        this.spec = spec;
+        this.holdout = holdout;
+        // Local on purpose: the private directory is on this machine, not on a cluster's shared disk.
+        this.executor = Executors.forSpec(spec.withRun(spec.run().withExecutor("local")));
+    }
+
+    /** The hold-out of {@code spec} in {@code workspace}; empty when the spec has none. */
+    public static Optional<HoldoutRun> of(Workspace workspace, Spec spec) {
+        return spec.evaluate().holdout().map(h -> new HoldoutRun(workspace.repo(), workspace.git(), spec, h));
+    }
+
+    /**
+     * Measures the hold-out of {@code commit} once: the one call a command needs (e.g. to measure
+     * the best of a session again); empty when the spec has no hold-out.
+     */
+    public static Optional<HoldoutReading> measure(Workspace workspace, String commit) {
+        return of(workspace, workspace.spec()).map(r -> r.measure(commit, 1));
+    }
+
+    /** How often the baseline's hold-out is measured (evaluate.holdout.repeats). */
+    public int baselineRepeats() {
+        return holdout.repeats();
+    }
+
+    /**
+     * Fails (usage) when a hidden file is tracked in {@code checkout}, or from_dir is inside the
+     * repository: the proposer could then read the held-out data where it works.
+     */
+    public void checkHidden(Path checkout) {
+        if (holdout.source() instanceof Holdout.Directory d && HiddenFiles.directory(repo, d).startsWith(repo.toAbsolutePath().normalize())) {
+            throw AppException.usage("hidden_inside", "evaluate.holdout.from_dir " + d.path() + " is inside the repository, "
+                    + "where the proposer's worktree and git can reach it", "move the held-out files to a directory outside the repository, e.g. ../heldout");
+        }
+        List<String> tracked = git.trackedFiles(checkout).stream().filter(p -> Glob.any(holdout.hidden(), p)).toList();
+        if (!tracked.isEmpty()) {
+            throw AppException.usage("hidden_tracked", "scope.hidden matches files the proposer's worktree holds: "
+                            + String.join(", ", tracked.subList(0, Math.min(5, tracked.size()))) + (tracked.size() > 5 ? ", ..." : ""),
+                    "remove them from the branch (git rm --cached) and keep them in evaluate.holdout.from_dir or from_ref instead");
+        }
+    }
+
+    /** Runs the hold-out {@code times} times on {@code commit}; a failure is a reading without values, saying why. */
+    public HoldoutReading measure(String commit, int times) {
+        Path home;
+        try {
+            home = Files.createTempDirectory("helix-holdout-"); // mode 0700: no other user reads it
+        } catch (IOException e) {
+            return HoldoutReading.failed("cannot create a private directory: " + e.getMessage());
+        }
+        Path wt = home.resolve("worktree");
+        try {
+            git.addWorktree(repo, wt, commit);
+            try {
+                new HiddenFiles().copy(repo, holdout.source(), holdout.hidden(), wt);
+                return runs(wt, home.resolve("holdout.log"), times);
+            } finally {
+                git.removeWorktree(repo, wt);
+            }
+        } catch (RuntimeException e) {
+            return HoldoutReading.failed(e.getMessage());
+        } finally {
+            delete(home);
+        }
+    }
+
+    private HoldoutReading runs(Path wt, Path log, int times) {
+        List<Double> values = new ArrayList<>();
+        String primary = spec.metrics().primary().name();
+        for (int i = 0; i < times; i++) {
+            Executor.Result r = executor.run(new Executor.Request(holdout.command(), wt, Duration.ofSeconds(holdout.timeoutSeconds()),
+                    Map.of("HELIX_HOLDOUT", "1", "HELIX_TIME_BUDGET", Integer.toString(holdout.timeoutSeconds())), log,
+                    Optional.empty(), Secrets.hiddenFromEvaluation(spec)));
+            if (r.interrupted()) return HoldoutReading.failed("stopped during the hold-out run");
+            if (r.timedOut()) return HoldoutReading.failed("timed out after " + holdout.timeoutSeconds() + "s (evaluate.holdout.timeout_seconds)");
+            if (r.exitCode() != 0) return HoldoutReading.failed("the hold-out command failed: exit code " + r.exitCode());
+            Double v = MetricExtractor.extract(spec, r.output(), Optional.empty()).metrics().get(primary);
+            if (v == null || !Double.isFinite(v)) return HoldoutReading.failed("the hold-out command printed no finite " + primary);
+            values.add(v);
+        }
+        return HoldoutReading.of(values);
+    }
+
+    private static void delete(Path dir) {
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete the hold-out's private directory " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.helix.core.judge;
+
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.HoldoutReading;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.spec.Direction;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The primary and the hold-out side by side over a session's baseline and keeps, and whether the
+ * session overfits: its primary improved on the baseline while its hold-out got worse by more than
+ * the hold-out's noise (twice the spread of the baseline's hold-out repeats; any worsening when
+ * they agree exactly).
+ *
+ * @param curve the baseline and each keep, in ledger order
+ * @param primaryGain the latest keep's primary against the baseline's, positive when better
+ * @param holdoutGain the latest measured hold-out against the baseline's, positive when better
+ * @param noise how much worse the hold-out may get before it counts
+ * @param baselineSd the spread of the baseline's hold-out repeats (0 when they agreed, or there was one)
+ */
+public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, double baselineSd, boolean flagged) {
+
+    /** How many standard deviations of the baseline's hold-out a worsening must exceed. */
+    public static final double NOISE_SDS = 2;
+
+    public Overfitting {
+        curve = List.copyOf(curve);
+    }
+
+    /** One record of the curve: its run, primary, and hold-out value (empty when that run gave none). */
+    public record Point(int run, Status status, double primary, Optional<Double> holdout) {}
+
+    /**
+     * The comparison for {@code records} of one session; empty when its baseline has no hold-out value
+     * (no evaluate.holdout, or a ledger written before it existed).
+     */
+    public static Optional<Overfitting> of(List<Experiment> records, Direction direction) {
+        List<Point> curve = new ArrayList<>();
+        Experiment baseline = null;
+        for (Experiment e : records) {
+            if (e.status() != Status.BASELINE && e.status() != Status.KEEP || e.primary().isEmpty()) continue;
+            if (e.status() == Status.BASELINE) baseline = e;
+            curve.add(new Point(e.run(), e.status(), e.primary().get(), e.holdout().flatMap(HoldoutReading::value)));
+        }
+        if (baseline == null) return Optional.empty();
+        Optional<HoldoutReading> base = baseline.holdout().filter(h -> h.value().isPresent());
+        if (base.isEmpty()) return Optional.empty();
+        double baseHoldout = base.get().value().orElseThrow();
+        Point last = curve.get(curve.size() - 1);
+        Point lastMeasured = curve.stream().filter(p -> p.holdout().isPresent()).reduce((a, b) -> b).orElseThrow();
+        double primaryGain = direction.improvement(last.primary(), baseline.primary().orElseThrow());
+        double holdoutGain = direction.improvement(lastMeasured.holdout().orElseThrow(), baseHoldout);
+        // With exactly repeatable values any worsening is real; a relative epsilon absorbs printing round-off.
+        double noise = Math.max(NOISE_SDS * base.get().sd(), 1e-9 * Math.max(1, Math.abs(baseHoldout)));
+        boolean flagged = primaryGain > 0 && -holdoutGain > noise;
+        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, base.get().sd(), flagged));
+    }
+
+    /** One line for people: both gains, and the warning when flagged. */
+    public String render() {
+        String line = String.format(Locale.ROOT, "primary %s vs baseline, hold-out %s (%s)", signed(primaryGain), signed(holdoutGain),
+                baselineSd > 0 ? "noise ±" + shortNumber(noise) : "no noise: the baseline's hold-out repeats agreed");
+        return flagged ? "OVERFITTING: " + line + ": the primary improved while the hold-out got worse beyond its noise" : line;
+    }
+
+    private static String signed(double v) {
+        return (v >= 0 ? "+" : "") + shortNumber(v);
+    }
+
+    private static String shortNumber(double v) {
+        return String.format(Locale.ROOT, "%.4g", v).replaceAll("(\\.\\d*?)0+($|e)", "$1$2").replaceAll("\\.($|e)", "$1");
+    }
+}

@@ -1,0 +1,85 @@
+package dev.helix.core.judge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.helix.core.experiment.DiffStat;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.HoldoutReading;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.spec.Direction;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The overfitting flag: the primary improved on the baseline while the hold-out got worse beyond its noise. */
+class OverfittingTest {
+
+    private static Experiment record(int run, Status status, double primary, Optional<HoldoutReading> holdout) {
+        return new Experiment(run, "t", 0, "p", "c" + run, status, Map.of("loss", primary), Optional.of(primary), Optional.empty(),
+                Optional.empty(), "#" + run, Optional.empty(), "", List.of(primary), Instant.EPOCH, Instant.EPOCH, 1, Optional.of(0),
+                false, "", DiffStat.NONE, Optional.empty(), List.of(), Optional.empty()).withHoldout(holdout);
+    }
+
+    private static Optional<HoldoutReading> h(Double... values) {
+        return Optional.of(HoldoutReading.of(List.of(values)));
+    }
+
+    @Test
+    void aPrimaryThatImprovesWhileTheHoldoutWorsensBeyondItsNoiseIsFlagged() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)), // sd 0.1: noise 0.2
+                record(1, Status.KEEP, 4.0, h(1.1)), record(2, Status.DISCARD, 4.5, Optional.empty()), record(3, Status.KEEP, 3.0, h(1.5)));
+
+        Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+
+        assertThat(o.flagged()).isTrue();
+        assertThat(o.primaryGain()).isEqualTo(2.0);
+        assertThat(o.holdoutGain()).isCloseTo(-0.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(o.curve()).extracting(Overfitting.Point::run).containsExactly(0, 1, 3);
+        assertThat(o.render()).startsWith("OVERFITTING: primary +2 vs baseline, hold-out -0.5 (noise ±0.2)");
+    }
+
+    @Test
+    void aWorseningWithinTheNoiseIsNotFlagged() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)), record(1, Status.KEEP, 3.0, h(1.15)));
+
+        assertThat(Overfitting.of(records, Direction.MINIMIZE).orElseThrow().flagged()).isFalse();
+    }
+
+    @Test
+    void aDeterministicHoldoutCountsAnyWorseningAndMaximizingIsTheOtherWayRound() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 0.80, h(0.70)), record(1, Status.KEEP, 0.90, h(0.69)));
+
+        Overfitting o = Overfitting.of(records, Direction.MAXIMIZE).orElseThrow();
+
+        assertThat(o.flagged()).isTrue();
+        assertThat(o.primaryGain()).isCloseTo(0.10, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(o.render()).contains("hold-out -0.01 (no noise: the baseline's hold-out repeats agreed)");
+    }
+
+    @Test
+    void aHoldoutThatImprovesToo_orAPrimaryThatDidNot_isNotOverfitting() {
+        assertThat(Overfitting.of(List.of(record(0, Status.BASELINE, 5.0, h(1.0)), record(1, Status.KEEP, 3.0, h(0.5))),
+                Direction.MINIMIZE).orElseThrow().flagged()).isFalse();
+        assertThat(Overfitting.of(List.of(record(0, Status.BASELINE, 5.0, h(1.0))), Direction.MINIMIZE).orElseThrow().flagged()).isFalse();
+    }
+
+    @Test
+    void aKeepWhoseHoldoutFailedLeavesTheLatestMeasuredOneToJudge() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0)), record(1, Status.KEEP, 4.0, h(2.0)),
+                record(2, Status.KEEP, 3.0, Optional.of(HoldoutReading.failed("timed out"))));
+
+        Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+
+        assertThat(o.flagged()).isTrue();
+        assertThat(o.curve().get(2).holdout()).isEmpty();
+    }
+
+    @Test
+    void aSessionWithoutAHoldoutHasNoComparison() {
+        assertThat(Overfitting.of(List.of(record(0, Status.BASELINE, 5.0, Optional.empty()), record(1, Status.KEEP, 3.0, Optional.empty())),
+                Direction.MINIMIZE)).isEmpty();
+        assertThat(Overfitting.of(List.of(), Direction.MINIMIZE)).isEmpty();
+    }
+}
