@@ -191,6 +191,7 @@ public final class DashboardData {
         ObjectNode h = root.putObject("holdout");
         h.put("primary_gain", o.primaryGain()).put("holdout_gain", o.holdoutGain()).put("noise", o.noise())
                 .put("overfitting", o.flagged()).put("summary", o.render());
+        o.suspects().forEach(h.putArray("suspect_keeps")::add);
         ArrayNode curve = h.putArray("curve");
         for (int i = 0; i < o.curve().size(); i++) {
             Overfitting.Point p = o.curve().get(i);

@@ -13,21 +13,27 @@ import java.util.Optional;
  * The primary and the hold-out side by side over a session's baseline and keeps, and whether the
  * session overfits: its primary improved on the baseline while its hold-out got worse by more than
  * the hold-out's noise (twice the spread of the baseline's hold-out repeats; any worsening when
- * they agree exactly).
+ * they agree exactly), or one of its keeps did so against the keep before it: a step that the proposer
+ * tuned to the evaluation's data shows there even while the session as a whole still beats its
+ * baseline on both.
  *
  * @param curve the baseline and each keep, in ledger order
  * @param primaryGain the latest keep's primary against the baseline's, positive when better
  * @param holdoutGain the latest measured hold-out against the baseline's, positive when better
  * @param noise how much worse the hold-out may get before it counts
  * @param baselineSd the spread of the baseline's hold-out repeats (0 when they agreed, or there was one)
+ * @param suspects the keeps whose primary improved on the point before them while their hold-out got
+ *     worse than that point's beyond the noise
  */
-public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, double baselineSd, boolean flagged) {
+public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, double baselineSd, boolean flagged,
+                          List<Integer> suspects) {
 
     /** How many standard deviations of the baseline's hold-out a worsening must exceed. */
     public static final double NOISE_SDS = 2;
 
     public Overfitting {
         curve = List.copyOf(curve);
+        suspects = List.copyOf(suspects);
     }
 
     /** One record of the curve: its run, primary, and hold-out value (empty when that run gave none). */
@@ -55,15 +61,29 @@ public record Overfitting(List<Point> curve, double primaryGain, double holdoutG
         double holdoutGain = direction.improvement(lastMeasured.holdout().orElseThrow(), baseHoldout);
         // With exactly repeatable values any worsening is real; a relative epsilon absorbs printing round-off.
         double noise = Math.max(NOISE_SDS * base.get().sd(), 1e-9 * Math.max(1, Math.abs(baseHoldout)));
-        boolean flagged = primaryGain > 0 && -holdoutGain > noise;
-        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, base.get().sd(), flagged));
+        List<Integer> suspects = new ArrayList<>();
+        Point before = null;
+        for (Point p : curve) {
+            if (p.holdout().isEmpty()) continue;
+            if (before != null && direction.improvement(p.primary(), before.primary()) > 0
+                    && -direction.improvement(p.holdout().get(), before.holdout().get()) > noise) suspects.add(p.run());
+            before = p;
+        }
+        boolean flagged = primaryGain > 0 && -holdoutGain > noise || !suspects.isEmpty();
+        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, base.get().sd(), flagged, suspects));
     }
 
     /** One line for people: both gains, and the warning when flagged. */
     public String render() {
         String line = String.format(Locale.ROOT, "primary %s vs baseline, hold-out %s (%s)", signed(primaryGain), signed(holdoutGain),
                 baselineSd > 0 ? "noise ±" + shortNumber(noise) : "no noise: the baseline's hold-out repeats agreed");
-        return flagged ? "OVERFITTING: " + line + ": the primary improved while the hold-out got worse beyond its noise" : line;
+        if (!flagged) return line;
+        if (primaryGain > 0 && -holdoutGain > noise) {
+            return "OVERFITTING: " + line + ": the primary improved while the hold-out got worse beyond its noise";
+        }
+        return "OVERFITTING: " + line + ": " + (suspects.size() == 1 ? "keep " : "keeps ")
+                + String.join(", ", suspects.stream().map(r -> "#" + r).toList())
+                + " improved the primary while the hold-out got worse than at the keep before beyond its noise";
     }
 
     private static String signed(double v) {

@@ -66,6 +66,32 @@ class OverfittingTest {
     }
 
     @Test
+    void aKeepThatTradesHoldoutForPrimaryIsNamedEvenWhileTheSessionBeatsItsBaselineOnBoth() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 0.469, h(0.550)), record(1, Status.KEEP, 0.301, h(0.221)),
+                record(2, Status.KEEP, 0.128, h(0.099)), record(3, Status.DISCARD, 0.016, Optional.empty()),
+                record(4, Status.KEEP, 0.118, h(0.1015)));
+
+        Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+
+        assertThat(o.holdoutGain()).isPositive();
+        assertThat(o.suspects()).containsExactly(4);
+        assertThat(o.flagged()).isTrue();
+        assertThat(o.render()).startsWith("OVERFITTING: ").endsWith(
+                "keep #4 improved the primary while the hold-out got worse than at the keep before beyond its noise");
+    }
+
+    @Test
+    void keepsThatImproveBothAreNotSuspects() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)), record(1, Status.KEEP, 4.0, h(0.8)),
+                record(2, Status.KEEP, 3.0, h(0.85)), record(3, Status.KEEP, 2.0, h(0.5)));
+
+        Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+
+        assertThat(o.suspects()).isEmpty();
+        assertThat(o.flagged()).isFalse();
+    }
+
+    @Test
     void aKeepWhoseHoldoutFailedLeavesTheLatestMeasuredOneToJudge() {
         List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0)), record(1, Status.KEEP, 4.0, h(2.0)),
                 record(2, Status.KEEP, 3.0, Optional.of(HoldoutReading.failed("timed out"))));
