@@ -120,6 +120,7 @@ public final class Doctor {
         if (valid && !options.quick()) progress.starting("the evaluation (runs it once)");
         checks.add(valid ? evaluation.evaluationRuns() : skip("evaluate_runs", "Evaluation runs within its timeout"));
         checks.add(valid ? evaluation.metricsParse() : skip("metrics_parse", "Metrics parse from the output"));
+        if (valid && spec.evaluate().checks().isPresent()) checks.add(evaluation.checksPass());
         checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
         checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));

@@ -10,6 +10,7 @@ import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.scope.Strays;
+import dev.helix.core.session.ExperimentState.Checking;
 import dev.helix.core.session.ExperimentState.Committed;
 import dev.helix.core.session.ExperimentState.Deferred;
 import dev.helix.core.session.ExperimentState.Exhausted;
@@ -31,7 +32,7 @@ import java.util.Set;
 
 /**
  * Moves one experiment of one worker through its {@link ExperimentState}s: propose, scope guard,
- * commit, measure, judge, and the ratchet (keep, or record it and go back to the best; re-apply a
+ * commit, measure, judge, the checks of a would-be keep, and the ratchet (keep, or record it and go back to the best; re-apply a
  * stale keep on the new best). After a crash the proposer may fix the crashed code, each fix-up an
  * attempt of the same run.
  */
@@ -66,6 +67,7 @@ final class ExperimentMachine {
     private final Vcs vcs;
     private final Proposer proposer;
     private final Evaluation evaluation;
+    private final CorrectnessGate gate;
 
     ExperimentMachine(Session session, Evaluation evaluation) {
         this.session = session;
@@ -73,6 +75,7 @@ final class ExperimentMachine {
         this.vcs = session.ports().vcs();
         this.proposer = session.ports().proposer();
         this.evaluation = evaluation;
+        this.gate = new CorrectnessGate(session, evaluation);
     }
 
     /**
@@ -115,7 +118,8 @@ final class ExperimentMachine {
             state = switch (state) {
                 case Proposed p -> commit(w, run, fix, p, guarded);
                 case Committed c -> measure(w, c);
-                case Measured m -> judge(m);
+                case Measured m -> CorrectnessGate.next(judge(m), spec.evaluate().checks());
+                case Checking c -> gate.check(w, c);
                 case Judged j -> ratchet(w, run, j);
                 case Stale s -> stale(w, run, s);
                 case Rebasing r -> rebased(run, r);
@@ -265,7 +269,7 @@ final class ExperimentMachine {
         });
     }
 
-    private ExperimentState judge(Measured m) {
+    private Judged judge(Measured m) {
         return new Judged(m.attempt(), m.against(), m.readings(), m.statistical()
                 ? Judging.statistical(m.readings(), m.against(), spec)
                 : Judging.strict(m.readings(), m.against(), m.attempt().diff(), spec));

@@ -117,6 +117,7 @@ public record Spec(
      * @param patterns for {@code pattern}: a regex with one capture group, keyed by "primary",
      *                 "quality_guard" or a metric name
      * @param envPassthrough secret variables the evaluation keeps (it sees no other one Helix knows)
+     * @param checks the correctness gate a would-be keep must pass (evaluate.checks), if any
      */
     public record Evaluate(
             String command,
@@ -128,28 +129,31 @@ public record Spec(
             int repeats,
             Optional<String> metricCommand,
             MetricSource metricSource,
-            List<String> envPassthrough) {
+            List<String> envPassthrough,
+            Optional<Checks> checks) {
         public Evaluate {
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
             metricCommand = metricCommand == null ? Optional.empty() : metricCommand;
             java.util.Objects.requireNonNull(metricSource, "metricSource");
             envPassthrough = envPassthrough == null ? List.of() : List.copyOf(envPassthrough);
+            checks = checks == null ? Optional.empty() : checks;
         }
 
         /** An evaluation whose metrics come from its output alone (no metric_command), keeping no secret variable. */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT, List.of());
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty());
         }
 
         /** An evaluation whose metric a command prints after it (evaluate.metric_command). */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats, Optional<String> metricCommand) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT, List.of());
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT, List.of(),
+                    Optional.empty());
         }
 
         public Evaluate withRepeats(int r) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough);
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough, checks);
         }
     }
 
