@@ -1,5 +1,7 @@
 package dev.helix.core.judge;
 
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Noise;
 import dev.helix.core.spec.Spec;
 import java.math.BigDecimal;
 import java.math.MathContext;
@@ -22,6 +24,12 @@ import java.util.OptionalInt;
  */
 public record PowerPlan(double sd, double mean, int blocks, double confidence, double minImprovement, double detectable,
                         double target, OptionalInt targetBlocks) {
+
+    /** The plan for a baseline record whose noise chose the statistical judge; empty otherwise. */
+    public static Optional<PowerPlan> of(Experiment baseline, Spec.JudgeSpec judge) {
+        return baseline.noise().filter(Noise::statistical)
+                .flatMap(noise -> baseline.primary().flatMap(mean -> of(noise.sd(), noise.n(), mean, judge)));
+    }
 
     /** The plan for a baseline measured {@code n} times with this sd and mean; empty when it showed no noise. */
     public static Optional<PowerPlan> of(double sd, int n, double mean, Spec.JudgeSpec judge) {
@@ -58,6 +66,14 @@ public record PowerPlan(double sd, double mean, int blocks, double confidence, d
         return Optional.of("judge.min_improvement " + Judge.fmt(minImprovement) + percent(minImprovement)
                 + " is below what the noise allows (" + Judge.fmt(floor) + percent(floor) + "): an improvement smaller than "
                 + Judge.fmt(detectable) + percent(detectable) + " is kept less than 80% of the time");
+    }
+
+    /** What a session says of its plan when the baseline is measured: the plan, and the warning with its advice. */
+    public static java.util.List<String> notices(PowerPlan plan) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        lines.add("power planning: " + plan.render());
+        plan.warning().ifPresent(w -> lines.add(w + "; " + plan.advice()));
+        return lines;
     }
 
     /** What to do about {@link #warning()}. */

@@ -5,6 +5,7 @@ import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.PowerPlan;
 import dev.helix.core.judge.SequentialJudge;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Proposer.Proposal;
@@ -358,7 +359,9 @@ final class ExperimentMachine {
     /** Measures the unchanged code and records it (a crash too); empty when interrupted (it is then redone on resume). */
     Optional<Experiment> baseline(Worker w, String commit) {
         vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
-        return measureBaseline(w, commit).map(session.history()::append);
+        Optional<Experiment> recorded = measureBaseline(w, commit).map(session.history()::append);
+        recorded.flatMap(b -> PowerPlan.of(b, spec.judge())).ifPresent(p -> PowerPlan.notices(p).forEach(n -> session.emit(new Event.Notice(n))));
+        return recorded;
     }
 
     /** Measures the unchanged code without recording it: its record (a baseline or a crash), or empty when interrupted. */
