@@ -3,6 +3,7 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.core.judge.Power;
 import dev.helix.core.judge.PowerPlan;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
@@ -39,6 +40,15 @@ class PowerPlanRunTest {
         assertThat(power.get("status").asText()).as(power.toString()).isEqualTo("warn");
         assertThat(power.get("message").asText()).isEqualTo(plan.render() + " (from the baseline of p, 3 runs); " + plan.warning().orElseThrow());
         assertThat(power.get("fix").asText()).isEqualTo(plan.advice());
+
+        TestRepo.Run report = repo.helix("report", "--tag", "p", "--format", "md", "--text");
+        assertThat(report.code()).as(report.toString()).isZero();
+        double rate = Power.keep(0, 7, 0.95);
+        long kept = repo.ledger().stream().filter(r -> r.get("status").asText().equals("keep")).count();
+        assertThat(report.out()).contains(String.format(java.util.Locale.ROOT, "| False keeps expected | at most %.2f of %d kept "
+                + "(1 judgements × %.1f%%, the judge's rate of keeping a change with no real effect at confidence 0.95 with up to 7 "
+                + "blocks) |", rate, kept, rate * 100));
+        assertThat(rate).isBetween(0.01, 0.05);
     }
 
     @Test
