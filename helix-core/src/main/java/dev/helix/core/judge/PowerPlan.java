@@ -19,7 +19,7 @@ import java.util.OptionalInt;
  * @param blocks judge.max_repeats
  * @param minImprovement judge.min_improvement, resolved against the mean
  * @param detectable the smallest true improvement kept with 80% power
- * @param target a finer improvement: half way from min_improvement to {@code detectable}
+ * @param target a finer improvement: half (else three quarters, nine tenths) of the way from min_improvement to {@code detectable}
  * @param targetBlocks the blocks (repeats per side) with which {@code target} is kept with 80% power
  */
 public record PowerPlan(double sd, double mean, int blocks, double confidence, double minImprovement, double detectable,
@@ -38,9 +38,15 @@ public record PowerPlan(double sd, double mean, int blocks, double confidence, d
         double m = judge.minImprovement().against(mean);
         double excess = Power.detectable(judge.maxRepeats(), judge.confidence(), Power.PLANNED);
         double detectable = m + excess * sdDiff;
-        double target = (m + detectable) / 2;
-        return Optional.of(new PowerPlan(sd, mean, judge.maxRepeats(), judge.confidence(), m, detectable, target,
-                Power.blocksFor((target - m) / sdDiff, judge.confidence(), Power.PLANNED)));
+        // A finer improvement that more blocks can reach: half way to it, else three quarters, else nine tenths.
+        double target = m + excess * sdDiff / 2;
+        OptionalInt blocks = OptionalInt.empty();
+        for (double share : new double[] {0.5, 0.75, 0.9}) {
+            target = m + share * excess * sdDiff;
+            blocks = Power.blocksFor(share * excess, judge.confidence(), Power.PLANNED);
+            if (blocks.isPresent()) break;
+        }
+        return Optional.of(new PowerPlan(sd, mean, judge.maxRepeats(), judge.confidence(), m, detectable, target, blocks));
     }
 
     /**
@@ -48,12 +54,13 @@ public record PowerPlan(double sd, double mean, int blocks, double confidence, d
      * improvement kept with 80% power is Z (Z%); to detect W (W%) you need N' repeats".
      */
     public String render() {
-        String need = targetBlocks.isPresent() ? "you need " + targetBlocks.getAsInt() + " repeats per side"
-                : "no number of repeats is enough (the judge's futility line ends every experiment by block "
+        String finer = targetBlocks.isPresent()
+                ? "to detect " + Judge.fmt(target) + percent(target) + " you need " + targetBlocks.getAsInt() + " repeats per side"
+                : "more repeats per side would not detect less (the judge's futility line ends every experiment by block "
                 + Power.lastLook(Power.MOST_BLOCKS, confidence) + "): average 4 runs in each evaluation to halve the sd";
         return "sd " + Judge.fmt(sd) + percent(sd) + "; with up to " + blocks + " repeats per side at confidence "
                 + Judge.fmt(confidence) + ", the smallest improvement kept with 80% power is " + Judge.fmt(detectable)
-                + percent(detectable) + "; to detect " + Judge.fmt(target) + percent(target) + " " + need;
+                + percent(detectable) + "; " + finer;
     }
 
     /**

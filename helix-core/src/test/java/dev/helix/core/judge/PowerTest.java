@@ -114,9 +114,8 @@ class PowerTest {
         assertThat(plan.detectable()).isCloseTo(z, within(1e-9));
         assertThat(plan.render()).startsWith("sd 1 (1%); with up to 7 repeats per side at confidence 0.95, "
                 + "the smallest improvement kept with 80% power is " + Judge.fmt(z) + " (")
-                .contains("; to detect " + Judge.fmt(z / 2) + " (").endsWith("no number of repeats is enough (the judge's "
-                        + "futility line ends every experiment by block " + Power.lastLook(50, 0.95) + "): average 4 runs in each "
-                        + "evaluation to halve the sd");
+                .endsWith("; more repeats per side would not detect less (the judge's futility line ends every experiment by block "
+                        + Power.lastLook(50, 0.95) + "): average 4 runs in each evaluation to halve the sd");
         assertThat(plan.warning()).hasValueSatisfying(w -> assertThat(w).startsWith("judge.min_improvement 0 (0%) is below what the noise allows"));
         assertThat(plan.targetBlocks()).isEmpty();
         assertThat(plan.advice()).startsWith("make the evaluation quieter");
@@ -127,6 +126,16 @@ class PowerTest {
         assertThat(enough.detectable()).isCloseTo(5 + z, within(1e-9));
         assertThat(enough.warning()).isEmpty();
         assertThat(PowerPlan.of(0, 3, 100, judge)).isEmpty();
+
+        // With three blocks the judge sees less, and more blocks buy a finer improvement.
+        Spec.JudgeSpec three = new Spec.JudgeSpec(Spec.JudgeMode.AUTO, Spec.Threshold.ZERO, 0.95, true, 3, 10);
+        PowerPlan few = PowerPlan.of(1.0, 3, 100, three).orElseThrow();
+        int n = few.targetBlocks().orElseThrow();
+        assertThat(few.target()).isLessThan(few.detectable());
+        assertThat(Power.keep(few.target() / Math.sqrt(2), n, 0.95)).isGreaterThanOrEqualTo(0.8);
+        assertThat(few.render()).endsWith("; to detect " + Judge.fmt(few.target()) + " (" + new java.math.BigDecimal(few.target())
+                .round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString() + "%) you need " + n + " repeats per side");
+        assertThat(few.advice()).startsWith("raise judge.max_repeats (" + n + " keep " + Judge.fmt(few.target()) + " with 80% power)");
         assertThat(PowerPlan.of(1, 1, 100, judge)).isEqualTo(Optional.empty());
     }
 }
