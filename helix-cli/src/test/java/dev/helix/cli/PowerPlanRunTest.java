@@ -66,6 +66,21 @@ class PowerPlanRunTest {
         assertThat(power.get("message").asText()).contains("the smallest improvement kept with 80% power is 1");
     }
 
+    @Test
+    void theFirstTryOfASessionSaysThePlanAmongItsHints() {
+        TestRepo repo = NoisyRunTest.noisy(tmp.resolve("p"), "100");
+        repo.write("params.txt", "x = 4.5\n");
+
+        TestRepo.Run first = repo.helix("try", "-m", "x = 4.5", "--json");
+
+        assertThat(first.code()).as(first.toString()).isZero();
+        JsonNode hints = first.json().get("hints");
+        assertThat(hints.toString()).contains("power planning: sd ").contains("is below what the noise allows");
+        repo.write("params.txt", "x = 5.0\n");
+        TestRepo.Run second = repo.helix("try", "-m", "x = 5.0", "--json");
+        assertThat(second.json().get("hints").toString()).as("only the try that measured the baseline").doesNotContain("power planning");
+    }
+
     private static JsonNode check(JsonNode data, String id) {
         for (JsonNode c : data.get("checks")) if (c.get("id").asText().equals(id)) return c;
         throw new AssertionError("no check " + id + " in " + data);
