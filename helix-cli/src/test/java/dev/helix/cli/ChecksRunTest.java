@@ -70,6 +70,9 @@ class ChecksRunTest {
         assertThat(repo.dir.resolve(".helix/runs/s/3.checks.log")).content().contains("test_not_three ... ok");
         assertThat(repo.dir.resolve(".helix/runs/s/0.checks.log")).as("the session does not check the baseline").doesNotExist();
 
+        TestRepo.Run log = repo.helix("log", "--tag", "s", "--text");
+        assertThat(log.out()).contains("x = 3.0 [checks failed (exit code 1").doesNotContain("x = 4.5 [");
+
         TestRepo.Run show = repo.helix("show", "1", "--tag", "s", "--text");
         assertThat(show.code()).as(show.toString()).isZero();
         assertThat(show.out()).contains("checks failed").contains("test_not_three ... FAILED: x must not be 3.0");
