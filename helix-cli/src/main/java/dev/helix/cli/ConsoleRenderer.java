@@ -39,10 +39,14 @@ final class ConsoleRenderer implements Events {
         return row(e, description(e));
     }
 
-    /** What the experiment did, with why it ended so when it was neither kept nor discarded. */
+    /**
+     * What the experiment did, with why it ended so when it was neither kept nor discarded, or was
+     * discarded though the judge would keep it (evaluate.checks failed: such a discard keeps a log tail).
+     */
     private static String description(Experiment e) {
-        return e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
-                ? e.description() : e.description() + " [" + e.reason() + "]";
+        boolean plain = e.status() == Status.KEEP || e.status() == Status.BASELINE
+                || e.status() == Status.DISCARD && e.logTail().isEmpty();
+        return plain ? e.description() : e.description() + " [" + e.reason() + "]";
     }
 
     private static String row(Experiment e, String text) {

@@ -2,6 +2,9 @@ package dev.helix.cli;
 
 import dev.helix.app.AppException;
 import dev.helix.app.trying.TrySession;
+import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.PowerPlan;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -36,7 +39,11 @@ final class TryCommand implements Callable<Integer> {
         out.progress().println("Evaluating the edits: " + description.strip() + " ...");
         out.progress().flush();
         TrySession.Outcome o = new TrySession().run(main.workingDirectory(), description.strip(), Optional.ofNullable(hypothesis), Optional.ofNullable(tag));
-        List<String> hints = TryView.hints(TryView.verdict(o), o.session());
+        List<String> hints = new ArrayList<>(TryView.hints(TryView.verdict(o), o.session()));
+        // The session's first try measured the baseline: what its noise lets the judge see (as helix run says at its start).
+        o.appended().stream().filter(e -> e.status() == Status.BASELINE)
+                .flatMap(b -> PowerPlan.of(b, o.spec().judge()).stream())
+                .forEach(p -> hints.addAll(PowerPlan.notices(p)));
         out.text(TryView.text(o, hints));
         out.success(TryView.of(o), hints);
         return ExitCodes.OK;

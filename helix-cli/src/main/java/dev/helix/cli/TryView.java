@@ -59,7 +59,8 @@ record TryView(
         lines.add(verdict.status().word() + ": " + verdict.reason());
         lines.add("best: #" + best.run() + " " + best.primary().map(Judge::fmt).orElse("-") + " (baseline "
                 + baseline.primary().map(Judge::fmt).orElse("-") + ")");
-        if (verdict.status() == Status.CRASH) verdict.logTail().ifPresent(t -> lines.add("log tail:\n" + t));
+        // Only a crash, a stop, or a keep whose evaluate.checks failed carries a tail.
+        verdict.logTail().ifPresent(t -> lines.add("log tail:\n" + t));
         if (!o.leftAlone().isEmpty()) {
             lines.add("left alone (untracked, outside scope.editable: not committed, not removed): " + String.join(", ", o.leftAlone()));
         }
@@ -77,7 +78,14 @@ record TryView(
         List<String> hints = new ArrayList<>();
         switch (verdict.status()) {
             case KEEP -> hints.add("kept: build on it");
-            case DISCARD -> hints.add("reverted: your edit is gone from the working tree; try another idea");
+            case DISCARD -> {
+                if (verdict.logTail().isEmpty()) {
+                    hints.add("reverted: your edit is gone from the working tree; try another idea");
+                } else {
+                    hints.add("better, but evaluate.checks failed and it was reverted: read the log tail, then try a fixed version");
+                    hints.add("get your edit back: helix show " + verdict.run() + " --patch | git apply");
+                }
+            }
             case CRASH -> {
                 hints.add("crashed and reverted: read the log tail, then try a fixed version");
                 if (!verdict.commit().isEmpty()) hints.add("get your edit back: helix show " + verdict.run() + " --patch | git apply");

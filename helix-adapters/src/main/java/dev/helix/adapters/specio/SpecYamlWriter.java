@@ -88,6 +88,10 @@ final class SpecYamlWriter {
         });
         w.value("evaluate.repeats", Integer.toString(e.repeats()));
         if (!e.envPassthrough().isEmpty()) w.texts("evaluate.env_passthrough", e.envPassthrough());
+        e.checks().ifPresent(c -> {
+            w.text("evaluate.checks", c.command());
+            if (c.timeoutSeconds() != e.timeoutSeconds()) w.value("evaluate.checks_timeout_seconds", Integer.toString(c.timeoutSeconds()));
+        });
 
         Spec.JudgeSpec j = s.judge();
         w.blank().section("judge");

@@ -50,7 +50,7 @@ class SpecSchemaCoverageTest {
                 new Evaluate("./eval.sh", Optional.of("./setup.sh"), 90, OutputFormat.JSON, Map.of("primary", "acc=(\\S+)"),
                         Optional.of("out.json"), 5, Optional.of("tail -1 \"$HELIX_LOG\""), Spec.MetricSource.FILE,
                         List.of("HF_TOKEN"), Optional.of(new dev.helix.core.spec.Holdout("./eval.sh --split test", List.of("data/test/**"),
-                        source, 30, 2))),
+                        source, 30, 2)), Optional.of(new dev.helix.core.spec.Checks("./test.sh", 600))),
                 new JudgeSpec(JudgeMode.STATISTICAL, new Threshold(0.01, true), 0.9, false, 9, 4),
                 new AgentSpec("openai", Optional.of("gpt"), 20, 1, Optional.of("./agent"), 600, Optional.of("http://127.0.0.1:1/v1"),
                         Optional.of("MY_KEY"), 5000, 7, 1000, List.of("--fast"), List.of("keep the API"), Optional.of(new Spec.Mix(4))),

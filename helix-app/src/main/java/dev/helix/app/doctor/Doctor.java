@@ -124,10 +124,12 @@ public final class Doctor {
             if (!options.quick()) progress.starting("the hold-out (runs it once)");
             checks.add(HoldoutCheck.of(workspace, spec, options.quick()));
         }
+        if (valid && spec.evaluate().checks().isPresent()) checks.add(evaluation.checksPass());
         checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
         checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));
         checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
+        if (valid) PowerCheck.check(workspace.ledger().read().experiments(), spec).ifPresent(checks::add);
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
         checks.add(valid ? sessions.backend(spec, specFile, options.env()) : skip("backend", "Agent backend available"));
         checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));

@@ -46,6 +46,8 @@ final class EvaluationCheck {
 
     /** The evaluate.metric_command's run after the evaluation, when the spec has one. */
     private Executor.Result metricRun;
+    /** The evaluate.checks' run on the unchanged code, when the spec has them. */
+    private Executor.Result checksRun;
 
     Check evaluationRuns() {
         String title = "Evaluation runs within its timeout";
@@ -76,6 +78,7 @@ final class EvaluationCheck {
             if (MetricFile.used(spec)) evalEnv.put(MetricFile.VARIABLE, metricFile.toString());
             Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
                     Duration.ofSeconds(timeout), evalEnv, log));
+            if (spec.evaluate().checks().isPresent()) checksRun = runChecks(executor, worktree, env, doctorDir, spec.evaluate());
             if (r.exitCode() != 0) {
                 Optional<String> module = r.timedOut() ? Optional.empty() : Interpreters.missingModule(r.output());
                 return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
@@ -127,6 +130,39 @@ final class EvaluationCheck {
         List<String> values = new ArrayList<>();
         x.metrics().forEach((k, v) -> values.add(k + " = " + Judge.fmt(v)));
         return Check.pass("metrics_parse", title, String.join(", ", values));
+    }
+
+    /** evaluate.checks once on the unchanged code, where the evaluation ran, under their own timeout. */
+    private static Executor.Result runChecks(LocalExecutor executor, Path worktree, Map<String, String> env, Path doctorDir,
+                                             Spec.Evaluate evaluate) {
+        dev.helix.core.spec.Checks checks = evaluate.checks().orElseThrow();
+        Map<String, String> budget = new java.util.HashMap<>(env);
+        budget.put("HELIX_TIME_BUDGET", Integer.toString(checks.timeoutSeconds()));
+        return executor.run(new Executor.Request(checks.command(), worktree, Duration.ofSeconds(checks.timeoutSeconds()), budget,
+                doctorDir.resolve("checks.log")));
+    }
+
+    /** Whether evaluate.checks pass on the unchanged code: a keep needs them to, so failing ones would discard every candidate. */
+    Check checksPass() {
+        String title = "Checks pass on the unchanged code";
+        if (options.quick()) return Check.skip("checks_pass", title, "skipped (--quick)");
+        if (checksRun == null) return Check.skip("checks_pass", title, "not checked: the evaluation's worktree could not be set up");
+        dev.helix.core.spec.Checks checks = spec.evaluate().checks().orElseThrow();
+        int timeout = checks.timeoutSeconds();
+        if (checksRun.timedOut() || checksRun.exitCode() != 0) {
+            String what = checksRun.timedOut() ? "did not finish within evaluate.checks_timeout_seconds (" + timeout + "s)"
+                    : failure(checksRun, timeout);
+            return Check.fail("checks_pass", title, "evaluate.checks " + what + ": " + lastLine(checksRun),
+                    checksRun.timedOut() ? "raise evaluate.checks_timeout_seconds, or make the checks faster"
+                            : "every keep needs them to pass: fix the code or the command, and run it yourself: " + checks.command()
+                            + " (log: .helix/doctor/checks.log)");
+        }
+        String took = String.format(Locale.ROOT, "%.1fs of their %ds timeout", checksRun.seconds(), timeout);
+        if (checksRun.seconds() > 0.8 * timeout) {
+            return Check.warn("checks_pass", title, "passed in " + took + ": slightly slower checks would fail every keep",
+                    "raise evaluate.checks_timeout_seconds");
+        }
+        return Check.pass("checks_pass", title, "passed in " + took + "; they run for every candidate the judge would keep");
     }
 
     /** helix.yaml and program.md as they are in the user's copy, like a session carries them. */

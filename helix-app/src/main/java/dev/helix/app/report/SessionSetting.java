@@ -29,7 +29,8 @@ public record SessionSetting(ReportModel.Setting setting, Optional<String> guard
         });
         if (spec.isPresent()) {
             Spec.MetricSpec primary = spec.get().metrics().primary();
-            return new SessionSetting(new ReportModel.Setting(spec.get().description(), primary.name(), primary.optimize()),
+            return new SessionSetting(new ReportModel.Setting(spec.get().description(), primary.name(), primary.optimize(),
+                    Optional.of(spec.get().judge())),
                     spec.get().metrics().qualityGuard().map(Spec.QualityGuard::name));
         }
         Experiment first = records.get(0);

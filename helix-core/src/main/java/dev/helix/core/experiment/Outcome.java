@@ -43,7 +43,7 @@ public sealed interface Outcome {
         return List.of();
     }
 
-    /** For a crash or an interrupted evaluation: the last lines of the log. */
+    /** For a crash, an interrupted evaluation or failed checks: the last lines of the log. */
     default Optional<String> logTail() {
         return Optional.empty();
     }
@@ -62,8 +62,12 @@ public sealed interface Outcome {
         }
     }
 
-    /** Judged no better than the best: the worktree went back to the best. */
-    record Discarded(Sampling sampling, Optional<Double> delta, Optional<Double> deltaPct) implements Outcome {
+    /**
+     * Judged no better than the best, or better but failing evaluate.checks (then with the checks'
+     * log tail): the worktree went back to the best.
+     */
+    record Discarded(Sampling sampling, Optional<Double> delta, Optional<Double> deltaPct, Optional<String> logTail)
+            implements Outcome {
         public Status status() {
             return Status.DISCARD;
         }
@@ -123,7 +127,7 @@ public sealed interface Outcome {
         return switch (Objects.requireNonNull(status, "status")) {
             case BASELINE -> new Baseline(sampling, orEmpty(noise));
             case KEEP -> new Kept(sampling, d, pct);
-            case DISCARD -> new Discarded(sampling, d, pct);
+            case DISCARD -> new Discarded(sampling, d, pct, orEmpty(logTail));
             case STALE -> new Stale(sampling, d, pct);
             case VERIFY -> new Verified(sampling, d, pct);
             case CRASH -> new Crashed(sampling, orEmpty(logTail), d, pct);
@@ -137,6 +141,7 @@ public sealed interface Outcome {
         return switch (this) {
             case Crashed c -> new Crashed(c.sampling(), c.logTail().map(redact), c.delta(), c.deltaPct());
             case Interrupted i -> new Interrupted(i.sampling(), i.logTail().map(redact));
+            case Discarded d -> new Discarded(d.sampling(), d.delta(), d.deltaPct(), d.logTail().map(redact));
             default -> this;
         };
     }

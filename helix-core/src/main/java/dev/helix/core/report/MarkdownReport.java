@@ -88,6 +88,10 @@ public final class MarkdownReport {
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));
         dev.helix.core.session.NoiseNow.of(m.records())
                 .ifPresent(n -> rows.add(new String[] {"Noise now", n.render().replaceFirst("^noise now: ", "")}));
+        m.falseKeeps().ifPresent(f -> rows.add(new String[] {"False keeps expected", String.format(Locale.ROOT,
+                "at most %.2f of %d kept (%d judgements × %.1f%%, the judge's rate of keeping a change with no real effect "
+                        + "at confidence %s with up to %d blocks)", f.expected(), f.kept(), f.judged(), f.rate() * 100,
+                Judge.fmt(f.confidence()), f.blocks())}));
         rows.add(new String[] {"Time", seconds(m.startedAt()) + " → " + seconds(m.finishedAt()) + " (" + duration(m.span()) + "); evaluating "
                 + duration(seconds(m.evalSeconds())) + ", proposing " + duration(seconds(m.agentSeconds()))});
         rows.add(new String[] {"Cost", m.costUsd() > 0 || m.tokensIn() > 0 || m.tokensOut() > 0

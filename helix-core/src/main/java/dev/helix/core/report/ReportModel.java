@@ -5,9 +5,11 @@ import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.Power;
 import dev.helix.core.session.Estimate;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Direction;
+import dev.helix.core.spec.Spec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import java.util.function.Function;
  * @param span first start to last finish
  * @param evalSeconds every evaluation's time, summed
  * @param agentSeconds every proposal's time as the proposers reported it, summed
+ * @param falseKeeps on a noisy metric judged statistically: how many of its keeps the judge's error rate explains
  */
 public record ReportModel(
         String tag,
@@ -59,7 +62,8 @@ public record ReportModel(
         List<Theme> rejectThemes,
         List<Repeat> repeatedDescriptions,
         List<String> signals,
-        List<Experiment> records) {
+        List<Experiment> records,
+        Optional<FalseKeeps> falseKeeps) {
 
     /** Experiments after the baseline, each counted once by its last attempt. */
     public int experiments() {
@@ -82,8 +86,29 @@ public record ReportModel(
         return counts.rejected();
     }
 
-    /** What the records do not say: the spec's goal, metric name and direction. */
-    public record Setting(String goal, String metric, Direction direction) {}
+    /** What the records do not say: the spec's goal, metric name and direction, and its judge (when the spec is at hand). */
+    public record Setting(String goal, String metric, Direction direction, Optional<Spec.JudgeSpec> judge) {
+        public Setting(String goal, String metric, Direction direction) {
+            this(goal, metric, direction, Optional.empty());
+        }
+    }
+
+    /**
+     * The false keeps a session should expect: each of the {@code judged} statistical judgements of a
+     * change with no real effect keeps it with probability at most {@code rate} (the judge's rule,
+     * see {@link Power#keep}), so at most {@code expected} of the {@code kept} keeps are noise.
+     */
+    public record FalseKeeps(int judged, double rate, double expected, int kept, double confidence, int blocks) {
+        static Optional<FalseKeeps> of(List<Experiment> records, Optional<Spec.JudgeSpec> judge) {
+            List<Experiment> judged = records.stream().filter(e -> e.evidence().isPresent()
+                    && (e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.STALE)).toList();
+            if (judged.isEmpty() || judge.isEmpty()) return Optional.empty();
+            Spec.JudgeSpec j = judge.get();
+            double rate = Power.keep(0, j.maxRepeats(), j.confidence());
+            int kept = (int) judged.stream().filter(e -> e.status() == Status.KEEP).count();
+            return Optional.of(new FalseKeeps(judged.size(), rate, judged.size() * rate, kept, j.confidence(), j.maxRepeats()));
+        }
+    }
 
     /**
      * One record on the chart.
@@ -138,7 +163,8 @@ public record ReportModel(
                 usage.stream().flatMap(a -> a.tokensOut().stream()).mapToLong(Long::longValue).sum(),
                 points(records), kept,
                 Themes.of(records, Status.CRASH), Themes.of(records, Status.DISCARD), Themes.of(records, Status.REJECTED),
-                Themes.repeats(records), dev.helix.core.session.Hints.of(records), List.copyOf(records));
+                Themes.repeats(records), dev.helix.core.session.Hints.of(records), List.copyOf(records),
+                FalseKeeps.of(records, setting.judge()));
     }
 
     /** One point per record, in ledger order, each with the best after it and its error bar. */

@@ -5,6 +5,7 @@ import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
 import dev.helix.core.secret.Secrets;
+import dev.helix.core.spec.Checks;
 import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
@@ -70,10 +71,25 @@ final class Evaluation {
         return run(w, command, log, experiment, Map.of());
     }
 
+    /** A run of evaluate.checks, and its log relative to the repository. */
+    record Checked(Executor.Result result, String log) {}
+
+    /** Runs evaluate.checks in the worker's worktree as it is, under their own timeout, logging to &lt;run&gt;[-&lt;attempt&gt;].checks.log. */
+    Checked checks(Worker w, int run, int attempt) {
+        Checks checks = spec.evaluate().checks().orElseThrow();
+        Path log = session.plan().logDir().resolve(run + (attempt > 0 ? "-" + attempt : "") + ".checks.log");
+        Executor.Result result = run(w, checks.command(), log, Integer.toString(run), Map.of(), checks.timeoutSeconds());
+        return new Checked(result, session.plan().repo().relativize(log).toString().replace('\\', '/'));
+    }
+
     private Executor.Result run(Worker w, String command, Path log, String experiment, Map<String, String> extra) {
+        return run(w, command, log, experiment, extra, spec.evaluate().timeoutSeconds());
+    }
+
+    private Executor.Result run(Worker w, String command, Path log, String experiment, Map<String, String> extra, int seconds) {
         Plan plan = session.plan();
         Map<String, String> env = new LinkedHashMap<>(extra);
-        env.put("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()));
+        env.put("HELIX_TIME_BUDGET", Integer.toString(seconds));
         env.put("HELIX_EXPERIMENT", experiment);
         env.put("HELIX_TAG", plan.tag());
         env.put("HELIX_SESSION", plan.sessionId());
@@ -88,7 +104,7 @@ final class Evaluation {
         w.head = "";
         try {
             return session.ports().executor().run(new Executor.Request(command, w.worktree(),
-                    Duration.ofSeconds(spec.evaluate().timeoutSeconds()), env, log,
+                    Duration.ofSeconds(seconds), env, log,
                     slot == null ? Optional.empty() : slot.cpus(), Secrets.hiddenFromEvaluation(spec)));
         } finally {
             session.workers().leave(w);

@@ -5,11 +5,13 @@ import dev.helix.core.experiment.DiffStat;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.judge.PowerPlan;
 import dev.helix.core.judge.SequentialJudge;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.port.Proposer.Proposal;
 import dev.helix.core.port.Vcs;
 import dev.helix.core.scope.Strays;
+import dev.helix.core.session.ExperimentState.Checking;
 import dev.helix.core.session.ExperimentState.Committed;
 import dev.helix.core.session.ExperimentState.Deferred;
 import dev.helix.core.session.ExperimentState.Exhausted;
@@ -31,7 +33,7 @@ import java.util.Set;
 
 /**
  * Moves one experiment of one worker through its {@link ExperimentState}s: propose, scope guard,
- * commit, measure, judge, and the ratchet (keep, or record it and go back to the best; re-apply a
+ * commit, measure, judge, the checks of a would-be keep, and the ratchet (keep, or record it and go back to the best; re-apply a
  * stale keep on the new best). After a crash the proposer may fix the crashed code, each fix-up an
  * attempt of the same run.
  */
@@ -66,6 +68,7 @@ final class ExperimentMachine {
     private final Vcs vcs;
     private final Proposer proposer;
     private final Evaluation evaluation;
+    private final CorrectnessGate gate;
 
     ExperimentMachine(Session session, Evaluation evaluation) {
         this.session = session;
@@ -73,6 +76,7 @@ final class ExperimentMachine {
         this.vcs = session.ports().vcs();
         this.proposer = session.ports().proposer();
         this.evaluation = evaluation;
+        this.gate = new CorrectnessGate(session, evaluation);
     }
 
     /**
@@ -115,7 +119,8 @@ final class ExperimentMachine {
             state = switch (state) {
                 case Proposed p -> commit(w, run, fix, p, guarded);
                 case Committed c -> measure(w, c);
-                case Measured m -> judge(m);
+                case Measured m -> CorrectnessGate.next(judge(m), spec.evaluate().checks());
+                case Checking c -> gate.check(w, c);
                 case Judged j -> ratchet(w, run, j);
                 case Stale s -> stale(w, run, s);
                 case Rebasing r -> rebased(run, r);
@@ -265,7 +270,7 @@ final class ExperimentMachine {
         });
     }
 
-    private ExperimentState judge(Measured m) {
+    private Judged judge(Measured m) {
         return new Judged(m.attempt(), m.against(), m.readings(), m.statistical()
                 ? Judging.statistical(m.readings(), m.against(), spec)
                 : Judging.strict(m.readings(), m.against(), m.attempt().diff(), spec));
@@ -354,7 +359,9 @@ final class ExperimentMachine {
     /** Measures the unchanged code and records it (a crash too); empty when interrupted (it is then redone on resume). */
     Optional<Experiment> baseline(Worker w, String commit) {
         vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
-        return measureBaseline(w, commit).map(session.history()::append);
+        Optional<Experiment> recorded = measureBaseline(w, commit).map(session.history()::append);
+        recorded.flatMap(b -> PowerPlan.of(b, spec.judge())).ifPresent(p -> PowerPlan.notices(p).forEach(n -> session.emit(new Event.Notice(n))));
+        return recorded;
     }
 
     /** Measures the unchanged code without recording it: its record (a baseline or a crash), or empty when interrupted. */

@@ -11,6 +11,7 @@ import java.util.List;
  *
  * <pre>
  *   Proposed ─► Committed ─► Measured ─► Judged ─► Settled            (keep, discard, crash)
+ *      │            │            │    (a keep, with evaluate.checks: Checking ─► Judged, a discard when they fail)
  *      │            │            │          └──► Stale ─► Settled      (stale, recorded)
  *      │            │            │                  └──► Rebasing ─► Committed  (judged again on the new best)
  *      └──► Rejected ─► Settled  └──► Interrupted ─► Settled
@@ -47,6 +48,9 @@ public sealed interface ExperimentState {
 
     /** The judge's verdict against {@code against}, not yet recorded. */
     record Judged(Attempt attempt, Experiment against, Readings readings, Verdict verdict) implements ExperimentState {}
+
+    /** Judged a keep while evaluate.checks is set: the checks must pass before the ratchet sees it. */
+    record Checking(Judged judged) implements ExperimentState {}
 
     /**
      * Judged a keep against a best that another worker's keep replaced while it ran.

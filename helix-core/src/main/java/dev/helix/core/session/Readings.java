@@ -33,6 +33,12 @@ public record Readings(Map<String, Double> metrics, List<Double> samples, List<D
     public static final Readings NOTHING = new Readings(Map.of(), List.of(), List.of(), Optional.empty(), Optional.empty(),
             0, Optional.empty(), false, "", Optional.empty(), Optional.empty(), Optional.empty(), false, Optional.empty(), List.of(), List.of());
 
+    /** The same readings showing {@code otherLog} and its last lines (the checks' log, when they failed). */
+    Readings withLog(String otherLog, String tail) {
+        return new Readings(metrics, samples, incumbentSamples, evidence, noise, evalSeconds, exitCode, timedOut,
+                otherLog, Optional.of(tail), slot, crash, interrupted, decision, candidateRuns, incumbentRuns);
+    }
+
     Readings withNoise(Noise n) {
         return new Readings(metrics, samples, incumbentSamples, evidence, Optional.of(n), evalSeconds, exitCode, timedOut,
                 log, logTail, slot, crash, interrupted, decision, candidateRuns, incumbentRuns);

@@ -8,6 +8,8 @@ public enum WorkerPhase {
     FIXING("fixing a crash"),
     WAITING_FOR_SLOT("waiting for a slot"),
     EVALUATING("evaluating"),
+    /** Running evaluate.checks on a candidate the judge would keep. */
+    CHECKING("running the checks"),
     /** A stale candidate re-applied on the new best, judged again. */
     RE_EVALUATING("re-evaluating");
 

@@ -176,8 +176,15 @@ final class MetricRules {
             }
         }
         List<String> passthrough = Optional.ofNullable(t.texts(s.get("env_passthrough"), "evaluate.env_passthrough")).orElse(List.of());
+        Optional<String> checkCommand = Optional.ofNullable(t.text(s.get("checks"), "evaluate.checks")).map(String::strip)
+                .filter(c -> !c.isEmpty());
+        int checkTimeout = t.whole(s.get("checks_timeout_seconds"), "evaluate.checks_timeout_seconds", timeout, 1);
+        if (checkCommand.isEmpty() && s.get("checks_timeout_seconds") != null) {
+            t.problem("evaluate.checks_timeout_seconds", "limits evaluate.checks, which is not set",
+                    "set `checks: <your test command>`, or remove checks_timeout_seconds");
+        }
         return new Evaluate(command == null ? "" : command, setup, timeout, format, patterns, jsonFile, repeats, metricCommand, source,
-                passthrough.stream().map(String::strip).toList());
+                passthrough.stream().map(String::strip).toList(), Optional.empty(), checkCommand.map(c -> new Checks(c, checkTimeout)));
     }
 
     /** True when {@code regex} compiles and captures; otherwise reports why at {@code path}. */

@@ -108,6 +108,7 @@ public record Spec(
      *                 "quality_guard" or a metric name
      * @param envPassthrough secret variables the evaluation keeps (it sees no other one Helix knows)
      * @param holdout the held-out evaluation (evaluate.holdout with scope.hidden), if any
+     * @param checks the correctness gate a would-be keep must pass (evaluate.checks), if any
      */
     public record Evaluate(
             String command,
@@ -120,25 +121,28 @@ public record Spec(
             Optional<String> metricCommand,
             MetricSource metricSource,
             List<String> envPassthrough,
-            Optional<Holdout> holdout) {
+            Optional<Holdout> holdout,
+            Optional<Checks> checks) {
         public Evaluate {
             holdout = holdout == null ? Optional.empty() : holdout;
             patterns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(patterns));
             metricCommand = metricCommand == null ? Optional.empty() : metricCommand;
             java.util.Objects.requireNonNull(metricSource, "metricSource");
             envPassthrough = envPassthrough == null ? List.of() : List.copyOf(envPassthrough);
+            checks = checks == null ? Optional.empty() : checks;
         }
 
         /** An evaluation without a hold-out. */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat, Map<String, String> patterns,
                         Optional<String> jsonFile, int repeats, Optional<String> metricCommand, MetricSource metricSource, List<String> envPassthrough) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, Optional.empty());
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, Optional.empty(),
+                    Optional.empty());
         }
 
         /** An evaluation whose metrics come from its output alone (no metric_command), keeping no secret variable. */
         public Evaluate(String command, Optional<String> setup, int timeoutSeconds, OutputFormat outputFormat,
                         Map<String, String> patterns, Optional<String> jsonFile, int repeats) {
-            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty(), MetricSource.OUTPUT, List.of());
+            this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, Optional.empty());
         }
 
         /** An evaluation whose metric a command prints after it (evaluate.metric_command). */
@@ -148,11 +152,11 @@ public record Spec(
         }
 
         public Evaluate withRepeats(int r) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough, holdout);
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough, holdout, checks);
         }
 
         public Evaluate withHoldout(Optional<Holdout> h) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, h);
+            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, h, checks);
         }
     }
 

@@ -104,6 +104,12 @@ public final class SpecSchema {
             key("evaluate.holdout.timeout_seconds", WHOLE, "as evaluate.timeout_seconds", NONE, TIMEOUT, "the wall-clock limit of one hold-out run", ""),
             key("evaluate.holdout.repeats", WHOLE, "as evaluate.repeats", NONE, NONE,
                     "how often the baseline's hold-out is measured; its spread is the noise the overfitting flag allows", ""),
+            key("evaluate.checks", TEXT, "", NONE, NONE,
+                    "a shell command (typically the test suite) that must exit 0 for a keep: run in the worktree only for a candidate "
+                            + "the judge would keep (a failure is a discard, \"checks failed\"), and once on the baseline by helix doctor",
+                    "e.g. mvn -q test; run only for would-be keeps"),
+            key("evaluate.checks_timeout_seconds", WHOLE, "as evaluate.timeout_seconds", NONE, NONE,
+                    "the wall-clock limit of one run of evaluate.checks, enforced (a timeout fails the checks)", ""),
             key("evaluate.repeats", WHOLE, "3 (1 when judge.mode is strict)", NONE, NONE, "how often the baseline is measured", ""),
             key("judge", SECTION, "", NONE, NONE, "how keeps are decided", ""),
             key("judge.mode", CHOICE, "auto", NONE, NONE, "auto, strict or statistical", "auto | strict | statistical"),

@@ -42,6 +42,8 @@ final class FakeExecutor implements Executor {
     private final Function<Map<String, String>, Run> program;
     private final List<Seen> seen = new ArrayList<>();
     private final List<Hold> holds = new ArrayList<>();
+    /** What evaluate.checks (a log named *.checks.log) prints and how it exits; they pass by default. */
+    private volatile Function<Map<String, String>, Run> checks = files -> Run.ok("all tests passed\n");
 
     FakeExecutor(InMemoryVcs vcs, Function<Map<String, String>, Run> program) {
         this.vcs = vcs;
@@ -71,6 +73,12 @@ final class FakeExecutor implements Executor {
             }
             return Run.ok("evaluating\nscore: " + sum + "\n");
         };
+    }
+
+    /** evaluate.checks from now on run {@code program}. */
+    FakeExecutor checking(Function<Map<String, String>, Run> program) {
+        checks = program;
+        return this;
     }
 
     /** Holds the evaluation logging to {@code log} (e.g. "1.log") until the returned hold's release opens. */
@@ -109,7 +117,7 @@ final class FakeExecutor implements Executor {
                 return new Result(-1, false, true, 0.5, "evaluating\n", 11, "");
             }
         }
-        Run r = program.apply(files);
+        Run r = (log.endsWith(".checks.log") ? checks : program).apply(files);
         return new Result(r.exitCode(), r.timedOut(), false, 1.0, r.output(), r.output().length(), "");
     }
 }

@@ -62,6 +62,7 @@ final class SessionBench {
     private int maxFailures = Spec.RunSpec.MAX_FAILURES;
     private int maxOutageSeconds = Spec.RunSpec.MAX_OUTAGE_SECONDS;
     private Proposer proposing;
+    private Optional<dev.helix.core.spec.Checks> checks = Optional.empty();
 
     private SessionBench(Map<String, String> files) {
         start = vcs.commitFiles(files, "the user's code");
@@ -85,6 +86,12 @@ final class SessionBench {
     SessionBench judged(Spec.JudgeMode mode, int baselineRepeats) {
         judge = mode;
         repeats = baselineRepeats;
+        return this;
+    }
+
+    /** Sessions from now on gate keeps with evaluate.checks ("sh checks.sh"), run as the executor's checks program says. */
+    SessionBench checks(int timeoutSeconds) {
+        checks = Optional.of(new dev.helix.core.spec.Checks("sh checks.sh", timeoutSeconds));
         return this;
     }
 
@@ -166,7 +173,8 @@ final class SessionBench {
                 new Spec.Scope(editable, List.of(), strayFiles),
                 new Spec.Metrics(new Spec.MetricSpec("score", Direction.MAXIMIZE), Optional.empty(), List.of()),
                 new Spec.Evaluate("python evaluate.py", Optional.empty(), 60, Spec.OutputFormat.PATTERN,
-                        Map.of("primary", "^score: (\\S+)$"), Optional.empty(), repeats),
+                        Map.of("primary", "^score: (\\S+)$"), Optional.empty(), repeats, Optional.empty(), Spec.MetricSource.OUTPUT,
+                        List.of(), Optional.empty(), checks),
                 new Spec.JudgeSpec(judge, Spec.Threshold.ZERO, 0.95, false),
                 new Spec.AgentSpec("script", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),

@@ -135,6 +135,24 @@ class SpecReaderTest {
         }
 
         @Test
+        void checksAreReadWithTheEvaluationsTimeoutUnlessGivenTheirOwn() {
+            assertThat(minimal().read().evaluate().checks()).isEmpty();
+            Spec s = minimal().set("evaluate.timeout_seconds", 90).set("evaluate.checks", " mvn -q test ").read();
+            assertThat(s.evaluate().checks()).contains(new Checks("mvn -q test", 90));
+            assertThat(minimal().set("evaluate.checks", "pytest -q").set("evaluate.checks_timeout_seconds", 600).read()
+                    .evaluate().checks()).contains(new Checks("pytest -q", 600));
+        }
+
+        @Test
+        void aChecksTimeoutWithoutChecksOrBelowOneSecondIsAProblem() {
+            Problem alone = only(minimal().set("evaluate.checks_timeout_seconds", 60).problems());
+            assertThat(alone.path()).isEqualTo("evaluate.checks_timeout_seconds");
+            assertThat(alone.message()).isEqualTo("limits evaluate.checks, which is not set");
+            Problem zero = only(minimal().set("evaluate.checks", "pytest").set("evaluate.checks_timeout_seconds", 0).problems());
+            assertThat(zero.message()).isEqualTo("must be at least 1, found 0");
+        }
+
+        @Test
         void maxRepeatsAndRemeasureEveryAreRead() {
             Spec s = minimal().set("judge.max_repeats", 5).set("judge.remeasure_every", 0).read();
             assertThat(s.judge().maxRepeats()).isEqualTo(5);

@@ -89,7 +89,8 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("metrics.quality_guard")).containsExactly("name", "optimize", "max_degradation");
         assertThat(SpecSchema.keysIn("metrics.constraints[]")).containsExactly("name", "max", "min");
         assertThat(SpecSchema.keysIn("evaluate")).containsExactly("command", "setup", "timeout_seconds", "output_format",
-                "patterns", "json_file", "metric_command", "metric_source", "env_passthrough", "holdout", "repeats");
+                "patterns", "json_file", "metric_command", "metric_source", "env_passthrough", "holdout", "checks",
+                "checks_timeout_seconds", "repeats");
         assertThat(SpecSchema.keysIn("evaluate.holdout")).containsExactly("command", "from_dir", "from_ref", "timeout_seconds", "repeats");
         assertThat(SpecSchema.keysIn("judge")).containsExactly("mode", "min_improvement", "confidence", "simplicity",
                 "max_repeats", "remeasure_every");
