@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.core.cost.Spend;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.judge.Judge;
 import dev.helix.core.report.ProposerShare;
 import dev.helix.core.session.Dashboard;
 import dev.helix.core.session.Hints;
@@ -50,7 +50,8 @@ record StatusView(
         @JsonProperty("baseline_estimate") EstimateJson baselineEstimate,
         EstimateJson.Gain gain,
         @JsonProperty("noise_now") NoiseNowJson noiseNow,
-        List<ProposerShare> proposers) {
+        List<ProposerShare> proposers,
+        SpendJson spend) {
 
     /** The baseline's noise: the judge it chose ({@code strict} or {@code statistical}), the sd of its repeats and how many there were. */
     record NoiseJson(String kind, double sd, int samples) {
@@ -71,7 +72,7 @@ record StatusView(
 
     /** Before the first experiment: no session, nothing counted. */
     static final StatusView EMPTY = new StatusView(null, null, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0,
-            null, 0, null, List.of(), null, null, null, null, null);
+            null, 0, null, List.of(), null, null, null, null, null, null);
 
     /** The view of session {@code s}; {@code workers} are those of its running loop (empty when none runs). */
     static StatusView of(SessionRecords s, List<Dashboard.WorkerLine> workers, Instant now) {
@@ -90,7 +91,7 @@ record StatusView(
                 SessionRecords.json(records.get(records.size() - 1)), s.warnings(),
                 headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
                 headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null),
-                ProposerShare.of(records).isEmpty() ? null : ProposerShare.of(records));
+                ProposerShare.of(records).isEmpty() ? null : ProposerShare.of(records), SpendJson.of(Spend.of(records)));
     }
 
     /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
@@ -108,7 +109,8 @@ record StatusView(
         NoiseNow.of(s.records()).map(NoiseNow::render).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.proposers() != null) lines.add("Proposers: " + ProposerShare.render(v.proposers()));
-        if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");
+        Spend spend = Spend.of(s.records());
+        if (spend.any()) lines.add("Spent: " + spend.render());
         lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));
         Hints.of(s.records()).forEach(h -> lines.add("hint: " + h));
         return String.join("\n", lines);
