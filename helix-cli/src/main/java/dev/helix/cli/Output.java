@@ -80,10 +80,12 @@ public final class Output {
     }
 
     /**
-     * A command that ran and failed, with what it did: in JSON mode the error envelope with the
-     * command's {@code data} beside the error, so a program sees the failure and its details.
+     * A command that ran and failed, with what it did: {@code error: …} and {@code fix: …} on stderr,
+     * and in JSON mode the error envelope with the command's {@code data} beside the error, so a
+     * program sees the failure and its details.
      */
     public void failure(String code, String message, String suggestion, Object data, List<String> hints) {
+        tell(message, suggestion);
         if (!json) return;
         ObjectNode root = JSON.createObjectNode();
         root.put("status", "error");
@@ -113,6 +115,11 @@ public final class Output {
             out.println(root.toString());
             out.flush();
         }
+        tell(message, suggestion);
+    }
+
+    /** {@code error: …} and {@code fix: …} on stderr, for a person, whatever stdout carries. */
+    private void tell(String message, String suggestion) {
         err.println("error: " + message);
         // A spec error's message already carries each problem's own fix line; say it once.
         if (suggestion != null && !suggestion.isBlank() && !message.contains("fix: " + suggestion)) {

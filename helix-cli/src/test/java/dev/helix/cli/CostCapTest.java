@@ -118,5 +118,6 @@ class CostCapTest {
         assertThat(envelope.get("error").get("suggestion").asText()).contains("helix run --resume --tag f");
         assertThat(envelope.get("data").get("stop_reason").asText()).isEqualTo("the proposer keeps failing");
         assertThat(envelope.get("data").get("rejected").asInt()).isEqualTo(5);
+        assertThat(run.err()).contains("error: the proposer keeps failing: ", "  fix: fix the cause, then continue: helix run --resume --tag f");
     }
 }
