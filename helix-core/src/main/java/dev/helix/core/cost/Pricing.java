@@ -86,7 +86,7 @@ public sealed interface Pricing {
         return switch (this) {
             case Reported r -> "cost as the backend reports it";
             case Priced p -> "cost from tokens at " + fmt(p.price().inputPerMtok()) + " USD in / " + fmt(p.price().outputPerMtok())
-                    + " USD out per million tokens (" + p.source() + ")";
+                    + " USD out per million tokens (" + p.source() + ") where the backend reports no cost of its own";
             case Local l -> "cost 0: the model runs at " + l.baseUrl() + " (set agent.price to count it)";
             case Unknown u -> "cost unknown: " + u.why();
         };
