@@ -80,6 +80,27 @@ public final class Output {
     }
 
     /**
+     * A command that ran and failed, with what it did: {@code error: …} and {@code fix: …} on stderr,
+     * and in JSON mode the error envelope with the command's {@code data} beside the error, so a
+     * program sees the failure and its details.
+     */
+    public void failure(String code, String message, String suggestion, Object data, List<String> hints) {
+        tell(message, suggestion);
+        if (!json) return;
+        ObjectNode root = JSON.createObjectNode();
+        root.put("status", "error");
+        ObjectNode error = root.putObject("error");
+        error.put("code", code);
+        error.put("message", message);
+        error.put("suggestion", suggestion);
+        root.set("data", measured(JSON.valueToTree(data)));
+        ArrayNode h = root.putArray("hints");
+        hints.forEach(h::add);
+        out.println(root.toString());
+        out.flush();
+    }
+
+    /**
      * An error: in JSON mode the envelope on stdout; in every mode {@code error: …} and {@code fix: …}
      * on stderr, so a person sees it even when stdout goes to a file or a program.
      */
@@ -94,6 +115,11 @@ public final class Output {
             out.println(root.toString());
             out.flush();
         }
+        tell(message, suggestion);
+    }
+
+    /** {@code error: …} and {@code fix: …} on stderr, for a person, whatever stdout carries. */
+    private void tell(String message, String suggestion) {
         err.println("error: " + message);
         // A spec error's message already carries each problem's own fix line; say it once.
         if (suggestion != null && !suggestion.isBlank() && !message.contains("fix: " + suggestion)) {

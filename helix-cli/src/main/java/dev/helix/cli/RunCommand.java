@@ -33,10 +33,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
     Integer maxExperiments;
 
-    @Option(names = "--max-time", paramLabel = "DURATION", description = "Stop starting experiments after this long: 8h, 45m, 90s.")
+    @Option(names = "--max-time", paramLabel = "DURATION", description = "A deadline: 8h, 45m, 90s. What runs when it passes is cut and recorded interrupted; the session ends within seconds of it.")
     String maxTime;
 
-    @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the agent's reported spend reaches this many US dollars.")
+    @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the spend reaches this many US dollars: as the backend reports it, else its tokens priced (agent.price or the built-in table).")
     Double maxCost;
 
     @Option(names = "--max-tokens", paramLabel = "N", description = "Stop once the agent's reported tokens (in and out) reach N: a cap every model backend honours.")
@@ -72,9 +72,6 @@ final class RunCommand implements Callable<Integer> {
         try (StopSignals signals = new StopSignals()) {
             finished = runner.run(prepared, new ConsoleRenderer(output.progress()), signals::attach);
         }
-        SessionReport report = SessionReport.of(finished);
-        output.text(report.text());
-        output.result(report.interruptedRun() ? "interrupted" : "success", report, report.hints());
-        return SessionReport.exitCode(finished);
+        return SessionReport.render(output, finished);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.helix.app.run.RunSession;
+import dev.helix.core.cost.Spend;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
@@ -41,6 +42,8 @@ record SessionReport(
         @JsonProperty("baseline_estimate") @JsonInclude(JsonInclude.Include.NON_NULL) EstimateJson baselineEstimate,
         @JsonInclude(JsonInclude.Include.NON_NULL) EstimateJson.Gain gain,
         @JsonProperty("noise_now") @JsonInclude(JsonInclude.Include.NON_NULL) NoiseNowJson noiseNow,
+        SpendJson spend,
+        @JsonIgnore Spend spent,
         @JsonIgnore Optional<Estimate.Headline> headline,
         @JsonIgnore Optional<NoiseNow> noise) {
 
@@ -67,7 +70,25 @@ record SessionReport(
                 p.helixDir().resolve("experiments.jsonl").toString(), f.ledgerCommit(), p.worktree().toString(),
                 p.spec().metrics().primary().name(), headline.map(h -> EstimateJson.of(h.best())).orElse(null),
                 headline.map(h -> EstimateJson.of(h.baseline())).orElse(null), headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null),
-                noise.map(NoiseNowJson::of).orElse(null), headline, noise);
+                noise.map(NoiseNowJson::of).orElse(null), SpendJson.of(Spend.of(records)), Spend.of(records), headline, noise);
+    }
+
+    /**
+     * Prints how {@code f} ended: the text for people, and the envelope, which says error (with the
+     * stop's details still in data) when the session stopped on something that needs a fix; returns the exit code.
+     */
+    static int render(Output output, RunSession.Finished f) {
+        SessionReport report = of(f);
+        output.text(report.text());
+        int code = exitCode(f);
+        if (code == ExitCodes.FAILURE) {
+            output.failure(f.outcome().reason().name().toLowerCase(java.util.Locale.ROOT), report.stopReason
+                    + (report.detail.isBlank() ? "" : ": " + report.detail), "fix the cause, then continue: helix run --resume --tag "
+                    + report.tag, report, report.hints());
+        } else {
+            output.result(report.interruptedRun() ? "interrupted" : "success", report, report.hints());
+        }
+        return code;
     }
 
     /** 130 when interrupted; 1 when the session could not start, its baseline crashed or its proposer keeps failing; else 0. */
@@ -111,6 +132,7 @@ record SessionReport(
             headline.ifPresent(h -> b.append(" (as first measured)\n          from every measurement: ").append(h.render()));
         }
         noise.ifPresent(n -> b.append('\n').append("Noise now: ").append(n.render().replaceFirst("^noise now: ", "")));
+        if (spent.any()) b.append('\n').append("Spent:    ").append(spent.render());
         if (!keptChanges.isEmpty()) {
             b.append('\n').append("Kept:");
             keptChanges.forEach(k -> b.append("\n  ").append(k));

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.core.cost.Spend;
 import dev.helix.core.experiment.Experiment;
-import dev.helix.core.judge.Judge;
 import dev.helix.core.report.ProposerShare;
 import dev.helix.core.session.Dashboard;
 import dev.helix.core.session.Hints;
@@ -53,7 +53,8 @@ record StatusView(
         EstimateJson.Gain gain,
         @JsonProperty("noise_now") NoiseNowJson noiseNow,
         List<ProposerShare> proposers,
-        HoldoutJson holdout) {
+        HoldoutJson holdout,
+        SpendJson spend) {
 
     /** The baseline's noise: the judge it chose ({@code strict} or {@code statistical}), the sd of its repeats and how many there were. */
     record NoiseJson(String kind, double sd, int samples) {
@@ -74,7 +75,7 @@ record StatusView(
 
     /** Before the first experiment: no session, nothing counted. */
     static final StatusView EMPTY = new StatusView(null, null, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0,
-            null, 0, null, List.of(), null, null, null, null, null, null);
+            null, 0, null, List.of(), null, null, null, null, null, null, null);
 
     /** The view of session {@code s}; {@code workers} are those of its running loop (empty when none runs). */
     static StatusView of(SessionRecords s, List<Dashboard.WorkerLine> workers, Instant now) {
@@ -94,7 +95,7 @@ record StatusView(
                 headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
                 headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null),
                 ProposerShare.of(records).isEmpty() ? null : ProposerShare.of(records),
-                s.holdout().map(HoldoutJson::of).orElse(null));
+                s.holdout().map(HoldoutJson::of).orElse(null), SpendJson.of(Spend.of(records)));
     }
 
     /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
@@ -113,7 +114,8 @@ record StatusView(
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.proposers() != null) lines.add("Proposers: " + ProposerShare.render(v.proposers()));
         s.holdout().ifPresent(o -> lines.add("Hold-out: " + o.render()));
-        if (v.costUsd() > 0) lines.add("Spent: " + Judge.fmt(v.costUsd()) + " USD (as the agent reported it)");
+        Spend spend = Spend.of(s.records());
+        if (spend.any()) lines.add("Spent: " + spend.render());
         lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));
         Hints.of(s.records()).forEach(h -> lines.add("hint: " + h));
         return String.join("\n", lines);

@@ -69,7 +69,8 @@ class CodexSessionTest {
                 assertThat(agent.get("tokens_in").asLong()).isEqualTo(2 * ScriptedResponses.TOKENS_IN);
                 assertThat(agent.get("tokens_out").asLong()).isEqualTo(2 * ScriptedResponses.TOKENS_OUT);
                 assertThat(agent.get("turns").asInt()).isEqualTo(2);
-                assertThat(agent.path("cost_usd").isMissingNode() || agent.path("cost_usd").isNull()).isTrue();
+                // codex reports no dollars; its model is served on 127.0.0.1 without agent.price, so it costs nothing
+                assertThat(agent.get("cost_usd").asDouble()).isZero();
                 assertThat(Files.readString(repo.dir.resolve(".helix/runs/c/" + r.get("run").asInt() + ".agent.log")))
                         .contains("file_change");
             }

@@ -120,6 +120,8 @@ class UiCommandTest {
         assertThat(s.get("baseline").asDouble()).isEqualTo(ledger.get(0).get("primary").asDouble());
         assertThat(s.get("counts").get("kept").asLong()).isEqualTo(ledger.stream().filter(r -> r.get("status").asText().equals("keep")).count());
         assertThat(s.get("stop_reason").asText()).isEqualTo("reached --max-experiments");
+        assertThat(s.get("tokens").asLong()).as("the tuner uses no tokens").isZero();
+        assertThat(s.has("cost_per_kept_usd")).as("nothing reported a cost").isFalse();
         assertThat(s.get("running").asBoolean()).isFalse();
         assertThat(s.get("workers").size()).isZero();
 

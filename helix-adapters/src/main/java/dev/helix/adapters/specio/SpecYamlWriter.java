@@ -124,6 +124,12 @@ final class SpecYamlWriter {
             w.section("agent.mix");
             w.value("agent.mix.tune", Integer.toString(m.tune()));
         });
+        a.price().ifPresent(p -> {
+            w.section("agent.price");
+            w.value("agent.price.input_per_mtok", Double.toString(p.inputPerMtok()));
+            w.value("agent.price.output_per_mtok", Double.toString(p.outputPerMtok()));
+            p.cachedInputPerMtok().ifPresent(c -> w.value("agent.price.cached_input_per_mtok", Double.toString(c)));
+        });
 
         Spec.SearchSpec sr = s.search();
         w.blank().section("search");

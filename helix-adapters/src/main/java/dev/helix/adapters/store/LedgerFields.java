@@ -267,6 +267,7 @@ record LedgerFields(JsonNode node, String prefix) {
                 a.optionalLong("tokens_out"),
                 a.optionalDouble("cost_usd"),
                 a.optionalInt("turns"),
-                a.optionalDouble("seconds").orElse(0.0)));
+                a.optionalDouble("seconds").orElse(0.0),
+                a.optionalLong("tokens_cached")));
     }
 }

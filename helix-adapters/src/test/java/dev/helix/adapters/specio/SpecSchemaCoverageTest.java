@@ -53,7 +53,8 @@ class SpecSchemaCoverageTest {
                         source, 30, 2)), Optional.of(new dev.helix.core.spec.Checks("./test.sh", 600))),
                 new JudgeSpec(JudgeMode.STATISTICAL, new Threshold(0.01, true), 0.9, false, 9, 4),
                 new AgentSpec("openai", Optional.of("gpt"), 20, 1, Optional.of("./agent"), 600, Optional.of("http://127.0.0.1:1/v1"),
-                        Optional.of("MY_KEY"), 5000, 7, 1000, List.of("--fast"), List.of("keep the API"), Optional.of(new Spec.Mix(4))),
+                        Optional.of("MY_KEY"), 5000, 7, 1000, List.of("--fast"), List.of("keep the API"), Optional.of(new Spec.Mix(4)),
+                        Optional.of(new dev.helix.core.spec.Price(3.0, 15.0, 0.3))),
                 new SearchSpec(List.of(
                         new Parameter("lr", "train.py", "LR = ([0-9.eE-]+)", ParamType.FLOAT, 1e-4, 0.1, true, List.of()),
                         new Parameter("opt", "train.py", "OPT = (\\w+)", ParamType.CATEGORICAL, 0, 1, false, List.of("adam", "sgd"))),

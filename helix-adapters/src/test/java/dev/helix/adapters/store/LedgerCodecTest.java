@@ -80,6 +80,16 @@ class LedgerCodecTest {
 
     /** A statistical keep: samples on both sides, the judge's evidence; and a baseline with its noise. */
     @Test
+    void cachedInputTokensAreWrittenOnlyWhereReportedAndReadBack() {
+        String plain = LedgerCodec.encode(full());
+        assertThat(plain).doesNotContain("tokens_cached");
+        String cached = plain.replace("\"cost_usd\"", "\"tokens_cached\":5000,\"cost_usd\"");
+        Experiment e = LedgerCodec.decode(cached);
+        assertThat(e.agent().orElseThrow().tokensCached()).contains(5000L);
+        assertThat(LedgerCodec.encode(e)).isEqualTo(cached);
+    }
+
+    @Test
     void aSignedLineDecodesToTheSameRecordAndItsMacChecksOnlyUnderItsKey() {
         byte[] key = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         for (Experiment e : List.of(full(), crashWithTail(), rejected(), sparse())) {

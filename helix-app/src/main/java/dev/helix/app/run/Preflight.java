@@ -6,6 +6,7 @@ import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
+import dev.helix.core.cost.Pricing;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.spec.Spec;
@@ -42,7 +43,7 @@ final class Preflight {
         }
         Spec spec = loaded;
         String backend = options.tune().isEmpty() ? options.backend().orElse(spec.agent().backend()) : "tune";
-        checkCaps(options, backend);
+        checkCaps(options, backend, spec);
         AgentBackend agent = backend(backend, spec);
 
         String specPath = repo.relativize(specFile).toString();
@@ -64,11 +65,8 @@ final class Preflight {
         return new RunSession.Prepared(workspace, specFile, spec, tag, options.resume(), agent, options);
     }
 
-    /** Backends that never report a cost: a --max-cost on them would silently never hold. */
-    static final List<String> COST_UNKNOWN = List.of("anthropic", "codex", "gemini", "opencode");
-
     /** --max-experiments at least 0, --max-cost and --max-tokens positive, and a cost cap only where the cost can be known. */
-    private static void checkCaps(RunSession.Options o, String backend) {
+    private static void checkCaps(RunSession.Options o, String backend, Spec spec) {
         if (o.maxExperiments().isPresent() && o.maxExperiments().getAsInt() < 0) {
             throw AppException.usage("bad_option", "--max-experiments must be 0 or more", "e.g. --max-experiments 50");
         }
@@ -78,10 +76,11 @@ final class Preflight {
         if (o.maxTokens().isPresent() && o.maxTokens().getAsLong() <= 0) {
             throw AppException.usage("bad_option", "--max-tokens must be a positive number of tokens", "e.g. --max-tokens 2000000");
         }
-        if (o.maxCost().isPresent() && COST_UNKNOWN.contains(backend)) {
+        if (o.maxCost().isPresent() && Pricing.of(backend, spec.agent()) instanceof Pricing.Unknown u) {
             throw AppException.usage("cost_unknown", "--max-cost cannot hold with the " + backend
-                    + " backend: it does not report what a proposal costs, so the cap would never be reached",
-                    "cap the tokens instead: --max-tokens N (every model backend reports them)");
+                    + " backend: it reports tokens but no cost, and " + u.why() + ", so the cap would never be reached",
+                    "set the model's price in helix.yaml (agent: {price: {input_per_mtok: 3, output_per_mtok: 15}}, "
+                            + "US dollars per million tokens), or cap the tokens instead: --max-tokens N");
         }
     }
 

@@ -9,6 +9,8 @@ import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
 import dev.helix.app.holdout.HoldoutLedger;
 import dev.helix.app.holdout.HoldoutRun;
+import dev.helix.core.cost.CostedProposer;
+import dev.helix.core.cost.Pricing;
 import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.AgentBackend;
@@ -157,7 +159,10 @@ public final class RunSession {
             p.spec().evaluate().holdout().ifPresent(h -> events.emit(new Event.Notice("hold-out: " + h.command() + " on the baseline and every keep, "
                     + "with scope.hidden from the " + h.source().describe() + "; never shown to the proposer")));
             Proposer made = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
-            Proposer proposer = new OutsideGuard(TuneBackend.mixed(made, p.backend().name(), p.spec()),
+            Pricing pricing = Pricing.of(p.backend().name(), p.spec().agent());
+            if (!(pricing instanceof Pricing.Reported)) events.emit(new Event.Notice(pricing.describe()));
+            Proposer costed = new CostedProposer(TuneBackend.mixed(made, p.backend().name(), p.spec()), pricing);
+            Proposer proposer = new OutsideGuard(costed,
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
@@ -173,7 +178,7 @@ public final class RunSession {
                             limits.options().maxTokens()));
             stopHook.accept(session);
             Outcome outcome;
-            try {
+            try (Deadline deadline = Deadline.arm(limits.options().maxTime(), session)) {
                 outcome = session.run();
             } finally {
                 board.close();

@@ -11,6 +11,7 @@ import dev.helix.app.Workspace;
 import dev.helix.app.run.StopNote;
 import dev.helix.app.run.WorkerBoard;
 import dev.helix.app.watch.SessionWatch;
+import dev.helix.core.cost.Spend;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Overfitting;
 import dev.helix.core.port.LedgerStore;
@@ -161,6 +162,9 @@ public final class DashboardData {
             root.put("best_run", b.run());
         });
         root.put("cost_usd", Records.cost(records));
+        Spend spend = Spend.of(records);
+        spend.costPerKept().ifPresent(c -> root.put("cost_per_kept_usd", c));
+        root.put("tokens", spend.tokens());
         StopNote.read(StopNote.file(workspace.repo(), tag)).map(secrets).ifPresent(r -> root.put("stop_reason", r));
         ArrayNode points = root.putArray("points");
         Double best = null;

@@ -159,7 +159,9 @@ function renderSummary(s) {
     ...(c.stale ? [card("stale", c.stale)] : []), ...(c.interrupted ? [card("interrupted", c.interrupted)] : []),
     card("baseline " + s.metric.name, fmt(s.baseline)),
     card("best " + s.metric.name, fmt(s.best) + gain + (s.best_run !== undefined ? "  #" + s.best_run : "")),
-    card("cost", "$" + (s.cost_usd || 0).toFixed(2)));
+    card("cost", "$" + (s.cost_usd || 0).toFixed(2)
+      + (s.cost_per_kept_usd !== undefined ? " ($" + s.cost_per_kept_usd.toFixed(2) + " per keep)" : "")
+      + (s.tokens ? ", " + s.tokens.toLocaleString("en-US") + " tokens" : "")));
 }
 
 function renderWorkers(s) {

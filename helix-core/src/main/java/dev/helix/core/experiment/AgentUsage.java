@@ -2,7 +2,11 @@ package dev.helix.core.experiment;
 
 import java.util.Optional;
 
-/** What a proposal cost: tokens, dollars, turns, seconds; fields the backend does not report are empty. */
+/**
+ * What a proposal cost: tokens, dollars, turns, seconds; fields the backend does not report are empty.
+ *
+ * @param tokensCached the part of {@code tokensIn} read from the provider's prompt cache (priced lower)
+ */
 public record AgentUsage(
         String backend,
         Optional<String> model,
@@ -10,7 +14,18 @@ public record AgentUsage(
         Optional<Long> tokensOut,
         Optional<Double> costUsd,
         Optional<Integer> turns,
-        double seconds) {
+        double seconds,
+        Optional<Long> tokensCached) {
+
+    public AgentUsage {
+        tokensCached = tokensCached == null ? Optional.empty() : tokensCached;
+    }
+
+    /** Usage without a count of cached input tokens. */
+    public AgentUsage(String backend, Optional<String> model, Optional<Long> tokensIn, Optional<Long> tokensOut,
+                      Optional<Double> costUsd, Optional<Integer> turns, double seconds) {
+        this(backend, model, tokensIn, tokensOut, costUsd, turns, seconds, Optional.empty());
+    }
 
     public static AgentUsage of(String backend, double seconds) {
         return new AgentUsage(backend, Optional.empty(), Optional.empty(), Optional.empty(),

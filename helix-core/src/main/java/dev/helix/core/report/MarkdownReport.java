@@ -94,9 +94,8 @@ public final class MarkdownReport {
                 Judge.fmt(f.confidence()), f.blocks())}));
         rows.add(new String[] {"Time", seconds(m.startedAt()) + " → " + seconds(m.finishedAt()) + " (" + duration(m.span()) + "); evaluating "
                 + duration(seconds(m.evalSeconds())) + ", proposing " + duration(seconds(m.agentSeconds()))});
-        rows.add(new String[] {"Cost", m.costUsd() > 0 || m.tokensIn() > 0 || m.tokensOut() > 0
-                ? Judge.fmt(m.costUsd()) + " USD, " + m.tokensIn() + " tokens in, " + m.tokensOut() + " tokens out (as the agents reported)"
-                : "none reported"});
+        dev.helix.core.cost.Spend spend = dev.helix.core.cost.Spend.of(m.records());
+        rows.add(new String[] {"Cost", spend.any() ? spend.render() : "none reported"});
         return rows;
     }
 

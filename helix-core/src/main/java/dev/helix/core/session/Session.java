@@ -233,8 +233,8 @@ public final class Session {
     }
 
     private Outcome outcome(StopReason reason, String detail) {
-        synchronized (lock) {
-            return new Outcome(reason, detail, records);
+        synchronized (lock) { // a stop named before its request (--max-time's deadline) is the reason, wherever it cut
+            return reason == StopReason.INTERRUPTED && stopping != null ? new Outcome(stopping, stoppingDetail, records) : new Outcome(reason, detail, records);
         }
     }
 
@@ -333,8 +333,8 @@ public final class Session {
         return Attempt.start(run, plan.tag(), w.id(), parent, now(), attempt, w.directionName());
     }
 
-    /** Stops starting experiments, for {@code reason}, unless something already did. */
-    void stopWith(StopReason reason, String detail) {
+    /** Stops starting experiments, for {@code reason}, unless something already did; before {@link #requestStop}, it names the stop. */
+    public void stopWith(StopReason reason, String detail) {
         synchronized (lock) {
             if (stopping == null) stopping = stopAt(reason, plan.redact().apply(detail));
         }

@@ -71,7 +71,32 @@ final class ProposerRules {
         Optional<Mix> mix = mix(s.get("mix"), backend, search);
         return new AgentSpec(backend, model, maxTurns, maxFix, command, timeout, baseUrl, keyEnv, promptChars,
                 historyRows, maxTokens, extraArgs == null ? List.of() : extraArgs,
-                instructions.stream().map(String::strip).filter(i -> !i.isEmpty()).toList(), mix);
+                instructions.stream().map(String::strip).filter(i -> !i.isEmpty()).toList(), mix, price(s.get("price")));
+    }
+
+    /** agent.price: dollars per million tokens, input and output required, none negative. */
+    private Optional<Price> price(Object o) {
+        Map<String, Object> m = t.map(o, "agent.price");
+        if (m == null) return Optional.empty();
+        t.checkKeys(m, "agent.price", "agent.price");
+        Double in = perMtok(m, "input_per_mtok");
+        Double out = perMtok(m, "output_per_mtok");
+        Double cached = perMtok(m, "cached_input_per_mtok");
+        if (in == null || out == null) {
+            t.problem("agent.price", "needs input_per_mtok and output_per_mtok (US dollars per million tokens)",
+                    "e.g. `price: {input_per_mtok: 3, output_per_mtok: 15}`");
+            return Optional.empty();
+        }
+        return Optional.of(new Price(in, out, Optional.ofNullable(cached)));
+    }
+
+    private Double perMtok(Map<String, Object> m, String key) {
+        Double d = t.number(m.get(key), "agent.price." + key);
+        if (d != null && d < 0) {
+            t.problem("agent.price." + key, "must be 0 or more US dollars per million tokens, found " + d, "e.g. `" + key + ": 3`");
+            return null;
+        }
+        return d;
     }
 
     /** agent.mix: the tuner between the agent's changes; it needs knobs to tune and an agent that is not the tuner. */

@@ -210,22 +210,12 @@ public record Spec(
      * @param historyRows how many recent ledger rows the prompt shows (kept ones are always shown)
      * @param maxTokens for HTTP backends: the most tokens one reply may have
      * @param extraArgs extra command-line arguments for CLI agents
+     * @param price agent.price: what the model charges, overriding the built-in table (empty: the table's or the backend's own)
      */
-    public record AgentSpec(
-            String backend,
-            Optional<String> model,
-            int maxTurns,
-            int maxFixAttempts,
-            Optional<String> command,
-            int timeoutSeconds,
-            Optional<String> baseUrl,
-            Optional<String> apiKeyEnv,
-            int promptChars,
-            int historyRows,
-            int maxTokens,
-            List<String> extraArgs,
-            List<String> instructions,
-            Optional<Mix> mix) {
+    public record AgentSpec(String backend, Optional<String> model, int maxTurns, int maxFixAttempts, Optional<String> command,
+                            int timeoutSeconds, Optional<String> baseUrl, Optional<String> apiKeyEnv, int promptChars,
+                            int historyRows, int maxTokens, List<String> extraArgs, List<String> instructions,
+                            Optional<Mix> mix, Optional<Price> price) {
 
         public static final int DEFAULT_PROMPT_CHARS = 40_000;
         public static final int DEFAULT_HISTORY_ROWS = 20;
@@ -235,6 +225,15 @@ public record Spec(
             extraArgs = List.copyOf(extraArgs);
             instructions = instructions == null ? List.of() : List.copyOf(instructions);
             mix = mix == null ? Optional.empty() : mix;
+            price = price == null ? Optional.empty() : price;
+        }
+
+        /** An agent without a price of its own (the backend's report or the built-in table). */
+        public AgentSpec(String backend, Optional<String> model, int maxTurns, int maxFixAttempts, Optional<String> command,
+                         int timeoutSeconds, Optional<String> baseUrl, Optional<String> apiKeyEnv, int promptChars,
+                         int historyRows, int maxTokens, List<String> extraArgs, List<String> instructions, Optional<Mix> mix) {
+            this(backend, model, maxTurns, maxFixAttempts, command, timeoutSeconds, baseUrl, apiKeyEnv, promptChars,
+                    historyRows, maxTokens, extraArgs, instructions, mix, Optional.empty());
         }
 
         /** An agent that proposes alone (no tuner between its changes). */
@@ -248,7 +247,7 @@ public record Spec(
         /** This agent with another command (for the command backend). */
         public AgentSpec withCommand(String c) {
             return new AgentSpec(backend, model, maxTurns, maxFixAttempts, Optional.of(c), timeoutSeconds, baseUrl, apiKeyEnv,
-                    promptChars, historyRows, maxTokens, extraArgs, instructions, mix);
+                    promptChars, historyRows, maxTokens, extraArgs, instructions, mix, price);
         }
 
         /** An agent given no instructions beyond program.md. */

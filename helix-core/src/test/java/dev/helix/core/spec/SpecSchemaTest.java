@@ -95,7 +95,8 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("judge")).containsExactly("mode", "min_improvement", "confidence", "simplicity",
                 "max_repeats", "remeasure_every");
         assertThat(SpecSchema.keysIn("agent")).containsExactly("backend", "model", "max_turns", "max_fix_attempts",
-                "command", "timeout_seconds", "base_url", "api_key_env", "prompt_chars", "history_rows", "max_tokens", "extra_args", "instructions", "mix");
+                "command", "timeout_seconds", "base_url", "api_key_env", "prompt_chars", "history_rows", "max_tokens", "extra_args", "instructions", "mix", "price");
+        assertThat(SpecSchema.keysIn("agent.price")).containsExactly("input_per_mtok", "output_per_mtok", "cached_input_per_mtok");
         assertThat(SpecSchema.keysIn("search")).containsExactly("parameters", "seed", "initial_random");
         assertThat(SpecSchema.keysIn("search.parameters.*")).containsExactly("file", "pattern", "type", "range", "log",
                 "values", "choices");

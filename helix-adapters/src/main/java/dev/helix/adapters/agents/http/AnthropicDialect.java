@@ -61,6 +61,7 @@ final class AnthropicDialect implements Dialect {
             final StringBuilder text = new StringBuilder();
             Optional<Long> in = Optional.empty();
             Optional<Long> out = Optional.empty();
+            Optional<Long> cached = Optional.empty();
             String stop = "";
             boolean started;
             boolean done;
@@ -74,6 +75,7 @@ final class AnthropicDialect implements Dialect {
                         started = true;
                         JsonNode usage = e.path("message").path("usage");
                         in = tokensIn(usage);
+                        cached = Json.whole(usage.get("cache_read_input_tokens"));
                         out = Json.whole(usage.get("output_tokens"));
                     }
                     case "content_block_delta" -> {
@@ -89,6 +91,7 @@ final class AnthropicDialect implements Dialect {
                         out = Json.whole(usage.get("output_tokens")).or(() -> out);
                         Optional<Long> input = tokensIn(usage);
                         if (input.isPresent()) in = input;
+                        cached = Json.whole(usage.get("cache_read_input_tokens")).or(() -> cached);
                     }
                     case "message_stop" -> done = true;
                     case "error" -> {
@@ -115,7 +118,7 @@ final class AnthropicDialect implements Dialect {
 
             @Override
             public Answer answer() {
-                return new Answer(text.toString(), in, out, Optional.empty(), stop);
+                return new Answer(text.toString(), in, out, Optional.empty(), stop, cached);
             }
         };
     }
@@ -140,6 +143,6 @@ final class AnthropicDialect implements Dialect {
         }
         JsonNode usage = reply.path("usage");
         return new Answer(text.toString(), tokensIn(usage), Json.whole(usage.get("output_tokens")), Optional.empty(),
-                reply.path("stop_reason").asText(""));
+                reply.path("stop_reason").asText(""), Json.whole(usage.get("cache_read_input_tokens")));
     }
 }

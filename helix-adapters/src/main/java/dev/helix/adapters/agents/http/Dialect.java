@@ -14,7 +14,13 @@ interface Dialect {
     record Message(String role, String content) {}
 
     /** A model's complete answer to one request. */
-    record Answer(String text, Optional<Long> tokensIn, Optional<Long> tokensOut, Optional<Double> costUsd, String stopReason) {
+    record Answer(String text, Optional<Long> tokensIn, Optional<Long> tokensOut, Optional<Double> costUsd, String stopReason,
+                  Optional<Long> tokensCached) {
+        /** An answer that does not say how much of its input came from the prompt cache. */
+        Answer(String text, Optional<Long> tokensIn, Optional<Long> tokensOut, Optional<Double> costUsd, String stopReason) {
+            this(text, tokensIn, tokensOut, costUsd, stopReason, Optional.empty());
+        }
+
         /** Whether the model stopped because it hit max_tokens. */
         boolean cut() {
             return stopReason.equals("length") || stopReason.equals("max_tokens");

@@ -57,6 +57,7 @@ public final class HttpProposer implements Proposer {
         Optional<Long> in = Optional.empty();
         Optional<Long> out = Optional.empty();
         Optional<Double> cost = Optional.empty();
+        Optional<Long> cached = Optional.empty();
         int turns;
 
         Tally(String model) {
@@ -67,12 +68,13 @@ public final class HttpProposer implements Proposer {
             turns++;
             in = Json.sum(in, a.tokensIn());
             out = Json.sum(out, a.tokensOut());
+            cached = Json.sum(cached, a.tokensCached());
             if (a.costUsd().isPresent()) cost = Optional.of(cost.orElse(0.0) + a.costUsd().get());
         }
 
         AgentUsage usage() {
             return new AgentUsage(dialect.backend(), Optional.of(model).filter(m -> !m.isBlank()), in, out, cost,
-                    turns == 0 ? Optional.empty() : Optional.of(turns), (System.nanoTime() - started) / 1e9);
+                    turns == 0 ? Optional.empty() : Optional.of(turns), (System.nanoTime() - started) / 1e9, cached);
         }
     }
 

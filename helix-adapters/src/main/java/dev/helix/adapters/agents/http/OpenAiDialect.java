@@ -60,6 +60,7 @@ final class OpenAiDialect implements Dialect {
             Optional<Long> in = Optional.empty();
             Optional<Long> out = Optional.empty();
             Optional<Double> cost = Optional.empty();
+            Optional<Long> cached = Optional.empty();
             String stop = "";
             boolean done;
 
@@ -88,6 +89,7 @@ final class OpenAiDialect implements Dialect {
                 in = Json.whole(usage.get("prompt_tokens")).or(() -> in);
                 out = Json.whole(usage.get("completion_tokens")).or(() -> out);
                 cost = Json.number(usage.get("cost")).or(() -> cost);
+                cached = Json.whole(usage.path("prompt_tokens_details").get("cached_tokens")).or(() -> cached);
             }
 
             @Override
@@ -102,7 +104,7 @@ final class OpenAiDialect implements Dialect {
 
             @Override
             public Answer answer() {
-                return new Answer(text.toString(), in, out, cost, stop);
+                return new Answer(text.toString(), in, out, cost, stop, cached);
             }
         };
     }
@@ -115,7 +117,8 @@ final class OpenAiDialect implements Dialect {
         if (!content.isTextual()) throw new Malformed("no choices[0].message.content in " + shorten(reply.toString()));
         JsonNode usage = reply.path("usage");
         return new Answer(content.asText(), Json.whole(usage.get("prompt_tokens")), Json.whole(usage.get("completion_tokens")),
-                Json.number(usage.get("cost")), choice.path("finish_reason").asText(""));
+                Json.number(usage.get("cost")), choice.path("finish_reason").asText(""),
+                Json.whole(usage.path("prompt_tokens_details").get("cached_tokens")));
     }
 
     static String trimSlash(String url) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.testing.ScriptedServer;
 import dev.helix.core.port.AgentBackend;
+import dev.helix.core.port.Proposer.Proposal;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -88,6 +89,26 @@ class AnthropicBackendTest extends HttpBackendContract {
         ObjectNode r = Json.MAPPER.createObjectNode().put("type", "error");
         r.putObject("error").put("type", type).put("message", message);
         return r.toString();
+    }
+
+    @Test
+    void recordsTheInputTokensReadFromThePromptCacheAsPartOfTheInput() throws Exception {
+        script.add(ex -> {
+            try (ScriptedServer.Sse sse = ex.sse()) {
+                sse.event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":\"message\","
+                        + "\"role\":\"assistant\",\"content\":[],\"model\":\"" + MODEL + "\",\"stop_reason\":null,\"stop_sequence\":null,"
+                        + "\"usage\":{\"input_tokens\":100,\"cache_creation_input_tokens\":50,\"cache_read_input_tokens\":600,\"output_tokens\":1}}}");
+                sse.event("content_block_delta", delta(GOOD));
+                sse.event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},\"usage\":{\"output_tokens\":30}}");
+                sse.event("message_stop", "{\"type\":\"message_stop\"}");
+            }
+        });
+
+        Proposal.Change c = change(propose(spec()));
+
+        assertThat(c.usage().tokensIn()).contains(750L);
+        assertThat(c.usage().tokensCached()).contains(600L);
+        assertThat(c.usage().tokensOut()).contains(30L);
     }
 
     @Test

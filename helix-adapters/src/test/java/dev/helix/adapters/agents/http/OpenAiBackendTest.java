@@ -116,6 +116,23 @@ class OpenAiBackendTest extends HttpBackendContract {
     }
 
     @Test
+    void recordsTheInputTokensReadFromThePromptCache() throws Exception {
+        script.add(ex -> {
+            try (ScriptedServer.Sse sse = ex.sse()) {
+                sse.event(null, chunk(GOOD, "stop"));
+                sse.event(null, "{\"id\":\"chatcmpl-1\",\"choices\":[],\"usage\":{\"prompt_tokens\":900,\"completion_tokens\":40,"
+                        + "\"total_tokens\":940,\"prompt_tokens_details\":{\"cached_tokens\":768}}}");
+                sse.event(null, "[DONE]");
+            }
+        });
+
+        Proposal.Change c = change(propose(spec()));
+
+        assertThat(c.usage().tokensIn()).contains(900L);
+        assertThat(c.usage().tokensCached()).contains(768L);
+    }
+
+    @Test
     void aLocalServerNeedsNoKey() throws Exception {
         assertThat(backend(FAST).check(spec(), Map.of())).isEmpty();
         script.add(ex -> stream(ex, GOOD, 10, 5));
