@@ -149,7 +149,7 @@ public final class RunSession {
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
-            String briefing = Briefing.announce(p.repo(), p.spec(), System.getenv(), events);
+            String briefing = Briefing.announce(p.repo(), p.helixDir(), p.tag(), p.spec(), System.getenv(), secrets, events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, ledger, Workspace.RESULT_FILES,
