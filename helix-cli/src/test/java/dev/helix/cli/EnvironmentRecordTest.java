@@ -88,4 +88,40 @@ class EnvironmentRecordTest {
         assertThat(lines).hasSize(2).allSatisfy(l -> assertThat(Output.JSON.readTree(l).get("tag").asText()).isEqualTo("r"));
         assertThat(Output.JSON.readTree(lines.get(0)).get("fingerprints")).isEmpty();
     }
+
+    @Test
+    void aTrySessionRecordsItsEnvironmentAndUnderExclusiveWaitsForTheMeasurementLock() throws Exception {
+        TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), "  backend: command\n  command: 'true'\n");
+        repo.write("helix.yaml", repo.read("helix.yaml") + "run:\n  isolation: exclusive\n");
+        repo.commitAll("exclusive measurements");
+        Path lock = repo.dir.resolve(".git/helix/measure.lock");
+        Files.createDirectories(lock.getParent());
+        // another session's evaluation holds the lock (a POSIX lock, as Helix in another process takes it)
+        Process holder = new ProcessBuilder("python3", "-c", """
+                import fcntl, sys
+                f = open(sys.argv[1], 'w')
+                fcntl.lockf(f, fcntl.LOCK_EX)
+                print('held', flush=True)
+                sys.stdin.readline()
+                """, lock.toString()).start();
+        try {
+            assertThat(new java.io.BufferedReader(new java.io.InputStreamReader(holder.getInputStream())).readLine()).isEqualTo("held");
+            repo.write("params.txt", "x = 3.0\nwidth = 3\n");
+            java.util.concurrent.CompletableFuture<TestRepo.Run> tried =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> repo.helix("try", "-m", "x to 3.0"));
+            // held elsewhere: the baseline's evaluation waits, however long we look
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> tried.get(2, java.util.concurrent.TimeUnit.SECONDS)))
+                    .isInstanceOf(java.util.concurrent.TimeoutException.class);
+            assertThat(repo.ledger()).isEmpty();
+            holder.getOutputStream().write('\n');
+            holder.getOutputStream().flush();
+            TestRepo.Run run = tried.get(120, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(run.json().at("/data/status").asText()).as(run.toString()).isEqualTo("keep");
+        } finally {
+            holder.destroyForcibly();
+        }
+        List<String> lines = Files.readAllLines(repo.dir.resolve(".helix/environments.jsonl"));
+        assertThat(lines).hasSize(1);
+        assertThat(Output.JSON.readTree(lines.get(0)).get("tag").asText()).isEqualTo(repo.ledger().get(0).get("tag").asText());
+    }
 }
