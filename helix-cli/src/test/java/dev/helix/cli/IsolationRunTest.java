@@ -28,7 +28,7 @@ class IsolationRunTest {
 
     @Test
     void withoutIsolationTheEvaluationsOfTwoWorkersRunAtTheSameTime() {
-        TestRepo repo = meeting("run:\n  isolation: none\n", 20);
+        TestRepo repo = meeting("run:\n  isolation: none\n", 50);
 
         TestRepo.Run run = repo.helix("run", "--tag", "n", "--workers", "2", "--max-experiments", "2");
 
@@ -64,7 +64,7 @@ class IsolationRunTest {
 
     @Test
     void byDefaultAMetricThatIsNotNoisyRunsSideBySide() {
-        TestRepo repo = meeting("judge:\n  mode: strict\n", 20);
+        TestRepo repo = meeting("judge:\n  mode: strict\n", 50);
 
         TestRepo.Run run = repo.helix("run", "--tag", "s", "--workers", "2", "--max-experiments", "2");
 
@@ -78,9 +78,15 @@ class IsolationRunTest {
         TestRepo repo = meeting("run:\n  isolation: exclusive\n", 5);
         Path output = tmp.resolve("other-session.log");
 
-        Process other = repo.helixProcess(output, "run", "--tag", "other", "--max-experiments", "3").start();
+        Process other = repo.helixProcess(output, "run", "--tag", "other", "--max-experiments", "8").start();
         TestRepo.Run run;
         try {
+            // the other session is measuring before this one starts, so the two overlap
+            Path starts = marks().resolve("../starts.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!(Files.exists(starts) && Files.readString(starts).contains("other")) && System.nanoTime() < deadline && other.isAlive()) {
+                Thread.sleep(50);
+            }
             run = repo.helix("run", "--tag", "mine", "--max-experiments", "3");
             assertThat(other.waitFor(120, TimeUnit.SECONDS)).as("the other session ends").isTrue();
         } finally {

@@ -86,6 +86,9 @@ final class Workers {
         } catch (InterruptedException e) {
             slots.give(slot);
             return Optional.empty();
+        } catch (RuntimeException e) {
+            slots.give(slot); // the lock could not be taken (its file): the slot is free for the others
+            throw e;
         } finally {
             leave(w);
         }
