@@ -48,7 +48,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue a session (the last one, or --tag) after a stop or crash; its limits are kept unless given again.")
     boolean resume;
 
-    @Option(names = "--workers", paramLabel = "W", description = "Run W experiments at once, each in its own worktree (default: helix.yaml's run.workers, else 1).")
+    @Option(names = "--workers", paramLabel = "W", description = "Run W experiments at once, each in its own worktree (default: helix.yaml's run.workers, else 1); run.isolation keeps their evaluations out of each other's timings (exclusive: one at a time; cpus: CPUs of their own).")
     Integer workers;
 
     @Option(names = "--directions", paramLabel = "D", split = ",", description = "One direction per worker, comma-separated: a section title of program.md or a line of text (run.directions).")

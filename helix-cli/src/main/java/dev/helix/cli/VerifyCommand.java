@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
+import dev.helix.app.verify.VerifyEnvironment;
 import dev.helix.app.verify.VerifyExperiment;
 import dev.helix.app.verify.VerifyTarget;
 import dev.helix.core.spec.Spec;
@@ -23,7 +24,9 @@ import picocli.CommandLine.ParentCommand;
         + "re-measured effect has the recorded effect's sign and its confidence interval excludes zero. Whether the "
         + "recorded effect lies inside that interval is said beside it. The baseline, which has no parent, is checked by value.",
     "%nEach check is recorded in the ledger (status verify, under the experiment's run number; on a noisy metric with "
-        + "the parent's samples and the effect's statistics). Exit 0 when everything checked reproduces, 1 when not."})
+        + "the parent's samples and the effect's statistics). Exit 0 when everything checked reproduces, 1 when not.",
+    "%nWhen a result does not reproduce, verify compares this machine with the environment the session recorded "
+        + "(CPU, memory, GPUs and driver, system and kernel, the output of run.fingerprint's commands) and says what differs."})
 final class VerifyCommand implements Callable<Integer> {
     @ParentCommand
     Main main;
@@ -53,19 +56,20 @@ final class VerifyCommand implements Callable<Integer> {
         int k = repeats != null ? repeats : VerifyExperiment.defaultRepeats(s.records(), spec);
         if (k < 1) throw AppException.usage("bad_option", "--repeats must be at least 1", "e.g. --repeats 5");
         Output out = main.output();
-        List<String> hint = List.of("the result may have been noise or depend on the machine; re-run with more --repeats"
-                + (VerifyExperiment.noisy(s.records(), spec) ? "" : ", and consider judge.mode: statistical"));
-        if (allKept) {
-            VerifyView.All all = VerifyView.All.of(VerifyExperiment.allKept(s.workspace(), s.tag(), s.records(), spec, k, tolerance,
-                    line -> out.progress().println(line)));
-            out.text(all.text());
-            out.success(all, all.reproduced() == all.total() ? List.of() : hint);
-            return all.reproduced() == all.total() ? ExitCodes.OK : ExitCodes.FAILURE;
-        }
-        VerifyView view = VerifyView.of(VerifyExperiment.run(s.workspace(), s.tag(), s.records(),
-                VerifyTarget.pick(s.records(), which == null ? "best" : which), spec, k, tolerance, line -> out.progress().println(line)));
-        out.text("#" + view.run() + " " + view.reason());
-        out.success(view, view.reproduces() ? List.of() : hint);
-        return view.reproduces() ? ExitCodes.OK : ExitCodes.FAILURE;
+        String hint = "the result may have been noise or depend on the machine; re-run with more --repeats"
+                + (VerifyExperiment.noisy(s.records(), spec) ? "" : ", and consider judge.mode: statistical");
+        List<VerifyExperiment.Check> checks = allKept
+                ? VerifyExperiment.allKept(s.workspace(), s.tag(), s.records(), spec, k, tolerance, line -> out.progress().println(line))
+                : List.of(VerifyExperiment.run(s.workspace(), s.tag(), s.records(), VerifyTarget.pick(s.records(), which == null ? "best" : which),
+                        spec, k, tolerance, line -> out.progress().println(line)));
+        // where a result does not reproduce, the machine may be why: say what differs from where it ran
+        List<String> hints = checks.stream().filter(c -> !c.reproduces()).findFirst().map(c -> List.of(hint,
+                VerifyEnvironment.compare(s.workspace(), s.tag(), c.target(), spec, System.getenv()))).orElse(List.of());
+        VerifyView.All all = VerifyView.All.of(checks);
+        Object view = allKept ? all : all.checks().get(0);
+        out.text(allKept ? all.text() : "#" + all.checks().get(0).run() + " " + all.checks().get(0).reason());
+        if (!hints.isEmpty()) out.text(hints.get(1));
+        out.success(view, hints);
+        return all.reproduced() == all.total() ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 }

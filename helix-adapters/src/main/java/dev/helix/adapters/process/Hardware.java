@@ -20,17 +20,32 @@ import java.util.concurrent.TimeUnit;
  * @param gpus one entry per GPU, e.g. "NVIDIA H100 80GB HBM3 (81559 MiB)"; empty without nvidia-smi
  * @param cpu the CPU model, or empty when /proc/cpuinfo does not say
  * @param memoryBytes the machine's memory, 0 when unknown
+ * @param gpuDriver the NVIDIA driver's version nvidia-smi reports, or empty
  */
-public record Hardware(List<String> gpus, String cpu, int cores, long memoryBytes) {
+public record Hardware(List<String> gpus, String cpu, int cores, long memoryBytes, String gpuDriver) {
 
     public Hardware {
         gpus = List.copyOf(gpus);
+        gpuDriver = gpuDriver == null ? "" : gpuDriver;
+    }
+
+    /** A machine without a known GPU driver. */
+    public Hardware(List<String> gpus, String cpu, int cores, long memoryBytes) {
+        this(gpus, cpu, cores, memoryBytes, "");
     }
 
     /** This machine, looking for nvidia-smi on the PATH of {@code env}; never fails, says less when it cannot tell. */
     public static Hardware detect(Map<String, String> env) {
-        return new Hardware(gpus(env), cpu(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(),
-                memory(Path.of("/proc/meminfo")));
+        List<String[]> rows = gpus(env);
+        List<String> gpus = new ArrayList<>();
+        String driver = "";
+        for (String[] cells : rows) {
+            String name = cells[0].strip();
+            gpus.add(cells.length > 1 && !cells[1].isBlank() ? name + " (" + cells[1].strip() + ")" : name);
+            if (cells.length > 2 && !cells[2].isBlank()) driver = cells[2].strip();
+        }
+        return new Hardware(gpus, cpu(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(),
+                memory(Path.of("/proc/meminfo")), driver);
     }
 
     /** "2x NVIDIA A100-SXM4-40GB (40960 MiB); 64 cores; 503 GiB memory" or "CPU: AMD EPYC 7B13; 2 cores; 7.8 GiB memory". */
@@ -41,7 +56,7 @@ public record Hardware(List<String> gpus, String cpu, int cores, long memoryByte
             gpus.forEach(g -> counted.merge(g, 1, Integer::sum));
             List<String> names = new ArrayList<>();
             counted.forEach((g, n) -> names.add((n > 1 ? n + "x " : "") + g));
-            parts.add("GPU: " + String.join(", ", names));
+            parts.add("GPU: " + String.join(", ", names) + (gpuDriver.isEmpty() ? "" : " (driver " + gpuDriver + ")"));
         } else {
             parts.add("no GPU found (nvidia-smi not available)");
         }
@@ -51,10 +66,11 @@ public record Hardware(List<String> gpus, String cpu, int cores, long memoryByte
         return String.join("; ", parts);
     }
 
-    private static List<String> gpus(Map<String, String> env) {
+    /** nvidia-smi's rows: name, memory, driver version. */
+    private static List<String[]> gpus(Map<String, String> env) {
         Optional<Path> smi = Programs.locate("nvidia-smi", env);
         if (smi.isEmpty()) return List.of();
-        ProcessBuilder pb = new ProcessBuilder(smi.get().toString(), "--query-gpu=name,memory.total", "--format=csv,noheader")
+        ProcessBuilder pb = new ProcessBuilder(smi.get().toString(), "--query-gpu=name,memory.total,driver_version", "--format=csv,noheader")
                 .redirectErrorStream(true);
         try {
             Process p = pb.start();
@@ -66,12 +82,9 @@ public record Hardware(List<String> gpus, String cpu, int cores, long memoryByte
             }
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             if (p.exitValue() != 0) return List.of();
-            List<String> gpus = new ArrayList<>();
+            List<String[]> gpus = new ArrayList<>();
             for (String line : out.split("\\R")) {
-                if (line.isBlank()) continue;
-                String[] cells = line.split(",", 2);
-                String name = cells[0].strip();
-                gpus.add(cells.length > 1 && !cells[1].isBlank() ? name + " (" + cells[1].strip() + ")" : name);
+                if (!line.isBlank()) gpus.add(line.split(",", 3));
             }
             return gpus;
         } catch (IOException e) {

@@ -159,6 +159,8 @@ final class SpecYamlWriter {
         w.value("run.workers", Integer.toString(r.workers()));
         w.kv(1, "executor", r.executor(), String.join(" | ", Executors.NAMES));
         w.texts("run.slots", r.slots());
+        if (r.isolation() != dev.helix.core.spec.Isolation.AUTO) w.text("run.isolation", r.isolation().word());
+        if (!r.fingerprint().isEmpty()) w.texts("run.fingerprint", r.fingerprint());
         if (r.onStale() != Spec.OnStale.REBASE) w.text("run.on_stale", r.onStale().word());
         if (!r.directions().isEmpty()) w.texts("run.directions", r.directions());
         if (!r.secrets().isEmpty()) w.texts("run.secrets", r.secrets());

@@ -20,20 +20,21 @@ class HardwareTest {
     void gpusComeFromNvidiaSmiWhenItIsOnThePath() throws IOException {
         Path bin = Files.createDirectories(tmp.resolve("bin"));
         Path smi = bin.resolve("nvidia-smi");
-        // answers the query Helix sends the way the real tool does: name, memory.total as CSV without a header
+        // answers the query Helix sends the way the real tool does: name, memory.total, driver_version as CSV without a header
         Files.writeString(smi, """
                 #!/bin/sh
                 case "$*" in
                   *--query-gpu=name,memory.total*--format=csv,noheader*)
-                    echo "NVIDIA H100 80GB HBM3, 81559 MiB"
-                    echo "NVIDIA H100 80GB HBM3, 81559 MiB" ;;
+                    echo "NVIDIA H100 80GB HBM3, 81559 MiB, 550.54.15"
+                    echo "NVIDIA H100 80GB HBM3, 81559 MiB, 550.54.15" ;;
                   *) echo "unexpected arguments: $*" >&2; exit 9 ;;
                 esac
                 """);
         Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
         Hardware h = Hardware.detect(Map.of("PATH", bin + ":/usr/bin:/bin"));
         assertThat(h.gpus()).containsExactly("NVIDIA H100 80GB HBM3 (81559 MiB)", "NVIDIA H100 80GB HBM3 (81559 MiB)");
-        assertThat(h.text()).startsWith("GPU: 2x NVIDIA H100 80GB HBM3 (81559 MiB)").contains(h.cores() + " core");
+        assertThat(h.gpuDriver()).isEqualTo("550.54.15");
+        assertThat(h.text()).startsWith("GPU: 2x NVIDIA H100 80GB HBM3 (81559 MiB) (driver 550.54.15)").contains(h.cores() + " core");
     }
 
     @Test

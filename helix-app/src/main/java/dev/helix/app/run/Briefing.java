@@ -1,24 +1,31 @@
 package dev.helix.app.run;
 
+import dev.helix.adapters.process.EnvironmentProbe;
 import dev.helix.adapters.process.Hardware;
+import dev.helix.adapters.store.EnvironmentFile;
 import dev.helix.app.Workspace;
 import dev.helix.app.record.AutoresearchLedger;
 import dev.helix.core.event.Event;
+import dev.helix.core.experiment.Environment;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.ledger.EarlierResults;
 import dev.helix.core.port.Events;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Spec;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * What a session knows before its baseline and tells both the person (at start) and the proposer
- * (in every prompt; {@code helix try}: in its first verdict): the machine evaluations run on, and
- * the results of earlier sessions: those the {@code experiments.tsv} committed on the branch the
- * session started from holds, else those of the Rust autoresearch CLI's ledger read into Helix's.
+ * (in every prompt; {@code helix try}: in its first verdict): the environment evaluations run in (the
+ * machine, its system, the output of run.fingerprint's commands; recorded beside the ledger for
+ * {@code helix verify}), and the results of earlier sessions: those the {@code experiments.tsv}
+ * committed on the branch the session started from holds, else those of the Rust autoresearch CLI's
+ * ledger read into Helix's.
  */
 public final class Briefing {
 
@@ -27,18 +34,26 @@ public final class Briefing {
 
     private Briefing() {}
 
-    /** Detects, announces and returns the briefing's text for the prompt; {@code base} is the commit the session started from. */
-    static String announce(Workspace workspace, String base, Spec spec, Map<String, String> env, Events events) {
-        Hardware hardware = Hardware.detect(env);
+    /**
+     * Detects, records (in .helix/environments.jsonl), announces and returns the briefing's text for
+     * the prompt; {@code base} is the commit the session started from.
+     */
+    static String announce(Workspace workspace, String base, String tag, Spec spec, Map<String, String> env, UnaryOperator<String> redact,
+                           Events events) {
+        Environment environment = EnvironmentProbe.detect(tag, Instant.now(), env, spec.run().fingerprint(), workspace.repo(), redact);
+        EnvironmentFile.in(workspace.helixDir()).append(environment);
+        Hardware hardware = new Hardware(environment.gpus(), environment.cpu(), environment.cores(), environment.memoryBytes(),
+                environment.gpuDriver());
         events.emit(new Event.Notice("hardware: " + hardware.text()));
+        events.emit(new Event.Notice("environment: " + String.join("; ", environment.lines().subList(3, environment.lines().size()))));
         Optional<Earlier> earlier = earlier(workspace, base, spec);
         earlier.ifPresent(e -> events.emit(new Event.Notice("earlier sessions (" + e.source() + "): " + e.results().text())));
-        return text(hardware, earlier);
+        return text(hardware, environment.lines().subList(3, environment.lines().size()), earlier);
     }
 
     /** The briefing's text for a session started at {@code base}, for an agent that drives itself. */
     public static String forAgent(Workspace workspace, String base, Spec spec, Map<String, String> env) {
-        return text(Hardware.detect(env), earlier(workspace, base, spec));
+        return text(Hardware.detect(env), List.of(), earlier(workspace, base, spec));
     }
 
     /**
@@ -76,10 +91,12 @@ public final class Briefing {
                 best.get().primary().get(), best.get().description())));
     }
 
-    static String text(Hardware hardware, Optional<Earlier> earlier) {
+    static String text(Hardware hardware, List<String> system, Optional<Earlier> earlier) {
         StringBuilder b = new StringBuilder("## The machine\n")
                 .append("Every evaluation runs on this machine: ").append(hardware.text())
                 .append(". Fit your change to it (memory, batch sizes, precision, parallelism).\n");
+        // the system line and the fingerprints say what the hardware line does not
+        system.forEach(l -> b.append("- ").append(l).append('\n'));
         earlier.ifPresent(e -> b.append("\n## Earlier sessions (").append(e.source()).append(")\n").append(e.results().text())
                 .append(". This session's baseline is measured again on this machine; beating the earlier best is the goal.\n"));
         return b.toString();

@@ -2,6 +2,7 @@ package dev.helix.app.run;
 
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.process.CpuSets;
 import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
@@ -114,6 +115,7 @@ final class Preflight {
                     + (run.workers() == 1 ? " worker" : " workers") + ": some would never be explored",
                     "run as many workers (--workers " + run.directions().size() + ") or give fewer directions");
         }
+        run = Pinning.slots(run, spec.source(), CpuSets.allowed());
         boolean pinned = run.slots().stream().anyMatch(s -> s.strip().startsWith("cpu:"));
         if (pinned && run.executor().equals("local") && !Programs.onPath("taskset", System.getenv())) {
             throw AppException.usage("taskset_missing", spec.source() + ": run.slots pins evaluations to CPUs, which needs taskset",

@@ -2,7 +2,9 @@ package dev.helix.app.run;
 
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.agents.TuneBackend;
+import dev.helix.adapters.git.GitDirSnapshot;
 import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.adapters.process.MeasurementFileLock;
 import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
@@ -166,12 +168,13 @@ public final class RunSession {
                     p.repo(), ledger instanceof FileLedgerStore file ? Optional.of(file) : Optional.empty());
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
-            String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start),
-                    p.spec(), System.getenv(), events);
+            String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start), p.tag(),
+                    p.spec(), System.getenv(), secrets, events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
                     new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, HoldoutLedger.around(ledger, holdout), Workspace.RESULT_FILES,
-                            Clock.SYSTEM, board.around(events), new PlatformThreads()),
+                            Clock.SYSTEM, board.around(events), new PlatformThreads(),
+                            MeasurementFileLock.forRepository(GitDirSnapshot.commonDir(p.repo()))),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,
                             limits.options().maxCost(), secrets, lanes, Checkout.HELIX, briefing,

@@ -3,6 +3,10 @@ package dev.helix.app.trying;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.helix.adapters.Executors;
+import dev.helix.adapters.git.GitDirSnapshot;
+import dev.helix.adapters.process.EnvironmentProbe;
+import dev.helix.adapters.process.MeasurementFileLock;
+import dev.helix.adapters.store.EnvironmentFile;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
@@ -33,6 +37,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -191,6 +196,9 @@ public final class TrySession {
                         + baseline.get().logTail().map(t -> "\n" + t).orElse(""),
                         "fix the evaluation of the committed code (see " + baseline.get().log() + "), then try again");
             }
+            // where the session's results are measured, for helix verify; only once it has started
+            EnvironmentFile.in(s.workspace().helixDir()).append(EnvironmentProbe.detect(s.tag(), Instant.now(), System.getenv(),
+                    s.spec().run().fingerprint(), s.repo(), s.secrets()));
         } finally {
             s.git().removeWorktree(s.repo(), wt);
         }
@@ -198,8 +206,12 @@ public final class TrySession {
 
     private static Session session(Setting s, Path worktree, Proposer proposer, String start, Checkout checkout) {
         Path helixDir = s.workspace().helixDir();
+        // under run.isolation: exclusive a try waits for the evaluations of any session of the repository, as they wait for it
         return new Session(new Ports(s.git(), Executors.forSpec(s.spec()), proposer, s.ledger(), Workspace.RESULT_FILES,
-                Clock.SYSTEM, Events.NONE),
+                Clock.SYSTEM, Events.NONE, (bodies, onInterrupt) -> {
+                    throw new IllegalStateException("helix try has one worker");
+                },
+                MeasurementFileLock.forRepository(GitDirSnapshot.commonDir(s.repo()))),
                 new Plan(s.repo(), worktree, s.tag(), "refs/heads/helix/" + s.tag(), start, s.spec(), s.specPath(),
                         Workspace.readIfExists(s.repo().resolve("program.md")).orElse(""), helixDir.resolve("runs").resolve(s.tag()),
                         OptionalInt.empty(), Optional.empty(), s.workspace().sessionId(s.tag()),

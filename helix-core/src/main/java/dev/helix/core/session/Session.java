@@ -98,6 +98,7 @@ public final class Session {
             next = resumed ? freeRun() : 0;
         }
         emit(new Event.SessionStarted(plan.tag(), branchName(), plan.worktree(), resumed, next));
+        workers.settle(false);
 
         String startCommit = Records.best(records).map(Experiment::commit).orElse(plan.start());
         for (Worker w : workers.all()) workers.reset(w, startCommit, List.of());
@@ -131,7 +132,7 @@ public final class Session {
             if (baseline.get().status() != Status.BASELINE) return outcome(StopReason.BASELINE_CRASHED, baseline.get().reason());
             ports.vcs().updateRef(plan.repo(), plan.branchRef(), startCommit);
         }
-
+        workers.settle(true);
         if (workers.all().size() == 1) {
             work(first, startNanos, guarded);
         } else {
@@ -309,17 +310,11 @@ public final class Session {
 
     // ---- What the experiment machine asks of the session: its shared state, under one lock.
 
-    Workers workers() {
-        return workers;
-    }
+    Workers workers() { return workers; }
 
-    Ports ports() {
-        return ports;
-    }
+    Ports ports() { return ports; }
 
-    Plan plan() {
-        return plan;
-    }
+    Plan plan() { return plan; }
 
     boolean stopRequested() {
         return stopRequested;

@@ -7,6 +7,8 @@ public enum WorkerPhase {
     PROPOSING("proposing"),
     FIXING("fixing a crash"),
     WAITING_FOR_SLOT("waiting for a slot"),
+    /** run.isolation: exclusive; another evaluation holds the measurement lock. */
+    WAITING_FOR_LOCK("waiting for the measurement lock"),
     EVALUATING("evaluating"),
     /** Running evaluate.checks on a candidate the judge would keep. */
     CHECKING("running the checks"),

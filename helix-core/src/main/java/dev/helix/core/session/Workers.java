@@ -1,6 +1,8 @@
 package dev.helix.core.session;
 
 import dev.helix.core.event.Event;
+import dev.helix.core.port.MeasurementLock;
+import dev.helix.core.spec.Isolation;
 import dev.helix.core.spec.Slot;
 import dev.helix.core.spec.Spec;
 import java.util.ArrayList;
@@ -21,6 +23,8 @@ final class Workers {
     private final Object lock;
     private final List<Worker> all = new ArrayList<>();
     private final SlotPool slots;
+    /** Whether an evaluation takes the measurement lock: run.isolation once settled (auto waits for the baseline). */
+    private volatile boolean exclusive;
 
     Workers(Session session, Object lock, List<Lane> lanes) {
         this.session = session;
@@ -28,6 +32,20 @@ final class Workers {
         this.lock = lock;
         lanes.forEach(l -> all.add(new Worker(l)));
         this.slots = new SlotPool(Slot.of(spec.run().withWorkers(lanes.size())));
+        this.exclusive = spec.run().isolation() == Isolation.EXCLUSIVE;
+    }
+
+    /**
+     * Settles run.isolation and says the choice: at the start when helix.yaml names one, after the
+     * baseline (whose noise decides) when it is auto.
+     */
+    void settle(boolean afterBaseline) {
+        Isolation configured = spec.run().isolation();
+        if ((configured == Isolation.AUTO) != afterBaseline) return;
+        Isolation.Settled settled = configured.settle(all.size(), session.statistical(session.snapshot()),
+                spec.run().executor().equals("local"));
+        exclusive = settled.isolation() == Isolation.EXCLUSIVE;
+        session.emit(new Event.Notice(settled.text()));
     }
 
     List<Worker> all() {
@@ -59,6 +77,28 @@ final class Workers {
         } finally {
             leave(w);
         }
+        if (!exclusive) return inSlot(w, run, phase, slot, body);
+        MeasurementLock.Held held;
+        enter(w);
+        try {
+            busy(w, run, WorkerPhase.WAITING_FOR_LOCK);
+            held = session.ports().measurementLock().acquire();
+        } catch (InterruptedException e) {
+            slots.give(slot);
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            slots.give(slot); // the lock could not be taken (its file): the slot is free for the others
+            throw e;
+        } finally {
+            leave(w);
+        }
+        // The whole comparison (candidate and incumbent blocks) is measured alone, so both sides see the same machine.
+        try (held) {
+            return inSlot(w, run, phase, slot, body);
+        }
+    }
+
+    private <T> Optional<T> inSlot(Worker w, int run, WorkerPhase phase, Slot slot, Supplier<T> body) {
         try {
             synchronized (lock) {
                 w.slot = slot;

@@ -52,10 +52,19 @@ final class RunRules {
         Optional<String> tag = Optional.ofNullable(t.text(s.get("tag"), "run.tag")).map(String::strip).filter(v -> !v.isEmpty());
         tag.filter(v -> !v.matches("[A-Za-z0-9][A-Za-z0-9._-]*")).ifPresent(v -> t.problem("run.tag",
                 "'" + v + "' cannot name a branch helix/<tag>", "use letters, digits, '.', '_' and '-', e.g. `tag: mar26`"));
+        Isolation isolation = Isolation.valueOf(t.choice(s.get("isolation"), "run.isolation", "value",
+                List.of("auto", "exclusive", "cpus", "none"), "auto",
+                "use exclusive (one evaluation at a time), cpus (each worker pinned to its own CPUs), none, or auto")
+                .toUpperCase(Locale.ROOT));
+        List<String> fingerprint = Optional.ofNullable(t.texts(s.get("fingerprint"), "run.fingerprint")).orElse(List.of());
+        for (String c : fingerprint) {
+            if (c.isBlank()) t.problem("run.fingerprint", "has an empty entry", "write a shell command, e.g. `python --version`");
+        }
         return new RunSpec(workers, executor, slots, slurm(t.map(s.get("slurm"), "run.slurm")), onStale,
                 directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList(), tag,
                 t.whole(s.get("max_failures"), "run.max_failures", RunSpec.MAX_FAILURES, 1),
-                t.whole(s.get("max_outage_seconds"), "run.max_outage_seconds", RunSpec.MAX_OUTAGE_SECONDS, 1));
+                t.whole(s.get("max_outage_seconds"), "run.max_outage_seconds", RunSpec.MAX_OUTAGE_SECONDS, 1),
+                isolation, fingerprint.stream().map(String::strip).toList());
     }
 
     private SlurmSpec slurm(Map<String, Object> m) {

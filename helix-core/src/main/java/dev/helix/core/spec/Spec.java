@@ -309,10 +309,12 @@ public record Spec(
      *                   title of a section of program.md, or a line of text
      * @param maxFailures the session stops once the proposer failed the same way this many times in a row
      * @param maxOutageSeconds the session stops once the proposer's server was out of reach this long
+     * @param isolation how parallel evaluations keep out of each other's timings
+     * @param fingerprint commands whose output the session's environment record keeps
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
                           List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures,
-                          int maxOutageSeconds) {
+                          int maxOutageSeconds, Isolation isolation, List<String> fingerprint) {
         public static final int MAX_FAILURES = 5;
         public static final int MAX_OUTAGE_SECONDS = 1800;
 
@@ -323,6 +325,14 @@ public record Spec(
             onStale = onStale == null ? OnStale.REBASE : onStale;
             directions = List.copyOf(directions);
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
+            isolation = isolation == null ? Isolation.AUTO : isolation;
+            fingerprint = fingerprint == null ? List.of() : List.copyOf(fingerprint);
+        }
+
+        /** A run with the default isolation and no fingerprint commands. */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures, int maxOutageSeconds) {
+            this(workers, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, null, null);
         }
 
         /** A run without a tag of its own (sessions are tagged by date), with the breaker's defaults. */
@@ -352,17 +362,11 @@ public record Spec(
             this(workers, executor, slots, SlurmSpec.DEFAULT);
         }
 
-        public RunSpec withWorkers(int w) {
-            return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds);
-        }
-
-        public RunSpec withExecutor(String e) {
-            return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds);
-        }
-
-        public RunSpec withDirections(List<String> d) {
-            return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds);
-        }
+        // A changed copy, each.
+        public RunSpec withWorkers(int w) { return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
+        public RunSpec withExecutor(String e) { return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
+        public RunSpec withDirections(List<String> d) { return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
+        public RunSpec withSlots(List<String> s) { return new RunSpec(workers, executor, s, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
     }
 
     /** run.on_stale. */

@@ -172,6 +172,14 @@ public final class SpecSchema {
             key("run.executor", CHOICE, "local", NONE, NONE, "where evaluations run, one of the known executors", ""),
             key("run.slots", TEXTS, "[]", NONE, List.of("gpus"), "GPU ids (0, \"0,1\", \"gpu:0,1\") or CPU sets (\"cpu:0-3\")",
                     "GPU ids [0, 1] or CPU sets [\"cpu:0-3\"]; one evaluation per slot at a time"),
+            key("run.isolation", CHOICE, "auto", NONE, NONE,
+                    "how evaluations of parallel workers keep out of each other's timings: exclusive (one at a time, across "
+                            + "every session of the repository), cpus (each worker pinned to CPUs of its own), none; auto: "
+                            + "exclusive when the judge finds the metric noisy and workers > 1, else none",
+                    "auto | exclusive | cpus | none"),
+            key("run.fingerprint", TEXTS, "[]", NONE, NONE,
+                    "shell commands whose output the session's environment record keeps and helix verify compares",
+                    "e.g. [python --version, pip freeze | sha256sum]"),
             key("run.slurm", SECTION, "", NONE, NONE, "job options for executor: slurm", "job options for executor: slurm"),
             key("run.slurm.partition", TEXT, "", NONE, NONE, "--partition", ""),
             key("run.slurm.cpus", WHOLE, "0 (not given)", NONE, NONE, "--cpus-per-task", ""),

@@ -61,6 +61,7 @@ final class SessionBench {
     private Clock clock = FIXED;
     private int maxFailures = Spec.RunSpec.MAX_FAILURES;
     private int maxOutageSeconds = Spec.RunSpec.MAX_OUTAGE_SECONDS;
+    private dev.helix.core.spec.Isolation isolation = dev.helix.core.spec.Isolation.AUTO;
     private Proposer proposing;
     private Optional<dev.helix.core.spec.Checks> checks = Optional.empty();
 
@@ -112,6 +113,12 @@ final class SessionBench {
         return this;
     }
 
+    /** Sessions from now on keep their evaluations apart as {@code i} says (run.isolation). */
+    SessionBench isolation(dev.helix.core.spec.Isolation i) {
+        isolation = i;
+        return this;
+    }
+
     /** Sessions from now on work in the user's checkout, shared with the agent (as helix try does). */
     SessionBench sharedCheckout() {
         checkout = Checkout.SHARED;
@@ -140,6 +147,11 @@ final class SessionBench {
         listeners.add(e -> {
             if (e instanceof Event.ExperimentFinished f && which.test(f.experiment())) latch.countDown();
         });
+    }
+
+    /** Hands every event from now on to {@code listener}. */
+    synchronized void onEvent(Consumer<Event> listener) {
+        listeners.add(listener);
     }
 
     /** Runs {@code action} on the first notice (e.g. the breaker's wait). */
@@ -179,7 +191,7 @@ final class SessionBench {
                 new Spec.AgentSpec("script", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),
                 new Spec.RunSpec(workers, "local", List.of(), Spec.SlurmSpec.DEFAULT, onStale, List.of(), List.of(),
-                        Optional.empty(), maxFailures, maxOutageSeconds),
+                        Optional.empty(), maxFailures, maxOutageSeconds, isolation, List.of()),
                 Map.of(), "helix.yaml");
     }
 

@@ -1,0 +1,112 @@
+package dev.helix.core.experiment;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Where a session ran: the machine, its system, and what the run.fingerprint commands printed.
+ * Recorded when a session starts (again on each resume), shown to the person and the proposer, and
+ * compared with the machine of the day by {@code helix verify} when a result does not reproduce.
+ *
+ * @param recordedAt when the session (or its resume) started
+ * @param memoryBytes 0 when unknown
+ * @param gpus one entry per GPU ("NVIDIA H100 80GB HBM3 (81559 MiB)"); empty without nvidia-smi
+ * @param gpuDriver the NVIDIA driver's version, or empty
+ * @param os the distribution's name, e.g. "Debian GNU/Linux 12 (bookworm)"
+ * @param kernel the kernel's release, e.g. "6.8.0-45-generic"
+ * @param fingerprints each run.fingerprint command → its output (stripped), in the order given
+ */
+public record Environment(String tag, Instant recordedAt, String cpu, int cores, long memoryBytes, List<String> gpus,
+                          String gpuDriver, String os, String kernel, Map<String, String> fingerprints) {
+
+    public Environment {
+        gpus = List.copyOf(gpus);
+        fingerprints = Collections.unmodifiableMap(new LinkedHashMap<>(fingerprints));
+    }
+
+    /** The record as people read it, one aspect a line: CPU, memory, GPUs, system, then each fingerprint. */
+    public List<String> lines() {
+        List<String> out = new ArrayList<>();
+        out.add("CPU: " + (cpu.isEmpty() ? "unknown model" : cpu) + ", " + cores + (cores == 1 ? " core" : " cores"));
+        if (memoryBytes > 0) out.add("memory: " + memory());
+        out.add(gpus.isEmpty() ? "GPU: none found (no nvidia-smi)" : "GPU: " + gpuText() + (gpuDriver.isEmpty() ? "" : ", driver " + gpuDriver));
+        out.add("system: " + (os.isEmpty() ? "unknown" : os) + ", kernel " + (kernel.isEmpty() ? "unknown" : kernel));
+        fingerprints.forEach((command, output) -> out.add("$ " + command + ": " + shown(output)));
+        return out;
+    }
+
+    /**
+     * What differs in {@code now} from this record, one line an aspect ("kernel: 6.1.0 -> 6.8.0"),
+     * in the order of {@link #lines}; empty when nothing does. A fingerprint command that only one of
+     * them ran is named as such.
+     */
+    public List<String> differences(Environment now) {
+        List<String> out = new ArrayList<>();
+        differ(out, "CPU", cpu, now.cpu);
+        differ(out, "cores", Integer.toString(cores), Integer.toString(now.cores));
+        if (memoryBytes > 0 && now.memoryBytes > 0) differ(out, "memory", memory(), now.memory());
+        differ(out, "GPU", gpus.isEmpty() ? "none" : gpuText(), now.gpus.isEmpty() ? "none" : now.gpuText());
+        differ(out, "GPU driver", gpuDriver, now.gpuDriver);
+        differ(out, "system", os, now.os);
+        differ(out, "kernel", kernel, now.kernel);
+        Set<String> commands = new LinkedHashSet<>(fingerprints.keySet());
+        commands.addAll(now.fingerprints.keySet());
+        for (String c : commands) {
+            String was = fingerprints.get(c);
+            String is = now.fingerprints.get(c);
+            if (was == null) out.add("$ " + c + ": not recorded then (now " + shown(is) + ")");
+            else if (is == null) out.add("$ " + c + ": not run now (was " + shown(was) + ")");
+            else differ(out, "$ " + c, was, is);
+        }
+        return out;
+    }
+
+    /**
+     * The record in force when an experiment of {@code tag} started at {@code when}: the latest one
+     * of the tag recorded by then, else its first; empty when the tag has none (an older session).
+     */
+    public static Optional<Environment> at(List<Environment> records, String tag, Instant when) {
+        Optional<Environment> in = Optional.empty();
+        for (Environment e : records) {
+            if (!e.tag.equals(tag)) continue;
+            if (in.isEmpty() || !e.recordedAt.isAfter(when)) in = Optional.of(e);
+            if (e.recordedAt.isAfter(when)) break;
+        }
+        return in;
+    }
+
+    private static void differ(List<String> out, String what, String was, String is) {
+        if (was.equals(is)) return;
+        String a = shown(was);
+        String b = shown(is);
+        out.add(what + ": " + (a.equals(b) ? "the output changed past its first line (" + a + ")" : a + " -> " + b));
+    }
+
+    /** A value in a line: its first line, shortened; "(nothing)" for an empty one; "(n lines)" told for more. */
+    private static String shown(String value) {
+        if (value.isEmpty()) return "(nothing)";
+        String[] lines = value.split("\\R");
+        String first = lines[0].length() > 80 ? lines[0].substring(0, 77) + "..." : lines[0];
+        return lines.length > 1 ? first + " (+" + (lines.length - 1) + " more lines)" : first;
+    }
+
+    private String memory() {
+        return String.format(Locale.ROOT, "%.1f GiB", memoryBytes / (1024.0 * 1024 * 1024));
+    }
+
+    private String gpuText() {
+        Map<String, Integer> counted = new LinkedHashMap<>();
+        gpus.forEach(g -> counted.merge(g, 1, Integer::sum));
+        List<String> names = new ArrayList<>();
+        counted.forEach((g, n) -> names.add((n > 1 ? n + "x " : "") + g));
+        return String.join(", ", names);
+    }
+}

@@ -1,0 +1,47 @@
+package dev.helix.core.spec;
+
+import java.util.Locale;
+
+/**
+ * run.isolation: how evaluations that run at the same time keep out of each other's timings.
+ * {@link #AUTO} is settled once the baseline has said how noisy the metric is (see {@link #settle}).
+ */
+public enum Isolation {
+    /** Exclusive when the judge finds the metric noisy and several workers share the machine, else none. */
+    AUTO,
+    /** Proposals run in parallel; evaluations take one measurement lock, one at a time. */
+    EXCLUSIVE,
+    /** Each worker's evaluations are pinned to a CPU set of their own. */
+    CPUS,
+    /** Evaluations run side by side as they come. */
+    NONE;
+
+    public String word() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The isolation a session uses, and why, once it knows whether its judge is statistical. */
+    public record Settled(Isolation isolation, String why) {
+        /** One line for people: "isolation: exclusive (...)". */
+        public String text() {
+            return "isolation: " + isolation.word() + " (" + why + ")";
+        }
+    }
+
+    /**
+     * What {@code this} comes to for a session with {@code workers} workers whose judge is
+     * statistical ({@code noisy}) or not, whose evaluations run on this machine ({@code local}) or
+     * as cluster jobs.
+     */
+    public Settled settle(int workers, boolean noisy, boolean local) {
+        if (this != AUTO) return new Settled(this, "run.isolation: " + word());
+        if (workers < 2) return new Settled(NONE, "one worker: its evaluations never overlap");
+        if (!local) return new Settled(NONE, "evaluations run as cluster jobs: the scheduler places them");
+        if (noisy) {
+            return new Settled(EXCLUSIVE, "the judge found the metric noisy and " + workers
+                    + " workers share the machine: one evaluation at a time; set run.isolation to choose");
+        }
+        return new Settled(NONE, "the metric is not noisy: " + workers
+                + " evaluations run side by side; set run.isolation to choose");
+    }
+}
