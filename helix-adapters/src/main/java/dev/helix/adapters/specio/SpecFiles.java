@@ -1,7 +1,9 @@
 package dev.helix.adapters.specio;
 
 import dev.helix.adapters.Executors;
+import dev.helix.adapters.agents.BackendCatalog;
 import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.core.spec.KnownNames;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.Spec;
@@ -75,7 +77,8 @@ public final class SpecFiles {
         } else {
             doc = OtherFormats.markdown(text, source, file.toAbsolutePath().normalize().getParent());
         }
-        return new Loaded(validate(doc, source), doc.notes());
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        return new Loaded(validate(doc, source, knownNames(dir)), doc.notes());
     }
 
     /** Whether {@link #load} can read a file of this name. */
@@ -87,14 +90,14 @@ public final class SpecFiles {
     /** Validates helix.yaml text that is not (yet) in a file. */
     static Spec parseYaml(String text, String source) {
         YamlTree.Parsed p = YamlTree.parse(text, source);
-        return validate(new Document(p.root(), p.lines(), p.problems(), Map.of(), List.of()), source);
+        return validate(new Document(p.root(), p.lines(), p.problems(), Map.of(), List.of()), source, knownNames());
     }
 
-    private static Spec validate(Document doc, String source) {
+    private static Spec validate(Document doc, String source, KnownNames known) {
         List<Problem> problems = new ArrayList<>(doc.problems());
         Spec spec = null;
         try {
-            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0), knownNames());
+            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0), known);
         } catch (SpecException e) {
             for (Problem p : e.problems()) problems.add(renamed(p, doc.names()));
         }
@@ -109,6 +112,16 @@ public final class SpecFiles {
     /** The backends and executors helix.yaml may name: Helix's own and those registered as services. */
     static KnownNames knownNames() {
         return new KnownNames(Backends.offered(), Executors.NAMES);
+    }
+
+    /**
+     * The same, with the plugin backends a call in {@code dir} finds. While a plugin is broken any
+     * backend name is taken: the name may be the broken plugin's, and where the backend is used (run,
+     * doctor) the error names the jar and why it did not load.
+     */
+    static KnownNames knownNames(Path dir) {
+        BackendCatalog catalog = BackendCatalog.at(dir, CallerEnvironment.current());
+        return new KnownNames(catalog.broken().isEmpty() ? catalog.offered() : List.of(), Executors.NAMES);
     }
 
     /** "evaluate.command" → "run_command" for a research.json, so the message names what the person wrote. */

@@ -1,6 +1,6 @@
 package dev.helix.app.doctor;
 
-import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.agents.BackendCatalog;
 import dev.helix.adapters.specio.AgentChoice;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
@@ -124,10 +124,12 @@ final class SessionChecks {
     Check backend(Spec spec, Path specFile, Map<String, String> env) {
         String title = "Agent backend available";
         String name = spec.agent().backend();
-        Optional<AgentBackend> backend = Backends.find(name);
+        BackendCatalog catalog = BackendCatalog.at(repo, env);
+        Optional<AgentBackend> backend = catalog.find(name);
         boolean agentDriven = trying.isPresent() || AgentDriven.repository(workspace);
         boolean named = AgentChoice.named(specFile);
-        List<String> problems = backend.isEmpty() ? List.of("unknown backend '" + name + "' (agent.backend)")
+        List<String> problems = backend.isEmpty() ? List.of("unknown backend '" + name + "' (agent.backend)"
+                + catalog.broken().stream().map(b -> "; " + b.message()).collect(java.util.stream.Collectors.joining()))
                 : backend.get().check(spec, env).stream().map(AgentBackend.Unready::message).toList();
         if (problems.isEmpty()) return agentDriven || !named ? Check.pass("backend", title, name + " is ready") : probed(backend.get(), spec, env);
         if (agentDriven || !named) {
@@ -136,7 +138,8 @@ final class SessionChecks {
                     + name + ": " + String.join("; ", problems) + ")");
         }
         if (backend.isEmpty()) {
-            return Check.fail("backend", title, problems.get(0), "choose one of: " + String.join(", ", Backends.names()));
+            return Check.fail("backend", title, problems.get(0), (catalog.broken().isEmpty() ? "" : "fix or remove the broken plugin, or ")
+                    + "choose one of: " + String.join(", ", catalog.names()));
         }
         List<AgentBackend.Unready> unready = backend.get().check(spec, env);
         return Check.fail("backend", title, name + ": " + String.join("; ", problems),
