@@ -40,6 +40,17 @@ public abstract class CliAgentBackend implements AgentBackend {
         return problems;
     }
 
+    /** For {@code helix doctor}: the CLI found, its version and its key or login, each said apart; no session, no tokens. */
+    @Override
+    public List<Probe> probe(Spec spec, Map<String, String> env) {
+        return CliProbe.probe(agent, spec, env, authCheck(spec), CliProbe.TIMEOUT);
+    }
+
+    /** The CLI's own non-interactive check of its key or login, where it has one; without it the key variable says. */
+    CliProbe.AuthCheck authCheck(Spec spec) {
+        return (executable, env, timeout) -> java.util.Optional.empty();
+    }
+
     @Override
     public Proposer create(Context context) {
         return new CliAgentProposer(agent, context);

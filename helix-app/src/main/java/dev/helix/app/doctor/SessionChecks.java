@@ -1,6 +1,7 @@
 package dev.helix.app.doctor;
 
 import dev.helix.adapters.agents.BackendCatalog;
+import dev.helix.adapters.agents.CliAgentBackend;
 import dev.helix.adapters.specio.AgentChoice;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
@@ -141,10 +142,15 @@ final class SessionChecks {
             return Check.fail("backend", title, problems.get(0), (catalog.broken().isEmpty() ? "" : "fix or remove the broken plugin, or ")
                     + "choose one of: " + String.join(", ", catalog.names()));
         }
+        String selfDriven = " (an agent that drives itself with helix try needs none: see helix guide)";
+        if (backend.get() instanceof CliAgentBackend) {
+            // a CLI's probe asks no server: found, version and key are said apart even when one is missing
+            Check probed = probed(backend.get(), spec, env);
+            if (probed.status() == Check.Status.FAIL) return Check.fail("backend", title, probed.message(), probed.fix() + selfDriven);
+        }
         List<AgentBackend.Unready> unready = backend.get().check(spec, env);
         return Check.fail("backend", title, name + ": " + String.join("; ", problems),
-                String.join("; ", unready.stream().map(AgentBackend.Unready::suggestion).toList())
-                        + " (an agent that drives itself with helix try needs none: see helix guide)");
+                String.join("; ", unready.stream().map(AgentBackend.Unready::suggestion).toList()) + selfDriven);
     }
 
     /** A ready backend asked for real (one minimal request): reachable, key and model, each said apart. */
