@@ -70,7 +70,7 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
 
     String text() {
         StringBuilder s = new StringBuilder();
-        s.append("Helix for agents: the commands, their flags, the exit codes and the JSON shapes.\n");
+        s.append("Helix for agents: the commands, their flags, the exit codes, the JSON shapes and the backends found.\n");
         s.append("Generated from the command line itself; 'helix agent-info --json' gives the same as JSON.\n");
         s.append("The method (read, hypothesize, edit, helix try, read the verdict, repeat): 'helix guide'.\n\n");
         s.append("Output\n  Text on a terminal; otherwise (or with --json) one JSON envelope:\n");
