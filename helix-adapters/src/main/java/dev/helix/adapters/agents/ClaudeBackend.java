@@ -1,9 +1,12 @@
 package dev.helix.adapters.agents;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.helix.adapters.agents.CliAgent.Run;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.AgentBackend.Unready;
 import dev.helix.core.spec.Spec;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +102,7 @@ public final class ClaudeBackend extends CliAgentBackend {
             Optional<CliProbe.Answer> answer = CliProbe.run(List.of(claude.toString(), "auth", "status"), runEnv, timeout);
             if (answer.isEmpty() || answer.get().exit() != 0) return Optional.empty(); // an older Claude Code: the key alone says
             try {
-                var status = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                JsonNode status = new ObjectMapper().readTree(
                         answer.get().output().substring(Math.max(0, answer.get().output().indexOf('{'))));
                 String method = status.path("authMethod").asText("?") + status.path("apiKeySource").asText("").transform(
                         s -> s.isEmpty() ? "" : " from " + (s.equals("ANTHROPIC_API_KEY") ? keyEnv : s));
@@ -107,7 +110,7 @@ public final class ClaudeBackend extends CliAgentBackend {
                         ? CliProbe.ok("API key", "claude auth status: logged in (" + method + ")")
                         : new AgentBackend.Probe("API key", Optional.of(false), "claude auth status: not logged in, although "
                                 + keyEnv + " is set", "check the value of " + keyEnv));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return Optional.empty();
             }
         };

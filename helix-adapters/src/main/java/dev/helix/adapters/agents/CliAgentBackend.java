@@ -6,6 +6,7 @@ import dev.helix.core.spec.Spec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A coding-agent CLI as a backend: ready when its executable is found and its key variable is set
@@ -48,7 +49,7 @@ public abstract class CliAgentBackend implements AgentBackend {
 
     /** The CLI's own non-interactive check of its key or login, where it has one; without it the key variable says. */
     CliProbe.AuthCheck authCheck(Spec spec) {
-        return (executable, env, timeout) -> java.util.Optional.empty();
+        return (executable, env, timeout) -> Optional.empty();
     }
 
     @Override

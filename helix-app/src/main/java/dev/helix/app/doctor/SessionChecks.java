@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -130,7 +131,7 @@ final class SessionChecks {
         boolean agentDriven = trying.isPresent() || AgentDriven.repository(workspace);
         boolean named = AgentChoice.named(specFile);
         List<String> problems = backend.isEmpty() ? List.of("unknown backend '" + name + "' (agent.backend)"
-                + catalog.broken().stream().map(b -> "; " + b.message()).collect(java.util.stream.Collectors.joining()))
+                + catalog.broken().stream().map(b -> "; " + b.message()).collect(Collectors.joining()))
                 : backend.get().check(spec, env).stream().map(AgentBackend.Unready::message).toList();
         if (problems.isEmpty()) return agentDriven || !named ? Check.pass("backend", title, name + " is ready") : probed(backend.get(), spec, env);
         if (agentDriven || !named) {
@@ -153,7 +154,10 @@ final class SessionChecks {
                 String.join("; ", unready.stream().map(AgentBackend.Unready::suggestion).toList()) + selfDriven);
     }
 
-    /** A ready backend asked for real (one minimal request): reachable, key and model, each said apart. */
+    /**
+     * A backend asked for real: an HTTP one with one minimal request (reachable, key, model), a CLI
+     * without a session (found, version, key); each aspect said apart.
+     */
     private static Check probed(AgentBackend backend, Spec spec, Map<String, String> env) {
         String title = "Agent backend available";
         List<AgentBackend.Probe> probes = backend.probe(spec, env);
