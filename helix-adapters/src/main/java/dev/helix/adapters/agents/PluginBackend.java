@@ -1,5 +1,7 @@
 package dev.helix.adapters.agents;
 
+import dev.helix.core.experiment.AgentUsage;
+import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
@@ -36,10 +38,50 @@ record PluginBackend(AgentBackend backend, String name, Path jar) implements Age
 
     @Override
     public Proposer create(Context context) {
+        Proposer proposer;
         try {
-            return backend.create(context);
+            proposer = backend.create(context);
         } catch (RuntimeException | LinkageError e) {
             throw new IllegalStateException(failed("create", e) + "; " + fix(), e);
+        }
+        return new Guarded(proposer);
+    }
+
+    /** The plugin's proposer, whose exception is a failed proposal naming the jar, not the end of the session. */
+    private final class Guarded implements Proposer {
+        private final Proposer inner;
+
+        Guarded(Proposer inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Proposal propose(Request request) throws InterruptedException {
+            try {
+                return inner.propose(request);
+            } catch (RuntimeException | LinkageError e) {
+                return new Proposal.Failure(failed("propose", e), AgentUsage.of(name, 0));
+            }
+        }
+
+        @Override
+        public boolean fixesCrashes() {
+            return inner.fixesCrashes();
+        }
+
+        @Override
+        public boolean fixes(Experiment crashed) {
+            return inner.fixes(crashed);
+        }
+
+        @Override
+        public boolean changesStandAlone() {
+            return inner.changesStandAlone();
+        }
+
+        @Override
+        public Map<String, String> parameters(Spec spec, Path worktree) {
+            return inner.parameters(spec, worktree);
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.helix.core.port.AgentBackend;
+import dev.helix.core.port.Proposer.Proposal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -89,6 +90,20 @@ class BackendCatalogTest {
     }
 
     @Test
+    void aProposerThatThrowsGivesAFailedProposalNamingTheJar() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("plugins"));
+        Path jar = plugin("u1", "Throwing", "throwing", "", "return List.of();",
+                "return request -> { throw new IllegalStateException(\"out of ideas\"); };", dir);
+        AgentBackend backend = BackendCatalog.at(tmp, Map.of("HOME", tmp.toString(), "HELIX_PLUGINS", dir.toString()))
+                .find("throwing").orElseThrow();
+
+        Proposal proposal = backend.create(null).propose(null);
+
+        assertThat(proposal).isInstanceOfSatisfying(Proposal.Failure.class, f -> assertThat(f.reason())
+                .contains("throwing", jar.toString(), "propose()", "out of ideas"));
+    }
+
+    @Test
     void aRebuiltJarIsLoadedAgainAndAnUnchangedOneIsNot() throws Exception {
         Path dir = Files.createDirectories(tmp.resolve("plugins"));
         Path jar = plugin("r1", "Rebuilt", "before", "", dir);
@@ -107,13 +122,19 @@ class BackendCatalogTest {
         return plugin(pkg, cls, name, constructor, "return List.of();", into);
     }
 
-    /** A plugin jar with one backend, compiled here: {@code pkg.cls}, named {@code name}, with that constructor and check(). */
     private Path plugin(String pkg, String cls, String name, String constructor, String check, Path into) throws IOException {
+        return plugin(pkg, cls, name, constructor, check, "throw new UnsupportedOperationException(\"not in this test\");", into);
+    }
+
+    /** A plugin jar with one backend, compiled here: {@code pkg.cls}, named {@code name}, with that constructor and check(). */
+    private Path plugin(String pkg, String cls, String name, String constructor, String check, String create, Path into)
+            throws IOException {
         Path build = Files.createDirectories(tmp.resolve("build-" + pkg));
         Path src = build.resolve(cls + ".java");
         Files.writeString(src, """
                 package %s;
                 import dev.helix.core.port.AgentBackend;
+import dev.helix.core.port.Proposer.Proposal;
                 import dev.helix.core.port.Proposer;
                 import dev.helix.core.spec.Spec;
                 import java.util.List;
@@ -122,9 +143,9 @@ class BackendCatalogTest {
                     %s
                     public String name() { return "%s"; }
                     public List<Unready> check(Spec spec, Map<String, String> env) { %s }
-                    public Proposer create(Context context) { throw new UnsupportedOperationException("not in this test"); }
+                    public Proposer create(Context context) { %s }
                 }
-                """.formatted(pkg, cls, constructor, name, check));
+                """.formatted(pkg, cls, constructor, name, check, create));
         Path classes = Files.createDirectories(build.resolve("classes"));
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         java.io.StringWriter out = new java.io.StringWriter();
