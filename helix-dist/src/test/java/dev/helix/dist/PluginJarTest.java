@@ -85,6 +85,7 @@ class PluginJarTest {
         // a provider whose constructor throws: ServiceLoader cannot make it
         String throwing = readmeExample().replace("public final class HalvingBackend implements AgentBackend {",
                 "public final class HalvingBackend implements AgentBackend {\n    public HalvingBackend() {\n"
+                        + "        System.err.println(\"plugin code ran\");\n"
                         + "        throw new IllegalStateException(\"no licence file\");\n    }\n").replace("\"halving\"", "\"throwing\"");
         Files.copy(pluginJar(throwing, tmp.resolve("bad")), plugins.resolve("c-throwing.jar"));
         Map<String, String> env = env(Map.of("HELIX_NO_DAEMON", "1"));
@@ -100,6 +101,11 @@ class PluginJarTest {
         JsonNode listed = check(doctor, "backends");
         assertThat(listed.get("status").asText()).isEqualTo("warn");
         assertThat(listed.get("message").asText()).contains("a-truncated.jar", "c-throwing.jar", "halving (");
+
+        assertThat(info.err()).contains("plugin code ran");
+        Run status = helix(repo, env, "status", "--json");
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.err()).as("reading the spec runs no plugin").doesNotContain("plugin code ran");
 
         Run run = helix(repo, env, "run", "--tag", "b", "--max-experiments", "1", "--json");
         assertThat(run.code()).as(run.toString()).isZero();

@@ -93,6 +93,12 @@ public record BackendCatalog(List<Entry> entries, List<Broken> broken) {
         return List.copyOf(out);
     }
 
+    /** Whether a call in {@code dir} has plugin jars to load (or a HELIX_PLUGINS entry to report), without loading any. */
+    public static boolean hasPlugins(Path dir, Map<String, String> env) {
+        List<Broken> broken = new ArrayList<>();
+        return !jars(dir, env, broken).isEmpty() || !broken.isEmpty();
+    }
+
     /** Where plugin jars are looked for, in order: HELIX_PLUGINS's entries, the project's, the user's. */
     public static List<Path> places(Path dir, Map<String, String> env) {
         List<Path> places = new ArrayList<>();

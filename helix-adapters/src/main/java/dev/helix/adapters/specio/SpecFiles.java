@@ -115,13 +115,12 @@ public final class SpecFiles {
     }
 
     /**
-     * The same, with the plugin backends a call in {@code dir} finds. While a plugin is broken any
-     * backend name is taken: the name may be the broken plugin's, and where the backend is used (run,
-     * doctor) the error names the jar and why it did not load.
+     * The same where no plugin jar is around; with plugin jars any backend name is taken here, and
+     * checked where the backend is used (run, doctor), which names a jar that did not load. So reading
+     * a spec (status, log, ...) never runs a plugin's code.
      */
     static KnownNames knownNames(Path dir) {
-        BackendCatalog catalog = BackendCatalog.at(dir, CallerEnvironment.current());
-        return new KnownNames(catalog.broken().isEmpty() ? catalog.offered() : List.of(), Executors.NAMES);
+        return BackendCatalog.hasPlugins(dir, CallerEnvironment.current()) ? new KnownNames(List.of(), Executors.NAMES) : knownNames();
     }
 
     /** "evaluate.command" → "run_command" for a research.json, so the message names what the person wrote. */
