@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.helix.adapters.agents.BackendCatalog;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * What an agent needs to call Helix: every command with its flags, the exit codes and the JSON
  * shapes. Read from picocli's model of the command line, so it cannot drift from the commands.
  */
-record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> exitCodes, Map<String, String> shapes) {
+record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> exitCodes, Map<String, String> shapes,
+                 BackendCatalog backends) {
 
     /** One option or positional parameter. */
     record Flag(String name, String param, boolean required, String description) {
@@ -41,7 +43,7 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
     /** The JSON every command answers with, and the verdict of the agent-facing commands. */
     static final Map<String, String> SHAPES = shapeTable();
 
-    static AgentInfo of(CommandSpec root) {
+    static AgentInfo of(CommandSpec root, BackendCatalog backends) {
         List<Flag> globals = new ArrayList<>();
         for (OptionSpec o : root.options()) {
             if (o.scopeType() == picocli.CommandLine.ScopeType.INHERIT && !o.usageHelp() && !o.versionHelp() && !o.hidden()) {
@@ -63,12 +65,12 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
             String[] description = spec.usageMessage().description();
             commands.add(new Entry(name, description.length == 0 ? "" : clean(description[0]), flags));
         });
-        return new AgentInfo(globals, commands, EXIT_CODES, SHAPES);
+        return new AgentInfo(globals, commands, EXIT_CODES, SHAPES, backends);
     }
 
     String text() {
         StringBuilder s = new StringBuilder();
-        s.append("Helix for agents: the commands, their flags, the exit codes and the JSON shapes.\n");
+        s.append("Helix for agents: the commands, their flags, the exit codes, the JSON shapes and the backends found.\n");
         s.append("Generated from the command line itself; 'helix agent-info --json' gives the same as JSON.\n");
         s.append("The method (read, hypothesize, edit, helix try, read the verdict, repeat): 'helix guide'.\n\n");
         s.append("Output\n  Text on a terminal; otherwise (or with --json) one JSON envelope:\n");
@@ -83,18 +85,33 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
             s.append("      ").append(c.summary()).append('\n');
             c.flags().forEach(f -> s.append("    ").append(line(f)));
         }
+        s.append("\nBackends (agent.backend, --backend) and where each came from\n");
+        backends.entries().forEach(e -> s.append(String.format(Locale.ROOT, "  %-26s %s\n", e.name(), e.origin())));
+        if (!backends.broken().isEmpty()) {
+            s.append("\nPlugins not loaded (the other backends work without them)\n");
+            backends.broken().forEach(b -> s.append("  ").append(b.message()).append('\n'));
+        }
         return s.toString();
     }
 
     /** The same as JSON: every command with its synopsis and flags, the exit codes and the shapes. */
     View json() {
         return new View(globals.stream().map(FlagView::of).toList(), commands.stream().map(c -> new CommandView(c.name(),
-                c.synopsis(), c.summary(), c.flags().stream().map(FlagView::of).toList())).toList(), exitCodes, shapes);
+                c.synopsis(), c.summary(), c.flags().stream().map(FlagView::of).toList())).toList(), exitCodes, shapes,
+                backends.entries().stream().map(e -> new BackendView(e.name(), e.origin())).toList(),
+                backends.broken().stream().map(b -> new BrokenView(b.jar().toString(), b.problem())).toList());
     }
 
     /** What agents read: {@code helix agent-info --json}'s data. */
     record View(@JsonProperty("global_options") List<FlagView> globalOptions, List<CommandView> commands,
-                @JsonProperty("exit_codes") Map<String, String> exitCodes, Map<String, String> shapes) {}
+                @JsonProperty("exit_codes") Map<String, String> exitCodes, Map<String, String> shapes,
+                List<BackendView> backends, @JsonProperty("plugins_not_loaded") List<BrokenView> pluginsNotLoaded) {}
+
+    /** A backend and where it came from: "built-in", "class path" or the plugin jar's path. */
+    record BackendView(String name, String origin) {}
+
+    /** A plugin jar (or a provider in it) that did not load, and why. */
+    record BrokenView(String jar, String problem) {}
 
     /** One command as agents read it. */
     record CommandView(String name, String synopsis, String description, List<FlagView> flags) {}

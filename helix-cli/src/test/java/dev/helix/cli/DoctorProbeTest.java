@@ -69,4 +69,19 @@ class DoctorProbeTest {
         assertThat(check.get("status").asText()).isEqualTo("fail");
         assertThat(check.toString()).contains("reachable: NO, nothing answers at http://127.0.0.1:" + port, "start the server or fix agent.base_url");
     }
+
+    @Test
+    void aCliAgentIsReportedAsFoundVersionAndKeyEachApart() {
+        TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), """
+                  backend: claude
+                  api_key_env: HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET
+                """);
+        JsonNode check = DoctorCommandTest.check(repo.helix("doctor", "--quick", "--json").json().get("data"), "backend");
+
+        assertThat(check.get("status").asText()).isEqualTo("fail");
+        // found or not on this machine, each aspect is said apart, and the key's is what to fix
+        assertThat(check.get("message").asText()).containsPattern("found: (yes, /.*/claude|NO, Claude Code CLI not found); version: ")
+                .contains("; API key: NO, HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET is not set");
+        assertThat(check.get("fix").asText()).contains("export HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET=");
+    }
 }

@@ -1,8 +1,12 @@
 package dev.helix.adapters.agents;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.helix.adapters.agents.CliAgent.Run;
+import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.AgentBackend.Unready;
 import dev.helix.core.spec.Spec;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +86,34 @@ public final class ClaudeBackend extends CliAgentBackend {
         env.put("HELIX_EXPERIMENT", Integer.toString(run.request().experiment()));
         env.put("HELIX_TAG", Objects.toString(run.request().tag(), ""));
         return env;
+    }
+
+    /**
+     * {@code claude auth status}, in the environment a run gets (the key as ANTHROPIC_API_KEY): whether
+     * Claude Code itself counts itself logged in, and with what. It asks no server.
+     */
+    @Override
+    CliProbe.AuthCheck authCheck(Spec spec) {
+        String keyEnv = AGENT.key().variable(spec);
+        return (claude, env, timeout) -> {
+            Map<String, String> runEnv = new HashMap<>(env);
+            runEnv.put("ANTHROPIC_API_KEY", env.getOrDefault(keyEnv, ""));
+            runEnv.putAll(QUIET);
+            Optional<CliProbe.Answer> answer = CliProbe.run(List.of(claude.toString(), "auth", "status"), runEnv, timeout);
+            if (answer.isEmpty() || answer.get().exit() != 0) return Optional.empty(); // an older Claude Code: the key alone says
+            try {
+                JsonNode status = new ObjectMapper().readTree(
+                        answer.get().output().substring(Math.max(0, answer.get().output().indexOf('{'))));
+                String method = status.path("authMethod").asText("?") + status.path("apiKeySource").asText("").transform(
+                        s -> s.isEmpty() ? "" : " from " + (s.equals("ANTHROPIC_API_KEY") ? keyEnv : s));
+                return Optional.of(status.path("loggedIn").asBoolean(false)
+                        ? CliProbe.ok("API key", "claude auth status: logged in (" + method + ")")
+                        : new AgentBackend.Probe("API key", Optional.of(false), "claude auth status: not logged in, although "
+                                + keyEnv + " is set", "check the value of " + keyEnv));
+            } catch (IOException e) {
+                return Optional.empty();
+            }
+        };
     }
 
     /** The stream as it came, and stderr when there was any; nothing when Claude Code did not run. */

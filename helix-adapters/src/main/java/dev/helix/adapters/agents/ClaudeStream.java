@@ -58,12 +58,36 @@ final class ClaudeStream {
             result.path("errors").forEach(e -> errors.add(e.asText()));
             String what = !text.isBlank() ? text : String.join("; ", errors);
             int status = result.path("api_error_status").asInt(0);
-            return new Reading.Failed("Claude Code failed (" + (subtype.isBlank() ? "error" : subtype)
-                    + (status > 0 ? ", API status " + status : "") + "): "
+            return new Reading.Failed("Claude Code failed: " + happened(subtype, status) + ": "
                     + (what.isBlank() ? "no message; exit code " + run.exitCode() : abbreviate(what, 2000))
                     + stream.editNote(), tally);
         }
         return new Reading.Answer(text, tally);
+    }
+
+    /**
+     * What went wrong, in words: the result's subtype is "success" even when the API refused the
+     * request (is_error with api_error_status), so the status decides where there is one.
+     */
+    static String happened(String subtype, int status) {
+        if (status > 0) {
+            String meaning = switch (status) {
+                case 400 -> "the request was refused as malformed";
+                case 401 -> "the API key was refused: check the key variable";
+                case 403 -> "the key may not use this model or endpoint";
+                case 404 -> "the model or the endpoint does not exist: check agent.model and agent.base_url";
+                case 413 -> "the request was too large";
+                case 429 -> "rate limited or out of quota";
+                case 529 -> "the API is overloaded";
+                default -> status >= 500 ? "the API's server failed" : "the API refused the request";
+            };
+            return "the model API answered HTTP " + status + " (" + meaning + ")";
+        }
+        return switch (subtype) {
+            case "", "success" -> "it reported an error";
+            case "error_during_execution" -> "it stopped with an error during its run";
+            default -> "it ended with " + subtype.replace('_', ' ');
+        };
     }
 
     static ClaudeStream read(String stdout) {

@@ -6,6 +6,7 @@ import dev.helix.core.spec.Spec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A coding-agent CLI as a backend: ready when its executable is found and its key variable is set
@@ -38,6 +39,17 @@ public abstract class CliAgentBackend implements AgentBackend {
         if (!agent.key().isSet(spec, env)) problems.add(agent.key().unset().apply(spec, agent.key().variable(spec)));
         problems.addAll(agent.checks().apply(spec));
         return problems;
+    }
+
+    /** For {@code helix doctor}: the CLI found, its version and its key or login, each said apart; no session, no tokens. */
+    @Override
+    public List<Probe> probe(Spec spec, Map<String, String> env) {
+        return CliProbe.probe(agent, spec, env, authCheck(spec), CliProbe.TIMEOUT);
+    }
+
+    /** The CLI's own non-interactive check of its key or login, where it has one; without it the key variable says. */
+    CliProbe.AuthCheck authCheck(Spec spec) {
+        return (executable, env, timeout) -> Optional.empty();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package dev.helix.adapters.specio;
 
 import dev.helix.adapters.Executors;
+import dev.helix.adapters.agents.BackendCatalog;
 import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.core.spec.KnownNames;
 import dev.helix.core.spec.Problem;
 import dev.helix.core.spec.Spec;
@@ -75,7 +77,8 @@ public final class SpecFiles {
         } else {
             doc = OtherFormats.markdown(text, source, file.toAbsolutePath().normalize().getParent());
         }
-        return new Loaded(validate(doc, source), doc.notes());
+        Path dir = file.toAbsolutePath().normalize().getParent();
+        return new Loaded(validate(doc, source, knownNames(dir)), doc.notes());
     }
 
     /** Whether {@link #load} can read a file of this name. */
@@ -87,14 +90,14 @@ public final class SpecFiles {
     /** Validates helix.yaml text that is not (yet) in a file. */
     static Spec parseYaml(String text, String source) {
         YamlTree.Parsed p = YamlTree.parse(text, source);
-        return validate(new Document(p.root(), p.lines(), p.problems(), Map.of(), List.of()), source);
+        return validate(new Document(p.root(), p.lines(), p.problems(), Map.of(), List.of()), source, knownNames());
     }
 
-    private static Spec validate(Document doc, String source) {
+    private static Spec validate(Document doc, String source, KnownNames known) {
         List<Problem> problems = new ArrayList<>(doc.problems());
         Spec spec = null;
         try {
-            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0), knownNames());
+            spec = SpecReader.read(doc.root(), source, path -> doc.lines().getOrDefault(path, 0), known);
         } catch (SpecException e) {
             for (Problem p : e.problems()) problems.add(renamed(p, doc.names()));
         }
@@ -109,6 +112,15 @@ public final class SpecFiles {
     /** The backends and executors helix.yaml may name: Helix's own and those registered as services. */
     static KnownNames knownNames() {
         return new KnownNames(Backends.offered(), Executors.NAMES);
+    }
+
+    /**
+     * The same where no plugin jar is around; with plugin jars any backend name is taken here, and
+     * checked where the backend is used (run, doctor), which names a jar that did not load. So reading
+     * a spec (status, log, ...) never runs a plugin's code.
+     */
+    static KnownNames knownNames(Path dir) {
+        return BackendCatalog.hasPlugins(dir, CallerEnvironment.current()) ? new KnownNames(List.of(), Executors.NAMES) : knownNames();
     }
 
     /** "evaluate.command" → "run_command" for a research.json, so the message names what the person wrote. */

@@ -109,6 +109,24 @@ class ClaudeBackendTest {
     }
 
     @Test
+    void anUnknownModelSaysWhatHappenedNotTheResultsSubtype() throws Exception {
+        // Claude Code reports this as subtype "success" with is_error and api_error_status 404
+        try (ScriptedAnthropic api = ScriptedAnthropic.start(c -> new Turn.Raw(404, "application/json",
+                "{\"type\":\"error\",\"error\":{\"type\":\"not_found_error\",\"message\":\"model: claude-nope\"}}"))) {
+            Spec spec = spec(agent(api, Optional.of("claude-nope"), 10, 30, List.of()), new SearchSpec(List.of(), 0, 0));
+
+            Proposal proposal = propose(spec, env(Map.of("CLAUDE_CODE_MAX_RETRIES", "0")));
+
+            assertThat(proposal).isInstanceOf(Proposal.Failure.class);
+            Proposal.Failure failure = (Proposal.Failure) proposal;
+            assertThat(failure.reason()).as(failure.reason())
+                    .contains("Claude Code failed: the model API answered HTTP 404", "check agent.model")
+                    .doesNotContain("success");
+            assertThat(failure.fault()).hasValueSatisfying(f -> assertThat(f.kind()).isEqualTo(Proposer.Fault.Kind.NOT_FOUND));
+        }
+    }
+
+    @Test
     void aServerThatKeepsFailingIsStoppedAtTheAgentTimeout() throws Exception {
         // Claude Code retries a 500 for minutes with backoff: agent.timeout_seconds bounds it
         try (ScriptedAnthropic api = ScriptedAnthropic.start(c -> new Turn.Raw(500, "application/json",

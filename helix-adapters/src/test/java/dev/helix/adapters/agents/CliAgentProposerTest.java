@@ -172,7 +172,7 @@ class CliAgentProposerTest {
 
     @Test
     void aFailureNamingTheApisStatusGetsItsKind() {
-        assertThat(CliAgentProposer.fault("Claude Code failed (error_during_execution, API status 401): invalid x-api-key", "claude"))
+        assertThat(CliAgentProposer.fault("Claude Code failed: " + ClaudeStream.happened("success", 401) + ": invalid x-api-key", "claude"))
                 .hasValueSatisfying(f -> {
                     assertThat(f.kind()).isEqualTo(dev.helix.core.port.Proposer.Fault.Kind.AUTH);
                     assertThat(f.fix()).contains("claude CLI");

@@ -131,6 +131,7 @@ public final class Doctor {
         checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
         if (valid) PowerCheck.check(workspace.ledger().read().experiments(), spec).ifPresent(checks::add);
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
+        checks.add(git ? BackendList.check(repo, options.env()) : skip("backends", "Backends found"));
         checks.add(valid ? sessions.backend(spec, specFile, options.env()) : skip("backend", "Agent backend available"));
         checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));
         return List.copyOf(checks);

@@ -1,6 +1,7 @@
 package dev.helix.app.doctor;
 
-import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.agents.BackendCatalog;
+import dev.helix.adapters.agents.CliAgentBackend;
 import dev.helix.adapters.specio.AgentChoice;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
@@ -20,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -124,10 +126,12 @@ final class SessionChecks {
     Check backend(Spec spec, Path specFile, Map<String, String> env) {
         String title = "Agent backend available";
         String name = spec.agent().backend();
-        Optional<AgentBackend> backend = Backends.find(name);
+        BackendCatalog catalog = BackendCatalog.at(repo, env);
+        Optional<AgentBackend> backend = catalog.find(name);
         boolean agentDriven = trying.isPresent() || AgentDriven.repository(workspace);
         boolean named = AgentChoice.named(specFile);
-        List<String> problems = backend.isEmpty() ? List.of("unknown backend '" + name + "' (agent.backend)")
+        List<String> problems = backend.isEmpty() ? List.of("unknown backend '" + name + "' (agent.backend)"
+                + catalog.broken().stream().map(b -> "; " + b.message()).collect(Collectors.joining()))
                 : backend.get().check(spec, env).stream().map(AgentBackend.Unready::message).toList();
         if (problems.isEmpty()) return agentDriven || !named ? Check.pass("backend", title, name + " is ready") : probed(backend.get(), spec, env);
         if (agentDriven || !named) {
@@ -136,15 +140,24 @@ final class SessionChecks {
                     + name + ": " + String.join("; ", problems) + ")");
         }
         if (backend.isEmpty()) {
-            return Check.fail("backend", title, problems.get(0), "choose one of: " + String.join(", ", Backends.names()));
+            return Check.fail("backend", title, problems.get(0), (catalog.broken().isEmpty() ? "" : "fix or remove the broken plugin, or ")
+                    + "choose one of: " + String.join(", ", catalog.names()));
+        }
+        String selfDriven = " (an agent that drives itself with helix try needs none: see helix guide)";
+        if (backend.get() instanceof CliAgentBackend) {
+            // a CLI's probe asks no server: found, version and key are said apart even when one is missing
+            Check probed = probed(backend.get(), spec, env);
+            if (probed.status() == Check.Status.FAIL) return Check.fail("backend", title, probed.message(), probed.fix() + selfDriven);
         }
         List<AgentBackend.Unready> unready = backend.get().check(spec, env);
         return Check.fail("backend", title, name + ": " + String.join("; ", problems),
-                String.join("; ", unready.stream().map(AgentBackend.Unready::suggestion).toList())
-                        + " (an agent that drives itself with helix try needs none: see helix guide)");
+                String.join("; ", unready.stream().map(AgentBackend.Unready::suggestion).toList()) + selfDriven);
     }
 
-    /** A ready backend asked for real (one minimal request): reachable, key and model, each said apart. */
+    /**
+     * A backend asked for real: an HTTP one with one minimal request (reachable, key, model), a CLI
+     * without a session (found, version, key); each aspect said apart.
+     */
     private static Check probed(AgentBackend backend, Spec spec, Map<String, String> env) {
         String title = "Agent backend available";
         List<AgentBackend.Probe> probes = backend.probe(spec, env);

@@ -1,7 +1,8 @@
 package dev.helix.app.run;
 
 import dev.helix.adapters.Executors;
-import dev.helix.adapters.agents.Backends;
+import dev.helix.adapters.agents.BackendCatalog;
+import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.adapters.process.CpuSets;
 import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.specio.SpecFiles;
@@ -45,7 +46,7 @@ final class Preflight {
         Spec spec = loaded;
         String backend = options.tune().isEmpty() ? options.backend().orElse(spec.agent().backend()) : "tune";
         checkCaps(options, backend, spec);
-        AgentBackend agent = backend(backend, spec);
+        AgentBackend agent = backend(backend, spec, repo);
 
         String specPath = repo.relativize(specFile).toString();
         List<String> dirty = new ArrayList<>(workspace.git().modifiedTrackedFiles(repo));
@@ -133,16 +134,25 @@ final class Preflight {
     }
 
     /** The named backend, ready to run here, or a usage error saying what to install or set. */
-    private static AgentBackend backend(String name, Spec spec) {
-        AgentBackend backend = Backends.find(name).orElseThrow(() -> AppException.usage("unknown_backend",
-                "unknown backend '" + name + "'", "choose one of: " + String.join(", ", Backends.names())));
-        List<AgentBackend.Unready> problems = backend.check(spec, System.getenv());
+    private static AgentBackend backend(String name, Spec spec, Path repo) {
+        BackendCatalog catalog = BackendCatalog.at(repo, CallerEnvironment.current());
+        AgentBackend backend = catalog.find(name).orElseThrow(() -> unknown(name, catalog));
+        List<AgentBackend.Unready> problems = backend.check(spec, CallerEnvironment.current());
         if (!problems.isEmpty()) {
             throw AppException.usage("backend_not_ready", "the " + name + " backend cannot run: "
                     + String.join("; ", problems.stream().map(AgentBackend.Unready::message).toList()),
                     String.join("; ", problems.stream().map(AgentBackend.Unready::suggestion).toList()));
         }
         return backend;
+    }
+
+    /** An unknown name; when a plugin could not be loaded, it may be the one that has it, so it is named. */
+    private static AppException unknown(String name, BackendCatalog catalog) {
+        String broken = catalog.broken().isEmpty() ? ""
+                : "; " + String.join("; ", catalog.broken().stream().map(BackendCatalog.Broken::message).toList());
+        return AppException.usage("unknown_backend", "unknown backend '" + name + "'" + broken,
+                (broken.isEmpty() ? "" : "fix or remove the broken plugin, or ") + "choose one of: " + String.join(", ", catalog.names())
+                        + " (plugin jars are loaded from .helix/plugins/, ~/.config/helix/plugins/ and " + BackendCatalog.PLUGINS_VARIABLE + ")");
     }
 
     /** The evaluation's program must exist: a file in the repository or a command on PATH. */

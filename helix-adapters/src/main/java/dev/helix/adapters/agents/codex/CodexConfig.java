@@ -73,8 +73,13 @@ final class CodexConfig {
                 in_app_browser = false
                 daemon_auto_start = false
                 unbounded_connection_retries = false
-                multi_agent = false
+                multi_agent_v2 = false
                 goals = false
+
+                # Subagents off. Not [features].multi_agent: codex 0.169 logs that key as deprecated,
+                # an error item in every transcript.
+                [agents]
+                enabled = false
 
                 # codex 0.169 rejects wire_api "chat" ("is no longer supported"): the server must
                 # speak the Responses API, POST <base_url>/responses with stream: true.

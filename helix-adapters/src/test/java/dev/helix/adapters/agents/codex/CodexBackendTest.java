@@ -92,6 +92,8 @@ class CodexBackendTest {
 
         Path log = tmp.resolve("runs/1.agent.log");
         assertThat(Files.readString(log)).contains("exec --json", "\"type\":\"file_change\"", "# Helix experiment 1");
+        // codex logs a deprecated config key as an error item in the transcript: Helix's config has none
+        assertThat(Files.readString(log)).doesNotContain("deprecated");
         String config = Files.readString(tmp.resolve("runs/codex-home/config.toml"));
         assertThat(config).contains("base_url = \"" + server.baseUrl() + "/v1\"", "env_key = \"" + KEY_ENV + "\"",
                 "wire_api = \"responses\"", "check_for_update_on_startup = false");
