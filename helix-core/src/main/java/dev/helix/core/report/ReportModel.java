@@ -59,7 +59,21 @@ public record ReportModel(
         List<Theme> rejectThemes,
         List<Repeat> repeatedDescriptions,
         List<String> signals,
-        List<Experiment> records) {
+        List<Experiment> records,
+        Optional<Finalized> finalized) {
+
+    /**
+     * What {@code helix finalize} last wrote of the session, as Markdown and as an HTML section
+     * (rendered, and escaped, when it ran).
+     */
+    public record Finalized(String markdown, String html) {}
+
+    /** This model with the finalize summary shown in the report. */
+    public ReportModel withFinalized(Finalized finalized) {
+        return new ReportModel(tag, goal, metric, direction, baseline, best, improvementPct, headline, counts, evaluationsPerExperiment,
+                noise, startedAt, finishedAt, span, evalSeconds, agentSeconds, costUsd, tokensIn, tokensOut, points, keptChanges,
+                crashThemes, discardThemes, rejectThemes, repeatedDescriptions, signals, records, Optional.of(finalized));
+    }
 
     /** Experiments after the baseline, each counted once by its last attempt. */
     public int experiments() {
@@ -138,7 +152,7 @@ public record ReportModel(
                 usage.stream().flatMap(a -> a.tokensOut().stream()).mapToLong(Long::longValue).sum(),
                 points(records), kept,
                 Themes.of(records, Status.CRASH), Themes.of(records, Status.DISCARD), Themes.of(records, Status.REJECTED),
-                Themes.repeats(records), dev.helix.core.session.Hints.of(records), List.copyOf(records));
+                Themes.repeats(records), dev.helix.core.session.Hints.of(records), List.copyOf(records), Optional.empty());
     }
 
     /** One point per record, in ledger order, each with the best after it and its error bar. */

@@ -1,0 +1,156 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * helix finalize on real git and real evaluations: the gain re-measured, each kept change reverted
+ * alone on the best, the changes that matter replayed on the base as helix/TAG-final.
+ */
+class FinalizeCommandTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * Four keeps: #1 takes the fast path (10 to 20); #2 switches to the new solver, which ignores the
+     * fast path (30, so #1 is dead code now); #3 and #4 raise the level on the same line (+1, +1), so
+     * #3 cannot be reverted without #4.
+     */
+    private TestRepo session() {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("fast.conf", "0\n");
+        repo.write("mode.conf", "old\n");
+        repo.write("level.conf", "0\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                mode=$(cat mode.conf); fast=$(cat fast.conf); level=$(cat level.conf)
+                if [ "$mode" = new ]; then base=30; elif [ "$fast" = 1 ]; then base=20; else base=10; fi
+                echo "score: $((base + level))"
+                """);
+        repo.write("helix.yaml", """
+                name: solver
+                domain: testing
+                description: Make the solver score higher.
+                scope:
+                  editable: [fast.conf, mode.conf, level.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """);
+        repo.commitAll("the project");
+        keep(repo, "fast.conf", "1\n", "take the fast path");
+        keep(repo, "mode.conf", "new\n", "switch to the new solver");
+        keep(repo, "level.conf", "1\n", "raise the level to 1");
+        keep(repo, "level.conf", "2\n", "raise the level to 2");
+        return repo;
+    }
+
+    private static void keep(TestRepo repo, String file, String text, String description) {
+        repo.write(file, text);
+        TestRepo.Run run = repo.helix("--json", "try", "--tag", "s", "-m", description);
+        assertThat(run.json().get("data").get("status").asText()).as(run.toString()).isEqualTo("keep");
+    }
+
+    @Test
+    void dropsTheChangeALaterOneMadeDeadAndConfirmsTheGain() throws Exception {
+        TestRepo repo = session();
+        String userHead = repo.git("rev-parse", "HEAD");
+        String userBranch = repo.git("branch", "--show-current");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("confirmed").asBoolean()).isTrue();
+        assertThat(data.get("gain").get("value").asDouble()).isEqualTo(22.0);
+        assertThat(data.get("gain").get("ci_low").asDouble()).isPositive();
+        List<String> fates = new ArrayList<>();
+        data.get("changes").forEach(c -> fates.add(c.get("run").asInt() + " " + c.get("fate").asText()));
+        assertThat(fates).containsExactly("1 dropped", "2 needed", "3 unclear", "4 needed");
+        assertThat(data.get("changes").get(0).get("contribution").get("value").asDouble()).isZero();
+        assertThat(data.get("changes").get(1).get("contribution").get("value").asDouble()).isEqualTo(10.0);
+        assertThat(data.get("changes").get(2).has("contribution")).isFalse();
+        // Without #1 the final tree scores what the best does.
+        assertThat(data.get("final_gain").get("value").asDouble()).isEqualTo(22.0);
+
+        // The final branch: the base, then #2, #3, #4, one commit each, saying what each contributes.
+        String base = repo.ledger().get(0).get("commit").asText();
+        assertThat(repo.git("rev-list", "--count", base + "..helix/s-final")).isEqualTo("3");
+        assertThat(repo.git("merge-base", "--is-ancestor", base, "helix/s-final")).isEmpty();
+        assertThat(repo.git("log", "--format=%s", base + "..helix/s-final").lines().toList())
+                .containsExactly("raise the level to 2", "raise the level to 1", "switch to the new solver");
+        String message = repo.git("log", "-1", "--format=%B", "helix/s-final~2");
+        assertThat(message).contains("Contributes +10", "to score", "Kept: removing it hurts", "experiment #2");
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
+        assertThat(repo.git("show", "helix/s-final:level.conf")).isEqualTo("2");
+
+        // Nothing of the user's moved; Helix's worktrees are gone.
+        assertThat(repo.git("rev-parse", "HEAD")).isEqualTo(userHead);
+        assertThat(repo.git("branch", "--show-current")).isEqualTo(userBranch);
+        assertThat(repo.git("status", "--porcelain")).isEmpty();
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
+
+        // The summary: a file, and a section of the HTML report.
+        String md = Files.readString(repo.dir.resolve(".helix/runs/s/final.md"));
+        assertThat(md).contains("Gain confirmed", "dropped: removing it does not hurt", "does not revert cleanly", "helix/s-final");
+        TestRepo.Run report = repo.helix("report", "--tag", "s", "--format", "html");
+        assertThat(report.out()).contains("<h2>Finalized result</h2>", "switch to the new solver");
+    }
+
+    @Test
+    void keepAllAndSquashWriteOneCommitWithEveryChange_andARerunReplacesOnlyHelixsBranch() {
+        TestRepo repo = session();
+        TestRepo.Run first = repo.helix("--json", "finalize", "--tag", "s", "--repeats", "3");
+        assertThat(first.code()).as(first.toString()).isZero();
+        String before = repo.git("rev-parse", "helix/s-final");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s", "--keep-all", "--squash");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("changes").get(0).get("fate").asText()).isEqualTo("kept_on_request");
+        assertThat(data.get("changes").get(0).get("why").asText()).contains("--keep-all");
+        assertThat(data.has("final_gain")).isFalse();
+        assertThat(data.get("squashed").asBoolean()).isTrue();
+        String base = repo.ledger().get(0).get("commit").asText();
+        assertThat(repo.git("rev-list", "--count", base + "..helix/s-final")).isEqualTo("1");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isNotEqualTo(before);
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("1");
+        assertThat(repo.git("log", "-1", "--format=%B", "helix/s-final")).contains("#1 take the fast path", "#4 raise the level to 2");
+
+        // A commit of the user's on the branch: Helix no longer owns it and refuses, before measuring anything.
+        repo.git("worktree", "add", "-q", tmp.resolve("mine").toString(), "helix/s-final");
+        Path mine = tmp.resolve("mine");
+        repo.git("-C", mine.toString(), "commit", "-q", "--allow-empty", "-m", "my own note");
+        String users = repo.git("rev-parse", "helix/s-final");
+        TestRepo.Run refused = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.json().get("error").get("code").asText()).isEqualTo("final_branch_taken");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(users);
+    }
+
+    @Test
+    void refusesABranchTheUserMadeAndASessionWithoutKeeps() {
+        TestRepo repo = session();
+        repo.git("branch", "helix/s-final", "main");
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.json().get("error").get("message").asText()).contains("helix/s-final", "Helix did not write it");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(repo.git("rev-parse", "main"));
+
+        repo.git("switch", "-q", "main");
+        repo.write("level.conf", "-1\n");
+        TestRepo.Run worse = repo.helix("--json", "try", "--tag", "t", "-m", "lower the level");
+        assertThat(worse.json().get("data").get("status").asText()).as(worse.toString()).isEqualTo("discard");
+        TestRepo.Run empty = repo.helix("--json", "finalize", "--tag", "t");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.json().get("error").get("code").asText()).isEqualTo("nothing_to_finalize");
+    }
+}
