@@ -21,9 +21,10 @@ import picocli.CommandLine.ParentCommand;
     "Turn a session's chain of keeps into a result a reviewer can merge.",
     "%n1. Confirm: the best and the baseline are re-measured side by side in K balanced blocks (as the statistical judge "
         + "measures); the gain is confirmed when its confidence interval (judge.confidence) excludes zero.",
-    "2. Leave-one-out: each kept change is reverted alone on top of the best (git revert, in a worktree of Helix's own) "
-        + "and the best is measured against it; the difference is the change's contribution, with its interval. A change "
-        + "whose removal does not hurt is dropped (kept with --keep-all); one that does not revert cleanly is kept and said so.",
+    "2. Leave-one-out: each kept change, in the order kept, is reverted alone on top of the best less the changes already "
+        + "dropped (git revert, in a worktree of Helix's own), and that tree is measured against it; the difference is the "
+        + "change's contribution, with its interval. A change whose removal does not hurt is dropped (kept with --keep-all); "
+        + "one that does not revert cleanly is kept and said so.",
     "3. Write branch helix/TAG-final on the session's base: one commit per change that stays, its message saying what it "
         + "does and what it contributes (--squash: one commit). When changes were dropped, that tree is measured against "
         + "the baseline too. Your checkout and other branches are not touched; a helix/TAG-final that Helix did not write "

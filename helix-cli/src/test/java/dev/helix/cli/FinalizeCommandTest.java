@@ -76,7 +76,8 @@ class FinalizeCommandTest {
         data.get("changes").forEach(c -> fates.add(c.get("run").asInt() + " " + c.get("fate").asText()));
         assertThat(fates).containsExactly("1 dropped", "2 needed", "3 unclear", "4 needed");
         assertThat(data.get("changes").get(0).get("contribution").get("value").asDouble()).isZero();
-        assertThat(data.get("changes").get(1).get("contribution").get("value").asDouble()).isEqualTo(10.0);
+        // Weighed without #1, already dropped: the new solver is worth the whole +20 of the fast path and its own.
+        assertThat(data.get("changes").get(1).get("contribution").get("value").asDouble()).isEqualTo(20.0);
         assertThat(data.get("changes").get(2).has("contribution")).isFalse();
         // Without #1 the final tree scores what the best does.
         assertThat(data.get("final_gain").get("value").asDouble()).isEqualTo(22.0);
@@ -88,7 +89,7 @@ class FinalizeCommandTest {
         assertThat(repo.git("log", "--format=%s", base + "..helix/s-final").lines().toList())
                 .containsExactly("raise the level to 2", "raise the level to 1", "switch to the new solver");
         String message = repo.git("log", "-1", "--format=%B", "helix/s-final~2");
-        assertThat(message).contains("Contributes +10", "to score", "Kept: removing it hurts", "experiment #2");
+        assertThat(message).contains("Contributes +20", "to score", "Kept: removing it hurts", "experiment #2");
         assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
         assertThat(repo.git("show", "helix/s-final:level.conf")).isEqualTo("2");
 
@@ -134,6 +135,48 @@ class FinalizeCommandTest {
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.json().get("error").get("code").asText()).isEqualTo("final_branch_taken");
         assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(users);
+    }
+
+    /**
+     * Two changes that each give the whole gain (the second kept for being simpler): either one alone
+     * can go, not both. Weighed one after the other, the first is dropped and the second then matters.
+     */
+    @Test
+    void ofTwoChangesThatDoTheSameThingOnlyOneIsDropped() {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("fast.conf", "0\n");
+        repo.write("turbo.conf", "0\n");
+        repo.write("notes.conf", "a note\nanother note\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                if [ "$(cat fast.conf)" = 1 ] || [ "$(cat turbo.conf)" = 1 ]; then echo "score: 20"; else echo "score: 10"; fi
+                """);
+        repo.write("helix.yaml", """
+                name: twins
+                domain: testing
+                description: Make it faster.
+                scope:
+                  editable: [fast.conf, turbo.conf, notes.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """);
+        repo.commitAll("the project");
+        keep(repo, "fast.conf", "1\n", "take the fast path");
+        repo.write("notes.conf", "a note\n");
+        keep(repo, "turbo.conf", "1\n", "turbo instead, and one note less");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("changes").get(0).get("fate").asText()).isEqualTo("dropped");
+        assertThat(data.get("changes").get(1).get("fate").asText()).isEqualTo("needed");
+        assertThat(data.get("changes").get(1).get("contribution").get("value").asDouble()).isEqualTo(10.0);
+        assertThat(data.get("final_gain").get("value").asDouble()).isEqualTo(10.0);
+        assertThat(repo.git("show", "helix/s-final:turbo.conf")).isEqualTo("1");
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
     }
 
     @Test

@@ -47,9 +47,9 @@ final class FinalBranch implements AutoCloseable {
         return "refs/helix-final/" + tag;
     }
 
-    /** {@code best} with {@code change} reverted on top; empty when it does not revert cleanly. */
-    Optional<String> without(String best, Contribution change) {
-        workspace.git().reset(wt, best, List.of());
+    /** {@code tree} with {@code change} reverted on top; empty when it does not revert cleanly. */
+    Optional<String> without(String tree, Contribution change) {
+        workspace.git().reset(wt, tree, List.of());
         return workspace.git().revertCommit(wt, change.commit(), "helix(" + tag + "): the best without #" + change.run()
                 + " (leave-one-out)\n\n" + change.description());
     }

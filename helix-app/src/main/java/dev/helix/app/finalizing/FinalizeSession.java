@@ -21,7 +21,8 @@ import java.util.function.Consumer;
 /**
  * {@code helix finalize}: turns a session's chain of keeps into a result a reviewer can merge. It
  * re-measures the best against the baseline side by side (is the gain real?), weighs each kept
- * change by reverting it alone on top of the best (leave-one-out), and writes helix/TAG-final on
+ * change by reverting it alone on top of the best less the changes already dropped (leave-one-out,
+ * by backward elimination), and writes helix/TAG-final on
  * the session's base with one commit per change that matters. Every measurement runs in
  * Helix-owned worktrees from the commits alone; the user's checkout and branches are not touched.
  */
@@ -92,17 +93,22 @@ public final class FinalizeSession {
             double recorded = best.primary().get() - baseline.primary().get();
             EffectReproduction confirmation = compare(measure, best.commit(), baseline.commit(), "best", "baseline", recorded);
             Gain gain = Gain.of(confirmation.evidence(), spec.metrics().primary().optimize(), spec.judge().confidence());
+            // Backward elimination: each change is weighed against the best without the changes dropped
+            // so far, so of two changes that do the same thing only the first is dropped.
+            String reference = best.commit();
             for (int i = 0; i < changes.size(); i++) {
                 Contribution c = changes.get(i);
-                progress.accept("#" + c.run() + " " + c.description() + ": the best without it");
-                Optional<String> without = branch.without(best.commit(), c);
-                Optional<Gain> contribution = without.map(w -> Gain.of(compare(measure, best.commit(), w, "best", "without" + c.run(), 0)
+                String current = reference;
+                progress.accept("#" + c.run() + " " + c.description() + ": without it");
+                Optional<String> without = branch.without(current, c);
+                Optional<Gain> contribution = without.map(w -> Gain.of(compare(measure, current, w, "with" + c.run(), "without" + c.run(), 0)
                         .evidence(), spec.metrics().primary().optimize(), spec.judge().confidence()));
                 Contribution weighed = new Contribution(c.run(), c.description(), c.commit(), c.parent(), contribution, c.costUsd(),
                         Contribution.fate(contribution, options.keepAll()));
                 progress.accept("#" + c.run() + ": " + weighed.contribution().map(Gain::render).orElse("does not revert cleanly")
                         + "; " + weighed.fate().why);
                 changes.set(i, weighed);
+                if (!weighed.fate().survives) reference = without.orElseThrow();
             }
             List<String> commits = replay(branch, baseline.commit(), changes, metric);
             String tip = commits.isEmpty() ? baseline.commit() : commits.get(commits.size() - 1);

@@ -3,14 +3,15 @@ package dev.helix.core.result;
 import java.util.Optional;
 
 /**
- * One kept change of a session as {@code helix finalize} weighed it: what the best loses when this
- * change alone is reverted on top of it (leave-one-out), and whether it goes into the final branch.
+ * One kept change of a session as {@code helix finalize} weighed it: what the best (less the changes
+ * already dropped) loses when this change alone is reverted on top of it (leave-one-out), and
+ * whether it goes into the final branch.
  *
  * @param run the experiment that kept it
  * @param description what it does, as its proposer described it
  * @param commit its commit on the session branch
  * @param parent the best it was kept on
- * @param contribution the best against the best without it; empty when it did not revert cleanly
+ * @param contribution the tree it was weighed in against that tree without it; empty when it did not revert cleanly
  * @param costUsd what proposing it cost, when its proposer said
  * @param fate whether it stays, and why
  */
@@ -53,7 +54,8 @@ public record Contribution(int run, String description, String commit, String pa
     public String message(String metric, String tag) {
         String first = description.isBlank() ? "change of experiment #" + run : description.strip().lines().findFirst().orElse("");
         String effect = contribution.map(g -> "Contributes " + g.render() + " to " + metric
-                + ": the best without this change, measured side by side with it over " + g.blocks() + " blocks.")
+                + ": the session's best (less the changes dropped before it) against the same without this change, side by side over "
+                + g.blocks() + " blocks.")
                 .orElse("Its contribution is unknown: it does not revert cleanly on the best.");
         return first + "\n\n" + effect + "\n" + fate.why.substring(0, 1).toUpperCase() + fate.why.substring(1) + ".\n\n"
                 + "Helix session " + tag + ", experiment #" + run + " (refs/helix/" + tag + "/" + run + ", commit " + commit + ").";

@@ -53,7 +53,8 @@ public final class FinalSummary {
         StringBuilder b = new StringBuilder();
         b.append("# Finalized: session ").append(r.tag()).append("\n\n**").append(cell(headline(r))).append("**\n\n");
         b.append(MarkdownReport.cell(r.confirmation())).append("\n\n## Changes (leave-one-out)\n\n");
-        b.append("Each kept change reverted alone on top of the best; its contribution is the best against the best without it.\n\n");
+        b.append("Each kept change, in the order kept, reverted alone on top of the best less the changes dropped before it; "
+                + "its contribution is that tree against the same without the change.\n\n");
         b.append("| # | change | contribution | cost | fate |\n|---|---|---|---|---|\n");
         for (String[] row : rows(r)) b.append("| ").append(String.join(" | ", List.of(row).stream().map(FinalSummary::cell).toList())).append(" |\n");
         b.append('\n');
