@@ -7,6 +7,7 @@ import dev.helix.app.verify.VerifyWorktree;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.EffectReproduction;
+import dev.helix.core.judge.Judge;
 import dev.helix.core.judge.SequentialJudge;
 import dev.helix.core.result.Contribution;
 import dev.helix.core.result.FinalResult;
@@ -101,7 +102,7 @@ public final class FinalizeSession {
                 String current = reference;
                 progress.accept("#" + c.run() + " " + c.description() + ": without it");
                 Optional<String> without = branch.without(current, c);
-                Optional<Gain> contribution = without.map(w -> Gain.of(compare(measure, current, w, "with" + c.run(), "without" + c.run(), 0)
+                Optional<Gain> contribution = without.map(w -> Gain.of(compare(measure, current, w, "with #" + c.run(), "without #" + c.run(), 0)
                         .evidence(), spec.metrics().primary().optimize(), spec.judge().confidence()));
                 Contribution weighed = new Contribution(c.run(), c.description(), c.commit(), c.parent(), contribution, c.costUsd(),
                         Contribution.fate(contribution, options.keepAll()));
@@ -128,7 +129,7 @@ public final class FinalizeSession {
             Optional<String> checks = checked.map(c -> (c.passed() ? "passed" : "FAILED, so " + FinalBranch.name(tag) + " was not written")
                     + (c.detail().isBlank() ? "" : ": " + c.detail()));
             return new FinalResult(tag, metric, spec.metrics().primary().optimize(), baseline.primary().get(), best.primary().get(),
-                    best.run(), gain, confirmation.reproduces(), confirmation.reason(), result, changes, FinalBranch.name(tag),
+                    best.run(), gain, confirmation.reproduces(), confirmation(confirmation, recorded, gain), result, changes, FinalBranch.name(tag),
                     baseline.commit(), commits, options.squash() && changes.stream().filter(c -> c.fate().survives).count() > 1, passed, checks,
                     holdout, gates.environment(), Records.cost(experiments));
         }
@@ -161,19 +162,30 @@ public final class FinalizeSession {
     }
 
     /** Measures {@code a} and {@code b} side by side in balanced blocks; the evidence is of a minus b. */
-    private EffectReproduction compare(VerifyWorktree wt, String a, String b, String aName, String bName, double recorded) {
+    private EffectReproduction compare(VerifyWorktree wt, String a, String b, String aLabel, String bLabel, double recorded) {
         int[] k = {0, 0};
         int n = options.blocks();
+        String log = "final." + (aLabel + "-vs-" + bLabel).replaceAll("[^A-Za-z0-9-]+", "");
         EffectReproduction.Blocks blocks = EffectReproduction.measure(n, () -> {
             wt.checkout(a);
             k[0]++;
-            return wt.measure("final." + aName + "-vs-" + bName + "." + k[0] + "a", "block " + k[0] + "/" + n + " " + aName);
+            return wt.measure(log + "." + k[0] + "a", "block " + k[0] + "/" + n + " " + aLabel);
         }, () -> {
             wt.checkout(b);
             k[1]++;
-            return wt.measure("final." + aName + "-vs-" + bName + "." + k[1] + "b", "block " + k[1] + "/" + n + " " + bName);
+            return wt.measure(log + "." + k[1] + "b", "block " + k[1] + "/" + n + " " + bLabel);
         });
         return EffectReproduction.check(blocks, recorded, spec.judge().confidence(), b, prior);
+    }
+
+    /** Why the gain is confirmed or not, in the words of the metric's direction. */
+    private static String confirmation(EffectReproduction r, double recorded, Gain gain) {
+        String verdict = r.reproduces() ? "Confirmed" : gain.significant() || gain.high() < 0 ? "Not confirmed: it went the other way"
+                : "Not confirmed: the interval reaches zero";
+        return verdict + ". Recorded " + Judge.signed(recorded) + " (best minus baseline), re-measured " + Judge.signed(r.evidence().effect())
+                + (gain.low() == gain.high() ? "" : ", p=" + Judge.fmt(r.evidence().pValue())) + " over " + gain.blocks()
+                + " blocks, the two side by side in one worktree; the recorded value lies " + (r.recordedInside() ? "inside" : "outside")
+                + " the interval" + (r.recordedInside() ? "." : " (a session's best is biased upwards by the selection that kept it).");
     }
 
     private String squashMessage(List<Contribution> changes, Gain gain) {

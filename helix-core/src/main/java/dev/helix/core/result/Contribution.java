@@ -21,7 +21,7 @@ public record Contribution(int run, String description, String commit, String pa
     /** Whether a change stays in the final branch, and why: a closed set of reasons. */
     public enum Fate {
         NEEDED(true, "kept: removing it hurts"),
-        UNCLEAR(true, "kept: it does not revert cleanly on the best, so it could not be measured alone"),
+        UNCLEAR(true, "kept: it does not revert cleanly, so it could not be measured alone"),
         KEPT_ON_REQUEST(true, "kept (--keep-all), though removing it does not hurt"),
         NEEDED_BY_LATER(true, "kept, though removing it does not hurt: a later kept change does not apply without it"),
         DROPPED(false, "dropped: removing it does not hurt");
@@ -56,7 +56,7 @@ public record Contribution(int run, String description, String commit, String pa
         String effect = contribution.map(g -> "Contributes " + g.render() + " to " + metric
                 + ": the session's best (less the changes dropped before it) against the same without this change, side by side over "
                 + g.blocks() + " blocks.")
-                .orElse("Its contribution is unknown: it does not revert cleanly on the best.");
+                .orElse("Its contribution is unknown: it does not revert cleanly on the session's best.");
         return first + "\n\n" + effect + "\n" + fate.why.substring(0, 1).toUpperCase() + fate.why.substring(1) + ".\n\n"
                 + "Helix session " + tag + ", experiment #" + run + " (refs/helix/" + tag + "/" + run + ", commit " + commit + ").";
     }

@@ -32,9 +32,9 @@ public record Gain(double value, double low, double high, double confidence, int
         return low > 0;
     }
 
-    /** E.g. "+0.12 (95% CI +0.10..+0.14)", or without an interval when the measurements did not spread. */
+    /** E.g. "+0.12 (95% CI +0.10..+0.14)", or "+0.12 (no spread)" when the measurements did not spread. */
     public String render() {
-        if (low == high) return Judge.signed(value) + " (no spread over " + blocks + " blocks)";
+        if (low == high) return Judge.signed(value) + " (no spread)";
         return Judge.signed(value) + " (" + Judge.fmt(confidence * 100) + "% CI " + Judge.signed(low) + ".." + Judge.signed(high) + ")";
     }
 }

@@ -50,7 +50,7 @@ class FinalSummaryTest {
                 Optional.empty(), 2.0);
 
         String md = FinalSummary.markdown(r);
-        assertThat(md).contains("Gain confirmed", "| #1 | use &lt;b>fast&lt;/b> \\| path | 0 (no spread over 3 blocks) | $0.50 | dropped")
+        assertThat(md).contains("Gain confirmed", "| #1 | use &lt;b>fast&lt;/b> \\| path | 0 (no spread) | $0.50 | dropped")
                 .contains("| #2 | new solver | +10 (95% CI +9..+11) | $1.50 | kept: removing it hurts |")
                 .contains("helix/s-final on 01234567: 1 commit fedcba98", "$2.00 in all, $2.00 per change kept",
                         "without the 1 dropped change", "Hold-out**: none configured");
