@@ -24,6 +24,11 @@ class FinalizeCommandTest {
      * #3 cannot be reverted without #4.
      */
     private TestRepo session() {
+        return session(null);
+    }
+
+    /** The same, its evaluation adding uniform noise of the amplitude {@code amplitude} holds, when given. */
+    private TestRepo session(Path amplitude) {
         TestRepo repo = new TestRepo(tmp.resolve("repo"));
         repo.write("fast.conf", "0\n");
         repo.write("mode.conf", "old\n");
@@ -32,8 +37,11 @@ class FinalizeCommandTest {
                 #!/bin/sh
                 mode=$(cat mode.conf); fast=$(cat fast.conf); level=$(cat level.conf)
                 if [ "$mode" = new ]; then base=30; elif [ "$fast" = 1 ]; then base=20; else base=10; fi
-                echo "score: $((base + level))"
-                """);
+                """ + (amplitude == null ? "echo \"score: $((base + level))\"\n" : """
+                seed=$(od -An -N4 -tu4 /dev/urandom)
+                awk -v s="$((base + level))" -v a="$(cat %s)" -v seed="$seed" \\
+                  'BEGIN { srand(seed); printf "score: %%.6f\\n", s + a * (2 * rand() - 1) }'
+                """.formatted(amplitude)));
         repo.write("helix.yaml", """
                 name: solver
                 domain: testing
@@ -135,6 +143,29 @@ class FinalizeCommandTest {
         assertThat(refused.code()).isEqualTo(2);
         assertThat(refused.json().get("error").get("code").asText()).isEqualTo("final_branch_taken");
         assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(users);
+    }
+
+    /**
+     * The machine got noisy after the session (an input outside the repository): the intervals are
+     * real ones now, and the changes that matter by far more than the noise still stand out.
+     */
+    @Test
+    void onANoisyMachineTheContributionsCarryRealIntervals() throws Exception {
+        Path amplitude = tmp.resolve("amplitude");
+        Files.writeString(amplitude, "0\n");
+        TestRepo repo = session(amplitude);
+        Files.writeString(amplitude, "0.1\n");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s", "--repeats", "6");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode gain = run.json().get("data").get("gain");
+        assertThat(gain.get("ci_low").asDouble()).isGreaterThan(20).isLessThan(gain.get("value").asDouble());
+        assertThat(gain.get("ci_high").asDouble()).isGreaterThan(gain.get("value").asDouble()).isLessThan(24);
+        assertThat(gain.get("blocks").asInt()).isEqualTo(6);
+        JsonNode changes = run.json().get("data").get("changes");
+        assertThat(changes.get(1).get("fate").asText()).isEqualTo("needed");
+        assertThat(changes.get(3).get("fate").asText()).isEqualTo("needed");
+        assertThat(changes.get(3).get("contribution").get("ci_low").asDouble()).isGreaterThan(0.5).isLessThan(1);
     }
 
     /**
