@@ -3,10 +3,15 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.app.finalizing.FinalizeSession;
+import dev.helix.app.finalizing.ResultGates;
+import dev.helix.core.result.FinalResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -208,6 +213,52 @@ class FinalizeCommandTest {
         assertThat(data.get("final_gain").get("value").asDouble()).isEqualTo(10.0);
         assertThat(repo.git("show", "helix/s-final:turbo.conf")).isEqualTo("1");
         assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
+    }
+
+    /**
+     * Checks that fail on the final tree (here: they insist on the dropped fast path) keep the branch
+     * from being written; the summary says so. Checks and hold-out see the final tree itself.
+     */
+    @Test
+    void failingChecksOnTheFinalTreeLeaveTheBranchUnwritten() throws Exception {
+        TestRepo repo = session();
+        List<Path> seen = new ArrayList<>();
+        ResultGates gates = new ResultGates() {
+            @Override
+            public Optional<Checked> checks(Path tree) {
+                seen.add(tree);
+                try {
+                    Process p = new ProcessBuilder("sh", "-c", "test \"$(cat fast.conf)\" = 1 || { echo 'the fast path is off'; exit 1; }")
+                            .directory(tree.toFile()).redirectErrorStream(true).start();
+                    String out = new String(p.getInputStream().readAllBytes()).strip();
+                    return Optional.of(new Checked(p.waitFor() == 0, out));
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+
+            @Override
+            public Optional<String> holdout(Path tree) {
+                return Optional.of("level " + repo.read(repo.dir.relativize(tree.resolve("level.conf")).toString()).strip());
+            }
+
+            @Override
+            public Optional<String> environment() {
+                return Optional.of("a test machine");
+            }
+        };
+        SessionRecords s = SessionRecords.read(repo.dir, Optional.of("s"));
+        FinalResult result = FinalizeSession.run(s.workspace(), "s", s.records(), SpecFiles.load(repo.dir.resolve("helix.yaml")),
+                new FinalizeSession.Options(false, false, 3), gates, line -> {});
+
+        assertThat(seen).hasSize(1);
+        assertThat(result.written()).isFalse();
+        assertThat(result.checks()).hasValueSatisfying(c -> assertThat(c).startsWith("FAILED").contains("the fast path is off"));
+        assertThat(result.holdout()).contains("level 2");
+        assertThat(repo.git("branch", "--list", "helix/s-final")).isEmpty();
+        assertThat(Files.readString(repo.dir.resolve(".helix/runs/s/final.md")))
+                .contains("NOT WRITTEN (the checks failed)", "Hold-out**: level 2", "Environment**: a test machine");
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
     }
 
     @Test
