@@ -264,6 +264,9 @@ class FinalizeCommandTest {
     @Test
     void refusesABranchTheUserMadeAndASessionWithoutKeeps() {
         TestRepo repo = session();
+        TestRepo.Run fork = repo.helix("--json", "fork", "final", "--tag", "s");
+        assertThat(fork.code()).isEqualTo(2);
+        assertThat(fork.json().get("error").get("code").asText()).isEqualTo("reserved_name");
         repo.git("branch", "helix/s-final", "main");
         TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
         assertThat(run.code()).isEqualTo(2);
