@@ -57,7 +57,7 @@ public record Contribution(int run, String description, String commit, String pa
                 + ": the session's best (less the changes dropped before it) against the same without this change, side by side over "
                 + g.blocks() + " blocks.")
                 .orElse("Its contribution is unknown: it does not revert cleanly on the session's best.");
-        return first + "\n\n" + effect + "\n" + fate.why.substring(0, 1).toUpperCase() + fate.why.substring(1) + ".\n\n"
+        return first + "\n\n" + effect + "\n" + fate.why.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + fate.why.substring(1) + ".\n\n"
                 + "Helix session " + tag + ", experiment #" + run + " (refs/helix/" + tag + "/" + run + ", commit " + commit + ").";
     }
 }
