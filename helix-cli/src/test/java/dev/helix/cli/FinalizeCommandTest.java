@@ -117,6 +117,8 @@ class FinalizeCommandTest {
         assertThat(md).contains("Gain confirmed", "dropped: removing it does not hurt", "does not revert cleanly", "helix/s-final");
         TestRepo.Run report = repo.helix("report", "--tag", "s", "--format", "html");
         assertThat(report.out()).contains("<h2>Finalized result</h2>", "switch to the new solver");
+        assertThat(repo.helix("report", "--tag", "s", "--format", "md").out())
+                .contains("## Finalized: session s", "### Changes (leave-one-out)", "| #1 | take the fast path |");
     }
 
     @Test
