@@ -178,6 +178,14 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
                 + "\"ci_low\":-0.016,\"ci_high\":-0.006,\"p_value\":0.001,\"recorded_inside\":true,\"blocks\":7,"
                 + "\"samples\":[...],\"parent_samples\":[...],\"reason\":\"...\"}; with --all-kept: "
                 + "{\"checks\":[...one of those per keep...],\"reproduced\":3,\"total\":4}");
+        m.put("finalize (data of helix finalize)", "{\"tag\":\"nov23\",\"metric\":\"score\",\"baseline\":10,\"best\":32,"
+                + "\"best_run\":4,\"gain\":{\"value\":22,\"ci_low\":21,\"ci_high\":23,\"confidence\":0.95,\"blocks\":3},"
+                + "\"confirmed\":true,\"confirmation\":\"...\",\"final_gain\":{...} (only when changes were dropped),"
+                + "\"changes\":[{\"run\":1,\"description\":\"...\",\"commit\":\"<commit>\",\"contribution\":{...} (absent when it "
+                + "did not revert cleanly),\"cost_usd\":0.12,\"fate\":\"needed|dropped|unclear|kept_on_request|needed_by_later\","
+                + "\"kept\":true,\"why\":\"...\"}],\"branch\":\"helix/nov23-final\",\"base\":\"<commit>\",\"commits\":[...],"
+                + "\"squashed\":false,\"written\":true,\"cost_usd\":1.5,\"summary\":\".helix/runs/nov23/final.md\"}; "
+                + "gains are signed so that positive is better");
         m.put("doctor (data of helix doctor)", "{\"ok\":true,\"checks\":[{\"id\":\"clean_tree\",\"title\":\"...\","
                 + "\"status\":\"pass|warn|fail|skip\",\"message\":\"...\",\"fix\":\"...\"}]}");
         return m;

@@ -48,6 +48,7 @@ public final class Main implements Callable<Integer> {
             Map.entry("try", TryCommand.class),
             Map.entry("record", RecordCommand.class),
             Map.entry("verify", VerifyCommand.class),
+            Map.entry("finalize", FinalizeCommand.class),
             Map.entry("fork", ForkCommand.class),
             Map.entry("merge", MergeCommand.class),
             Map.entry("merge-best", MergeBestCommand.class),

@@ -159,6 +159,21 @@ final class Commits {
         return Optional.of(committed(worktree));
     }
 
+    /** See {@link dev.helix.core.port.Repository#revertCommit}. */
+    Optional<String> revertCommit(Path worktree, String commit, String message) {
+        Git.Result reverted = git.run(worktree, List.of("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "revert",
+                "--no-commit", commit));
+        if (reverted.exit() != 0) {
+            git.run(worktree, List.of("revert", "--abort")); // may have nothing to abort
+            git.run(worktree, List.of("reset", "-q", "--hard", "HEAD")).ok();
+            return Optional.empty();
+        }
+        List<String> args = commitOptions(worktree);
+        args.addAll(List.of("commit", "-q", "--no-verify", "--allow-empty", "--cleanup=whitespace", "-m", message));
+        git.run(worktree, args).ok();
+        return Optional.of(committed(worktree));
+    }
+
     /**
      * Options for Helix's own commits: machine steps in its own worktree, so no signing, no hook
      * to slow or veto them, no automatic gc packing refs under another worker's update-ref; an

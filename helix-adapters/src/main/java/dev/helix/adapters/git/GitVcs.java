@@ -188,6 +188,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public Optional<String> revertCommit(Path worktree, String commit, String message) {
+        return commits.revertCommit(worktree, commit, message);
+    }
+
+    @Override
     public void checkoutFiles(Path dir, String commit, Collection<String> paths) {
         worktrees.checkoutFiles(dir, commit, paths);
     }

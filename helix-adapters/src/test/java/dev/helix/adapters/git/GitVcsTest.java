@@ -574,6 +574,31 @@ class GitVcsTest {
     class CherryPicking {
 
         @Test
+        void anEarlierCommitIsRevertedOnTopOfLaterOnesOrLeftAloneWhenALaterOneChangedItsLines() {
+            Path repo = fx.repo("repo", "a.txt", "a\n", "b.txt", "b\n");
+            Path wt = sessionWorktree(repo);
+            fx.write(wt, "a.txt", "A\n");
+            String first = vcs.commit(wt, List.of("a.txt"), "first");
+            fx.write(wt, "b.txt", "B\n");
+            String second = vcs.commit(wt, List.of("b.txt"), "second");
+            fx.write(wt, "b.txt", "BB\n");
+            String third = vcs.commit(wt, List.of("b.txt"), "third");
+
+            Optional<String> withoutFirst = vcs.revertCommit(wt, first, "without the first");
+            assertThat(withoutFirst).isPresent();
+            assertThat(fx.git(wt, "rev-parse", withoutFirst.get() + "^").strip()).isEqualTo(third);
+            assertThat(fx.git(wt, "show", withoutFirst.get() + ":a.txt").strip()).isEqualTo("a");
+            assertThat(fx.git(wt, "show", withoutFirst.get() + ":b.txt").strip()).isEqualTo("BB");
+            assertThat(fx.git(wt, "log", "-1", "--format=%s", withoutFirst.get()).strip()).isEqualTo("without the first");
+
+            vcs.reset(wt, third, List.of());
+            assertThat(vcs.revertCommit(wt, second, "without the second")).isEmpty();
+            assertThat(vcs.resolve(wt, "HEAD")).contains(third);
+            assertThat(fx.git(wt, "status", "--porcelain").strip()).isEmpty();
+            assertThat(wt.resolve("b.txt")).hasContent("BB");
+        }
+
+        @Test
         void aChangeMadeOnAnOlderBestIsReappliedOnTheNewOne() {
             Path repo = fx.repo("repo", "a.txt", "a\n", "b.txt", "b\n");
             Path wt = sessionWorktree(repo);

@@ -28,6 +28,10 @@ public final class Fork {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,40}")) {
                 throw AppException.usage("bad_name", "'" + name + "' is not a usable direction name", "use letters, digits, '.', '_' and '-'");
             }
+            if (name.equals("final")) { // helix/TAG-final is where helix finalize writes the session's result
+                throw AppException.usage("reserved_name", "'final' is reserved: helix finalize writes branch helix/" + tag + "-final",
+                        "choose another name for the direction");
+            }
             if (vcs.resolve(workspace.repo(), "refs/heads/helix/" + tag + "-" + name).isPresent()) {
                 throw AppException.usage("fork_exists", "branch helix/" + tag + "-" + name + " already exists",
                         "choose another name, or continue it: helix run --resume --tag " + tag + "-" + name);

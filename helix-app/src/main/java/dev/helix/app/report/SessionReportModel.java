@@ -16,7 +16,8 @@ public final class SessionReportModel {
     public static ReportModel of(Workspace workspace, String tag, List<Experiment> records) {
         SessionSetting setting = SessionSetting.of(workspace.repo(), records);
         Repository git = workspace.git();
-        return ReportModel.of(tag, setting.setting(), records, e -> diff(git, workspace.repo(), e));
+        ReportModel model = ReportModel.of(tag, setting.setting(), records, e -> diff(git, workspace.repo(), e));
+        return dev.helix.app.finalizing.FinalFiles.read(workspace, tag).map(model::withFinalized).orElse(model);
     }
 
     /** A kept experiment's diff against the best before it; a report still renders if git lost a commit. */

@@ -22,10 +22,10 @@ import java.util.function.Consumer;
  * between commits, and removed when done. Every evaluation of one check runs in it, so that the
  * commits compared share the directory, the slot and the machine's state.
  */
-final class VerifyWorktree implements AutoCloseable {
+public final class VerifyWorktree implements AutoCloseable {
     private final Workspace workspace;
     private final String tag;
-    private final Experiment target;
+    private final int run;
     private final Spec spec;
     private final Consumer<String> progress;
     private final Path wt;
@@ -33,15 +33,23 @@ final class VerifyWorktree implements AutoCloseable {
 
     /** Makes the worktree at {@code target}'s commit and runs the evaluation's setup there. */
     VerifyWorktree(Workspace workspace, String tag, Experiment target, Spec spec, Consumer<String> progress) {
+        this(workspace, tag, tag + "-verify-" + target.run(), target.run(), target.commit(), spec, progress);
+    }
+
+    /**
+     * Makes the worktree {@code name} (under .helix/worktrees) at {@code commit} and runs the
+     * evaluation's setup there; its logs are named after experiment {@code run} of session {@code tag}.
+     */
+    public VerifyWorktree(Workspace workspace, String tag, String name, int run, String commit, Spec spec, Consumer<String> progress) {
         this.workspace = workspace;
         this.tag = tag;
-        this.target = target;
+        this.run = run;
         this.spec = spec;
         this.progress = progress;
         Repository vcs = workspace.git();
-        this.wt = workspace.helixDir().resolve("worktrees").resolve(tag + "-verify-" + target.run());
+        this.wt = workspace.helixDir().resolve("worktrees").resolve(name);
         if (vcs.hasWorktree(workspace.repo(), wt)) vcs.removeWorktree(workspace.repo(), wt);
-        vcs.addWorktree(workspace.repo(), wt, target.commit());
+        vcs.addWorktree(workspace.repo(), wt, commit);
         this.executor = Executors.forSpec(spec);
         try {
             spec.evaluate().setup().ifPresent(setup -> executor.run(request(setup, "setup")));
@@ -51,8 +59,13 @@ final class VerifyWorktree implements AutoCloseable {
         }
     }
 
+    /** The worktree's directory. */
+    public Path dir() {
+        return wt;
+    }
+
     /** Moves the worktree's files to {@code commit}. */
-    void checkout(String commit) {
+    public void checkout(String commit) {
         workspace.git().reset(wt, commit, List.of());
     }
 
@@ -62,7 +75,7 @@ final class VerifyWorktree implements AutoCloseable {
      * @param name the run's name in its log file and in progress lines, e.g. "verify3"
      * @param label what the progress line says it measured, e.g. "run 3/5"
      */
-    double measure(String name, String label) {
+    public double measure(String name, String label) {
         Executor.Request request = request(spec.evaluate().command(), name);
         Path metricFile = MetricFile.beside(request.log());
         Workspace.RESULT_FILES.remove(metricFile);
@@ -79,7 +92,7 @@ final class VerifyWorktree implements AutoCloseable {
                         spec.evaluate().jsonFile().flatMap(f -> Workspace.readIfExists(wt.resolve(f))));
         Double value = extraction.metrics().get(primary);
         if (result.exitCode() != 0 || value == null || !Double.isFinite(value)) {
-            throw AppException.runtime("verify_crashed", label + " of #" + target.run() + " crashed ("
+            throw AppException.runtime("verify_crashed", label + " of #" + run + " crashed ("
                     + (result.timedOut() ? "timed out" : "exit code " + result.exitCode()) + "; "
                     + String.join("; ", extraction.problems()) + "):\n" + result.tail(20), "see the log under .helix/runs/" + tag);
         }
@@ -93,7 +106,6 @@ final class VerifyWorktree implements AutoCloseable {
     }
 
     private Executor.Request request(String command, String name) {
-        int run = target.run();
         return new Executor.Request(command, wt, Duration.ofSeconds(spec.evaluate().timeoutSeconds()),
                 Map.of("HELIX_TIME_BUDGET", Integer.toString(spec.evaluate().timeoutSeconds()), "HELIX_EXPERIMENT", Integer.toString(run),
                         "HELIX_TAG", tag),

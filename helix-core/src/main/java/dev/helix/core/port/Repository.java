@@ -36,6 +36,11 @@ public interface Repository extends Vcs {
     List<String> changedFiles(Path dir, String from, String to);
     /** Sets {@code paths} in {@code dir}'s working tree to their content at {@code commit} (deleting those it lacks). */
     void checkoutFiles(Path dir, String commit, Collection<String> paths);
+    /**
+     * Commits on {@code worktree}'s HEAD the inverse of {@code commit}'s change (a git revert) with
+     * {@code message}. Empty when it does not apply cleanly; the worktree is then left at HEAD, clean.
+     */
+    Optional<String> revertCommit(Path worktree, String commit, String message);
     /** The unified diff between two commits. */
     String diff(Path dir, String from, String to);
     /** The text of {@code path} as committed in {@code commit}; empty when that commit has no such file. */

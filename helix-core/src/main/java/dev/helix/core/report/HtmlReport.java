@@ -34,6 +34,7 @@ public final class HtmlReport {
             m.signals().forEach(s -> b.append("<li>").append(x(s)).append("</li>\n"));
             b.append("</ul>\n");
         }
+        m.finalized().ifPresent(f -> b.append(f.html()));
         b.append(HoldoutSection.html(m));
         b.append("<h2>Kept changes</h2>\n<section id=\"kept\">\n");
         if (m.keptChanges().isEmpty()) b.append("<p>No change was kept: the best is the baseline.</p>\n");
@@ -120,6 +121,7 @@ public final class HtmlReport {
             pre.diff { background: #f6f8fa; padding: 8px; overflow-x: auto; font-size: 0.85em; }
             .add { color: #1a7f37; } .del { color: #cf222e; } .hunk { color: #8250df; } .file { font-weight: bold; }
             article.kept { margin-bottom: 1.5em; }
+            p.confirmed strong { color: #1a7f37; } p.unconfirmed strong { color: #cf222e; } tr.dropped td { color: #57606a; }
             @media print { body { background: #fff; } details { display: block; } }
             """;
 }

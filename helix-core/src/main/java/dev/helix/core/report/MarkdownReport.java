@@ -30,6 +30,8 @@ public final class MarkdownReport {
             m.signals().forEach(s -> b.append("- ").append(inline(s)).append('\n'));
             b.append('\n');
         }
+        // One level down: the summary's own title becomes a section of this report.
+        m.finalized().ifPresent(f -> b.append(f.markdown().replaceAll("(?m)^#", "##")).append('\n'));
         b.append(HoldoutSection.markdown(m));
         b.append("## Kept changes\n\n");
         if (m.keptChanges().isEmpty()) b.append("No change was kept: the best is the baseline.\n\n");
@@ -153,7 +155,7 @@ public final class MarkdownReport {
     }
 
     /** Like {@link #inline}, and a pipe cannot end the cell. */
-    static String cell(String text) {
+    public static String cell(String text) {
         return inline(text).replace("|", "\\|");
     }
 

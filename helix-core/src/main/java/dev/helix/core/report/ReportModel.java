@@ -63,7 +63,22 @@ public record ReportModel(
         List<Repeat> repeatedDescriptions,
         List<String> signals,
         List<Experiment> records,
-        Optional<FalseKeeps> falseKeeps) {
+        Optional<FalseKeeps> falseKeeps,
+        Optional<Finalized> finalized) {
+
+    /**
+     * What {@code helix finalize} last wrote of the session, as Markdown and as an HTML section
+     * (rendered, and escaped, when it ran).
+     */
+    public record Finalized(String markdown, String html) {}
+
+    /** This model with the finalize summary shown in the report. */
+    public ReportModel withFinalized(Finalized finalized) {
+        return new ReportModel(tag, goal, metric, direction, baseline, best, improvementPct, headline, counts, evaluationsPerExperiment,
+                noise, startedAt, finishedAt, span, evalSeconds, agentSeconds, costUsd, tokensIn, tokensOut, points, keptChanges,
+                crashThemes, discardThemes, rejectThemes, repeatedDescriptions, signals, records, falseKeeps,
+                Optional.of(finalized));
+    }
 
     /** Experiments after the baseline, each counted once by its last attempt. */
     public int experiments() {
@@ -164,7 +179,7 @@ public record ReportModel(
                 points(records), kept,
                 Themes.of(records, Status.CRASH), Themes.of(records, Status.DISCARD), Themes.of(records, Status.REJECTED),
                 Themes.repeats(records), dev.helix.core.session.Hints.of(records), List.copyOf(records),
-                FalseKeeps.of(records, setting.judge()));
+                FalseKeeps.of(records, setting.judge()), Optional.empty());
     }
 
     /** One point per record, in ledger order, each with the best after it and its error bar. */

@@ -1,11 +1,11 @@
 package dev.helix.core.report;
 
 /** Text made safe for XML and HTML: markup characters escaped, characters XML 1.0 forbids dropped. */
-final class Xml {
+public final class Xml {
     private Xml() {}
 
     /** Escapes {@code & < > " '} and drops control characters and lone surrogates, so any text stays well-formed. */
-    static String escape(String text) {
+    public static String escape(String text) {
         if (text == null) return "";
         StringBuilder b = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {

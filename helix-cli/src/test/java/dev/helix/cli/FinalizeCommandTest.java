@@ -1,0 +1,286 @@
+package dev.helix.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.specio.SpecFiles;
+import dev.helix.app.finalizing.FinalizeSession;
+import dev.helix.app.finalizing.ResultGates;
+import dev.helix.core.result.FinalResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * helix finalize on real git and real evaluations: the gain re-measured, each kept change reverted
+ * alone on the best, the changes that matter replayed on the base as helix/TAG-final.
+ */
+class FinalizeCommandTest {
+    @TempDir
+    Path tmp;
+
+    /**
+     * Four keeps: #1 takes the fast path (10 to 20); #2 switches to the new solver, which ignores the
+     * fast path (30, so #1 is dead code now); #3 and #4 raise the level on the same line (+1, +1), so
+     * #3 cannot be reverted without #4.
+     */
+    private TestRepo session() {
+        return session(null);
+    }
+
+    /** The same, its evaluation adding uniform noise of the amplitude {@code amplitude} holds, when given. */
+    private TestRepo session(Path amplitude) {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("fast.conf", "0\n");
+        repo.write("mode.conf", "old\n");
+        repo.write("level.conf", "0\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                mode=$(cat mode.conf); fast=$(cat fast.conf); level=$(cat level.conf)
+                if [ "$mode" = new ]; then base=30; elif [ "$fast" = 1 ]; then base=20; else base=10; fi
+                """ + (amplitude == null ? "echo \"score: $((base + level))\"\n" : """
+                seed=$(od -An -N4 -tu4 /dev/urandom)
+                awk -v s="$((base + level))" -v a="$(cat %s)" -v seed="$seed" \\
+                  'BEGIN { srand(seed); printf "score: %%.6f\\n", s + a * (2 * rand() - 1) }'
+                """.formatted(amplitude)));
+        repo.write("helix.yaml", """
+                name: solver
+                domain: testing
+                description: Make the solver score higher.
+                scope:
+                  editable: [fast.conf, mode.conf, level.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """);
+        repo.commitAll("the project");
+        keep(repo, "fast.conf", "1\n", "take the fast path");
+        keep(repo, "mode.conf", "new\n", "switch to the new solver");
+        keep(repo, "level.conf", "1\n", "raise the level to 1");
+        keep(repo, "level.conf", "2\n", "raise the level to 2");
+        return repo;
+    }
+
+    private static void keep(TestRepo repo, String file, String text, String description) {
+        repo.write(file, text);
+        TestRepo.Run run = repo.helix("--json", "try", "--tag", "s", "-m", description);
+        assertThat(run.json().get("data").get("status").asText()).as(run.toString()).isEqualTo("keep");
+    }
+
+    @Test
+    void dropsTheChangeALaterOneMadeDeadAndConfirmsTheGain() throws Exception {
+        TestRepo repo = session();
+        String userHead = repo.git("rev-parse", "HEAD");
+        String userBranch = repo.git("branch", "--show-current");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("confirmed").asBoolean()).isTrue();
+        assertThat(data.get("gain").get("value").asDouble()).isEqualTo(22.0);
+        assertThat(data.get("gain").get("ci_low").asDouble()).isPositive();
+        List<String> fates = new ArrayList<>();
+        data.get("changes").forEach(c -> fates.add(c.get("run").asInt() + " " + c.get("fate").asText()));
+        assertThat(fates).containsExactly("1 dropped", "2 needed", "3 unclear", "4 needed");
+        assertThat(data.get("changes").get(0).get("contribution").get("value").asDouble()).isZero();
+        // Weighed without #1, already dropped: the new solver is worth the whole +20 of the fast path and its own.
+        assertThat(data.get("changes").get(1).get("contribution").get("value").asDouble()).isEqualTo(20.0);
+        assertThat(data.get("changes").get(2).has("contribution")).isFalse();
+        // Without #1 the final tree scores what the best does.
+        assertThat(data.get("final_gain").get("value").asDouble()).isEqualTo(22.0);
+
+        // The final branch: the base, then #2, #3, #4, one commit each, saying what each contributes.
+        String base = repo.ledger().get(0).get("commit").asText();
+        assertThat(repo.git("rev-list", "--count", base + "..helix/s-final")).isEqualTo("3");
+        assertThat(repo.git("merge-base", "--is-ancestor", base, "helix/s-final")).isEmpty();
+        assertThat(repo.git("log", "--format=%s", base + "..helix/s-final").lines().toList())
+                .containsExactly("raise the level to 2", "raise the level to 1", "switch to the new solver");
+        String message = repo.git("log", "-1", "--format=%B", "helix/s-final~2");
+        assertThat(message).contains("Contributes +20", "to score", "Kept: removing it hurts", "experiment #2");
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
+        assertThat(repo.git("show", "helix/s-final:level.conf")).isEqualTo("2");
+
+        // Nothing of the user's moved; Helix's worktrees are gone.
+        assertThat(repo.git("rev-parse", "HEAD")).isEqualTo(userHead);
+        assertThat(repo.git("branch", "--show-current")).isEqualTo(userBranch);
+        assertThat(repo.git("status", "--porcelain")).isEmpty();
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
+
+        // The summary: a file, and a section of the HTML report.
+        String md = Files.readString(repo.dir.resolve(".helix/runs/s/final.md"));
+        assertThat(md).contains("Gain confirmed", "dropped: removing it does not hurt", "does not revert cleanly", "helix/s-final");
+        TestRepo.Run report = repo.helix("report", "--tag", "s", "--format", "html");
+        assertThat(report.out()).contains("<h2>Finalized result</h2>", "switch to the new solver");
+        assertThat(repo.helix("report", "--tag", "s", "--format", "md").out())
+                .contains("## Finalized: session s", "### Changes (leave-one-out)", "| #1 | take the fast path |");
+    }
+
+    @Test
+    void keepAllAndSquashWriteOneCommitWithEveryChange_andARerunReplacesOnlyHelixsBranch() {
+        TestRepo repo = session();
+        TestRepo.Run first = repo.helix("--json", "finalize", "--tag", "s", "--repeats", "3");
+        assertThat(first.code()).as(first.toString()).isZero();
+        String before = repo.git("rev-parse", "helix/s-final");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s", "--keep-all", "--squash");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("changes").get(0).get("fate").asText()).isEqualTo("kept_on_request");
+        assertThat(data.get("changes").get(0).get("why").asText()).contains("--keep-all");
+        assertThat(data.has("final_gain")).isFalse();
+        assertThat(data.get("squashed").asBoolean()).isTrue();
+        String base = repo.ledger().get(0).get("commit").asText();
+        assertThat(repo.git("rev-list", "--count", base + "..helix/s-final")).isEqualTo("1");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isNotEqualTo(before);
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("1");
+        assertThat(repo.git("log", "-1", "--format=%B", "helix/s-final")).contains("#1 take the fast path", "#4 raise the level to 2");
+
+        // A commit of the user's on the branch: Helix no longer owns it and refuses, before measuring anything.
+        repo.git("worktree", "add", "-q", tmp.resolve("mine").toString(), "helix/s-final");
+        Path mine = tmp.resolve("mine");
+        repo.git("-C", mine.toString(), "commit", "-q", "--allow-empty", "-m", "my own note");
+        String users = repo.git("rev-parse", "helix/s-final");
+        TestRepo.Run refused = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.json().get("error").get("code").asText()).isEqualTo("final_branch_taken");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(users);
+    }
+
+    /**
+     * The machine got noisy after the session (an input outside the repository): the intervals are
+     * real ones now, and the changes that matter by far more than the noise still stand out.
+     */
+    @Test
+    void onANoisyMachineTheContributionsCarryRealIntervals() throws Exception {
+        Path amplitude = tmp.resolve("amplitude");
+        Files.writeString(amplitude, "0\n");
+        TestRepo repo = session(amplitude);
+        Files.writeString(amplitude, "0.1\n");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s", "--repeats", "6");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode gain = run.json().get("data").get("gain");
+        assertThat(gain.get("ci_low").asDouble()).isGreaterThan(20).isLessThan(gain.get("value").asDouble());
+        assertThat(gain.get("ci_high").asDouble()).isGreaterThan(gain.get("value").asDouble()).isLessThan(24);
+        assertThat(gain.get("blocks").asInt()).isEqualTo(6);
+        JsonNode changes = run.json().get("data").get("changes");
+        assertThat(changes.get(1).get("fate").asText()).isEqualTo("needed");
+        assertThat(changes.get(3).get("fate").asText()).isEqualTo("needed");
+        assertThat(changes.get(3).get("contribution").get("ci_low").asDouble()).isGreaterThan(0.5).isLessThan(1);
+    }
+
+    /**
+     * Two changes that each give the whole gain (the second kept for being simpler): either one alone
+     * can go, not both. Weighed one after the other, the first is dropped and the second then matters.
+     */
+    @Test
+    void ofTwoChangesThatDoTheSameThingOnlyOneIsDropped() {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("fast.conf", "0\n");
+        repo.write("turbo.conf", "0\n");
+        repo.write("notes.conf", "a note\nanother note\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                if [ "$(cat fast.conf)" = 1 ] || [ "$(cat turbo.conf)" = 1 ]; then echo "score: 20"; else echo "score: 10"; fi
+                """);
+        repo.write("helix.yaml", """
+                name: twins
+                domain: testing
+                description: Make it faster.
+                scope:
+                  editable: [fast.conf, turbo.conf, notes.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """);
+        repo.commitAll("the project");
+        keep(repo, "fast.conf", "1\n", "take the fast path");
+        repo.write("notes.conf", "a note\n");
+        keep(repo, "turbo.conf", "1\n", "turbo instead, and one note less");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        assertThat(data.get("changes").get(0).get("fate").asText()).isEqualTo("dropped");
+        assertThat(data.get("changes").get(1).get("fate").asText()).isEqualTo("needed");
+        assertThat(data.get("changes").get(1).get("contribution").get("value").asDouble()).isEqualTo(10.0);
+        assertThat(data.get("final_gain").get("value").asDouble()).isEqualTo(10.0);
+        assertThat(repo.git("show", "helix/s-final:turbo.conf")).isEqualTo("1");
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
+    }
+
+    /**
+     * Checks that fail on the final tree (here: they insist on the dropped fast path) keep the branch
+     * from being written; the summary says so. Checks and hold-out see the final tree itself.
+     */
+    @Test
+    void failingChecksOnTheFinalTreeLeaveTheBranchUnwritten() throws Exception {
+        TestRepo repo = session();
+        List<Path> seen = new ArrayList<>();
+        ResultGates gates = new ResultGates() {
+            @Override
+            public Optional<Checked> checks(Path tree) {
+                seen.add(tree);
+                try {
+                    Process p = new ProcessBuilder("sh", "-c", "test \"$(cat fast.conf)\" = 1 || { echo 'the fast path is off'; exit 1; }")
+                            .directory(tree.toFile()).redirectErrorStream(true).start();
+                    String out = new String(p.getInputStream().readAllBytes()).strip();
+                    return Optional.of(new Checked(p.waitFor() == 0, out));
+                } catch (java.io.IOException | InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+
+            @Override
+            public Optional<String> holdout(Path tree) {
+                return Optional.of("level " + repo.read(repo.dir.relativize(tree.resolve("level.conf")).toString()).strip());
+            }
+
+            @Override
+            public Optional<String> environment() {
+                return Optional.of("a test machine");
+            }
+        };
+        SessionRecords s = SessionRecords.read(repo.dir, Optional.of("s"));
+        FinalResult result = FinalizeSession.run(s.workspace(), "s", s.records(), SpecFiles.load(repo.dir.resolve("helix.yaml")),
+                new FinalizeSession.Options(false, false, 3), gates, line -> {});
+
+        assertThat(seen).hasSize(1);
+        assertThat(result.written()).isFalse();
+        assertThat(result.checks()).hasValueSatisfying(c -> assertThat(c).startsWith("FAILED").contains("the fast path is off"));
+        assertThat(result.holdout()).contains("level 2");
+        assertThat(repo.git("branch", "--list", "helix/s-final")).isEmpty();
+        assertThat(Files.readString(repo.dir.resolve(".helix/runs/s/final.md")))
+                .contains("NOT WRITTEN (the checks failed)", "Hold-out**: level 2", "Environment**: a test machine");
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
+    }
+
+    @Test
+    void refusesABranchTheUserMadeAndASessionWithoutKeeps() {
+        TestRepo repo = session();
+        TestRepo.Run fork = repo.helix("--json", "fork", "final", "--tag", "s");
+        assertThat(fork.code()).isEqualTo(2);
+        assertThat(fork.json().get("error").get("code").asText()).isEqualTo("reserved_name");
+        repo.git("branch", "helix/s-final", "main");
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).isEqualTo(2);
+        assertThat(run.json().get("error").get("message").asText()).contains("helix/s-final", "Helix did not write it");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(repo.git("rev-parse", "main"));
+
+        repo.git("switch", "-q", "main");
+        repo.write("level.conf", "-1\n");
+        TestRepo.Run worse = repo.helix("--json", "try", "--tag", "t", "-m", "lower the level");
+        assertThat(worse.json().get("data").get("status").asText()).as(worse.toString()).isEqualTo("discard");
+        TestRepo.Run empty = repo.helix("--json", "finalize", "--tag", "t");
+        assertThat(empty.code()).isEqualTo(2);
+        assertThat(empty.json().get("error").get("code").asText()).isEqualTo("nothing_to_finalize");
+    }
+}
