@@ -4,7 +4,7 @@ import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.finalizing.FinalFiles;
 import dev.helix.app.finalizing.FinalizeSession;
-import dev.helix.app.finalizing.ResultGates;
+import dev.helix.app.finalizing.SessionGates;
 import dev.helix.app.verify.VerifyExperiment;
 import dev.helix.core.result.FinalResult;
 import dev.helix.core.spec.Spec;
@@ -56,7 +56,7 @@ final class FinalizeCommand implements Callable<Integer> {
         int k = repeats != null ? repeats : VerifyExperiment.defaultRepeats(s.records(), spec);
         Output out = main.output();
         FinalResult result = FinalizeSession.run(s.workspace(), s.tag(), s.records(), spec,
-                new FinalizeSession.Options(keepAll, squash, k), ResultGates.NONE, line -> out.progress().println(line));
+                new FinalizeSession.Options(keepAll, squash, k), SessionGates.of(s.workspace(), spec, s.tag(), s.records()), line -> out.progress().println(line));
         FinalizeView view = FinalizeView.of(result, s.workspace().relative(FinalFiles.markdown(s.workspace(), s.tag())));
         out.text(view.text());
         List<String> hints = new ArrayList<>();

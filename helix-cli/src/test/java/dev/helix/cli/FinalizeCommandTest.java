@@ -240,7 +240,7 @@ class FinalizeCommandTest {
             }
 
             @Override
-            public Optional<String> holdout(Path tree) {
+            public Optional<String> holdout(Path tree, String commit) {
                 return Optional.of("level " + repo.read(repo.dir.relativize(tree.resolve("level.conf")).toString()).strip());
             }
 

@@ -123,7 +123,7 @@ public final class FinalizeSession {
             tip = commits.isEmpty() ? baseline.commit() : commits.get(commits.size() - 1);
             measure.checkout(tip);
             Optional<ResultGates.Checked> checked = gates.checks(measure.dir());
-            Optional<String> holdout = gates.holdout(measure.dir());
+            Optional<String> holdout = gates.holdout(measure.dir(), tip);
             boolean passed = checked.map(ResultGates.Checked::passed).orElse(true);
             if (passed) FinalBranch.write(workspace, tag, tip);
             Optional<String> checks = checked.map(c -> (c.passed() ? "passed" : "FAILED, so " + FinalBranch.name(tag) + " was not written")

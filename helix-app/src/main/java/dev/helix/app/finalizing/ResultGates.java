@@ -16,8 +16,8 @@ public interface ResultGates {
     /** Runs the checks in {@code tree} (the final tree, checked out); empty when the session has none. */
     Optional<Checked> checks(Path tree);
 
-    /** Measures the hold-out metric in {@code tree} and says it in words; empty when the session has none. */
-    Optional<String> holdout(Path tree);
+    /** Measures the hold-out metric of {@code commit} (checked out in {@code tree}) and says it in words; empty when the session has none. */
+    Optional<String> holdout(Path tree, String commit);
 
     /** The environment the measurements ran in, in words; empty when not recorded. */
     Optional<String> environment();
@@ -30,7 +30,7 @@ public interface ResultGates {
         }
 
         @Override
-        public Optional<String> holdout(Path tree) {
+        public Optional<String> holdout(Path tree, String commit) {
             return Optional.empty();
         }
 
