@@ -85,6 +85,7 @@ public final class TrySession {
         Path helixDir = workspace.helixDir();
         // Hold-out values are recorded through this ledger and never read back: try answers an agent.
         Optional<HoldoutRun> holdout = HoldoutRun.of(workspace, spec);
+        wantedTag.ifPresent(workspace::reserveTag); // the user's --tag wins over an imported history's name
         LedgerStore ledger = HoldoutLedger.around(workspace.ledger(), holdout);
 
         Optional<String> current = git.currentBranch(repo).filter(b -> b.startsWith("helix/")).map(b -> b.substring(6));
