@@ -7,6 +7,7 @@ import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
+import dev.helix.app.holdout.HoldoutHomes;
 import dev.helix.app.holdout.HoldoutLedger;
 import dev.helix.app.holdout.HoldoutRun;
 import dev.helix.core.event.Event;
@@ -146,6 +147,8 @@ public final class RunSession {
         try (SessionLock lock = workspace.lock(p.tag())) {
             String sessionId = workspace.sessionId(p.tag());
             stopStrays(sessionId, events);
+            HoldoutHomes.removeStale(p.repo(), workspace.git()).forEach(d ->
+                    events.emit(new Event.Notice("removed " + d + ", a hold-out directory a killed Helix left, and its worktree")));
             LedgerStore ledger = workspace.ledger();
             ledger.readTag(p.tag()).warnings().forEach(w -> events.emit(new Event.Notice(w))); // every line's warnings, one session's records
             SessionWorktrees worktrees = new SessionWorktrees(p);

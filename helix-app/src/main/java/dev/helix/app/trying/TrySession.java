@@ -7,6 +7,7 @@ import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.app.run.Briefing;
+import dev.helix.app.holdout.HoldoutHomes;
 import dev.helix.app.holdout.HoldoutLedger;
 import dev.helix.app.holdout.HoldoutRun;
 import dev.helix.app.run.SessionTags;
@@ -85,6 +86,7 @@ public final class TrySession {
         Path helixDir = workspace.helixDir();
         // Hold-out values are recorded through this ledger and never read back: try answers an agent.
         Optional<HoldoutRun> holdout = HoldoutRun.of(workspace, spec);
+        HoldoutHomes.removeStale(repo, git); // what a killed hold-out run of this repository left
         wantedTag.ifPresent(workspace::reserveTag); // the user's --tag wins over an imported history's name
         LedgerStore ledger = HoldoutLedger.around(workspace.ledger(), holdout);
 
