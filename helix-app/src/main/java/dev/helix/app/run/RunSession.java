@@ -166,10 +166,13 @@ public final class RunSession {
             List<Lane> lanes = worktrees.lanes(start, program);
             String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start),
                     p.spec(), System.getenv(), events);
+            // the hold-out is measured in the ledger's append and shown in the user's console only
+            Optional<HoldoutLedger> held = holdout.map(h -> new HoldoutLedger(ledger, h));
+            Events shown = held.map(h -> h.showing(events)).orElse(events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, HoldoutLedger.around(ledger, holdout), Workspace.RESULT_FILES,
-                            Clock.SYSTEM, board.around(events), new PlatformThreads()),
+                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, held.<LedgerStore>map(h -> h).orElse(ledger),
+                            Workspace.RESULT_FILES, Clock.SYSTEM, board.around(shown), new PlatformThreads()),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,
                             limits.options().maxCost(), secrets, lanes, Checkout.HELIX, briefing,

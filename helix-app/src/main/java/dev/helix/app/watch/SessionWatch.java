@@ -7,6 +7,7 @@ import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.session.Dashboard;
+import dev.helix.core.session.Driver;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +62,9 @@ public final class SessionWatch {
     public Dashboard.View read() {
         LedgerStore ledger = workspace.ledger(); // as every command reads it: with another tool's history imported
         String chosen = tag.or(this::runningTag).or(ledger::latestTag).orElse("(none yet)");
-        List<Experiment> records = ledger.readTag(chosen).experiments();
+        List<Experiment> read = ledger.readTag(chosen).experiments();
+        // the hold-out beside each keep is for the person watching; an agent driving the session is not shown it
+        List<Experiment> records = Driver.of(read) == Driver.AGENT ? read.stream().map(e -> e.withHoldout(Optional.empty())).toList() : read;
         Path lock = SessionLock.forTag(repo.resolve(".helix"), chosen);
         Optional<Long> pid = SessionLock.holder(lock)
                 .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
