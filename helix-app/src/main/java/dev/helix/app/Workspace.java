@@ -27,6 +27,8 @@ public final class Workspace {
     private final Repository git;
     private final Path repo;
     private Spec spec;
+    /** Tags the import of another tool's ledger must not take: the one the user asked for with --tag. */
+    private final java.util.Set<String> reserved = new java.util.HashSet<>();
 
     private Workspace(Repository git, Path repo) {
         this.git = git;
@@ -69,7 +71,19 @@ public final class Workspace {
         return store;
     }
 
-    /** Reads .autoresearch/experiments.jsonl into the ledger as a session of its own: autoresearch.toml's branch, else "autoresearch". */
+    /**
+     * Keeps {@code tag} free of the history {@link #ledger()} imports, so a session the user names
+     * with --tag gets that name even when it is the imported history's default.
+     */
+    public void reserveTag(String tag) {
+        reserved.add(tag);
+    }
+
+    /**
+     * Reads .autoresearch/experiments.jsonl into the ledger as a session of its own: autoresearch.toml's
+     * branch, else "autoresearch" (then -2, -3 ... when taken or reserved); an import cut off earlier is
+     * finished under its own tag.
+     */
     private void importAutoresearch(LedgerStore store) {
         Spec known;
         try {
@@ -77,11 +91,15 @@ public final class Workspace {
         } catch (RuntimeException unreadable) {
             return; // without the metric's name there is nothing to file it under; the command itself says what is wrong
         }
-        String base = known.run().tag().orElse("autoresearch");
-        String tag = base;
-        for (int i = 2; !store.readTag(tag).experiments().isEmpty() || git.resolve(repo, "refs/heads/helix/" + tag).isPresent(); i++) {
-            tag = base + "-" + i;
-        }
+        String tag = AutoresearchLedger.unfinished(helixDir()).orElseGet(() -> {
+            String base = known.run().tag().orElse("autoresearch");
+            String free = base;
+            for (int i = 2; reserved.contains(free) || !store.readTag(free).experiments().isEmpty()
+                    || git.resolve(repo, "refs/heads/helix/" + free).isPresent(); i++) {
+                free = base + "-" + i;
+            }
+            return free;
+        });
         try {
             Files.createDirectories(helixDir());
         } catch (IOException e) {

@@ -5,6 +5,7 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.port.Events;
+import dev.helix.core.session.Dashboard;
 import java.io.PrintWriter;
 import java.time.Duration;
 
@@ -57,8 +58,8 @@ final class ConsoleRenderer implements Events {
         String evals = e.evaluations() > 1 ? " (" + e.evaluations() + " evaluations)" : "";
         // Sessions with several workers or slots say where each experiment ran.
         String where = e.slot().map(slot -> "  [worker " + e.worker() + ", " + slot + "]").orElse("");
-        return String.format("#%-4d %-11s %-12s %-22s %s  %s%s%s", e.run(), e.status().word(), metric, delta, text,
-                seconds(secs), evals, where);
+        return String.format("#%-4d %-11s %-12s %-22s %s  %s%s%s%s", e.run(), e.status().word(), metric, delta, text,
+                seconds(secs), evals, where, Dashboard.holdout(e));
     }
 
     /** The row, naming the proposer that made it when {@code proposer} (a session of several proposers, agent.mix). */

@@ -1,14 +1,20 @@
 package dev.helix.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.store.FileLedgerStore;
+import dev.helix.app.record.AutoresearchLedger;
+import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.LedgerStore;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -163,5 +169,86 @@ class AutoresearchLedgerTest {
         assertThat(record.code()).isEqualTo(2);
         assertThat(record.json().toString()).contains("line 1: \\\"run\\\" must be a whole number");
         assertThat(repo.ledger()).isEmpty();
+    }
+
+    private static String fourRuns(List<String> c) {
+        return String.join("\n",
+                line(0, c.get(0), 1.05, null, "baseline", "baseline"),
+                line(1, c.get(1), 1.042, -0.008, "kept", "LR 42"),
+                line(2, c.get(2), 1.055, 0.013, "discarded", "LR 55 overshoots"),
+                line(3, c.get(3), 1.031, -0.011, "kept", "LR 31")) + "\n";
+    }
+
+    @Test
+    void theUsersOwnTagWinsOverTheImportsNameAndATakenImportedTagSuggestsAFreeOne() {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        repo.write(".autoresearch/experiments.jsonl", fourRuns(project(repo)));
+
+        TestRepo.Run run = repo.helix("--text", "run", "--tag", "autoresearch", "--tune", "LR=20..60", "--max-experiments", "1");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.git("rev-parse", "--verify", "-q", "refs/heads/helix/autoresearch")).isNotBlank();
+        List<JsonNode> rows = repo.ledger();
+        assertThat(rows.subList(0, 4)).as("the history took another name").extracting(r -> r.get("tag").asText()).containsOnly("autoresearch-2");
+        assertThat(rows.subList(4, rows.size())).extracting(r -> r.get("tag").asText()).containsOnly("autoresearch");
+
+        TestRepo.Run taken = repo.helix("--text", "run", "--tag", "autoresearch-2", "--tune", "LR=20..60", "--max-experiments", "1");
+        assertThat(taken.code()).as(taken.toString()).isEqualTo(2);
+        assertThat(taken.err()).contains("has no branch helix/autoresearch-2").contains("--tag autoresearch-2-2")
+                .doesNotContain("git switch").doesNotContain("--resume");
+    }
+
+    @Test
+    void anImportCutOffPartwayIsFinishedUnderTheSameNameAndNeverImportedTwice() {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        List<String> c = project(repo);
+        repo.write(".autoresearch/experiments.jsonl", fourRuns(c));
+        Path helixDir = repo.dir.resolve(".helix");
+        FileLedgerStore file = new FileLedgerStore(helixDir.resolve("experiments.jsonl"));
+        int[] appended = {0};
+        LedgerStore dying = new LedgerStore() { // the process killed after its second record
+            @Override
+            public void append(Experiment e) {
+                if (appended[0]++ == 2) throw new IllegalStateException("killed");
+                file.append(e);
+            }
+
+            @Override
+            public Contents read() {
+                return file.read();
+            }
+
+            @Override
+            public void publish(List<Experiment> records, Path directory, String primary, Optional<String> guard) {
+                file.publish(records, directory, primary, guard);
+            }
+        };
+        assertThatThrownBy(() -> AutoresearchLedger.importInto(repo.dir, helixDir, dying, "autoresearch", "val_bpb",
+                h -> Optional.of(h))).hasMessage("killed");
+        assertThat(repo.ledger()).hasSize(2);
+
+        TestRepo.Run log = repo.helix("log", "-n", "30");
+        assertThat(log.code()).as(log.toString()).isZero();
+        JsonNode rows = log.json().get("data");
+        assertThat(rows).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2, 3);
+        assertThat(rows).extracting(r -> r.get("tag").asText()).containsOnly("autoresearch");
+        assertThat(repo.helix("log", "-n", "30").json().get("data")).hasSize(4);
+        assertThat(helixDir.resolve("imported")).isDirectoryNotContaining("glob:**.partial");
+    }
+
+    @Test
+    void watchShowsTheImportedHistoryAsTheFirstCommandAndDoctorNamesTheTagRunWillUse() {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        repo.write(".autoresearch/experiments.jsonl", fourRuns(project(repo)));
+
+        TestRepo.Run watch = repo.helix("--text", "watch", "--once");
+        assertThat(watch.code()).as(watch.toString()).isZero();
+        assertThat(watch.out()).contains("autoresearch").contains("1.031");
+
+        TestRepo.Run doctor = repo.helix("--text", "doctor", "--quick");
+        assertThat(doctor.out()).as(doctor.toString()).contains("the spec's tag autoresearch is taken; 'helix run' will use autoresearch-2")
+                .doesNotContain("today's tag");
+        TestRepo.Run run = repo.helix("--text", "run", "--tune", "LR=20..60", "--max-experiments", "1");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.git("rev-parse", "--verify", "-q", "refs/heads/helix/autoresearch-2")).isNotBlank();
     }
 }

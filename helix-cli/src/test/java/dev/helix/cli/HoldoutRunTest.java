@@ -142,6 +142,32 @@ class HoldoutRunTest {
     }
 
     @Test
+    void theConsoleOfRunAndWatchShowsTheHoldoutBesideEachKeepAndTheProposersRequestsNeverHoldIt() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        TestRepo repo = project("from_dir: " + heldout);
+        Path requests = tmp.resolve("requests.txt");
+        repo.write("agent.sh", repo.read("agent.sh").replace("#!/bin/sh\n", "#!/bin/sh\ncat >> '" + requests + "'\n"));
+        repo.commitAll("the proposer keeps what it is asked");
+
+        TestRepo.Run run = repo.helix("--text", "run", "--tag", "h", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        String console = run.out() + run.err();
+        assertThat(console.lines().filter(l -> l.startsWith("#0 ")).findFirst().orElseThrow()).contains("baseline").endsWith("  [hold-out 0.04]");
+        assertThat(console.lines().filter(l -> l.startsWith("#1 ")).findFirst().orElseThrow()).contains("keep").endsWith("  [hold-out 1.44]");
+        assertThat(console.lines().filter(l -> l.contains("hold-out 1.44")).count()).as(console).isEqualTo(1);
+        String asked = Files.readString(requests);
+        assertThat(asked).as("the proposer was asked after the baseline's hold-out").contains("\"primary\":5.29");
+        assertThat(asked).doesNotContain("holdout").doesNotContain("hold-out").doesNotContain("1.44").doesNotContain("0.04");
+
+        TestRepo.Run watch = repo.helix("--text", "watch", "--once", "--tag", "h");
+        assertThat(watch.code()).as(watch.toString()).isZero();
+        assertThat(watch.out()).contains("last #1 keep 1.69  [hold-out 1.44]");
+    }
+
+    @Test
     void anAgentDrivingItselfIsNotShownTheHoldoutButTheUserCanAskForIt() throws Exception {
         Path heldout = tmp.resolve("heldout");
         Files.createDirectories(heldout.resolve("data"));
@@ -159,6 +185,8 @@ class HoldoutRunTest {
         TestRepo.Run status = repo.helix("--json", "status");
         assertThat(status.out()).doesNotContain("holdout");
         assertThat(repo.helix("--json", "status", "--holdout").json().at("/data/holdout/overfitting").asBoolean()).isTrue();
+        TestRepo.Run watch = repo.helix("--text", "watch", "--once");
+        assertThat(watch.out()).as(watch.toString()).contains("last #1 keep").doesNotContain("hold-out").doesNotContain("1.44");
     }
 
     @Test

@@ -100,6 +100,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public void pruneWorktrees(Path repo) {
+        worktrees.prune(repo);
+    }
+
+    @Override
     public boolean hasWorktree(Path repo, Path worktree) {
         return worktrees.has(repo, worktree);
     }

@@ -33,9 +33,13 @@ final class Worktrees {
         this.commits = commits;
     }
 
+    void prune(Path repo) {
+        git.run(repo, List.of("worktree", "prune")).ok();
+    }
+
     void add(Path repo, Path worktree, String commit) {
         // A worktree directory deleted by hand stays registered until pruned, and blocks re-adding it.
-        git.run(repo, List.of("worktree", "prune")).ok();
+        prune(repo);
         git.run(repo, List.of("worktree", "add", "--detach", worktree.toAbsolutePath().toString(), commit)).ok();
     }
 

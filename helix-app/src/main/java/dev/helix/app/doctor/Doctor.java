@@ -4,6 +4,7 @@ import dev.helix.adapters.process.Programs;
 import dev.helix.adapters.specio.Initializer;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.Workspace;
+import dev.helix.app.run.SessionTags;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
@@ -19,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.time.format.TextStyle;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,7 +126,7 @@ public final class Doctor {
         }
         if (valid && spec.evaluate().checks().isPresent()) checks.add(evaluation.checksPass());
         checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
-        checks.add(git ? tag() : skip("tag", "Today's tag and the ledger"));
+        checks.add(git ? tag() : skip("tag", "The next tag and the ledger"));
         checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));
         checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
         if (valid) PowerCheck.check(workspace.ledger().read().experiments(), spec).ifPresent(checks::add);
@@ -283,16 +283,18 @@ public final class Doctor {
     }
 
     private Check tag() {
-        String title = "Today's tag and the ledger";
-        LedgerStore.Contents ledger = workspace.ledger().read();
+        String title = "The next tag and the ledger";
+        LedgerStore store = workspace.ledger();
+        LedgerStore.Contents ledger = store.read();
         Set<String> tags = new LinkedHashSet<>();
         ledger.experiments().stream().map(Experiment::tag).forEach(tags::add);
-        LocalDate today = options.today();
-        String base = today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT) + today.getDayOfMonth();
-        String tag = base;
-        for (int i = 2; tags.contains(tag) || vcs.resolve(repo, "refs/heads/helix/" + tag).isPresent(); i++) tag = base + "-" + i;
+        // what 'helix run' without --tag will use: the spec's own tag (autoresearch.toml's branch, ...), else the day's
+        Optional<String> own = spec == null ? Optional.<String>empty() : spec.run().tag();
+        String base = SessionTags.base(own, options.today());
+        String tag = SessionTags.free(workspace, base, store);
+        String named = own.isPresent() ? "the spec's tag " + base : "today's tag " + base;
         String free = sessions.trying().map(t -> "helix try continues session " + t)
-                .orElse(tag.equals(base) ? "today's tag " + base + " is free" : base + " is taken; 'helix run' will use " + tag);
+                .orElse(tag.equals(base) ? named + " is free" : named + " is taken; 'helix run' will use " + tag);
         String records = ledger.experiments().size() + " records in " + tags.size() + " session" + (tags.size() == 1 ? "" : "s");
         if (!ledger.warnings().isEmpty()) {
             return Check.warn("tag", title, free + "; the ledger has " + ledger.warnings().size() + " unreadable line(s): "

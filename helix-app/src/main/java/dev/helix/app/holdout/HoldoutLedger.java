@@ -1,11 +1,16 @@
 package dev.helix.app.holdout;
 
+import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.HoldoutReading;
 import dev.helix.core.experiment.Status;
+import dev.helix.core.port.Events;
 import dev.helix.core.port.LedgerStore;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A ledger that measures the hold-out of the baseline and of every keep just before it records
@@ -19,6 +24,8 @@ import java.util.Optional;
 public final class HoldoutLedger implements LedgerStore {
     private final LedgerStore ledger;
     private final HoldoutRun holdout;
+    /** Readings measured and not yet shown, by record; the user's view takes them (see {@link #showing}). */
+    private final Map<String, HoldoutReading> unshown = new ConcurrentHashMap<>();
 
     public HoldoutLedger(LedgerStore ledger, HoldoutRun holdout) {
         this.ledger = ledger;
@@ -33,9 +40,36 @@ public final class HoldoutLedger implements LedgerStore {
     @Override
     public void append(Experiment e) {
         boolean measured = (e.status() == Status.BASELINE || e.status() == Status.KEEP) && e.holdout().isEmpty() && !e.commit().isEmpty();
-        ledger.append(measured
-                ? e.withHoldout(Optional.of(holdout.measure(e.commit(), e.status() == Status.BASELINE ? holdout.baselineRepeats() : 1)))
-                : e);
+        if (!measured) {
+            ledger.append(e);
+            return;
+        }
+        HoldoutReading reading = holdout.measure(e.commit(), e.status() == Status.BASELINE ? holdout.baselineRepeats() : 1);
+        ledger.append(e.withHoldout(Optional.of(reading)));
+        unshown.put(key(e), reading);
+    }
+
+    /**
+     * {@code user}'s events with each record's hold-out reading put back in as it is finished: for
+     * the views of the person who runs the session (the console), never for the session itself,
+     * whose records, prompts and briefings stay without it. The session appends a record before it
+     * emits that record's event, so the reading is there when the event comes.
+     */
+    public Events showing(Events user) {
+        return event -> {
+            if (event instanceof Event.ExperimentFinished f) {
+                HoldoutReading reading = unshown.remove(key(f.experiment()));
+                if (reading != null) {
+                    user.emit(new Event.ExperimentFinished(f.experiment().withHoldout(Optional.of(reading)), f.best(), f.baseline()));
+                    return;
+                }
+            }
+            user.emit(event);
+        };
+    }
+
+    private static String key(Experiment e) {
+        return e.tag() + "#" + e.run() + "." + e.attempt();
     }
 
     @Override

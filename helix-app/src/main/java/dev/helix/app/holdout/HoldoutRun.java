@@ -84,9 +84,10 @@ public final class HoldoutRun {
 
     /** Runs the hold-out {@code times} times on {@code commit}; a failure is a reading without values, saying why. */
     public HoldoutReading measure(String commit, int times) {
+        HoldoutHomes.removeStale(repo, git); // what a killed hold-out run of this repository left
         Path home;
         try {
-            home = Files.createTempDirectory("helix-holdout-"); // mode 0700: no other user reads it
+            home = HoldoutHomes.create(repo); // mode 0700: no other user reads it
         } catch (IOException e) {
             return HoldoutReading.failed("cannot create a private directory: " + e.getMessage());
         }

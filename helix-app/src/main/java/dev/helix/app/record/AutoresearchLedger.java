@@ -29,7 +29,9 @@ import java.util.function.Function;
  * object per {@code autoresearch record}: run, hash, short_hash, metric, delta, status, summary,
  * timestamp), read into Helix's ledger as one session so its history continues: {@code log} and
  * {@code status} show the earlier runs and the next {@code helix record} has its baseline and best.
- * The file is only read, never changed; it is read once, and a marker under .helix/ says so.
+ * The file is only read, never changed; it is read once, and a marker under .helix/ says so. An
+ * import cut off partway (a kill between two records) is finished by the next command, under the
+ * same session tag, never imported a second time under another name.
  */
 public final class AutoresearchLedger {
     /** Where that CLI keeps it, relative to the repository. */
@@ -43,6 +45,21 @@ public final class AutoresearchLedger {
     /** The marker that the file has been read, holding the session tag it became. */
     public static Path marker(Path helixDir) {
         return helixDir.resolve("imported").resolve("autoresearch-experiments.tag");
+    }
+
+    /** The marker of an import begun and not finished, holding the session tag it goes to. */
+    static Path partial(Path helixDir) {
+        return helixDir.resolve("imported").resolve("autoresearch-experiments.partial");
+    }
+
+    /** The tag of an import begun and cut off before its end, to finish under the same name. */
+    public static Optional<String> unfinished(Path helixDir) {
+        try {
+            Path p = partial(helixDir);
+            return Files.isRegularFile(p) ? Optional.of(Files.readString(p).strip()).filter(t -> !t.isEmpty()) : Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Whether the repository has that file and Helix has not read it yet. */
@@ -81,19 +98,36 @@ public final class AutoresearchLedger {
         return records;
     }
 
-    /** Reads the file into {@code ledger} as session {@code tag} and writes the marker; returns how many records. */
+    /**
+     * Reads the file into {@code ledger} as session {@code tag} and writes the marker; returns how
+     * many records. All or nothing across kills: the partial marker names the tag before the first
+     * record is appended, and a second call appends only what the first did not.
+     */
     public static int importInto(Path repo, Path helixDir, LedgerStore ledger, String tag, String metric,
                                  Function<String, Optional<String>> commits) {
         List<Experiment> records = read(repo, tag, metric, commits); // every line checked before one is written
-        records.forEach(ledger::append);
+        writeAtomically(partial(helixDir), tag);
+        long done = ledger.readTag(tag).experiments().stream().filter(e -> e.reason().startsWith(IMPORTED)).count();
+        records.subList((int) Math.min(done, records.size()), records.size()).forEach(ledger::append);
+        writeAtomically(marker(helixDir), tag);
         try {
-            Path marker = marker(helixDir);
-            Files.createDirectories(marker.getParent());
-            Files.writeString(marker, tag + "\n");
+            Files.deleteIfExists(partial(helixDir));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return records.size();
+    }
+
+    /** A marker whole or not at all: written beside, then moved in place. */
+    private static void writeAtomically(Path file, String tag) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path temp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(temp, tag + "\n");
+            Files.move(temp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static Experiment record(JsonNode row, int lineNo, int run, String tag, String metric, List<Experiment> before,

@@ -9,6 +9,7 @@ import dev.helix.adapters.slurm.SlurmExecutor;
 import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.Workspace;
+import dev.helix.app.holdout.HoldoutHomes;
 import dev.helix.app.holdout.HoldoutLedger;
 import dev.helix.app.holdout.HoldoutRun;
 import dev.helix.core.cost.CostedProposer;
@@ -150,6 +151,8 @@ public final class RunSession {
         try (SessionLock lock = workspace.lock(p.tag())) {
             String sessionId = workspace.sessionId(p.tag());
             stopStrays(sessionId, events);
+            HoldoutHomes.removeStale(p.repo(), workspace.git()).forEach(d ->
+                    events.emit(new Event.Notice("removed " + d + ", a hold-out directory a killed Helix left, and its worktree")));
             LedgerStore ledger = workspace.ledger();
             ledger.readTag(p.tag()).warnings().forEach(w -> events.emit(new Event.Notice(w))); // every line's warnings, one session's records
             SessionWorktrees worktrees = new SessionWorktrees(p);
@@ -170,10 +173,13 @@ public final class RunSession {
             List<Lane> lanes = worktrees.lanes(start, program);
             String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start), p.tag(),
                     p.spec(), System.getenv(), secrets, events);
+            // the hold-out is measured in the ledger's append and shown in the user's console only
+            Optional<HoldoutLedger> held = holdout.map(h -> new HoldoutLedger(ledger, h));
+            Events shown = held.map(h -> h.showing(events)).orElse(events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, HoldoutLedger.around(ledger, holdout), Workspace.RESULT_FILES,
-                            Clock.SYSTEM, board.around(events), new PlatformThreads(),
+                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, held.<LedgerStore>map(h -> h).orElse(ledger),
+                            Workspace.RESULT_FILES, Clock.SYSTEM, board.around(shown), new PlatformThreads(),
                             MeasurementFileLock.forRepository(GitDirSnapshot.commonDir(p.repo()))),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),
                             program, logDir, limits.options().maxExperiments(), limits.options().maxTime(), sessionId,

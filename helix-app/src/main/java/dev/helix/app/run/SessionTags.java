@@ -26,6 +26,8 @@ public final class SessionTags {
      * spec's own tag (run.tag; research.json's tag, autoresearch.toml's branch), then -2, -3 ... when taken.
      */
     public static String choose(Workspace workspace, Optional<String> wanted, boolean resume, Optional<String> specTag) {
+        // the user's own --tag wins over the name another tool's imported history would take
+        if (wanted.isPresent() && !resume) workspace.reserveTag(wanted.get());
         LedgerStore ledger = workspace.ledger();
         if (wanted.isPresent()) {
             String tag = wanted.get();
@@ -38,6 +40,11 @@ public final class SessionTags {
             // A branch without records (made by helix fork) is where a new session starts.
             if (!resume && hasTag(ledger, tag)) {
                 boolean agent = Driver.of(ledger.readTag(tag).experiments()) == Driver.AGENT;
+                if (workspace.git().resolve(workspace.repo(), "refs/heads/helix/" + tag).isEmpty()) {
+                    // records without a branch (another tool's imported history): nothing to switch to or resume
+                    throw AppException.usage("tag_taken", "session '" + tag + "' already holds records (and has no branch helix/" + tag + ")",
+                            "choose another --tag, e.g. --tag " + free(workspace, tag, ledger) + "; 'helix log --tag " + tag + "' shows its records");
+                }
                 throw AppException.usage("tag_taken", "session '" + tag + "' already exists (branch helix/" + tag + ")",
                         (agent ? "continue it with 'git switch helix/" + tag + "', then helix try -m \"<what you changed>\""
                                 : "continue it with 'helix run --resume --tag " + tag + "'") + ", or choose another --tag");
@@ -51,9 +58,17 @@ public final class SessionTags {
                     .orElseThrow(() -> AppException.usage("no_session", "there is no session to resume in " + workspace.repo(),
                             "start one with 'helix run'"));
         }
-        LocalDate today = LocalDate.now();
-        String base = specTag.isPresent() ? specTag.get() : today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT)
-                + today.getDayOfMonth();
+        return free(workspace, base(specTag, LocalDate.now()), ledger);
+    }
+
+    /** The name a new session without --tag starts from: the spec's own tag, else the day's ("dec6"). */
+    public static String base(Optional<String> specTag, LocalDate today) {
+        return specTag.orElseGet(() -> today.getMonth().getDisplayName(TextStyle.SHORT, Locale.ROOT).toLowerCase(Locale.ROOT)
+                + today.getDayOfMonth());
+    }
+
+    /** {@code base}, or the first of base-2, base-3 ... that no branch and no record uses. */
+    public static String free(Workspace workspace, String base, LedgerStore ledger) {
         String tag = base;
         for (int i = 2; taken(workspace, tag, ledger); i++) tag = base + "-" + i;
         return tag;

@@ -11,6 +11,7 @@ import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.app.run.Briefing;
+import dev.helix.app.holdout.HoldoutHomes;
 import dev.helix.app.holdout.HoldoutLedger;
 import dev.helix.app.holdout.HoldoutRun;
 import dev.helix.app.run.SessionTags;
@@ -90,6 +91,8 @@ public final class TrySession {
         Path helixDir = workspace.helixDir();
         // Hold-out values are recorded through this ledger and never read back: try answers an agent.
         Optional<HoldoutRun> holdout = HoldoutRun.of(workspace, spec);
+        HoldoutHomes.removeStale(repo, git); // what a killed hold-out run of this repository left
+        wantedTag.ifPresent(workspace::reserveTag); // the user's --tag wins over an imported history's name
         LedgerStore ledger = HoldoutLedger.around(workspace.ledger(), holdout);
 
         Optional<String> current = git.currentBranch(repo).filter(b -> b.startsWith("helix/")).map(b -> b.substring(6));

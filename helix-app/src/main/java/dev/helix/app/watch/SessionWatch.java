@@ -3,10 +3,11 @@ package dev.helix.app.watch;
 import dev.helix.app.Workspace;
 import dev.helix.app.run.WorkerBoard;
 import dev.helix.adapters.specio.SpecFiles;
-import dev.helix.adapters.store.FileLedgerStore;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.port.LedgerStore;
 import dev.helix.core.session.Dashboard;
+import dev.helix.core.session.Driver;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -33,32 +34,37 @@ import java.util.stream.Stream;
  * a board left by a killed session, or written by another process, is ignored.
  */
 public final class SessionWatch {
+    private final Workspace workspace;
     private final Path repo;
     private final Optional<String> tag;
     private final Optional<Spec> spec;
 
-    private SessionWatch(Path repo, Optional<String> tag, Optional<Spec> spec) {
-        this.repo = repo;
+    private SessionWatch(Workspace workspace, Optional<String> tag, Optional<Spec> spec) {
+        this.workspace = workspace;
+        this.repo = workspace.repo();
         this.tag = tag;
         this.spec = spec;
     }
 
     public static SessionWatch of(Path dir, Optional<String> tag) {
-        Path repo = Workspace.open(dir, "run this inside the repository where you ran 'helix run'").repo();
+        Workspace workspace = Workspace.open(dir, "run this inside the repository where you ran 'helix run'");
+        Path repo = workspace.repo();
         Optional<Spec> spec;
         try {
             spec = SpecFiles.find(repo).map(SpecFiles::load);
         } catch (RuntimeException e) {
             spec = Optional.empty(); // the dashboard works without names and budgets
         }
-        return new SessionWatch(repo, tag, spec);
+        return new SessionWatch(workspace, tag, spec);
     }
 
     /** The session now; before any session exists, an empty view named "(none yet)". */
     public Dashboard.View read() {
-        FileLedgerStore ledger = new FileLedgerStore(repo.resolve(".helix/experiments.jsonl"));
+        LedgerStore ledger = workspace.ledger(); // as every command reads it: with another tool's history imported
         String chosen = tag.or(this::runningTag).or(ledger::latestTag).orElse("(none yet)");
-        List<Experiment> records = ledger.readTag(chosen).experiments();
+        List<Experiment> read = ledger.readTag(chosen).experiments();
+        // the hold-out beside each keep is for the person watching; an agent driving the session is not shown it
+        List<Experiment> records = Driver.of(read) == Driver.AGENT ? read.stream().map(e -> e.withHoldout(Optional.empty())).toList() : read;
         Path lock = SessionLock.forTag(repo.resolve(".helix"), chosen);
         Optional<Long> pid = SessionLock.holder(lock)
                 .filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));

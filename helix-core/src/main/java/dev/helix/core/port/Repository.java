@@ -22,6 +22,8 @@ public interface Repository extends Vcs {
     void addWorktree(Path repo, Path worktree, String commit);
     /** Removes a worktree Helix made (its files too), and its registration. */
     void removeWorktree(Path repo, Path worktree);
+    /** Forgets the registrations of worktrees whose directories are gone (git worktree prune). */
+    void pruneWorktrees(Path repo);
     /** The branch checked out in {@code dir} (e.g. "helix/nov23"), or empty when HEAD is detached. */
     Optional<String> currentBranch(Path dir);
     /** Creates {@code branch} at HEAD and checks it out in {@code dir}, keeping uncommitted changes. */

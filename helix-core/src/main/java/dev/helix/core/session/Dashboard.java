@@ -146,7 +146,7 @@ public final class Dashboard {
         if (!v.records().isEmpty()) {
             Experiment last = v.records().get(v.records().size() - 1);
             b.append(" | last #").append(last.run()).append(' ').append(last.status().word())
-                    .append(' ').append(last.primary().map(Judge::fmt).orElse("-"));
+                    .append(' ').append(last.primary().map(Judge::fmt).orElse("-")).append(holdout(last));
         }
         return b.toString();
     }
@@ -226,8 +226,17 @@ public final class Dashboard {
         String text = e.status() == Status.KEEP || e.status() == Status.DISCARD || e.status() == Status.BASELINE
                 ? e.description() : e.description() + " [" + e.reason() + "]";
         String run = e.attempt() == 0 ? "#" + e.run() : "#" + e.run() + "." + e.attempt();
-        return String.format(Locale.ROOT, "%-6s %-11s %-11s %-20s %s", run, e.status().word(),
-                e.primary().map(Judge::fmt).orElse("-"), delta, text.replace('\n', ' ')).stripTrailing();
+        return String.format(Locale.ROOT, "%-6s %-11s %-11s %-20s %s%s", run, e.status().word(),
+                e.primary().map(Judge::fmt).orElse("-"), delta, text.replace('\n', ' '), holdout(e)).stripTrailing();
+    }
+
+    /**
+     * "  [hold-out 1.44]" after a record that carries its hold-out reading ("[hold-out failed: why]"),
+     * else nothing: for the user's views only, which get records with the reading put back.
+     */
+    public static String holdout(Experiment e) {
+        return e.holdout().map(h -> h.value().map(v -> "  [hold-out " + Judge.fmt(v) + "]")
+                .orElse("  [hold-out failed: " + h.failure().orElse("no value") + "]")).orElse("");
     }
 
     private static String clock(long seconds) {

@@ -1,0 +1,142 @@
+package dev.helix.app.holdout;
+
+import dev.helix.core.port.Repository;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The private directories hold-out runs work in ({@code helix-holdout-*} in the system's temporary
+ * directory): each made with a marker naming the Helix process that owns it and its repository, so
+ * that one left behind by a killed Helix (with its git worktree registration) is removed at the
+ * next start. Only a directory with that name and Helix's marker is ever removed, and only when
+ * its owner is gone: another Helix's running hold-out, or anything else in the temporary
+ * directory, is left alone.
+ */
+public final class HoldoutHomes {
+    /** How every such directory's name begins. */
+    static final String PREFIX = "helix-holdout-";
+    /** The marker Helix writes first in each. */
+    static final String MARKER = ".helix-holdout-owner";
+    private static final String FIRST_LINE = "helix hold-out directory";
+
+    private HoldoutHomes() {}
+
+    /** A new private directory (mode 0700) for a hold-out run of {@code repo}, marked as this process's. */
+    public static Path create(Path repo) throws IOException {
+        Path home = Files.createTempDirectory(PREFIX);
+        ProcessHandle me = ProcessHandle.current();
+        try {
+            Files.writeString(home.resolve(MARKER), FIRST_LINE + "\npid=" + me.pid() + "\nstarted="
+                    + me.info().startInstant().map(Instant::toString).orElse("") + "\nrepo=" + real(repo) + "\n");
+        } catch (IOException e) {
+            Files.deleteIfExists(home.resolve(MARKER));
+            Files.deleteIfExists(home);
+            throw e;
+        }
+        return home;
+    }
+
+    /**
+     * Removes the directories of {@code repo}'s hold-out runs whose Helix is gone, their worktrees
+     * and their registrations; returns the directories removed. Never fails a command: a directory
+     * that cannot be removed stays for the next start.
+     */
+    public static List<Path> removeStale(Path repo, Repository git) {
+        Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        String self = real(repo);
+        List<Path> removed = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, PREFIX + "*")) {
+            for (Path home : dirs) {
+                if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)) continue;
+                Optional<Map<String, String>> owner = marker(home);
+                if (owner.isEmpty() || !self.equals(owner.get().get("repo")) || alive(owner.get())) continue;
+                if (remove(repo, git, home)) removed.add(home);
+            }
+        } catch (IOException | RuntimeException e) {
+            return removed; // the temporary directory unreadable: nothing of ours to find there
+        }
+        if (!removed.isEmpty()) {
+            try {
+                git.pruneWorktrees(repo);
+            } catch (RuntimeException e) {
+                // the registration stays until the next prune (git prunes before every worktree Helix adds)
+            }
+        }
+        return removed;
+    }
+
+    private static boolean remove(Path repo, Repository git, Path home) {
+        Path wt = home.resolve("worktree");
+        try {
+            if (git.hasWorktree(repo, wt)) git.removeWorktree(repo, wt);
+        } catch (RuntimeException e) {
+            // a half-made worktree git cannot remove: its files go below, its registration with the prune
+        }
+        try (Stream<Path> all = Files.walk(home)) { // walk does not follow links: nothing outside is touched
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            return true;
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    /** The marker's fields, when {@code home} holds a marker Helix wrote (a regular file, its first line Helix's). */
+    private static Optional<Map<String, String>> marker(Path home) {
+        Path file = home.resolve(MARKER);
+        try {
+            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > 4096) return Optional.empty();
+            List<String> lines = Files.readAllLines(file);
+            if (lines.isEmpty() || !lines.get(0).equals(FIRST_LINE)) return Optional.empty();
+            return Optional.of(lines.stream().skip(1).filter(l -> l.contains("="))
+                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether the owner still runs: its pid alive and (where the system tells) started when the marker says, not a reused pid. */
+    private static boolean alive(Map<String, String> owner) {
+        long pid;
+        try {
+            pid = Long.parseLong(owner.getOrDefault("pid", ""));
+        } catch (NumberFormatException e) {
+            return true; // an owner it cannot tell is not declared gone
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (process.isEmpty()) return false;
+        Optional<Instant> recorded = instant(owner.getOrDefault("started", ""));
+        Optional<Instant> actual = process.get().info().startInstant();
+        if (recorded.isEmpty() || actual.isEmpty()) return true;
+        return Duration.between(recorded.get(), actual.get()).abs().compareTo(Duration.ofSeconds(2)) <= 0;
+    }
+
+    private static Optional<Instant> instant(String text) {
+        try {
+            return text.isBlank() ? Optional.empty() : Optional.of(Instant.parse(text.strip()));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String real(Path repo) {
+        try {
+            return repo.toRealPath().toString();
+        } catch (IOException e) {
+            return repo.toAbsolutePath().normalize().toString();
+        }
+    }
+}
