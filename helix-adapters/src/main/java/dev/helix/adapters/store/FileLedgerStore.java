@@ -183,9 +183,11 @@ public final class FileLedgerStore implements LedgerStore {
     /** One session's records, read through the index (.idx beside the ledger): the other sessions' lines are not decoded. */
     @Override
     public Contents readTag(String tag) {
-        List<Experiment> experiments = new ArrayList<>();
-        List<String> warnings = readTag(tag, experiments::add);
-        return new Contents(experiments, warnings);
+        return LedgerMemo.of(file, shownAs, key.path(), tag, -1, () -> {
+            List<Experiment> experiments = new ArrayList<>();
+            List<String> warnings = readTag(tag, experiments::add);
+            return new Contents(experiments, warnings);
+        });
     }
 
     /**
@@ -198,9 +200,11 @@ public final class FileLedgerStore implements LedgerStore {
      */
     @Override
     public Contents tail(String tag, int n) {
-        List<Experiment> experiments = new ArrayList<>();
-        List<String> warnings = read(tag, n, experiments::add);
-        return new Contents(experiments.reversed(), warnings);
+        return LedgerMemo.of(file, shownAs, key.path(), tag, n, () -> {
+            List<Experiment> experiments = new ArrayList<>();
+            List<String> warnings = read(tag, n, experiments::add);
+            return new Contents(experiments.reversed(), warnings);
+        });
     }
 
     @Override
