@@ -28,8 +28,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * command in-process with the caller's directory and environment, so an agent's {@code helix status}
  * costs a socket round trip instead of a JVM start.
  *
- * <p>It holds nothing between calls (every call reads the ledger and the repository afresh), answers one
- * call at a time, and exits when idle for {@code HELIX_DAEMON_IDLE} (default 3 h), when a call comes
+ * <p>What it keeps between calls (decoded ledger sessions, a valid helix.yaml, repositories' top levels)
+ * is checked at every call against the files it came from (LedgerMemo, SpecMemo, TopLevels). It answers
+ * one call at a time, and exits when idle for {@code HELIX_DAEMON_IDLE} (default 3 h), when a call comes
  * from a different build of Helix, when its own jar or the sources it was built from change, or when told to stop.
  *
  * <p>Reply: one line {@code ok OUT_BYTES ERR_BYTES EXIT} (or {@code refused REASON}), then the stdout
