@@ -50,7 +50,7 @@ final class LogCommand implements Callable<Integer> {
         boolean mixed = !ProposerShare.of(rows).isEmpty();
         // On a terminal each row fits its width; piped, the description stays whole.
         int width = main.columns(spec);
-        rows.forEach(e -> out.text(ConsoleRenderer.row(e, mixed, width)));
+        if (!out.json()) rows.forEach(e -> out.text(ConsoleRenderer.row(e, mixed, width)));
         out.success(rows.stream().map(SessionRecords::json).toList(), List.of());
         return ExitCodes.OK;
     }

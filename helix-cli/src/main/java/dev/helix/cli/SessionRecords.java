@@ -1,6 +1,7 @@
 package dev.helix.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.adapters.store.LedgerCodec;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.AppException;
@@ -9,6 +10,7 @@ import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Overfitting;
 import dev.helix.core.port.LedgerStore;
 import dev.helix.core.port.Repository;
+import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Driver;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,13 +65,29 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
         Path repo = workspace.repo();
         LedgerStore.Contents contents = workspace.ledger().readTag(chosen);
         // Rows are redacted when written; again here for the secrets named since (run.secrets).
-        var secrets = workspace.secrets();
-        List<Experiment> records = contents.experiments().stream().map(e -> e.redacted(secrets)).toList();
+        List<Experiment> records = redacted(contents.experiments(), workspace.secrets());
         if (records.isEmpty()) {
             throw noSession(workspace, chosen);
         }
         Optional<Long> pid = SessionLock.holder(repo.resolve(".helix/locks").resolve(chosen + ".lock"));
         return new SessionRecords(workspace, chosen, records, contents.warnings(), pid);
+    }
+
+    private record Redacted(List<Experiment> read, Secrets secrets, List<Experiment> records) {
+    }
+
+    /** The last lists redacted in a resident Helix, whose ledger reads come back as the same list while the ledger is unchanged. */
+    private static final List<Redacted> REDACTED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    private static List<Experiment> redacted(List<Experiment> read, Secrets secrets) {
+        if (CallerEnvironment.override().isEmpty()) return read.stream().map(e -> e.redacted(secrets)).toList();
+        for (Redacted r : REDACTED) {
+            if (r.read() == read && r.secrets().equals(secrets)) return r.records();
+        }
+        List<Experiment> records = read.stream().map(e -> e.redacted(secrets)).toList();
+        if (REDACTED.size() >= 8) REDACTED.clear();
+        REDACTED.add(new Redacted(read, secrets, records));
+        return records;
     }
 
     /** Who drives this session: advice for an agent-driven one names helix try, never helix run. */

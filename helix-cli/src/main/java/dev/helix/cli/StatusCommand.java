@@ -41,9 +41,9 @@ final class StatusCommand implements Callable<Integer> {
         Instant now = Instant.now();
         List<Dashboard.WorkerLine> workers = s.runningPid().isPresent()
                 ? SessionWatch.of(main.workingDirectory(), Optional.of(s.tag())).workersNow() : List.of();
-        StatusView view = StatusView.of(s, workers, now);
-        out.text(StatusView.text(s, view, workers, now));
-        out.success(view, view.hints(s));
+        StatusView.Answer answer = StatusView.answer(s, workers, now);
+        if (!out.json()) out.text(StatusView.text(s, answer.view(), workers, now));
+        out.success(answer.view(), answer.hints());
         return ExitCodes.OK;
     }
 }

@@ -102,6 +102,39 @@ class ResidentHelixTest {
     }
 
     @Test
+    void whatTheResidentRemembersGoesWhenItsFileChanges() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        Files.createDirectories(repo.dir.resolve("sub"));
+        assertThat(cold(repo.dir, "run", "--tag", "a", "--max-experiments", "1").exit()).isZero();
+        callerExtra.put("MY_STUFF", "plain-words-0123456789");
+        assertThat(cold(repo.dir, "record", "--tag", "a", "--status", "discard", "--metric", "9.5", "-m",
+                "tried plain-words-0123456789").exit()).isZero();
+        startServer("build-1", Map.of());
+        for (int i = 0; i < 2; i++) {
+            Result shown = resident(repo.dir.resolve("sub"), "build-1", "status", "--json");
+            assertThat(shown.out()).contains("tried plain-words-0123456789");
+            assertThat(shown).isEqualTo(cold(repo.dir.resolve("sub"), "status", "--json"));
+        }
+
+        // the spec now names the variable a secret: the same records are redacted
+        Files.writeString(repo.dir.resolve("helix.yaml"), Files.readString(repo.dir.resolve("helix.yaml")) + "run:\n  secrets: [MY_STUFF]\n");
+        Result redacted = resident(repo.dir, "build-1", "status", "--json");
+        assertThat(redacted.out()).contains("tried [REDACTED:MY_STUFF]");
+        assertThat(redacted).isEqualTo(cold(repo.dir, "status", "--json"));
+        assertThat(resident(repo.dir, "build-1", "log", "--json")).isEqualTo(cold(repo.dir, "log", "--json"));
+
+        // a repository of its own inside: a call from there is about it, not about the outer one
+        assertThat(new ProcessBuilder("git", "init", "-q", repo.dir.resolve("sub").toString()).start().waitFor()).isZero();
+        Result inner = resident(repo.dir.resolve("sub"), "build-1", "log", "--json");
+        assertThat(inner.out()).doesNotContain("tried");
+        assertThat(inner).isEqualTo(cold(repo.dir.resolve("sub"), "log", "--json"));
+
+        // an invalid spec is read again at every call, as a cold call reads it
+        Files.writeString(repo.dir.resolve("helix.yaml"), "name: [unclosed\n");
+        assertThat(resident(repo.dir, "build-1", "best", "--json")).isEqualTo(cold(repo.dir, "best", "--json"));
+    }
+
+    @Test
     void aCallFromAnotherBuildIsNeverAnsweredAndTheOldProcessLeaves() throws Exception {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         Process server = startServer("build-1", Map.of());

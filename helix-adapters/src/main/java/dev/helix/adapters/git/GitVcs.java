@@ -30,6 +30,8 @@ public final class GitVcs implements Repository {
     private final Commits commits;
     private final Worktrees worktrees;
     private final Merges merges;
+    /** git as found on the PATH in the caller's environment: its answer on a top level may be remembered. */
+    private final boolean plain;
 
     public GitVcs() {
         this(Map.of());
@@ -46,6 +48,7 @@ public final class GitVcs implements Repository {
         this.commits = new Commits(git);
         this.worktrees = new Worktrees(git, commits);
         this.merges = new Merges(git, commits);
+        this.plain = executable.equals("git") && env.isEmpty();
     }
 
     @Override
@@ -53,6 +56,10 @@ public final class GitVcs implements Repository {
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
         }
+        return plain ? TopLevels.of(dir, () -> askTopLevel(dir)) : askTopLevel(dir);
+    }
+
+    private Optional<Path> askTopLevel(Path dir) {
         // English messages, whatever the user's locale: we tell "not a repository" by git's words.
         Git.Result r = git.run(dir, Map.of("LC_ALL", "C"), null, List.of("rev-parse", "--show-toplevel"));
         if (r.exit() == 0) {

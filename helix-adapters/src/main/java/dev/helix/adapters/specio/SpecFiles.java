@@ -56,7 +56,7 @@ public final class SpecFiles {
      *                       (with every problem found)
      */
     public static Spec load(Path file) {
-        return loadWithNotes(file).spec();
+        return SpecMemo.of(file, () -> loadWithNotes(file).spec());
     }
 
     static Loaded loadWithNotes(Path file) {

@@ -28,9 +28,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * command in-process with the caller's directory and environment, so an agent's {@code helix status}
  * costs a socket round trip instead of a JVM start.
  *
- * <p>It holds nothing between calls (every call reads the ledger and the repository afresh), answers one
- * call at a time, and exits when idle for {@code HELIX_DAEMON_IDLE} (default 3 h), when a call comes
- * from a different build of Helix, or when told to stop.
+ * <p>What it keeps between calls (decoded ledger sessions, a valid helix.yaml, repositories' top levels)
+ * is checked at every call against the files it came from (LedgerMemo, SpecMemo, TopLevels). It answers
+ * one call at a time, and exits when idle for {@code HELIX_DAEMON_IDLE} (default 3 h), when a call comes
+ * from a different build of Helix, when its own jar or the sources it was built from change, or when told to stop.
  *
  * <p>Reply: one line {@code ok OUT_BYTES ERR_BYTES EXIT} (or {@code refused REASON}), then the stdout
  * bytes, then the stderr bytes.
@@ -44,6 +45,7 @@ public final class ResidentServer {
     private final AtomicLong lastCall = new AtomicLong(System.nanoTime());
     private final AtomicLong calls = new AtomicLong();
     private final Object oneAtATime = new Object();
+    private final ResidentOrigin origin = ResidentOrigin.ofThisProcess();
     private volatile boolean stopping;
 
     ResidentServer(ResidentHome home, String build, Duration idle, byte[] token) {
@@ -105,6 +107,9 @@ public final class ResidentServer {
             Files.setPosixFilePermissions(socket, ResidentHome.OWNER_ONLY);
             home.writePrivate(home.info(), "pid " + ProcessHandle.current().pid() + "\nsince " + since + "\nbuild " + build + "\n");
             Thread.ofPlatform().daemon().name("helix-resident-idle").start(() -> watchIdle(listener));
+            // HELIX_RESIDENT_WATCH: the sources a source checkout's launcher builds the jar from, one a line
+            String watched = System.getenv().getOrDefault("HELIX_RESIDENT_WATCH", "");
+            ResidentOrigin.watch(watched.lines().filter(l -> !l.isBlank()).map(Path::of).toList(), () -> stop(listener));
             while (!stopping) {
                 SocketChannel call;
                 try {
@@ -156,7 +161,7 @@ public final class ResidentServer {
                 refuse(out, "token");
                 return;
             }
-            if (request.operation().equals("run") && !build.equals(request.build())) {
+            if (request.operation().equals("run") && (!build.equals(request.build()) || origin.jarChanged())) {
                 // a rebuilt or upgraded Helix is never answered by this one: it goes, and the caller runs cold
                 refuse(out, "build");
                 stop(listener);

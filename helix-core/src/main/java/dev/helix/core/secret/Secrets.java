@@ -102,4 +102,15 @@ public final class Secrets implements UnaryOperator<String> {
     public boolean isEmpty() {
         return valueToName.isEmpty();
     }
+
+    /** Equal when they replace the same values by the same names, in the same order. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Secrets other && List.copyOf(valueToName.entrySet()).equals(List.copyOf(other.valueToName.entrySet()));
+    }
+
+    @Override
+    public int hashCode() {
+        return valueToName.hashCode();
+    }
 }
