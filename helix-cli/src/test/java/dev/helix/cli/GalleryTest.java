@@ -152,6 +152,36 @@ class GalleryTest {
         assertThat(first.get("primary").asDouble()).isLessThan(rows.get(0).get("primary").asDouble() / 3);
     }
 
+    /**
+     * The fit example end to end: a faster-looking change that reads the validation data fails the
+     * checks, the hold-out (kept in a ref the proposer's worktree never holds) names the keep tuned
+     * to the validation points, and finalize drops the change a later one made worth less than
+     * judge.min_improvement, runs the checks on the final tree and measures its hold-out.
+     */
+    @Test
+    void fitShowsChecksHoldoutAndFinalize() throws Exception {
+        Path repo = tmp.resolve("fit");
+        Ran ran = helix("demo", "fit", "--dir", repo.toString());
+        List<JsonNode> rows = assertSession(repo, ran, "mse", 4);
+        assertThat(rows).extracting(r -> r.get("status").asText()).containsExactly("baseline", "keep", "keep", "discard", "keep");
+        assertThat(rows.get(3).get("reason").asText()).startsWith("checks failed");
+        assertThat(rows.get(0).get("holdout").get("samples")).hasSize(2);
+        assertThat(repo.resolve(".helix/worktrees/" + rows.get(0).get("tag").asText() + "/data/test")).doesNotExist();
+
+        JsonNode holdout = Output.JSON.readTree(helix("-C", repo.toString(), "--json", "status", "--holdout").out())
+                .get("data").get("holdout");
+        assertThat(holdout.get("overfitting").asBoolean()).isTrue();
+        assertThat(holdout.get("suspect_keeps")).extracting(JsonNode::asInt).containsExactly(4);
+
+        Ran fin = helix("-C", repo.toString(), "--json", "finalize");
+        assertThat(fin.code()).as("%s\n%s", fin.out(), fin.err()).isZero();
+        String summary = Files.readString(repo.resolve(".helix/runs/" + rows.get(0).get("tag").asText() + "/final.md"));
+        assertThat(summary).contains("| #1 | Add a tanh term |", "dropped: removing it costs less than judge.min\\_improvement",
+                "| #2 | Add a sine term |", "**Checks**: passed", "**Hold-out**: 0.099666 on the final tree, baseline 0.549802");
+        assertThat(gitOutput(repo, "log", "--format=%s", "main..helix/" + rows.get(0).get("tag").asText() + "-final").lines())
+                .hasSize(2);
+    }
+
     static void git(Path repo, String... args) throws Exception {
         gitOutput(repo, args);
     }

@@ -45,6 +45,7 @@ public final class DemoRepository {
         git(target, "init", "-q", "-b", "main");
         git(target, "add", "-A");
         git(target, "-c", "user.name=Helix demo", "-c", "user.email=demo@helix.invalid", "commit", "-q", "-m", "The example, untuned");
+        if (example.setup().isPresent()) run(target, List.of("sh", "-c", example.setup().get()));
     }
 
     /** Copies the example out of Helix's own jar (or classes directory). */
@@ -82,10 +83,17 @@ public final class DemoRepository {
     private static void git(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
         command.addAll(List.of(args));
+        run(dir, command);
+    }
+
+    private static void run(Path dir, List<String> command) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw AppException.runtime("git_failed", String.join(" ", command) + ": " + output, "is git installed?");
+            if (p.waitFor() != 0) {
+                throw AppException.runtime("demo_setup_failed", String.join(" ", command) + ": " + output,
+                        "are git and python3 installed? (helix doctor in " + dir + " says what is missing)");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

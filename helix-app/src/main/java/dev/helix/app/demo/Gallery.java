@@ -12,9 +12,14 @@ import java.util.stream.Collectors;
 public final class Gallery {
     /**
      * One example: its folder under examples/, what it shows, the proposer its demo runs (empty: the one
-     * its helix.yaml names) and how many experiments the demo runs after the baseline.
+     * its helix.yaml names), how many experiments the demo runs after the baseline, and a command the
+     * demo runs in the new repository after its first commit (e.g. to store held-out data in a ref).
      */
-    public record Example(String name, String summary, Optional<String> demoBackend, int demoExperiments) {
+    public record Example(String name, String summary, Optional<String> demoBackend, int demoExperiments, Optional<String> setup) {
+        public Example(String name, String summary, Optional<String> demoBackend, int demoExperiments) {
+            this(name, summary, demoBackend, demoExperiments, Optional.empty());
+        }
+
         /** Where the example lives among Helix's resources. */
         public String resource() {
             return "examples/" + name;
@@ -34,7 +39,10 @@ public final class Gallery {
             new Example("flags", "gcc flags (-O level, unrolling, -march) tuned on a C program's run time",
                     Optional.empty(), 8),
             new Example("agent", "a slow Python function for Claude Code or Codex to make fast (the demo runs a scripted "
-                    + "stand-in, offline)", Optional.of("command"), 3));
+                    + "stand-in, offline)", Optional.of("command"), 3),
+            new Example("fit", "a least-squares model with checks, a hold-out it never sees and helix finalize "
+                    + "(mse; the demo runs a scripted stand-in, offline)", Optional.of("command"), 4,
+                    Optional.of("python3 prepare.py --hidden-ref refs/hidden/fit")));
 
     private Gallery() {}
 

@@ -97,6 +97,8 @@ public final class FinalizeSession {
             // Backward elimination: each change is weighed against the best without the changes dropped
             // so far, so of two changes that do the same thing only the first is dropped.
             String reference = best.commit();
+            // a change worth less than the session would have kept it for does not earn its place either
+            double floor = spec.judge().minImprovement().against(best.primary().get());
             for (int i = 0; i < changes.size(); i++) {
                 Contribution c = changes.get(i);
                 String current = reference;
@@ -105,7 +107,7 @@ public final class FinalizeSession {
                 Optional<Gain> contribution = without.map(w -> Gain.of(compare(measure, current, w, "with #" + c.run(), "without #" + c.run(), 0)
                         .evidence(), spec.metrics().primary().optimize(), spec.judge().confidence()));
                 Contribution weighed = new Contribution(c.run(), c.description(), c.commit(), c.parent(), contribution, c.costUsd(),
-                        Contribution.fate(contribution, options.keepAll()));
+                        Contribution.fate(contribution, floor, options.keepAll()));
                 progress.accept("#" + c.run() + ": " + weighed.contribution().map(Gain::render).orElse("does not revert cleanly")
                         + "; " + weighed.fate().why);
                 changes.set(i, weighed);

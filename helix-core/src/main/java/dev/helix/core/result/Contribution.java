@@ -24,7 +24,8 @@ public record Contribution(int run, String description, String commit, String pa
         UNCLEAR(true, "kept: it does not revert cleanly, so it could not be measured alone"),
         KEPT_ON_REQUEST(true, "kept (--keep-all), though removing it does not hurt"),
         NEEDED_BY_LATER(true, "kept, though removing it does not hurt: a later kept change does not apply without it"),
-        DROPPED(false, "dropped: removing it does not hurt");
+        DROPPED(false, "dropped: removing it does not hurt"),
+        MARGINAL(false, "dropped: removing it costs less than judge.min_improvement");
 
         public final boolean survives;
         public final String why;
@@ -37,13 +38,16 @@ public record Contribution(int run, String description, String commit, String pa
 
     /**
      * The fate of a change from its leave-one-out measurement: needed when the best is better with
-     * it at the confidence measured (the interval of its contribution lies above zero); otherwise
-     * dropped, or kept when {@code keepAll}. A change that could not be reverted stays.
+     * it by more than {@code floor} at the confidence measured (the interval of its contribution lies
+     * above {@code floor}: judge.min_improvement, the least a session keeps a change for; 0 without
+     * one); otherwise dropped, or kept when {@code keepAll}. A change that could not be reverted stays.
      */
-    public static Fate fate(Optional<Gain> contribution, boolean keepAll) {
+    public static Fate fate(Optional<Gain> contribution, double floor, boolean keepAll) {
         if (contribution.isEmpty()) return Fate.UNCLEAR;
-        if (contribution.get().significant()) return Fate.NEEDED;
-        return keepAll ? Fate.KEPT_ON_REQUEST : Fate.DROPPED;
+        Gain g = contribution.get();
+        if (g.low() > Math.max(0, floor)) return Fate.NEEDED;
+        if (keepAll) return Fate.KEPT_ON_REQUEST;
+        return g.significant() ? Fate.MARGINAL : Fate.DROPPED;
     }
 
     public Contribution withFate(Fate fate) {

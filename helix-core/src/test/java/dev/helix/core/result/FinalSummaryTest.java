@@ -31,11 +31,22 @@ class FinalSummaryTest {
     void aChangeStaysWhenItsRemovalHurtsOrItCouldNotBeMeasuredAlone() {
         Optional<Gain> hurts = Optional.of(new Gain(1, 0.5, 1.5, 0.95, 3));
         Optional<Gain> harmless = Optional.of(new Gain(0.1, -0.2, 0.4, 0.95, 3));
-        assertThat(Contribution.fate(hurts, false)).isEqualTo(Contribution.Fate.NEEDED);
-        assertThat(Contribution.fate(harmless, false)).isEqualTo(Contribution.Fate.DROPPED);
-        assertThat(Contribution.fate(harmless, true)).isEqualTo(Contribution.Fate.KEPT_ON_REQUEST);
-        assertThat(Contribution.fate(Optional.empty(), false)).isEqualTo(Contribution.Fate.UNCLEAR);
+        assertThat(Contribution.fate(hurts, 0, false)).isEqualTo(Contribution.Fate.NEEDED);
+        assertThat(Contribution.fate(harmless, 0, false)).isEqualTo(Contribution.Fate.DROPPED);
+        assertThat(Contribution.fate(harmless, 0, true)).isEqualTo(Contribution.Fate.KEPT_ON_REQUEST);
+        assertThat(Contribution.fate(Optional.empty(), 0, false)).isEqualTo(Contribution.Fate.UNCLEAR);
         assertThat(Contribution.Fate.DROPPED.survives).isFalse();
+    }
+
+    @Test
+    void aChangeWorthLessThanMinImprovementIsDropped_asTheSessionWouldNotHaveKeptItForThat() {
+        Optional<Gain> small = Optional.of(new Gain(0.001, 0.001, 0.001, 0.95, 3)); // deterministic: no spread
+        Optional<Gain> enough = Optional.of(new Gain(0.01, 0.01, 0.01, 0.95, 3));
+        assertThat(Contribution.fate(small, 0.0012, false)).isEqualTo(Contribution.Fate.MARGINAL);
+        assertThat(Contribution.fate(small, 0.0012, true)).isEqualTo(Contribution.Fate.KEPT_ON_REQUEST);
+        assertThat(Contribution.fate(small, 0, false)).isEqualTo(Contribution.Fate.NEEDED);
+        assertThat(Contribution.fate(enough, 0.0012, false)).isEqualTo(Contribution.Fate.NEEDED);
+        assertThat(Contribution.Fate.MARGINAL.survives).isFalse();
     }
 
     @Test
