@@ -1,9 +1,9 @@
 package dev.helix.adapters.agents;
 
 import dev.helix.core.experiment.AgentUsage;
-import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Proposer;
+import dev.helix.core.port.WrappedProposer;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,11 +48,10 @@ record PluginBackend(AgentBackend backend, String name, Path jar) implements Age
     }
 
     /** The plugin's proposer, whose exception is a failed proposal naming the jar, not the end of the session. */
-    private final class Guarded implements Proposer {
-        private final Proposer inner;
+    private final class Guarded extends WrappedProposer {
 
         Guarded(Proposer inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
@@ -62,26 +61,6 @@ record PluginBackend(AgentBackend backend, String name, Path jar) implements Age
             } catch (RuntimeException | LinkageError e) {
                 return new Proposal.Failure(failed("propose", e), AgentUsage.of(name, 0));
             }
-        }
-
-        @Override
-        public boolean fixesCrashes() {
-            return inner.fixesCrashes();
-        }
-
-        @Override
-        public boolean fixes(Experiment crashed) {
-            return inner.fixes(crashed);
-        }
-
-        @Override
-        public boolean changesStandAlone() {
-            return inner.changesStandAlone();
-        }
-
-        @Override
-        public Map<String, String> parameters(Spec spec, Path worktree) {
-            return inner.parameters(spec, worktree);
         }
     }
 

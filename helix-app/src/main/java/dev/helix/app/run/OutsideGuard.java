@@ -2,13 +2,11 @@ package dev.helix.app.run;
 
 import dev.helix.adapters.git.GitDirSnapshot;
 import dev.helix.adapters.store.FileLedgerStore;
-import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Proposer;
-import dev.helix.core.spec.Spec;
+import dev.helix.core.port.WrappedProposer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,8 +16,7 @@ import java.util.Optional;
  * is rejected naming it. A file changed outside a proposal (by the user) is never touched: the
  * snapshot is taken when the proposal starts.
  */
-final class OutsideGuard implements Proposer {
-    private final Proposer inner;
+final class OutsideGuard extends WrappedProposer {
     private final Path repo;
     private final Path gitDir;
     private final Optional<FileLedgerStore> ledger;
@@ -27,7 +24,7 @@ final class OutsideGuard implements Proposer {
     private final Object restoring = new Object();
 
     OutsideGuard(Proposer inner, Path repo, Optional<FileLedgerStore> ledger) {
-        this.inner = inner;
+        super(inner);
         this.repo = repo;
         this.gitDir = GitDirSnapshot.commonDir(repo);
         this.ledger = ledger;
@@ -72,25 +69,5 @@ final class OutsideGuard implements Proposer {
             case Proposal.Failure f -> f.description();
             case Proposal.Exhausted e -> Optional.empty();
         };
-    }
-
-    @Override
-    public boolean fixesCrashes() {
-        return inner.fixesCrashes();
-    }
-
-    @Override
-    public boolean fixes(Experiment crashed) {
-        return inner.fixes(crashed);
-    }
-
-    @Override
-    public boolean changesStandAlone() {
-        return inner.changesStandAlone();
-    }
-
-    @Override
-    public Map<String, String> parameters(Spec spec, Path worktree) {
-        return inner.parameters(spec, worktree);
     }
 }

@@ -1,22 +1,18 @@
 package dev.helix.core.cost;
 
-import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Proposer;
-import dev.helix.core.spec.Spec;
-import java.nio.file.Path;
-import java.util.Map;
+import dev.helix.core.port.WrappedProposer;
 import java.util.Objects;
 
 /**
  * A proposer whose every proposal carries its cost in dollars where {@link Pricing} can tell it:
  * so the ledger, the summary and --max-cost see what a backend that reports only tokens spent.
  */
-public final class CostedProposer implements Proposer {
-    private final Proposer inner;
+public final class CostedProposer extends WrappedProposer {
     private final Pricing pricing;
 
     public CostedProposer(Proposer inner, Pricing pricing) {
-        this.inner = Objects.requireNonNull(inner);
+        super(inner);
         this.pricing = Objects.requireNonNull(pricing);
     }
 
@@ -27,25 +23,5 @@ public final class CostedProposer implements Proposer {
             case Proposal.Failure f -> new Proposal.Failure(f.reason(), pricing.cost(f.usage()), f.description(), f.fault());
             case Proposal.Exhausted x -> new Proposal.Exhausted(x.reason(), pricing.cost(x.usage()));
         };
-    }
-
-    @Override
-    public boolean fixesCrashes() {
-        return inner.fixesCrashes();
-    }
-
-    @Override
-    public boolean fixes(Experiment crashed) {
-        return inner.fixes(crashed);
-    }
-
-    @Override
-    public boolean changesStandAlone() {
-        return inner.changesStandAlone();
-    }
-
-    @Override
-    public Map<String, String> parameters(Spec spec, Path worktree) {
-        return inner.parameters(spec, worktree);
     }
 }
