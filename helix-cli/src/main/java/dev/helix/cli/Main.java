@@ -90,11 +90,12 @@ public final class Main implements Callable<Integer> {
             description = "Run as if started in DIR.")
     Path directory;
 
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean terminal;
-    private final Path cwd;
-    private final Optional<String> command;
+    // not final: a resident Helix binds the Main of a command tree it keeps to each call (ReusedCommands)
+    private PrintWriter out;
+    private PrintWriter err;
+    private boolean terminal;
+    private Path cwd;
+    private Optional<String> command;
     private Map<String, String> env = Map.of();
 
     Main(PrintWriter out, PrintWriter err, boolean terminal, Path cwd, Optional<String> command) {
@@ -135,13 +136,39 @@ public final class Main implements Callable<Integer> {
         Optional<String> name = commandName(args);
         Main main = new Main(out, err, terminal, cwd, name);
         main.env = env;
-        CommandLine cli = Terminals.shape(withSubcommands(new CommandLine(main), name), ansi);
+        return main.execute(Terminals.shape(withSubcommands(new CommandLine(main), name), ansi), args);
+    }
+
+    /** A command tree for calls of {@code name}'s command, bound to a Main that {@link #bind} points at each call. */
+    static CommandLine reusableTree(Optional<String> name) {
+        Main main = new Main(new PrintWriter(java.io.Writer.nullWriter()), new PrintWriter(java.io.Writer.nullWriter()), false,
+                Path.of(""), name);
+        return Terminals.shape(withSubcommands(new CommandLine(main), name), CommandLine.Help.Ansi.OFF);
+    }
+
+    /** Which tree {@link #reusableTree(Optional)} builds for the command {@code name}: its own, or the one of all commands ("*"). */
+    static String treeKey(Optional<String> name) {
+        return name.filter(n -> !NEED_ALL.contains(n) && (SUBCOMMANDS.containsKey(n) || n.equals(TagsCommand.NAME))).orElse("*");
+    }
+
+    /** Points this Main at one call: where it writes, whether stdout is a terminal, where it was started, its command. */
+    void bind(PrintWriter out, PrintWriter err, boolean terminal, Path cwd, Optional<String> command, Map<String, String> env) {
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+        this.cwd = cwd;
+        this.command = command;
+        this.env = env;
+    }
+
+    /** Parses {@code args} on {@code cli} (whose user object is this Main), runs the command and maps failures to exit codes. */
+    int execute(CommandLine cli, String[] args) {
         cli.setOut(out).setErr(err);
-        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> main.fail(ex));
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> fail(ex));
         cli.setParameterExceptionHandler((ex, args1) -> {
             // The options were not all read: the output mode comes from the words themselves.
             List<String> words = Arrays.asList(args);
-            Output output = main.output(words.contains("--json"), words.contains("--text"));
+            Output output = output(words.contains("--json"), words.contains("--text"));
             java.io.StringWriter suggestions = new java.io.StringWriter();
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, new PrintWriter(suggestions));
             String message = ex.getMessage() + (suggestions.toString().isBlank() ? "" : "\n" + suggestions.toString().stripTrailing());

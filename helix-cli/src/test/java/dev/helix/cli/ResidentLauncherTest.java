@@ -52,7 +52,7 @@ class ResidentLauncherTest {
         install = Files.createDirectories(tmp.resolve("install"));
         Files.copy(ROOT.resolve("helix"), install.resolve("helix"), StandardCopyOption.COPY_ATTRIBUTES);
         Files.createDirectories(install.resolve("scripts"));
-        for (String s : List.of("find-java.sh", "resident.sh")) Files.copy(ROOT.resolve("scripts").resolve(s), install.resolve("scripts").resolve(s));
+        for (String s : List.of("find-java.sh", "resident.sh", "fast-path.bash")) Files.copy(ROOT.resolve("scripts").resolve(s), install.resolve("scripts").resolve(s));
         writeJar(Files.createDirectories(install.resolve("helix-cli/target")).resolve("helix.jar"), "");
         // programs the fast path must not start: each notes its call, then runs the real one
         Path bin = Files.createDirectories(tmp.resolve("bin"));

@@ -66,10 +66,70 @@ class ReleaseArchiveTest {
         assertThat(out).contains("no Java 999 or newer found").contains("found: ").contains("fix: ");
     }
 
+    @Test
+    void aReadOnlyCallFromAProgramIsAnsweredByTheResidentHelixThroughTheFastPath() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is installed");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/nc")) || Files.isExecutable(Path.of("/usr/bin/socat")),
+                "nc or socat is installed");
+        Path home = unpack("helix-" + VERSION + ".tar.gz", List.of("tar", "xzf"));
+        Path demo = tmp.resolve("demo-fast");
+        assertThat(run(home, "--json", "demo", "--dir", demo.toString(), "--max-experiments", "2").code()).isZero();
+        Path runtime = Files.createDirectories(tmp.resolve("runtime"));
+        Files.setPosixFilePermissions(runtime, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        // programs the fast path must not start: each notes its call, then runs the real one
+        Path bin = Files.createDirectories(tmp.resolve("watch"));
+        for (String program : List.of("find", "stat", "readlink", "dirname")) {
+            Path p = bin.resolve(program);
+            Files.writeString(p, "#!/bin/sh\necho " + program + " >>\"" + tmp.resolve("forks.log") + "\"\n"
+                    + "PATH=\"${PATH#*:}\" exec " + program + " \"$@\"\n");
+            Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        }
+        List<String> env = List.of("PATH=" + bin + ":/usr/bin:/bin", "HOME=" + tmp.resolve("home"), "XDG_RUNTIME_DIR=" + runtime);
+        String launcher = home.resolve("bin/helix").toString();
+        List<List<String>> calls = List.of(List.of("status", "--json"), List.of("log", "-n", "1", "--json"), List.of("show", "99"),
+                List.of("status", "--text"));
+        try {
+            Run want = call(env, demo, List.of("env", "HELIX_NO_DAEMON=1", launcher), calls.get(0));
+            assertThat(call(env, demo, List.of(launcher), calls.get(0))).as("the first call, cold").isEqualTo(want);
+            Path socket = runtime.resolve("helix/resident.sock");
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+            while (!Files.exists(socket) || !Files.exists(runtime.resolve("helix/resident.info"))) {
+                assertThat(System.nanoTime()).as("a resident Helix came up").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(call(env, demo, List.of(launcher), calls.get(0))).as("through the slow path").isEqualTo(want);
+            for (List<String> sh : List.of(List.of(launcher), List.of("sh", launcher), List.of("bash", launcher))) {
+                for (List<String> c : calls) {
+                    Run cold = call(env, demo, List.of("env", "HELIX_NO_DAEMON=1", launcher), c);
+                    Files.deleteIfExists(tmp.resolve("forks.log"));
+                    assertThat(call(env, demo, sh, c)).as("%s %s", sh, c).isEqualTo(cold);
+                    assertThat(tmp.resolve("forks.log")).as("%s %s took the fast path", sh, c).doesNotExist();
+                }
+            }
+        } finally {
+            call(env, demo, List.of(launcher), List.of("daemon", "stop"));
+        }
+    }
+
+    /** A launcher ({@code command}) with {@code args} in the environment {@code env} alone, from {@code cwd}. */
+    private Run call(List<String> env, Path cwd, List<String> command, List<String> args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("env", "-i"));
+        all.addAll(env);
+        all.addAll(command);
+        all.addAll(args);
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        Process p = new ProcessBuilder(all).directory(cwd.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("%s ended", all).isTrue();
+        return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
     private void assertLayout(Path home) {
         assertThat(home.resolve("bin/helix")).isExecutable();
         assertThat(home.resolve("lib/helix.jar")).isRegularFile();
         assertThat(home.resolve("lib/resident.sh")).isRegularFile();
+        assertThat(home.resolve("lib/fast-path.bash")).isRegularFile();
         assertThat(home.resolve("README.md")).isRegularFile();
         assertThat(home.resolve("share/man/man1/helix-run.1")).isRegularFile();
         assertThat(home.resolve("share/completions/helix.bash")).isRegularFile();

@@ -1,7 +1,7 @@
 package dev.helix.cli.resident;
 
 import dev.helix.adapters.process.CallerEnvironment;
-import dev.helix.cli.Main;
+import dev.helix.cli.ReusedCommands;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -37,6 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * bytes, then the stderr bytes.
  */
 public final class ResidentServer {
+    /** The command trees kept between calls (calls run one at a time). */
+    private static final ReusedCommands COMMANDS = new ReusedCommands();
     private final ResidentHome home;
     private final String build;
     private final Duration idle;
@@ -203,7 +205,7 @@ public final class ResidentServer {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(stderr, StandardCharsets.UTF_8), true);
         // the launcher sends only calls whose stdout is not a terminal: a cold call has no console then
         int exit = CallerEnvironment.with(request.env(),
-                () -> Main.run(request.args().toArray(String[]::new), out, err, false, request.cwd()));
+                () -> COMMANDS.run(request.args().toArray(String[]::new), out, err, request.cwd()));
         out.flush();
         err.flush();
         return new Answer(stdout.toByteArray(), stderr.toByteArray(), exit);
