@@ -26,9 +26,9 @@ helix_fast() {
   done
   case $cmd in status|log|best|show|diff|export|report|guide|agent-info|review) ;; *) return 197 ;; esac
   local magic="" jdk="" build="" client="" token=""
-  { IFS= read -r magic; IFS= read -r jdk; IFS= read -r build; IFS= read -r client; } <"$cache" 2>/dev/null || return 197
+  { IFS= read -r magic; IFS= read -r jdk; IFS= read -r build; IFS= read -r client; } 2>/dev/null <"$cache" || return 197
   [[ $magic == helix-launch-1 && $jdk == "${HELIX_JAVA:-}|${JAVA_HOME:-}|${PATH:-}" && -x ${build#*:} ]] || return 197
-  IFS= read -r token <"$dir/resident.token" 2>/dev/null || [[ -n $token ]] || return 197
+  IFS= read -r token 2>/dev/null <"$dir/resident.token" || [[ -n $token ]] || return 197
   local status="" out="" err="" exit=""
   shopt -s lastpipe
   {

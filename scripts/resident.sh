@@ -86,7 +86,7 @@ helix_resident_call() {
   _hr_sock="$HELIX_RESIDENT_DIR/resident.sock"
   [ -S "$_hr_sock" ] || return "$HELIX_RESIDENT_NONE"
   _hr_token=""
-  IFS= read -r _hr_token <"$HELIX_RESIDENT_DIR/resident.token" 2>/dev/null || [ -n "$_hr_token" ] || return "$HELIX_RESIDENT_NONE"
+  IFS= read -r _hr_token 2>/dev/null <"$HELIX_RESIDENT_DIR/resident.token" || [ -n "$_hr_token" ] || return "$HELIX_RESIDENT_NONE"
   helix_resident_client || return "$HELIX_RESIDENT_NONE"
   _hr_op="$1"; _hr_build="$2"; shift 2
   _helix_resident_request "$_hr_token" "$_hr_build" "$_hr_op" "$@" | _helix_resident_connect "$_hr_sock" | _helix_resident_reply
@@ -98,6 +98,19 @@ helix_resident_call() {
 helix_resident_start() {
   _hr_java="$1"; _hr_jar="$2"; _hr_build="$3"; shift 3
   mkdir -p "$HELIX_RESIDENT_DIR" 2>/dev/null && chmod 700 "$HELIX_RESIDENT_DIR" 2>/dev/null || return 0
+  # A resident of another build goes when a call reaches it; one that cannot read this build's
+  # calls (an older Helix) would hold the lock until idle, so it is asked to go by signal: only the
+  # process resident.info names, and only while it is a resident Helix serving this directory.
+  _hr_info="$HELIX_RESIDENT_DIR/resident.info"
+  if [ -f "$_hr_info" ]; then
+    _hr_pid=$(sed -n 's/^pid //p' "$_hr_info" 2>/dev/null)
+    _hr_old=$(sed -n 's/^build //p' "$_hr_info" 2>/dev/null)
+    if [ -n "$_hr_pid" ] && [ "$_hr_old" != "$_hr_build" ]; then
+      case "$(ps -p "$_hr_pid" -o args= 2>/dev/null)" in
+        *dev.helix.cli.resident.ResidentServer*"$HELIX_RESIDENT_DIR"*) kill -TERM "$_hr_pid" 2>/dev/null ;;
+      esac
+    fi
+  fi
   _hr_setsid=""
   command -v setsid >/dev/null 2>&1 && _hr_setsid=setsid
   ( cd / && exec $_hr_setsid "$_hr_java" "$@" -cp "$_hr_jar" dev.helix.cli.resident.ResidentServer \

@@ -109,6 +109,49 @@ class ResidentLauncherTest {
         assertThat(launcher(repo.dir, "log", "-n", "1", "--json")).isEqualTo(cold(repo.dir, "log", "-n", "1", "--json"));
     }
 
+    /**
+     * A resident of an older Helix that cannot read this build's calls (it closes each one unread)
+     * holds the lock: the launcher's call runs cold, signals that process (it names itself in
+     * resident.info and is a resident Helix serving this directory), and a resident of this build
+     * takes over.
+     */
+    @Test
+    void aResidentThatCannotReadThisBuildsCallsIsReplaced() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        assertThat(cold(repo.dir, "run", "--tag", "a", "--max-experiments", "1").exit()).isZero();
+        Result want = cold(repo.dir, "status", "--json");
+        String older = String.join("\n",
+                "import fcntl, os, socket, sys",
+                "d = sys.argv[2]",
+                "os.makedirs(d, mode=0o700, exist_ok=True)",
+                "lock = open(os.path.join(d, 'resident.lock'), 'a')",
+                "fcntl.lockf(lock, fcntl.LOCK_EX)",
+                "open(os.path.join(d, 'resident.info'), 'w').write('pid %d\\nsince then\\nbuild %s\\n' % (os.getpid(), sys.argv[3]))",
+                "p = os.path.join(d, 'resident.sock')",
+                "os.path.exists(p) and os.unlink(p)",
+                "s = socket.socket(socket.AF_UNIX)",
+                "s.bind(p)",
+                "s.listen(8)",
+                "print('ready', flush=True)",
+                "while True:",
+                "    s.accept()[0].close()");
+        Process old = new ProcessBuilder("python3", "-c", older, "dev.helix.cli.resident.ResidentServer", residentDir.toString(), "an-older-build")
+                .redirectErrorStream(true).start();
+        residents.add(old.pid());
+        assertThat(new String(old.getInputStream().readNBytes(5), StandardCharsets.US_ASCII)).isEqualTo("ready");
+
+        assertThat(launcher(repo.dir, "status", "--json")).as("answered cold").isEqualTo(want);
+        assertThat(old.waitFor(60, TimeUnit.SECONDS)).as("the older resident was asked to go").isTrue();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (residentPid().filter(pid -> pid != old.pid()).isEmpty() || !Files.exists(residentDir.resolve("resident.sock"))) {
+            assertThat(System.nanoTime()).as("a resident of this build came up").isLessThan(deadline);
+            Thread.sleep(200);
+            // the first start may have found the lock still held for a moment; a later call starts it again
+            if (residentPid().filter(pid -> pid != old.pid()).isEmpty()) launcher(repo.dir, "status", "--json");
+        }
+        assertThat(launcher(repo.dir, "log", "-n", "1", "--json")).isEqualTo(cold(repo.dir, "log", "-n", "1", "--json"));
+    }
+
     record Result(String out, String err, int exit) {
     }
 
