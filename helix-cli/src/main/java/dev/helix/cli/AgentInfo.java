@@ -72,7 +72,8 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
         StringBuilder s = new StringBuilder();
         s.append("Helix for agents: the commands, their flags, the exit codes, the JSON shapes and the backends found.\n");
         s.append("Generated from the command line itself; 'helix agent-info --json' gives the same as JSON.\n");
-        s.append("The method (read, hypothesize, edit, helix try, read the verdict, repeat): 'helix guide'.\n\n");
+        s.append("The method (read, hypothesize, edit, helix try, read the verdict, repeat): 'helix guide'.\n");
+        s.append("At the end of a session: 'helix finalize' confirms the gain, weighs each kept change and writes helix/TAG-final.\n\n");
         s.append("Output\n  Text on a terminal; otherwise (or with --json) one JSON envelope:\n");
         shapes.forEach((name, shape) -> s.append("  ").append(name).append(":\n    ").append(shape).append('\n'));
         s.append("\nExit codes\n");
@@ -185,7 +186,9 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
                 + "did not revert cleanly),\"cost_usd\":0.12,\"fate\":\"needed|dropped|marginal|unclear|kept_on_request|needed_by_later\","
                 + "\"kept\":true,\"why\":\"...\"}],\"branch\":\"helix/nov23-final\",\"base\":\"<commit>\",\"commits\":[...],"
                 + "\"squashed\":false,\"written\":true,\"cost_usd\":1.5,\"summary\":\".helix/runs/nov23/final.md\"}; "
-                + "gains are signed so that positive is better");
+                + "gains are signed so that positive is better; run it at the end of a session; beside the summary, final.json holds "
+                + "{\"confirmed\":true,\"changes\":4,\"measured\":3,\"dropped\":1,\"marginal\":0,\"kept_anyway\":0,\"unclear\":1,"
+                + "\"written\":true,\"branch\":\"helix/nov23-final\"}");
         m.put("doctor (data of helix doctor)", "{\"ok\":true,\"checks\":[{\"id\":\"clean_tree\",\"title\":\"...\","
                 + "\"status\":\"pass|warn|fail|skip\",\"message\":\"...\",\"fix\":\"...\"}]}");
         return m;

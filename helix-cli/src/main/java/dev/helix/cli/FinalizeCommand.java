@@ -29,7 +29,8 @@ import picocli.CommandLine.ParentCommand;
         + "does and what it contributes (--squash: one commit). When changes were dropped, that tree is measured against "
         + "the baseline too. Your checkout and other branches are not touched; a helix/TAG-final that Helix did not write "
         + "(or that has commits of yours) is refused.",
-    "%nThe summary (Markdown) is printed and written to .helix/runs/TAG/final.md; helix report shows it as a section. "
+    "%nThe summary (Markdown) is printed and written to .helix/runs/TAG/final.md, its counts to final.json; helix report "
+        + "and helix ui show it. "
         + "Exit 0 when the gain is confirmed and the branch written, 1 when not."})
 final class FinalizeCommand implements Callable<Integer> {
     @ParentCommand

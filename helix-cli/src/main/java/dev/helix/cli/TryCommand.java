@@ -4,6 +4,7 @@ import dev.helix.app.AppException;
 import dev.helix.app.trying.TrySession;
 import dev.helix.core.experiment.Status;
 import dev.helix.core.judge.PowerPlan;
+import dev.helix.core.spec.Isolation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -44,6 +45,8 @@ final class TryCommand implements Callable<Integer> {
         o.appended().stream().filter(e -> e.status() == Status.BASELINE)
                 .flatMap(b -> PowerPlan.of(b, o.spec().judge()).stream())
                 .forEach(p -> hints.addAll(PowerPlan.notices(p)));
+        // measured taking turns with another session: said, since the try took longer for it
+        if (o.isolation().isolation() == Isolation.EXCLUSIVE) hints.add(o.isolation().text());
         out.text(TryView.text(o, hints));
         out.success(TryView.of(o), hints);
         return ExitCodes.OK;

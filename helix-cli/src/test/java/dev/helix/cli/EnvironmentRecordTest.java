@@ -70,8 +70,18 @@ class EnvironmentRecordTest {
         TestRepo.Run text = repo.helix("--text", "verify", "--repeats", "1");
         assertThat(text.out()).contains("does not reproduce").contains("toolchain 1.0 -> toolchain 2.0");
 
-        // a session of an older Helix has no record: verify says so and still answers
+        // without .helix's record (a clone), the copy the session branch carries is compared with
         Files.delete(repo.dir.resolve(".helix/environments.jsonl"));
+        TestRepo.Run carried = repo.helix("verify", "--repeats", "1");
+        assertThat(carried.json().get("hints").get(1).asText()).endsWith("): $ cat " + toolchain + ": toolchain 1.0 -> toolchain 2.0");
+
+        // a session of an older Helix has no record, on its branch neither: verify says so and still answers
+        String wt = tmp.resolve("older").toString();
+        repo.git("worktree", "add", "-q", "--detach", wt, "helix/e");
+        repo.git("-C", wt, "rm", "-q", "environments.jsonl");
+        repo.git("-C", wt, "commit", "-q", "--amend", "--no-edit");
+        repo.git("update-ref", "refs/heads/helix/e", repo.git("-C", wt, "rev-parse", "HEAD"));
+        repo.git("worktree", "remove", "--force", wt);
         TestRepo.Run older = repo.helix("verify", "--repeats", "1");
         assertThat(older.code()).isEqualTo(1);
         assertThat(older.json().get("hints").get(1).asText())

@@ -34,6 +34,11 @@ class FinalizeCommandTest {
 
     /** The same, its evaluation adding uniform noise of the amplitude {@code amplitude} holds, when given. */
     private TestRepo session(Path amplitude) {
+        return session(amplitude, "");
+    }
+
+    /** The same, with {@code extraSpec} appended to helix.yaml. */
+    private TestRepo session(Path amplitude, String extraSpec) {
         TestRepo repo = new TestRepo(tmp.resolve("repo"));
         repo.write("fast.conf", "0\n");
         repo.write("mode.conf", "old\n");
@@ -58,7 +63,7 @@ class FinalizeCommandTest {
                 evaluate:
                   command: sh evaluate.sh
                   timeout_seconds: 20
-                """);
+                """ + extraSpec);
         repo.commitAll("the project");
         keep(repo, "fast.conf", "1\n", "take the fast path");
         keep(repo, "mode.conf", "new\n", "switch to the new solver");
@@ -115,6 +120,8 @@ class FinalizeCommandTest {
         // The summary: a file, and a section of the HTML report.
         String md = Files.readString(repo.dir.resolve(".helix/runs/s/final.md"));
         assertThat(md).contains("Gain confirmed", "dropped: removing it does not hurt", "does not revert cleanly", "helix/s-final");
+        assertThat(Files.readString(repo.dir.resolve(".helix/runs/s/final.json"))).isEqualTo("{\"confirmed\":true,\"changes\":4,"
+                + "\"measured\":3,\"dropped\":1,\"marginal\":0,\"kept_anyway\":0,\"unclear\":1,\"written\":true,\"branch\":\"helix/s-final\"}\n");
         TestRepo.Run report = repo.helix("report", "--tag", "s", "--format", "html");
         assertThat(report.out()).contains("<h2>Finalized result</h2>", "switch to the new solver");
         assertThat(repo.helix("report", "--tag", "s", "--format", "md").out())
@@ -173,6 +180,36 @@ class FinalizeCommandTest {
         assertThat(changes.get(1).get("fate").asText()).isEqualTo("needed");
         assertThat(changes.get(3).get("fate").asText()).isEqualTo("needed");
         assertThat(changes.get(3).get("contribution").get("ci_low").asDouble()).isGreaterThan(0.5).isLessThan(1);
+    }
+
+    /**
+     * A session judged on a noisy metric expects some of its keeps to be noise; the report says how
+     * many beside how many finalize dropped (here #1, which the new solver made dead code).
+     */
+    @Test
+    void theReportSetsTheFalseKeepsExpectedBesideTheKeepsFinalizeDropped() throws Exception {
+        Path amplitude = tmp.resolve("amplitude");
+        Files.writeString(amplitude, "0.1\n");
+        TestRepo repo = session(amplitude, "judge:\n  mode: statistical\n");
+        String before = repo.helix("report", "--tag", "s", "--format", "md").out();
+        assertThat(before).containsPattern("\\| False keeps expected \\| at most [0-9.]+ of 4 kept \\(")
+                .doesNotContain("finalize dropped");
+        Files.writeString(amplitude, "0\n"); // the machine is quiet when finalize weighs the changes
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        String after = repo.helix("report", "--tag", "s", "--format", "md").out();
+        assertThat(after).containsPattern("\\| False keeps expected \\| expected about [0-9.]+ of 4 kept \\([^)]*\\); finalize dropped 1 "
+                + "of 4 kept changes \\(their removal did not hurt\\); 1 could not be measured alone; the gain is confirmed \\|");
+        assertThat(repo.helix("report", "--tag", "s", "--format", "html").out()).contains("finalize dropped 1 of 4 kept changes");
+        // The web view shows the same as a card of its own.
+        JsonNode web = Output.JSON.readTree(new dev.helix.app.ui.DashboardData(SessionRecords.open(repo.dir)).session("s"));
+        assertThat(web.at("/final/confirmed").asBoolean()).as(web.toString()).isTrue();
+        assertThat(web.at("/final/dropped").asInt()).isEqualTo(1);
+        assertThat(web.at("/final/changes").asInt()).isEqualTo(4);
+        assertThat(web.at("/final/text").asText()).startsWith("finalize dropped 1 of 4 kept changes (their removal did not hurt)");
+        assertThat(web.at("/final/summary").asText()).isEqualTo(".helix/runs/s/final.md");
     }
 
     /**

@@ -104,6 +104,44 @@ class IsolationRunTest {
         assertThat(starts.subList(firstMine, lastMine)).as("evaluations in the order they started: %s", starts).contains("other");
     }
 
+    /**
+     * helix try has one worker, so under auto its evaluations overlap only another session's: alone
+     * it measures as it comes; with a session of the repository running, on a noisy metric, it takes
+     * turns through the repository's measurement lock and says so among its hints.
+     */
+    @Test
+    void aTryOnANoisyMetricTakesTurnsWhenAnotherSessionOfTheRepositoryIsRunning() throws Exception {
+        TestRepo repo = meeting("judge:\n  mode: statistical\n  max_repeats: 2\n", 10);
+        repo.write("params.txt", "x = 3.0\nwidth = 3\n");
+        TestRepo.Run alone = repo.helix("--json", "try", "--tag", "t", "-m", "x = 3.0");
+        assertThat(alone.code()).as(alone.toString()).isZero();
+        assertThat(alone.json().get("hints").toString()).doesNotContain("isolation:");
+
+        Path output = tmp.resolve("other-session.log");
+        Process other = repo.helixProcess(output, "run", "--tag", "other", "--max-experiments", "12").start();
+        TestRepo.Run beside;
+        try {
+            Path starts = marks().resolve("../starts.log");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+            while (!(Files.exists(starts) && Files.readString(starts).contains("other")) && System.nanoTime() < deadline && other.isAlive()) {
+                Thread.sleep(50);
+            }
+            assertThat(other.isAlive()).as(Files.readString(output)).isTrue();
+            repo.write("params.txt", "x = 2.0\nwidth = 3\n");
+            beside = repo.helix("--json", "try", "-m", "x = 2.0");
+            assertThat(other.waitFor(120, TimeUnit.SECONDS)).as("the other session ends").isTrue();
+        } finally {
+            other.destroyForcibly();
+        }
+
+        assertThat(beside.code()).as(beside.toString()).isZero();
+        assertThat(beside.json().get("hints").toString()).contains("isolation: exclusive (the judge found the metric noisy and "
+                + "1 other session of the repository may measure at the same time: one evaluation at a time");
+        JsonNode isolation = DoctorCommandTest.check(repo.helix("--json", "doctor", "--quick").json().get("data"), "isolation");
+        assertThat(isolation.get("message").asText()).as(isolation.toString()).startsWith("run with 1 worker: isolation: none (one worker")
+                .contains("; try now: isolation: none (one worker: its evaluations never overlap)");
+    }
+
     @Test
     void cpusPinsEachWorkersEvaluationsToADisjointSetAndTheLedgerSaysWhich() throws IOException {
         List<Integer> allowed = CpuSets.allowed();

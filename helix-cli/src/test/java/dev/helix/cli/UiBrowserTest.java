@@ -186,6 +186,24 @@ class UiBrowserTest {
                 .isEqualTo(records);
     }
 
+    /** Once finalize wrote its counts for the session shown, a card says what it found, without a reload. */
+    @Test
+    @Order(9)
+    void aFinalizedSessionShowsWhatFinalizeFoundAsACard() throws Exception {
+        assertThat(page.eval("document.getElementById('final-card') === null").asBoolean()).as("before finalize").isTrue();
+        Path file = Files.createDirectories(repo.dir.resolve(".helix/runs/live")).resolve("final.json");
+        Files.writeString(file, new dev.helix.core.report.FinalTally(false, 3, 2, 1, 0, 0, 1, true, "helix/live-final").json());
+        try {
+            JsonNode card = page.await("(document.getElementById('final-card') || {}).textContent || ''", v -> !v.asText().isEmpty(), WAIT);
+            assertThat(card.asText()).contains("gain NOT confirmed, 2 of 3 changes stay")
+                    .contains("finalize dropped 1 of 3 kept changes (their removal did not hurt)").contains("helix/live-final")
+                    .contains("summary in .helix/runs/live/final.md");
+            assertThat(page.eval("document.getElementById('final-card').className").asText()).contains("unconfirmed");
+        } finally {
+            Files.delete(file);
+        }
+    }
+
     /** Clicks the chart's point of {@code run}, as a mouse would. */
     static void click(int run) throws Exception {
         page.eval("document.querySelector('#chart circle.point[data-run=\"" + run + "\"]')"

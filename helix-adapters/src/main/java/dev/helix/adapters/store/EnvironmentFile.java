@@ -58,20 +58,42 @@ public final class EnvironmentFile {
     /** Every readable record, in the order written; none when there is no file (sessions of an older Helix). */
     public List<Environment> read() {
         if (!Files.exists(file)) return List.of();
-        List<Environment> out = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                if (line.isBlank()) continue;
-                try {
-                    out.add(decode(line));
-                } catch (IllegalArgumentException ex) {
-                    // a torn or foreign line: the others still count
-                }
-            }
+            return parse(Files.readString(file, StandardCharsets.UTF_8));
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot read " + file + ": " + ex.getMessage(), ex);
         }
+    }
+
+    /** The readable records of a file's text (as a session branch carries it); a torn or foreign line is skipped. */
+    public static List<Environment> parse(String text) {
+        List<Environment> out = new ArrayList<>();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) continue;
+            try {
+                out.add(decode(line));
+            } catch (IllegalArgumentException ex) {
+                // a torn or foreign line: the others still count
+            }
+        }
         return out;
+    }
+
+    /** Whether every non-blank line of {@code text} is an environment record: a file Helix wrote, not the user's. */
+    public static boolean isHelixFile(String text) {
+        long lines = text.lines().filter(l -> !l.isBlank()).count();
+        return parse(text).size() == lines;
+    }
+
+    /** Writes {@code records} as the whole file (a copy for a session branch to carry), replacing what was there. */
+    public static void publish(List<Environment> records, Path file) {
+        StringBuilder text = new StringBuilder();
+        records.forEach(e -> text.append(encode(e)).append('\n'));
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write " + file + ": " + ex.getMessage(), ex);
+        }
     }
 
     static String encode(Environment e) {

@@ -130,6 +130,8 @@ public final class Doctor {
         checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));
         checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
         if (valid) PowerCheck.check(workspace.ledger().read().experiments(), spec).ifPresent(checks::add);
+        if (valid) checks.add(MachineCheck.isolation(workspace, spec, workspace.ledger().read().experiments()));
+        if (valid) checks.add(MachineCheck.environment(workspace, spec, options));
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
         checks.add(git ? BackendList.check(repo, options.env()) : skip("backends", "Backends found"));
         checks.add(valid ? sessions.backend(spec, specFile, options.env()) : skip("backend", "Agent backend available"));

@@ -1,7 +1,9 @@
 package dev.helix.app.merge;
 
+import dev.helix.adapters.store.EnvironmentFile;
 import dev.helix.adapters.store.LedgerCodec;
 import dev.helix.app.AppException;
+import dev.helix.app.run.EnvironmentCopy;
 import dev.helix.core.experiment.Experiment;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +18,7 @@ import java.util.Set;
 
 /**
  * The ledger files a branch carries (experiments.jsonl and experiments.tsv, as the ledger store
- * publishes them): the records already there, and the check that they are Helix's, so that a
+ * publishes them, and environments.jsonl beside them): the records already there, and the check that they are Helix's, so that a
  * merge never replaces a file of the user's that happens to have the same name.
  */
 final class BranchLedger {
@@ -24,6 +26,8 @@ final class BranchLedger {
     static final String JSONL = "experiments.jsonl";
     static final String TSV = "experiments.tsv";
     static final List<String> FILES = List.of(JSONL, TSV);
+    /** Every file of Helix's a merge carries: the ledger's and the environment records beside it. */
+    static final List<String> CARRIED = List.of(JSONL, TSV, EnvironmentCopy.FILE);
 
     private BranchLedger() {}
 
@@ -34,12 +38,15 @@ final class BranchLedger {
      * when each of its rows is one of {@code known}, the workspace's own records.
      */
     static List<Experiment> read(Path repo, Set<String> tracked, String branch, List<Experiment> known) {
-        for (String file : FILES) {
+        for (String file : CARRIED) {
             if (!tracked.contains(file) && Files.exists(repo.resolve(file), LinkOption.NOFOLLOW_LINKS)) {
                 throw AppException.usage("untracked_ledger_file", "your checkout has an untracked " + file
                         + ", which the merge would replace with the session's", "move it out of the way first, e.g. mv "
                         + file + " my-" + file);
             }
+        }
+        if (tracked.contains(EnvironmentCopy.FILE) && !EnvironmentFile.isHelixFile(text(repo.resolve(EnvironmentCopy.FILE)))) {
+            throw notHelix(branch, EnvironmentCopy.FILE, "a line of it is no environment record");
         }
         Optional<List<Experiment>> records = tracked.contains(JSONL) ? Optional.of(decode(repo, branch)) : Optional.empty();
         if (!tracked.contains(TSV)) return records.orElse(List.of());

@@ -3,6 +3,7 @@ package dev.helix.app.merge;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
+import dev.helix.app.run.EnvironmentCopy;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.port.Repository;
@@ -99,7 +100,7 @@ public final class SessionMerge {
             throw AppException.runtime("merge_failed", "git could not merge helix/" + tag + " into " + branch + ": "
                     + e.getMessage(), "nothing was changed; merge it yourself to see why: git merge --no-ff helix/" + tag);
         }
-        List<String> blocking = conflicts.stream().filter(f -> !BranchLedger.FILES.contains(f)).toList();
+        List<String> blocking = conflicts.stream().filter(f -> !BranchLedger.CARRIED.contains(f)).toList();
         if (!blocking.isEmpty()) {
             vcs.abortMerge(repo);
             throw AppException.runtime("merge_conflict", "helix/" + tag + " and " + branch + " both changed "
@@ -112,12 +113,15 @@ public final class SessionMerge {
         try {
             workspace.ledger().publish(all, repo, spec.metrics().primary().name(),
                     spec.metrics().qualityGuard().map(Spec.QualityGuard::name));
-            commit = vcs.commitMerge(repo, BranchLedger.FILES, message);
+            // where each session ran, as both sides and this repository's .helix recorded it
+            boolean environment = EnvironmentCopy.replace(EnvironmentCopy.union(EnvironmentCopy.at(vcs, repo, head),
+                    EnvironmentCopy.at(vcs, repo, session), EnvironmentCopy.of(workspace, rows.stream().map(Experiment::tag).distinct().toList())), repo);
+            commit = vcs.commitMerge(repo, EnvironmentCopy.files(BranchLedger.FILES, environment), message);
         } catch (RuntimeException e) {
             vcs.abortMerge(repo);
             throw e;
         }
-        int files = (int) vcs.changedFiles(repo, head, commit).stream().filter(f -> !BranchLedger.FILES.contains(f)).count();
+        int files = (int) vcs.changedFiles(repo, head, commit).stream().filter(f -> !BranchLedger.CARRIED.contains(f)).count();
         return new Merged(tag, branch, commit, files, all.size() - onBranch.size());
     }
 

@@ -210,13 +210,16 @@ public final class RunSession {
         if (jobs > 0) events.emit(new Event.Notice("cancelled " + jobs + " Slurm job(s) left by an earlier run"));
     }
 
-    /** Commits this session's experiments.tsv and experiments.jsonl onto the branch, on top of the best. */
+    /** Commits this session's experiments.tsv, experiments.jsonl and environments.jsonl onto the branch, on top of the best. */
     private static String publishLedger(Prepared p, LedgerStore ledger, List<Experiment> records) {
         if (records.isEmpty()) return "";
         Path wt = p.worktree();
         ledger.publish(records, wt, p.spec().metrics().primary().name(),
                 p.spec().metrics().qualityGuard().map(Spec.QualityGuard::name));
-        String commit = p.workspace().git().commitForced(wt, List.of("experiments.tsv", "experiments.jsonl"),
+        // where it ran goes with it, so that a clone of the branch can verify against it
+        boolean environment = EnvironmentCopy.publish(EnvironmentCopy.of(p.workspace(),
+                records.stream().map(Experiment::tag).distinct().toList()), wt);
+        String commit = p.workspace().git().commitForced(wt, EnvironmentCopy.files(List.of("experiments.tsv", "experiments.jsonl"), environment),
                 "helix(" + p.tag() + "): ledger, " + records.size() + " records");
         p.workspace().git().updateRef(p.repo(), p.branchRef(), commit);
         return commit;

@@ -14,6 +14,7 @@ import dev.helix.app.run.Briefing;
 import dev.helix.app.holdout.HoldoutHomes;
 import dev.helix.app.holdout.HoldoutLedger;
 import dev.helix.app.holdout.HoldoutRun;
+import dev.helix.app.run.OtherSessions;
 import dev.helix.app.run.SessionTags;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.core.experiment.AgentUsage;
@@ -32,6 +33,7 @@ import dev.helix.core.session.Records;
 import dev.helix.core.session.Plan;
 import dev.helix.core.session.Ports;
 import dev.helix.core.session.Session;
+import dev.helix.core.spec.Isolation;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,10 +63,11 @@ public final class TrySession {
      * What one call did: the records it appended (the baseline first on a session's first call),
      * and the user's files that changed since the last call and were left alone (untracked, outside
      * scope.editable: neither committed nor removed), and on a session's first call its briefing:
-     * the machine and the earlier sessions' results, what {@code helix run} gives its proposer.
+     * the machine and the earlier sessions' results, what {@code helix run} gives its proposer; and
+     * the run.isolation this try settled on.
      */
     public record Outcome(String tag, List<Experiment> appended, List<Experiment> session, Spec spec, List<String> leftAlone,
-                          Optional<String> briefing) {}
+                          Optional<String> briefing, Isolation.Settled isolation) {}
 
     /** One session's fixed parts, as every call of it needs them. */
     private record Setting(Workspace workspace, String tag, Spec spec, String specPath, Secrets secrets, LedgerStore ledger) {
@@ -148,11 +151,13 @@ public final class TrySession {
                 }
             };
             Session session = session(s, repo, describes, git.resolve(repo, "HEAD").orElseThrow(), Checkout.SHARED);
+            // auto settles here as run settles it after its baseline: a try's evaluations overlap only other sessions'
+            Isolation.Settled isolation = session.settleIsolation(OtherSessions.running(helixDir, tag));
             Session.Tried tried = session.tryEdits(before);
             appended.addAll(tried.appended());
             writeState(state, git.snapshot(repo));
             Optional<String> briefing = starting ? Optional.of(Briefing.forAgent(workspace, base, spec, System.getenv())) : Optional.empty();
-            return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone(), briefing);
+            return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone(), briefing, isolation);
         }
     }
 

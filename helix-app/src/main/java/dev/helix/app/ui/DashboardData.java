@@ -8,6 +8,7 @@ import dev.helix.adapters.store.LedgerCodec;
 import dev.helix.adapters.store.SessionLock;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
+import dev.helix.app.finalizing.FinalFiles;
 import dev.helix.app.run.StopNote;
 import dev.helix.app.run.WorkerBoard;
 import dev.helix.app.watch.SessionWatch;
@@ -15,6 +16,7 @@ import dev.helix.core.cost.Spend;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Overfitting;
 import dev.helix.core.port.LedgerStore;
+import dev.helix.core.report.FinalTally;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Dashboard;
 import dev.helix.core.session.Records;
@@ -68,7 +70,8 @@ public final class DashboardData {
         Path repo = workspace.repo();
         Path lock = SessionLock.forTag(workspace.helixDir(), tag);
         return stamp(workspace.helixDir().resolve("experiments.jsonl")) + "/" + stamp(WorkerBoard.file(repo, tag)) + "/"
-                + stamp(StopNote.file(repo, tag)) + "/" + SessionLock.holder(lock).map(String::valueOf).orElse("-");
+                + stamp(StopNote.file(repo, tag)) + "/" + SessionLock.holder(lock).map(String::valueOf).orElse("-") + "/"
+                + stamp(FinalFiles.json(workspace, tag));
     }
 
     /** The sessions: every tag of the ledger, then branches helix/* without records yet (new forks); the latest named. */
@@ -185,6 +188,7 @@ public final class DashboardData {
             p.put("has_commit", !e.commit().isEmpty());
         }
         spec.flatMap(sp -> Overfitting.of(records, sp.metrics().primary().optimize())).ifPresent(o -> holdout(root, o));
+        FinalFiles.tally(workspace, tag).ifPresent(t -> finalized(root, t, workspace.relative(FinalFiles.markdown(workspace, tag))));
         ArrayNode warnings = root.putArray("warnings");
         warningList.forEach(warnings::add);
         return root.toString();
@@ -203,6 +207,13 @@ public final class DashboardData {
                     .put("primary", p.primary()).put("description", "#" + p.run());
             p.holdout().ifPresentOrElse(v -> c.put("holdout", v), () -> c.putNull("holdout"));
         }
+    }
+
+    /** What the last {@code helix finalize} of the session found: its counts, in words, and where its summary is. */
+    private static void finalized(ObjectNode root, FinalTally t, String summary) {
+        root.putObject("final").put("confirmed", t.confirmed()).put("changes", t.changes()).put("measured", t.measured())
+                .put("dropped", t.dropped()).put("marginal", t.marginal()).put("kept_anyway", t.keptAnyway()).put("unclear", t.unclear())
+                .put("written", t.written()).put("branch", t.branch()).put("text", t.render()).put("summary", summary);
     }
 
     /** What changes without a new record: whether the session runs, its workers, the time. */

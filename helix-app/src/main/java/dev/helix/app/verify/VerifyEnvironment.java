@@ -1,8 +1,8 @@
 package dev.helix.app.verify;
 
 import dev.helix.adapters.process.EnvironmentProbe;
-import dev.helix.adapters.store.EnvironmentFile;
 import dev.helix.app.Workspace;
+import dev.helix.app.run.EnvironmentCopy;
 import dev.helix.core.experiment.Environment;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.secret.Secrets;
@@ -26,7 +26,7 @@ public final class VerifyEnvironment {
      * nothing does, or that the session has no record to compare with.
      */
     public static String compare(Workspace workspace, String tag, Experiment target, Spec spec, Map<String, String> env) {
-        Optional<Environment> recorded = Environment.at(EnvironmentFile.in(workspace.helixDir()).read(), tag, target.startedAt());
+        Optional<Environment> recorded = Environment.at(EnvironmentCopy.recorded(workspace, tag), tag, target.startedAt());
         if (recorded.isEmpty()) {
             return "environment: session " + tag + " has no record of where it ran (it ran under an older Helix)";
         }

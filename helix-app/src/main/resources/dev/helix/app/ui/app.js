@@ -161,7 +161,18 @@ function renderSummary(s) {
     card("best " + s.metric.name, fmt(s.best) + gain + (s.best_run !== undefined ? "  #" + s.best_run : "")),
     card("cost", "$" + (s.cost_usd || 0).toFixed(2)
       + (s.cost_per_kept_usd !== undefined ? " ($" + s.cost_per_kept_usd.toFixed(2) + " per keep)" : "")
-      + (s.tokens ? ", " + s.tokens.toLocaleString("en-US") + " tokens" : "")));
+      + (s.tokens ? ", " + s.tokens.toLocaleString("en-US") + " tokens" : "")),
+    ...(s.final ? [finalCard(s.final)] : []));
+}
+
+// What helix finalize found: shown once it ran, as a card of its own.
+function finalCard(f) {
+  return el("div", {class: "card final " + (f.confirmed ? "confirmed" : "unconfirmed"), id: "final-card", title: f.summary},
+    el("div", {class: "label"}, "finalized"),
+    el("div", {class: "value"}, (f.confirmed ? "gain confirmed" : "gain NOT confirmed") + ", "
+      + (f.changes - f.dropped) + " of " + f.changes + " changes stay"),
+    el("div", {class: "muted"}, f.text + "; " + (f.written ? f.branch : f.branch + " not written (the checks failed)")
+      + "; summary in " + f.summary));
 }
 
 function renderWorkers(s) {

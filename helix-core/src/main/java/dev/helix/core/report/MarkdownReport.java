@@ -90,15 +90,21 @@ public final class MarkdownReport {
         m.noise().ifPresent(n -> rows.add(new String[] {"Noise", n.replaceFirst("^noise: ", "")}));
         dev.helix.core.session.NoiseNow.of(m.records())
                 .ifPresent(n -> rows.add(new String[] {"Noise now", n.render().replaceFirst("^noise now: ", "")}));
-        m.falseKeeps().ifPresent(f -> rows.add(new String[] {"False keeps expected", String.format(Locale.ROOT,
-                "at most %.2f of %d kept (%d judgements × %.1f%%, the judge's rate of keeping a change with no real effect "
-                        + "at confidence %s with up to %d blocks)", f.expected(), f.kept(), f.judged(), f.rate() * 100,
-                Judge.fmt(f.confidence()), f.blocks())}));
+        m.falseKeeps().ifPresent(f -> rows.add(new String[] {"False keeps expected", falseKeeps(f,
+                m.finalized().flatMap(ReportModel.Finalized::tally))}));
         rows.add(new String[] {"Time", seconds(m.startedAt()) + " → " + seconds(m.finishedAt()) + " (" + duration(m.span()) + "); evaluating "
                 + duration(seconds(m.evalSeconds())) + ", proposing " + duration(seconds(m.agentSeconds()))});
         dev.helix.core.cost.Spend spend = dev.helix.core.cost.Spend.of(m.records());
         rows.add(new String[] {"Cost", spend.any() ? spend.render() : "none reported"});
         return rows;
+    }
+
+    /** The false keeps the judge's error rate explains, beside what finalize found of the keeps when it ran. */
+    static String falseKeeps(ReportModel.FalseKeeps f, Optional<FinalTally> tally) {
+        String rate = String.format(Locale.ROOT, "%d judgements × %.1f%%, the judge's rate of keeping a change with no real effect "
+                + "at confidence %s with up to %d blocks", f.judged(), f.rate() * 100, Judge.fmt(f.confidence()), f.blocks());
+        return tally.map(t -> String.format(Locale.ROOT, "expected about %.2f of %d kept (%s); %s", f.expected(), f.kept(), rate, t.render()))
+                .orElse(String.format(Locale.ROOT, "at most %.2f of %d kept (%s)", f.expected(), f.kept(), rate));
     }
 
     private static void themes(StringBuilder b, String title, List<ReportModel.Theme> themes) {

@@ -68,9 +68,9 @@ public record ReportModel(
 
     /**
      * What {@code helix finalize} last wrote of the session, as Markdown and as an HTML section
-     * (rendered, and escaped, when it ran).
+     * (rendered, and escaped, when it ran), and its counts when its final.json could be read.
      */
-    public record Finalized(String markdown, String html) {}
+    public record Finalized(String markdown, String html, Optional<FinalTally> tally) {}
 
     /** This model with the finalize summary shown in the report. */
     public ReportModel withFinalized(Finalized finalized) {

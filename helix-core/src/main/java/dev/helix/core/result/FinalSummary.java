@@ -80,6 +80,17 @@ public final class FinalSummary {
         return b.append("</table>\n</section>\n").toString();
     }
 
+    /** The counts a program reads of {@code r} (final.json), and the report shows beside the false keeps it expects. */
+    public static dev.helix.core.report.FinalTally tally(FinalResult r) {
+        int measured = (int) r.changes().stream().filter(c -> c.contribution().isPresent()).count();
+        int marginal = (int) r.changes().stream().filter(c -> c.fate() == Contribution.Fate.MARGINAL).count();
+        int keptAnyway = (int) r.changes().stream().filter(c -> c.fate() == Contribution.Fate.KEPT_ON_REQUEST
+                || c.fate() == Contribution.Fate.NEEDED_BY_LATER).count();
+        int unclear = (int) r.changes().stream().filter(c -> c.fate() == Contribution.Fate.UNCLEAR).count();
+        return new dev.helix.core.report.FinalTally(r.confirmed(), r.changes().size(), measured, r.dropped().size(), marginal,
+                keptAnyway, unclear, r.written(), r.branch());
+    }
+
     static String shortCommit(String commit) {
         return commit.substring(0, Math.min(8, commit.length()));
     }

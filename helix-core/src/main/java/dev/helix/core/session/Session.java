@@ -300,6 +300,11 @@ public final class Session {
         }
     }
 
+    /** For helix try, before {@link #tryEdits}: run.isolation settled as after a baseline, with {@code others} sessions measuring. */
+    public dev.helix.core.spec.Isolation.Settled settleIsolation(int others) {
+        return workers.settleAlongside(others, statistical(ports.ledger().readTag(plan.tag()).experiments()));
+    }
+
     /** The files no experiment may change (helix.yaml, the evaluator, lock files and the readonly ones), hashed now. */
     private Guarded guarded() {
         Set<String> tracked = new TreeSet<>(ports.vcs().trackedFiles(plan.worktree()));

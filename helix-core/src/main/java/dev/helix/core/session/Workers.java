@@ -48,6 +48,18 @@ final class Workers {
         session.emit(new Event.Notice(settled.text()));
     }
 
+    /**
+     * Settles run.isolation for one experiment of {@code helix try}: as a session does after its
+     * baseline ({@code noisy} says what the baseline found), counting the {@code others} sessions
+     * of the repository that may measure meanwhile.
+     */
+    Isolation.Settled settleAlongside(int others, boolean noisy) {
+        Isolation.Settled settled = spec.run().isolation().settle(all.size(), others, noisy, spec.run().executor().equals("local"));
+        exclusive = settled.isolation() == Isolation.EXCLUSIVE;
+        session.emit(new Event.Notice(settled.text()));
+        return settled;
+    }
+
     List<Worker> all() {
         return all;
     }

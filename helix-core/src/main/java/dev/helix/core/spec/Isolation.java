@@ -34,14 +34,29 @@ public enum Isolation {
      * as cluster jobs.
      */
     public Settled settle(int workers, boolean noisy, boolean local) {
+        return settle(workers, 0, noisy, local);
+    }
+
+    /**
+     * The same for a session that shares the machine with {@code others} sessions of the repository
+     * holding their lock now (each may measure while it does): what {@code helix try}, with its one
+     * worker, asks before each experiment. Exclusive then means taking turns with them through the
+     * repository's measurement lock, which their exclusive evaluations take too.
+     */
+    public Settled settle(int workers, int others, boolean noisy, boolean local) {
         if (this != AUTO) return new Settled(this, "run.isolation: " + word());
-        if (workers < 2) return new Settled(NONE, "one worker: its evaluations never overlap");
-        if (!local) return new Settled(NONE, "evaluations run as cluster jobs: the scheduler places them");
-        if (noisy) {
-            return new Settled(EXCLUSIVE, "the judge found the metric noisy and " + workers
-                    + " workers share the machine: one evaluation at a time; set run.isolation to choose");
+        if (workers < 2 && others == 0) {
+            return new Settled(NONE, "one worker: its evaluations never overlap");
         }
-        return new Settled(NONE, "the metric is not noisy: " + workers
-                + " evaluations run side by side; set run.isolation to choose");
+        if (!local) return new Settled(NONE, "evaluations run as cluster jobs: the scheduler places them");
+        String sharing = workers >= 2 && others == 0 ? workers + " workers share the machine"
+                : (workers >= 2 ? workers + " workers and " : "")
+                        + others + " other session" + (others == 1 ? "" : "s") + " of the repository may measure at the same time";
+        if (noisy) {
+            return new Settled(EXCLUSIVE, "the judge found the metric noisy and " + sharing
+                    + ": one evaluation at a time; set run.isolation to choose");
+        }
+        return new Settled(NONE, "the metric is not noisy: " + (others == 0 ? workers + " evaluations run side by side"
+                : "evaluations run beside the other sessions'") + "; set run.isolation to choose");
     }
 }

@@ -27,6 +27,18 @@ class IsolationTest {
     }
 
     @Test
+    void oneWorkerBesideAnotherSessionOfTheRepositoryTakesTurnsWithItOnANoisyMetric() {
+        Isolation.Settled s = Isolation.AUTO.settle(1, 1, true, true);
+        assertThat(s.text()).isEqualTo("isolation: exclusive (the judge found the metric noisy and 1 other session of the repository "
+                + "may measure at the same time: one evaluation at a time; set run.isolation to choose)");
+        assertThat(Isolation.AUTO.settle(2, 2, true, true).text()).contains("2 workers and 2 other sessions of the repository");
+        assertThat(Isolation.AUTO.settle(1, 1, false, true).text()).isEqualTo(
+                "isolation: none (the metric is not noisy: evaluations run beside the other sessions'; set run.isolation to choose)");
+        assertThat(Isolation.AUTO.settle(1, 0, true, true)).isEqualTo(Isolation.AUTO.settle(1, true, true));
+        assertThat(Isolation.AUTO.settle(1, 3, true, false).isolation()).isEqualTo(Isolation.NONE);
+    }
+
+    @Test
     void aChoiceInHelixYamlStandsAsItIs() {
         for (Isolation i : new Isolation[] {Isolation.EXCLUSIVE, Isolation.CPUS, Isolation.NONE}) {
             assertThat(i.settle(1, false, false)).isEqualTo(new Isolation.Settled(i, "run.isolation: " + i.word()));
