@@ -92,6 +92,17 @@ public sealed interface Pricing {
         };
     }
 
+    /** In a few words, for listings (doctor, agent-info): where the cost comes from, and whether a cap can hold. */
+    default String basis() {
+        return switch (this) {
+            case Reported r -> "reported by the backend";
+            case Priced p -> p.source().equals("agent.price") ? "priced from agent.price"
+                    : "priced from the built-in price table dated " + PriceTable.DATE;
+            case Local l -> "local, free (0 unless agent.price is set)";
+            case Unknown u -> "unknown: a --max-cost cap cannot hold";
+        };
+    }
+
     private static String fmt(double v) {
         return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
