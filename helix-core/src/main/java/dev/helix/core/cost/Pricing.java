@@ -73,12 +73,13 @@ public sealed interface Pricing {
         if (usage.costUsd().isPresent()) return usage;
         Optional<Double> cost = switch (this) {
             case Priced p when usage.tokensIn().isPresent() || usage.tokensOut().isPresent() -> Optional.of(p.price().cost(
-                    usage.tokensIn().orElse(0L), usage.tokensOut().orElse(0L), usage.tokensCached().orElse(0L)));
+                    usage.tokensIn().orElse(0L), usage.tokensOut().orElse(0L), usage.tokensCached().orElse(0L),
+                    usage.tokensCacheWritten().orElse(0L)));
             case Local l -> Optional.of(0.0);
             default -> Optional.empty();
         };
         return cost.isEmpty() ? usage : new AgentUsage(usage.backend(), usage.model(), usage.tokensIn(), usage.tokensOut(), cost,
-                usage.turns(), usage.seconds(), usage.tokensCached());
+                usage.turns(), usage.seconds(), usage.tokensCached(), usage.tokensCacheWritten());
     }
 
     /** In words, for the session's start and doctor: where a proposal's cost comes from. */

@@ -58,6 +58,7 @@ public final class HttpProposer implements Proposer {
         Optional<Long> out = Optional.empty();
         Optional<Double> cost = Optional.empty();
         Optional<Long> cached = Optional.empty();
+        Optional<Long> written = Optional.empty();
         int turns;
 
         Tally(String model) {
@@ -69,12 +70,13 @@ public final class HttpProposer implements Proposer {
             in = Json.sum(in, a.tokensIn());
             out = Json.sum(out, a.tokensOut());
             cached = Json.sum(cached, a.tokensCached());
+            written = Json.sum(written, a.tokensCacheWritten());
             if (a.costUsd().isPresent()) cost = Optional.of(cost.orElse(0.0) + a.costUsd().get());
         }
 
         AgentUsage usage() {
             return new AgentUsage(dialect.backend(), Optional.of(model).filter(m -> !m.isBlank()), in, out, cost,
-                    turns == 0 ? Optional.empty() : Optional.of(turns), (System.nanoTime() - started) / 1e9, cached);
+                    turns == 0 ? Optional.empty() : Optional.of(turns), (System.nanoTime() - started) / 1e9, cached, written);
         }
     }
 
