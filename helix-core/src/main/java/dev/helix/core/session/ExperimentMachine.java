@@ -155,6 +155,7 @@ final class ExperimentMachine {
         Map<String, String> ignoredBefore = look.ignored();
         session.workers().busy(w, run.number, fix == 0 ? WorkerPhase.PROPOSING : WorkerPhase.FIXING);
         Optional<Proposal> answer;
+        Attempt cut = attempt;
         session.workers().enter(w);
         try {
             answer = Optional.of(proposer.propose(new Proposer.Request(run.number, session.plan().tag(), spec,
@@ -163,6 +164,7 @@ final class ExperimentMachine {
                     session.plan().briefing(), fix, crashed)));
         } catch (InterruptedException e) {
             answer = Optional.empty();
+            if (e instanceof Proposer.Cut c) cut = attempt.cut(c.usage()); // requests that completed before the cut were paid for
         } finally {
             session.workers().leave(w);
         }
@@ -174,7 +176,7 @@ final class ExperimentMachine {
         List<String> created = new ArrayList<>(changes.created());
         created.addAll(strays.created());
         if (answer.isEmpty() || session.stopRequested()) {
-            Attempt described = answer.map(attempt::described).orElse(attempt);
+            Attempt described = answer.map(attempt::described).orElse(cut);
             session.workers().reset(w, best.commit(), created);
             return new Interrupted(described, Readings.NOTHING, "stopped while the proposer was working");
         }

@@ -83,8 +83,19 @@ public final class HttpProposer implements Proposer {
     @Override
     public Proposal propose(Request request) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
+        Tally tally = new Tally(request.spec().agent().model().orElse(""));
+        try {
+            return propose(request, tally);
+        } catch (InterruptedException e) {
+            if (tally.turns == 0) throw e;
+            Cut cut = new Cut(tally.usage()); // the requests answered before the cut were billed
+            cut.addSuppressed(e);
+            throw cut;
+        }
+    }
+
+    private Proposal propose(Request request, Tally tally) throws InterruptedException {
         Spec.AgentSpec agent = request.spec().agent();
-        Tally tally = new Tally(agent.model().orElse(""));
         long deadline = System.nanoTime() + agent.timeoutSeconds() * 1_000_000_000L;
         Path log = context.logDir().resolve(request.experiment() + ".agent.log");
         Transcript transcript = new Transcript(log);
