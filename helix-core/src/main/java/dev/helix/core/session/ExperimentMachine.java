@@ -155,7 +155,6 @@ final class ExperimentMachine {
         Map<String, String> ignoredBefore = look.ignored();
         session.workers().busy(w, run.number, fix == 0 ? WorkerPhase.PROPOSING : WorkerPhase.FIXING);
         Optional<Proposal> answer;
-        Attempt cut = attempt;
         session.workers().enter(w);
         try {
             answer = Optional.of(proposer.propose(new Proposer.Request(run.number, session.plan().tag(), spec,
@@ -164,7 +163,7 @@ final class ExperimentMachine {
                     session.plan().briefing(), fix, crashed)));
         } catch (InterruptedException e) {
             answer = Optional.empty();
-            if (e instanceof Proposer.Cut c) cut = attempt.cut(c.usage()); // requests that completed before the cut were paid for
+            if (e instanceof Proposer.Cut c) attempt = attempt.cut(c.usage()); // requests that completed before the cut were paid for
         } finally {
             session.workers().leave(w);
         }
@@ -176,7 +175,7 @@ final class ExperimentMachine {
         List<String> created = new ArrayList<>(changes.created());
         created.addAll(strays.created());
         if (answer.isEmpty() || session.stopRequested()) {
-            Attempt described = answer.map(attempt::described).orElse(cut);
+            Attempt described = answer.map(attempt::described).orElse(attempt);
             session.workers().reset(w, best.commit(), created);
             return new Interrupted(described, Readings.NOTHING, "stopped while the proposer was working");
         }
