@@ -3,11 +3,13 @@ package dev.helix.cli;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.helix.adapters.agents.BackendCatalog;
+import dev.helix.app.doctor.CostCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -18,7 +20,7 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * shapes. Read from picocli's model of the command line, so it cannot drift from the commands.
  */
 record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> exitCodes, Map<String, String> shapes,
-                 BackendCatalog backends) {
+                 BackendCatalog backends, Optional<String> projectCost) {
 
     /** One option or positional parameter. */
     record Flag(String name, String param, boolean required, String description) {
@@ -43,7 +45,7 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
     /** The JSON every command answers with, and the verdict of the agent-facing commands. */
     static final Map<String, String> SHAPES = shapeTable();
 
-    static AgentInfo of(CommandSpec root, BackendCatalog backends) {
+    static AgentInfo of(CommandSpec root, BackendCatalog backends, Optional<String> projectCost) {
         List<Flag> globals = new ArrayList<>();
         for (OptionSpec o : root.options()) {
             if (o.scopeType() == picocli.CommandLine.ScopeType.INHERIT && !o.usageHelp() && !o.versionHelp() && !o.hidden()) {
@@ -65,7 +67,7 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
             String[] description = spec.usageMessage().description();
             commands.add(new Entry(name, description.length == 0 ? "" : clean(description[0]), flags));
         });
-        return new AgentInfo(globals, commands, EXIT_CODES, SHAPES, backends);
+        return new AgentInfo(globals, commands, EXIT_CODES, SHAPES, backends, projectCost);
     }
 
     String text() {
@@ -87,7 +89,9 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
             c.flags().forEach(f -> s.append("    ").append(line(f)));
         }
         s.append("\nBackends (agent.backend, --backend) and where each came from\n");
-        backends.entries().forEach(e -> s.append(String.format(Locale.ROOT, "  %-26s %s\n", e.name(), e.origin())));
+        backends.entries().forEach(e -> s.append(String.format(Locale.ROOT, "  %-26s %s; cost %s\n", e.name(), e.origin(),
+                CostCheck.ofBackend(e.name()))));
+        projectCost.ifPresent(c -> s.append("  this project's helix.yaml: ").append(c).append('\n'));
         if (!backends.broken().isEmpty()) {
             s.append("\nPlugins not loaded (the other backends work without them)\n");
             backends.broken().forEach(b -> s.append("  ").append(b.message()).append('\n'));
@@ -99,17 +103,18 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
     View json() {
         return new View(globals.stream().map(FlagView::of).toList(), commands.stream().map(c -> new CommandView(c.name(),
                 c.synopsis(), c.summary(), c.flags().stream().map(FlagView::of).toList())).toList(), exitCodes, shapes,
-                backends.entries().stream().map(e -> new BackendView(e.name(), e.origin())).toList(),
-                backends.broken().stream().map(b -> new BrokenView(b.jar().toString(), b.problem())).toList());
+                backends.entries().stream().map(e -> new BackendView(e.name(), e.origin(), CostCheck.ofBackend(e.name()))).toList(),
+                backends.broken().stream().map(b -> new BrokenView(b.jar().toString(), b.problem())).toList(), projectCost.orElse(null));
     }
 
     /** What agents read: {@code helix agent-info --json}'s data. */
     record View(@JsonProperty("global_options") List<FlagView> globalOptions, List<CommandView> commands,
                 @JsonProperty("exit_codes") Map<String, String> exitCodes, Map<String, String> shapes,
-                List<BackendView> backends, @JsonProperty("plugins_not_loaded") List<BrokenView> pluginsNotLoaded) {}
+                List<BackendView> backends, @JsonProperty("plugins_not_loaded") List<BrokenView> pluginsNotLoaded,
+                @JsonProperty("project_cost") @JsonInclude(JsonInclude.Include.NON_NULL) String projectCost) {}
 
-    /** A backend and where it came from: "built-in", "class path" or the plugin jar's path. */
-    record BackendView(String name, String origin) {}
+    /** A backend, where it came from ("built-in", "class path" or the plugin jar's path) and where its cost comes from. */
+    record BackendView(String name, String origin, String cost) {}
 
     /** A plugin jar (or a provider in it) that did not load, and why. */
     record BrokenView(String jar, String problem) {}

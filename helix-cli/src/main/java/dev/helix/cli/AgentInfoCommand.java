@@ -2,6 +2,7 @@ package dev.helix.cli;
 
 import dev.helix.adapters.agents.BackendCatalog;
 import dev.helix.adapters.process.CallerEnvironment;
+import dev.helix.app.doctor.CostCheck;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -22,7 +23,8 @@ final class AgentInfoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         // the caller's directory and environment: a resident Helix answers for whoever called it
-        AgentInfo info = AgentInfo.of(spec.root(), BackendCatalog.at(main.workingDirectory(), CallerEnvironment.current()));
+        AgentInfo info = AgentInfo.of(spec.root(), BackendCatalog.at(main.workingDirectory(), CallerEnvironment.current()),
+                CostCheck.ofProject(main.workingDirectory()));
         Output out = main.output();
         out.text(info.text().stripTrailing());
         out.success(info.json(), List.of("the method: helix guide"));

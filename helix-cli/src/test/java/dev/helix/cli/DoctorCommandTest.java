@@ -102,6 +102,31 @@ class DoctorCommandTest {
     }
 
     @Test
+    void doctorAndAgentInfoSayWhereTheCostComesFromAndWarnWhereACapCannotHold() {
+        String unpriced = "  backend: openai\n  model: my-finetune\n  base_url: https://api.example.invalid/v1\n"
+                + "  api_key_env: HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET\n";
+        TestRepo repo = TestRepo.withAgent(tmp.resolve("unpriced"), unpriced);
+        JsonNode cost = check(repo.helix("doctor", "--quick", "--json").json().get("data"), "cost");
+        assertThat(cost.get("status").asText()).isEqualTo("warn");
+        assertThat(cost.get("message").asText()).isEqualTo("openai: unknown: a --max-cost cap cannot hold (the model 'my-finetune' "
+                + "is not in the built-in price table of 2025-11-30); helix run refuses --max-cost");
+        assertThat(cost.get("fix").asText()).contains("input_per_mtok", "--max-tokens N");
+        assertThat(repo.helix("agent-info", "--json").json().at("/data/project_cost").asText()).startsWith("openai: unknown");
+
+        TestRepo priced = TestRepo.withAgent(tmp.resolve("priced"), unpriced + "  price: {input_per_mtok: 1, output_per_mtok: 2}\n");
+        assertThat(priced.helix("doctor", "--quick", "--text").out())
+                .contains("Where the cost comes from: openai: priced from agent.price (1 USD in / 2 USD out per million tokens)");
+        TestRepo.Run info = priced.helix("agent-info", "--text");
+        assertThat(info.out()).contains("this project's helix.yaml: openai: priced from agent.price (1 USD in / 2 USD out per million tokens)")
+                .containsPattern("anthropic +built-in; cost tokens priced from agent.price, else the built-in price table dated 2025-11-30")
+                .containsPattern("claude +built-in; cost reported by the backend");
+
+        TestRepo local = TestRepo.withAgent(tmp.resolve("local"), unpriced.replace("https://api.example.invalid", "http://127.0.0.1:9"));
+        assertThat(check(local.helix("doctor", "--quick", "--json").json().get("data"), "cost").get("message").asText())
+                .isEqualTo("openai: local, free (0 unless agent.price is set) (http://127.0.0.1:9/v1)");
+    }
+
+    @Test
     void quickSkipsTheEvaluationAndAFailingEvaluationIsReported() {
         TestRepo repo = good();
         assertThat(statuses(repo.helix("doctor", "--quick").json().get("data")))

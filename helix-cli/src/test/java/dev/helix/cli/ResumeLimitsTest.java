@@ -42,4 +42,33 @@ class ResumeLimitsTest {
         assertThat(more.err() + more.out()).contains("resumed with --max-experiments 5 (given now)");
         assertThat(repo.ledger()).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2, 3, 4, 5);
     }
+
+    @Test
+    void aKeptCostCapIsRefusedWhenTheResumeSwitchesToABackendWhoseCostIsUnknownAndNothingIsTouched() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        TestRepo.Run started = repo.helix("run", "--tag", "c", "--max-cost", "5", "--max-experiments", "1");
+        assertThat(started.code()).as("%s", started).isZero();
+        String spec = repo.read("helix.yaml");
+        repo.write("helix.yaml", spec.replace("  backend: tune\n",
+                "  backend: openai\n  model: my-finetune\n  base_url: https://api.example.invalid/v1\n")); // never reached: .invalid resolves nowhere
+        Path limits = repo.dir.resolve(".helix/runs/c/limits.properties");
+        String limitsBefore = Files.readString(limits);
+        String ledgerBefore = Files.readString(repo.dir.resolve(".helix/experiments.jsonl"));
+        String branchBefore = repo.git("rev-parse", "helix/c");
+
+        Path output = tmp.resolve("resume.log");
+        ProcessBuilder resume = repo.helixProcess(output, "run", "--resume", "--tag", "c", "--max-experiments", "3");
+        resume.environment().put("OPENAI_API_KEY", "sk-test");
+        Process resumed = resume.start();
+        assertThat(resumed.waitFor(90, TimeUnit.SECONDS)).as(Files.readString(output)).isTrue();
+
+        String said = Files.readString(output);
+        assertThat(resumed.exitValue()).as(said).isEqualTo(2);
+        assertThat(said).contains("--max-cost 5.0, kept from the start of session 'c', cannot hold with the openai backend",
+                "the model 'my-finetune' is not in the built-in price table", "input_per_mtok",
+                "removing max_cost_usd from .helix/runs/c/limits.properties");
+        assertThat(Files.readString(limits)).isEqualTo(limitsBefore);
+        assertThat(Files.readString(repo.dir.resolve(".helix/experiments.jsonl"))).isEqualTo(ledgerBefore);
+        assertThat(repo.git("rev-parse", "helix/c")).isEqualTo(branchBefore);
+    }
 }

@@ -102,6 +102,7 @@ public final class LedgerCodec {
             agent.set("tokens_out", a.tokensOut() == null || a.tokensOut().isEmpty()
                     ? NODES.nullNode() : NODES.numberNode(a.tokensOut().get()));
             a.tokensCached().ifPresent(c -> agent.put("tokens_cached", c)); // only where reported: older rows stay as they were
+            a.tokensCacheWritten().ifPresent(c -> agent.put("tokens_cache_written", c));
             agent.set("cost_usd", number(a.costUsd()));
             agent.set("turns", a.turns() == null || a.turns().isEmpty()
                     ? NODES.nullNode() : NODES.numberNode(a.turns().get()));

@@ -268,6 +268,7 @@ record LedgerFields(JsonNode node, String prefix) {
                 a.optionalDouble("cost_usd"),
                 a.optionalInt("turns"),
                 a.optionalDouble("seconds").orElse(0.0),
-                a.optionalLong("tokens_cached")));
+                a.optionalLong("tokens_cached"),
+                a.optionalLong("tokens_cache_written")));
     }
 }

@@ -87,6 +87,11 @@ class LedgerCodecTest {
         Experiment e = LedgerCodec.decode(cached);
         assertThat(e.agent().orElseThrow().tokensCached()).contains(5000L);
         assertThat(LedgerCodec.encode(e)).isEqualTo(cached);
+        assertThat(plain).doesNotContain("tokens_cache_written");
+        String written = plain.replace("\"cost_usd\"", "\"tokens_cached\":5000,\"tokens_cache_written\":700,\"cost_usd\"");
+        Experiment w = LedgerCodec.decode(written);
+        assertThat(w.agent().orElseThrow().tokensCacheWritten()).contains(700L);
+        assertThat(LedgerCodec.encode(w)).isEqualTo(written);
     }
 
     @Test

@@ -135,6 +135,7 @@ public final class Doctor {
         checks.add(git ? diskSpace() : skip("disk_space", "Disk space for logs"));
         checks.add(git ? BackendList.check(repo, options.env()) : skip("backends", "Backends found"));
         checks.add(valid ? sessions.backend(spec, specFile, options.env()) : skip("backend", "Agent backend available"));
+        checks.add(valid ? CostCheck.of(spec) : skip("cost", "Where the cost comes from"));
         checks.add(valid ? slurm() : skip("slurm", "Slurm reachable"));
         return List.copyOf(checks);
     }

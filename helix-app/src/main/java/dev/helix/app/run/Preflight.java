@@ -64,6 +64,7 @@ final class Preflight {
         if (backend.equals("tune")) checkParameters(spec, repo);
 
         String tag = SessionTags.choose(workspace, options.tag(), options.resume(), spec.run().tag());
+        if (options.resume()) checkKeptCost(workspace, tag, options, backend, spec);
         return new RunSession.Prepared(workspace, specFile, spec, tag, options.resume(), agent, options);
     }
 
@@ -81,8 +82,27 @@ final class Preflight {
         if (o.maxCost().isPresent() && Pricing.of(backend, spec.agent()) instanceof Pricing.Unknown u) {
             throw AppException.usage("cost_unknown", "--max-cost cannot hold with the " + backend
                     + " backend: it reports tokens but no cost, and " + u.why() + ", so the cap would never be reached",
-                    "set the model's price in helix.yaml (agent: {price: {input_per_mtok: 3, output_per_mtok: 15}}, "
-                            + "US dollars per million tokens), or cap the tokens instead: --max-tokens N");
+                    PRICE_FIX + ", or cap the tokens instead: --max-tokens N");
+        }
+    }
+
+    private static final String PRICE_FIX = "set the model's price in helix.yaml (agent: {price: {input_per_mtok: 3, output_per_mtok: 15}}, "
+            + "US dollars per million tokens)";
+
+    /**
+     * A resume keeps the --max-cost its session started with (SessionLimits): checked against the
+     * backend this run uses, which may not be the one the cap was accepted for.
+     */
+    private static void checkKeptCost(Workspace workspace, String tag, RunSession.Options o, String backend, Spec spec) {
+        if (o.maxCost().isPresent()) return; // given now: checkCaps has judged it
+        Path runDir = workspace.helixDir().resolve("runs").resolve(tag);
+        Optional<Double> kept = SessionLimits.merged(runDir, o).options().maxCost();
+        if (kept.isPresent() && Pricing.of(backend, spec.agent()) instanceof Pricing.Unknown u) {
+            throw AppException.usage("cost_unknown", "--max-cost " + kept.get() + ", kept from the start of session '" + tag
+                    + "', cannot hold with the " + backend + " backend this resume uses: it reports tokens but no cost, and "
+                    + u.why() + ", so the cap would never be reached",
+                    PRICE_FIX + ", or resume on the backend the session started with, or drop the cap by removing max_cost_usd from "
+                            + workspace.relative(runDir.resolve(SessionLimits.FILE)));
         }
     }
 

@@ -33,6 +33,13 @@ final class SessionLimits {
      * leaves out from those written, writes the result, and says which apply.
      */
     static Applied apply(Path runDir, RunSession.Options given) {
+        Applied applied = merged(runDir, given);
+        write(runDir.resolve(FILE), applied.options());
+        return applied;
+    }
+
+    /** The limits a run of the session goes by, as {@link #apply} finds them, without writing anything. */
+    static Applied merged(Path runDir, RunSession.Options given) {
         Path file = runDir.resolve(FILE);
         RunSession.Options o = given;
         List<String> said = new ArrayList<>();
@@ -52,7 +59,6 @@ final class SessionLimits {
             o = new RunSession.Options(given.tag(), given.backend(), n, t, c, true, given.workers(), given.directions(), given.executor(),
                     given.agentCommand(), k);
         }
-        write(file, o);
         String words = !given.resume() ? "" : said.isEmpty() ? "resumed without limits: it runs until Ctrl-C or the proposer stops it"
                 : "resumed with " + String.join(", ", said);
         return new Applied(o, words);

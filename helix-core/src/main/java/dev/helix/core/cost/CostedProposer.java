@@ -18,7 +18,13 @@ public final class CostedProposer extends WrappedProposer {
 
     @Override
     public Proposal propose(Request request) throws InterruptedException {
-        return switch (inner.propose(request)) {
+        Proposal proposal;
+        try {
+            proposal = inner.propose(request);
+        } catch (Cut c) {
+            throw new Cut(pricing.cost(c.usage()));
+        }
+        return switch (proposal) {
             case Proposal.Change c -> new Proposal.Change(c.description(), c.hypothesis(), pricing.cost(c.usage()), c.parameters());
             case Proposal.Failure f -> new Proposal.Failure(f.reason(), pricing.cost(f.usage()), f.description(), f.fault());
             case Proposal.Exhausted x -> new Proposal.Exhausted(x.reason(), pricing.cost(x.usage()));

@@ -73,12 +73,13 @@ public sealed interface Pricing {
         if (usage.costUsd().isPresent()) return usage;
         Optional<Double> cost = switch (this) {
             case Priced p when usage.tokensIn().isPresent() || usage.tokensOut().isPresent() -> Optional.of(p.price().cost(
-                    usage.tokensIn().orElse(0L), usage.tokensOut().orElse(0L), usage.tokensCached().orElse(0L)));
+                    usage.tokensIn().orElse(0L), usage.tokensOut().orElse(0L), usage.tokensCached().orElse(0L),
+                    usage.tokensCacheWritten().orElse(0L)));
             case Local l -> Optional.of(0.0);
             default -> Optional.empty();
         };
         return cost.isEmpty() ? usage : new AgentUsage(usage.backend(), usage.model(), usage.tokensIn(), usage.tokensOut(), cost,
-                usage.turns(), usage.seconds(), usage.tokensCached());
+                usage.turns(), usage.seconds(), usage.tokensCached(), usage.tokensCacheWritten());
     }
 
     /** In words, for the session's start and doctor: where a proposal's cost comes from. */
@@ -89,6 +90,17 @@ public sealed interface Pricing {
                     + " USD out per million tokens (" + p.source() + ") where the backend reports no cost of its own";
             case Local l -> "cost 0: the model runs at " + l.baseUrl() + " (set agent.price to count it)";
             case Unknown u -> "cost unknown: " + u.why();
+        };
+    }
+
+    /** In a few words, for listings (doctor, agent-info): where the cost comes from, and whether a cap can hold. */
+    default String basis() {
+        return switch (this) {
+            case Reported r -> "reported by the backend";
+            case Priced p -> p.source().equals("agent.price") ? "priced from agent.price"
+                    : "priced from the built-in price table dated " + PriceTable.DATE;
+            case Local l -> "local, free (0 unless agent.price is set)";
+            case Unknown u -> "unknown: a --max-cost cap cannot hold";
         };
     }
 

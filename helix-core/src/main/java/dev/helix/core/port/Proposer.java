@@ -17,8 +17,28 @@ import java.util.Optional;
  */
 public interface Proposer {
 
-    /** Edits files in {@code request.worktree()} and says what it did. */
+    /**
+     * Edits files in {@code request.worktree()} and says what it did. Interrupted (a deadline,
+     * Ctrl-C), it throws {@link Cut} when requests it made before the cut reported usage.
+     */
     Proposal propose(Request request) throws InterruptedException;
+
+    /**
+     * A proposal cut mid-flight after some of its requests completed: what those cost is known,
+     * and the interrupted experiment carries it so the session's spend is not under-counted.
+     */
+    final class Cut extends InterruptedException {
+        private final transient AgentUsage usage;
+
+        public Cut(AgentUsage usage) {
+            super("cut after requests that cost " + usage.tokensIn().orElse(0L) + " tokens in, " + usage.tokensOut().orElse(0L) + " out");
+            this.usage = usage;
+        }
+
+        public AgentUsage usage() {
+            return usage;
+        }
+    }
 
     /**
      * Whether, after a crash, this proposer can be shown the crash and asked to fix the crashed

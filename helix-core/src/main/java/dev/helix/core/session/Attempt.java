@@ -55,6 +55,12 @@ public record Attempt(int run, String tag, int worker, String parent, Instant st
                 Optional.of(proposal.usage()), commit, diff, rebasedFrom, values);
     }
 
+    /** This attempt with the usage of a proposal cut before it answered. */
+    Attempt cut(dev.helix.core.experiment.AgentUsage usage) {
+        return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, description, hypothesis, Optional.of(usage), commit,
+                diff, rebasedFrom, parameters);
+    }
+
     Attempt describedAs(String text) {
         return new Attempt(run, tag, worker, parent, startedAt, attempt, direction, text, hypothesis, agent, commit,
                 diff, rebasedFrom, parameters);

@@ -163,6 +163,7 @@ final class ExperimentMachine {
                     session.plan().briefing(), fix, crashed)));
         } catch (InterruptedException e) {
             answer = Optional.empty();
+            if (e instanceof Proposer.Cut c) attempt = attempt.cut(c.usage()); // requests that completed before the cut were paid for
         } finally {
             session.workers().leave(w);
         }

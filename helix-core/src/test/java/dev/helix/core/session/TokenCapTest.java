@@ -34,4 +34,22 @@ class TokenCapTest {
         assertThat(bench.ledger.records()).hasSize(3);
         assertThat(Records.tokens(bench.ledger.records())).isEqualTo(1000);
     }
+
+    @Test
+    void aProposalCutAfterSomeOfItsRequestsWereAnsweredIsRecordedInterruptedWithTheirTokensWhichCount() {
+        Session[] session = new Session[1];
+        bench.proposer.then(writesUsing("2", 400, 100), (request, vcs) -> {
+            session[0].requestStop(); // a deadline or Ctrl-C while the proposer waits on its next request
+            throw new dev.helix.core.port.Proposer.Cut(new AgentUsage("script", Optional.empty(), Optional.of(300L), Optional.of(50L),
+                    Optional.empty(), Optional.of(1), 1.0));
+        });
+        session[0] = bench.session(100, OptionalLong.of(10_000));
+
+        session[0].run();
+
+        var last = bench.ledger.records().get(bench.ledger.records().size() - 1);
+        assertThat(last.status()).isEqualTo(dev.helix.core.experiment.Status.INTERRUPTED);
+        assertThat(last.agent().orElseThrow().tokensIn()).contains(300L);
+        assertThat(Records.tokens(bench.ledger.records())).isEqualTo(850);
+    }
 }

@@ -62,6 +62,7 @@ final class AnthropicDialect implements Dialect {
             Optional<Long> in = Optional.empty();
             Optional<Long> out = Optional.empty();
             Optional<Long> cached = Optional.empty();
+            Optional<Long> written = Optional.empty();
             String stop = "";
             boolean started;
             boolean done;
@@ -76,6 +77,7 @@ final class AnthropicDialect implements Dialect {
                         JsonNode usage = e.path("message").path("usage");
                         in = tokensIn(usage);
                         cached = Json.whole(usage.get("cache_read_input_tokens"));
+                        written = Json.whole(usage.get("cache_creation_input_tokens"));
                         out = Json.whole(usage.get("output_tokens"));
                     }
                     case "content_block_delta" -> {
@@ -92,6 +94,7 @@ final class AnthropicDialect implements Dialect {
                         Optional<Long> input = tokensIn(usage);
                         if (input.isPresent()) in = input;
                         cached = Json.whole(usage.get("cache_read_input_tokens")).or(() -> cached);
+                        written = Json.whole(usage.get("cache_creation_input_tokens")).or(() -> written);
                     }
                     case "message_stop" -> done = true;
                     case "error" -> {
@@ -118,7 +121,7 @@ final class AnthropicDialect implements Dialect {
 
             @Override
             public Answer answer() {
-                return new Answer(text.toString(), in, out, Optional.empty(), stop, cached);
+                return new Answer(text.toString(), in, out, Optional.empty(), stop, cached, written);
             }
         };
     }
@@ -143,6 +146,7 @@ final class AnthropicDialect implements Dialect {
         }
         JsonNode usage = reply.path("usage");
         return new Answer(text.toString(), tokensIn(usage), Json.whole(usage.get("output_tokens")), Optional.empty(),
-                reply.path("stop_reason").asText(""), Json.whole(usage.get("cache_read_input_tokens")));
+                reply.path("stop_reason").asText(""), Json.whole(usage.get("cache_read_input_tokens")),
+                Json.whole(usage.get("cache_creation_input_tokens")));
     }
 }

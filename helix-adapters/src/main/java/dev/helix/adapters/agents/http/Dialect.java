@@ -15,7 +15,13 @@ interface Dialect {
 
     /** A model's complete answer to one request. */
     record Answer(String text, Optional<Long> tokensIn, Optional<Long> tokensOut, Optional<Double> costUsd, String stopReason,
-                  Optional<Long> tokensCached) {
+                  Optional<Long> tokensCached, Optional<Long> tokensCacheWritten) {
+        /** An answer that does not say how much of its input was written to the prompt cache. */
+        Answer(String text, Optional<Long> tokensIn, Optional<Long> tokensOut, Optional<Double> costUsd, String stopReason,
+               Optional<Long> tokensCached) {
+            this(text, tokensIn, tokensOut, costUsd, stopReason, tokensCached, Optional.empty());
+        }
+
         /** An answer that does not say how much of its input came from the prompt cache. */
         Answer(String text, Optional<Long> tokensIn, Optional<Long> tokensOut, Optional<Double> costUsd, String stopReason) {
             this(text, tokensIn, tokensOut, costUsd, stopReason, Optional.empty());

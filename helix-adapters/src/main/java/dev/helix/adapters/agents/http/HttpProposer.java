@@ -58,6 +58,7 @@ public final class HttpProposer implements Proposer {
         Optional<Long> out = Optional.empty();
         Optional<Double> cost = Optional.empty();
         Optional<Long> cached = Optional.empty();
+        Optional<Long> written = Optional.empty();
         int turns;
 
         Tally(String model) {
@@ -69,20 +70,32 @@ public final class HttpProposer implements Proposer {
             in = Json.sum(in, a.tokensIn());
             out = Json.sum(out, a.tokensOut());
             cached = Json.sum(cached, a.tokensCached());
+            written = Json.sum(written, a.tokensCacheWritten());
             if (a.costUsd().isPresent()) cost = Optional.of(cost.orElse(0.0) + a.costUsd().get());
         }
 
         AgentUsage usage() {
             return new AgentUsage(dialect.backend(), Optional.of(model).filter(m -> !m.isBlank()), in, out, cost,
-                    turns == 0 ? Optional.empty() : Optional.of(turns), (System.nanoTime() - started) / 1e9, cached);
+                    turns == 0 ? Optional.empty() : Optional.of(turns), (System.nanoTime() - started) / 1e9, cached, written);
         }
     }
 
     @Override
     public Proposal propose(Request request) throws InterruptedException {
         if (Thread.interrupted()) throw new InterruptedException();
+        Tally tally = new Tally(request.spec().agent().model().orElse(""));
+        try {
+            return propose(request, tally);
+        } catch (InterruptedException e) {
+            if (tally.turns == 0) throw e;
+            Cut cut = new Cut(tally.usage()); // the requests answered before the cut were billed
+            cut.addSuppressed(e);
+            throw cut;
+        }
+    }
+
+    private Proposal propose(Request request, Tally tally) throws InterruptedException {
         Spec.AgentSpec agent = request.spec().agent();
-        Tally tally = new Tally(agent.model().orElse(""));
         long deadline = System.nanoTime() + agent.timeoutSeconds() * 1_000_000_000L;
         Path log = context.logDir().resolve(request.experiment() + ".agent.log");
         Transcript transcript = new Transcript(log);

@@ -108,7 +108,54 @@ class AnthropicBackendTest extends HttpBackendContract {
 
         assertThat(c.usage().tokensIn()).contains(750L);
         assertThat(c.usage().tokensCached()).contains(600L);
+        assertThat(c.usage().tokensCacheWritten()).contains(50L);
         assertThat(c.usage().tokensOut()).contains(30L);
+    }
+
+    @Test
+    void promptCacheWritesInAStreamArePricedAtOneAndAQuarterTimesTheInputRate() throws Exception {
+        script.add(ex -> {
+            try (ScriptedServer.Sse sse = ex.sse()) {
+                sse.event("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_01\",\"type\":\"message\","
+                        + "\"role\":\"assistant\",\"content\":[],\"model\":\"" + MODEL + "\",\"stop_reason\":null,\"stop_sequence\":null,"
+                        + "\"usage\":{\"input_tokens\":100000,\"cache_creation_input_tokens\":200000,\"cache_read_input_tokens\":0,"
+                        + "\"output_tokens\":1}}}");
+                sse.event("content_block_delta", delta(GOOD));
+                sse.event("message_delta", "{\"type\":\"message_delta\",\"delta\":{\"stop_reason\":\"end_turn\"},"
+                        + "\"usage\":{\"output_tokens\":10000}}");
+                sse.event("message_stop", "{\"type\":\"message_stop\"}");
+            }
+        });
+        dev.helix.core.cost.Pricing sonnet = new dev.helix.core.cost.Pricing.Priced(
+                new dev.helix.core.spec.Price(3, 15, 0.3), "the built-in price table");
+
+        Proposal.Change written = change(propose(spec()));
+
+        // 100k at 3, 200k written at 3.75, 10k out at 15 per million
+        assertThat(sonnet.cost(written.usage()).costUsd().orElseThrow()).isCloseTo(0.3 + 0.75 + 0.15, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(written.usage().tokensIn()).contains(300_000L); // what the API reported, cache writes and reads included
+    }
+
+    @Test
+    void promptCacheReadsInAWholeReplyArePricedAtTheCachedRate() throws Exception {
+        script.add(ex -> {
+            ObjectNode r = Json.MAPPER.createObjectNode();
+            r.put("id", "msg_02").put("type", "message").put("role", "assistant").put("model", MODEL);
+            r.putArray("content").addObject().put("type", "text").put("text", GOOD);
+            r.put("stop_reason", "end_turn").putNull("stop_sequence");
+            r.putObject("usage").put("input_tokens", 100_000).put("cache_creation_input_tokens", 0)
+                    .put("cache_read_input_tokens", 200_000).put("output_tokens", 10_000);
+            ex.json(200, r.toString());
+        });
+        dev.helix.core.cost.Pricing sonnet = new dev.helix.core.cost.Pricing.Priced(
+                new dev.helix.core.spec.Price(3, 15, 0.3), "the built-in price table");
+
+        Proposal.Change read = change(propose(spec(java.util.Optional.of(MODEL), 10, java.util.List.of("no-stream"))));
+
+        // 100k at 3, 200k read at 0.3, 10k out at 15 per million
+        assertThat(sonnet.cost(read.usage()).costUsd().orElseThrow()).isCloseTo(0.3 + 0.06 + 0.15, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(read.usage().tokensCached()).contains(200_000L);
+        assertThat(read.usage().tokensCacheWritten()).contains(0L);
     }
 
     @Test
