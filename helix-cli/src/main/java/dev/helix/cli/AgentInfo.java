@@ -181,8 +181,10 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
         m.put("finalize (data of helix finalize)", "{\"tag\":\"nov23\",\"metric\":\"score\",\"baseline\":10,\"best\":32,"
                 + "\"best_run\":4,\"gain\":{\"value\":22,\"ci_low\":21,\"ci_high\":23,\"confidence\":0.95,\"blocks\":3},"
                 + "\"confirmed\":true,\"confirmation\":\"...\",\"final_gain\":{...} (only when changes were dropped),"
+                + "\"final_crash\":\"...\" (only when that tree did not evaluate),"
                 + "\"changes\":[{\"run\":1,\"description\":\"...\",\"commit\":\"<commit>\",\"contribution\":{...} (absent when it "
-                + "did not revert cleanly),\"cost_usd\":0.12,\"fate\":\"needed|dropped|marginal|unclear|kept_on_request|needed_by_later\","
+                + "did not revert cleanly),\"cost_usd\":0.12,"
+                + "\"fate\":\"needed|crashes_without|dropped|marginal|unclear|kept_on_request|needed_by_later\","
                 + "\"kept\":true,\"why\":\"...\"}],\"branch\":\"helix/nov23-final\",\"base\":\"<commit>\",\"commits\":[...],"
                 + "\"squashed\":false,\"written\":true,\"cost_usd\":1.5,\"summary\":\".helix/runs/nov23/final.md\"}; "
                 + "gains are signed so that positive is better");
