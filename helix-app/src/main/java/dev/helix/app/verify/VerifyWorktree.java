@@ -9,7 +9,6 @@ import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
-
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
