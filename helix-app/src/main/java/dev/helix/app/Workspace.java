@@ -149,6 +149,36 @@ public final class Workspace {
         return repo.relativize(file).toString().replace('\\', '/');
     }
 
+    /**
+     * Where Helix keeps its own worktree {@code name} for {@code use} (finalize, try, verify) of
+     * session {@code tag}: .helix/worktrees/.USE/TAG/NAME. A tag starts with a letter or a digit, so
+     * no session's worktree (.helix/worktrees/TAG) is ever one of these, nor one of these another's.
+     */
+    public Path auxiliaryWorktree(String use, String tag, String name) {
+        return helixDir().resolve("worktrees").resolve("." + use).resolve(tag).resolve(name);
+    }
+
+    /**
+     * Makes the auxiliary worktree {@code wt} at {@code commit}, replacing one a killed command left;
+     * when {@code owner}'s session lock is held by another process, that process may be using it, so
+     * it is left alone and this is a runtime error.
+     */
+    public void replaceAuxiliaryWorktree(Path wt, Optional<String> owner, String commit) {
+        if (!wt.startsWith(helixDir().resolve("worktrees")) || !wt.getParent().getParent().getFileName().toString().startsWith(".")) {
+            throw new IllegalArgumentException("not an auxiliary worktree of Helix's: " + wt);
+        }
+        if (git().hasWorktree(repo, wt)) {
+            long me = ProcessHandle.current().pid();
+            Optional<Long> holder = owner.flatMap(tag -> SessionLock.holder(SessionLock.forTag(helixDir(), tag))).filter(p -> p != me);
+            if (holder.isPresent()) {
+                throw AppException.runtime("worktree_in_use", "worktree " + relative(wt) + " belongs to session " + owner.get()
+                        + ", whose lock process " + holder.get() + " holds", "wait for that process to finish, or stop it");
+            }
+            git().removeWorktree(repo, wt);
+        }
+        git().addWorktree(repo, wt, commit);
+    }
+
     /** Session {@code tag}'s lock, or a runtime error naming the process that holds it. */
     public SessionLock lock(String tag) {
         try {

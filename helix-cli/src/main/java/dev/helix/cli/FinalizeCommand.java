@@ -23,12 +23,14 @@ import picocli.CommandLine.ParentCommand;
         + "measures); the gain is confirmed when its confidence interval (judge.confidence) excludes zero.",
     "2. Leave-one-out: each kept change, in the order kept, is reverted alone on top of the best less the changes already "
         + "dropped (git revert, in a worktree of Helix's own), and that tree is measured against it; the difference is the "
-        + "change's contribution, with its interval. A change whose removal does not hurt is dropped (kept with --keep-all); "
-        + "one that does not revert cleanly is kept and said so.",
+        + "change's contribution, with its interval. A change whose removal does not measurably hurt, or whose "
+        + "contribution is at most judge.min_improvement, is dropped (kept with --keep-all); one that does not revert "
+        + "cleanly, or without which the evaluation crashes, is kept and said so.",
     "3. Write branch helix/TAG-final on the session's base: one commit per change that stays, its message saying what it "
         + "does and what it contributes (--squash: one commit). When changes were dropped, that tree is measured against "
-        + "the baseline too. Your checkout and other branches are not touched; a helix/TAG-final that Helix did not write "
-        + "(or that has commits of yours) is refused.",
+        + "the baseline too (a crash there leaves the branch unwritten). Your checkout and other branches are not touched; "
+        + "a helix/TAG-final that Helix did not write (or that has commits of yours), or that a worktree has checked out, "
+        + "is refused.",
     "%nThe summary (Markdown) is printed and written to .helix/runs/TAG/final.md, its counts to final.json; helix report "
         + "and helix ui show it. "
         + "Exit 0 when the gain is confirmed and the branch written, 1 when not."})

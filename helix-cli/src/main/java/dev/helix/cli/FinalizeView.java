@@ -13,6 +13,7 @@ import java.util.List;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 record FinalizeView(String tag, String metric, double baseline, double best, @JsonProperty("best_run") int bestRun,
                     GainJson gain, boolean confirmed, String confirmation, @JsonProperty("final_gain") GainJson finalGain,
+                    @JsonProperty("final_crash") String finalCrash,
                     List<Change> changes, String branch, String base, List<String> commits, boolean squashed, boolean written,
                     String checks, String holdout, String environment, @JsonProperty("cost_usd") double costUsd, String summary,
                     @JsonIgnore String text) {
@@ -37,7 +38,7 @@ record FinalizeView(String tag, String metric, double baseline, double best, @Js
 
     static FinalizeView of(FinalResult r, String summaryFile) {
         return new FinalizeView(r.tag(), r.metric(), r.baseline(), r.best(), r.bestRun(), GainJson.of(r.gain()), r.confirmed(),
-                r.confirmation(), r.result().map(GainJson::of).orElse(null), r.changes().stream().map(Change::of).toList(), r.branch(),
+                r.confirmation(), r.result().map(GainJson::of).orElse(null), r.resultCrash().orElse(null), r.changes().stream().map(Change::of).toList(), r.branch(),
                 r.base(), r.commits(), r.squashed(), r.written(), r.checks().orElse(null), r.holdout().orElse(null),
                 r.environment().orElse(null), r.costUsd(), summaryFile, FinalSummary.markdown(r) + "\nSummary: " + summaryFile);
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.helix.adapters.specio.SpecFiles;
 import dev.helix.app.finalizing.FinalizeSession;
 import dev.helix.app.finalizing.ResultGates;
+import dev.helix.core.result.Contribution;
 import dev.helix.core.result.FinalResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -319,5 +320,218 @@ class FinalizeCommandTest {
         TestRepo.Run empty = repo.helix("--json", "finalize", "--tag", "t");
         assertThat(empty.code()).isEqualTo(2);
         assertThat(empty.json().get("error").get("code").asText()).isEqualTo("nothing_to_finalize");
+    }
+
+    /**
+     * A review worktree has helix/s-final checked out: finalize refuses (exit 2) before measuring,
+     * and the branch and that worktree stay where they were.
+     */
+    @Test
+    void refusesToMoveTheFinalBranchUnderAnotherWorktree() {
+        TestRepo repo = session();
+        TestRepo.Run first = repo.helix("--json", "finalize", "--tag", "s", "--keep-all");
+        assertThat(first.code()).as(first.toString()).isZero();
+        String written = repo.git("rev-parse", "helix/s-final");
+        Path review = tmp.resolve("review");
+        repo.git("worktree", "add", "-q", review.toString(), "helix/s-final");
+        String[] logs = repo.dir.resolve(".helix/runs/s").toFile().list();
+
+        TestRepo.Run again = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(again.code()).as(again.toString()).isEqualTo(2);
+        JsonNode error = again.json().get("error");
+        assertThat(error.get("code").asText()).isEqualTo("final_branch_checked_out");
+        assertThat(error.get("message").asText()).contains("helix/s-final", "review");
+        assertThat(error.get("suggestion").asText()).contains("switch --detach");
+        assertThat(repo.git("rev-parse", "helix/s-final")).isEqualTo(written);
+        assertThat(repo.git("-C", review.toString(), "status", "--porcelain")).isEmpty();
+        assertThat(repo.dir.resolve(".helix/runs/s").toFile().list()).as("nothing measured").containsExactlyInAnyOrder(logs);
+
+        // Detached, the review worktree no longer holds the branch, and finalize writes it.
+        repo.git("-C", review.toString(), "switch", "-q", "--detach");
+        TestRepo.Run written2 = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(written2.code()).as(written2.toString()).isZero();
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("0");
+    }
+
+    /**
+     * A command proposer's change crashed (a=1 with b=x) and its fix-up (b=0) was kept: the change is
+     * both commits, from the baseline, so finalize measures it (+5) and replays a=1 with b=0.
+     */
+    @Test
+    void aKeptFixUpIsWeighedAndReplayedWithTheAttemptItFixed() {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("a.conf", "0\n");
+        repo.write("b.conf", "0\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                a=$(cat a.conf); b=$(cat b.conf)
+                case "$b" in ''|*[!0-9]*) echo "b is not a number: $b"; exit 1;; esac
+                echo "score: $((10 + 5 * a + b))"
+                """);
+        repo.write("agent.sh", """
+                #!/bin/sh
+                cat > /dev/null
+                if [ "${HELIX_ATTEMPT:-0}" != 0 ]; then echo 0 > b.conf; echo '{"description": "b back to a number"}'; exit 0; fi
+                [ "$HELIX_EXPERIMENT" = 1 ] || exit 3
+                echo 1 > a.conf; echo x > b.conf
+                echo '{"description": "a on, b as x"}'
+                """);
+        repo.write("helix.yaml", """
+                name: fixup
+                domain: testing
+                description: Make the score higher.
+                scope:
+                  editable: [a.conf, b.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                agent:
+                  backend: command
+                  command: sh agent.sh
+                """);
+        repo.commitAll("the project");
+        TestRepo.Run run = repo.helix("--json", "run", "--tag", "s", "--max-experiments", "1");
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).extracting(r -> r.get("run").asInt() + ":" + r.get("attempt").asInt() + ":" + r.get("status").asText())
+                .containsExactly("0:0:baseline", "1:0:crash", "1:1:keep");
+        String base = ledger.get(0).get("commit").asText();
+        assertThat(ledger.get(2).get("parent").asText()).as("the fix-up starts from the crash").isEqualTo(ledger.get(1).get("commit").asText());
+
+        TestRepo.Run finalized = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(finalized.code()).as(finalized.toString()).isZero();
+        JsonNode change = finalized.json().get("data").get("changes").get(0);
+        assertThat(change.get("fate").asText()).isEqualTo("needed");
+        assertThat(change.get("contribution").get("value").asDouble()).isEqualTo(5.0);
+        assertThat(repo.git("rev-list", "--count", base + "..helix/s-final")).isEqualTo("1");
+        assertThat(repo.git("show", "helix/s-final:a.conf")).isEqualTo("1");
+        assertThat(repo.git("show", "helix/s-final:b.conf")).isEqualTo("0");
+        assertThat(repo.git("log", "-1", "--format=%s", "helix/s-final")).isEqualTo("b back to a number");
+    }
+
+    /**
+     * #2 uses what #1 adds: without #1 the evaluation crashes. #1 is kept as needed ("removing it
+     * breaks the evaluation") and finalize goes on to write the branch.
+     */
+    @Test
+    void aChangeWithoutWhichTheEvaluationCrashesIsNeeded() {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("helper.conf", "0\n");
+        repo.write("feature.conf", "0\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                h=$(cat helper.conf); f=$(cat feature.conf)
+                if [ "$f" = 1 ] && [ "$h" != 1 ]; then echo "the feature needs the helper"; exit 1; fi
+                echo "score: $((10 + h + 10 * f))"
+                """);
+        repo.write("helix.yaml", """
+                name: needs
+                domain: testing
+                description: Make the score higher.
+                scope:
+                  editable: [helper.conf, feature.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """);
+        repo.commitAll("the project");
+        keep(repo, "helper.conf", "1\n", "add the helper");
+        keep(repo, "feature.conf", "1\n", "the feature, on the helper");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode changes = run.json().get("data").get("changes");
+        assertThat(changes.get(0).get("fate").asText()).isEqualTo("crashes_without");
+        assertThat(changes.get(0).get("kept").asBoolean()).isTrue();
+        assertThat(changes.get(0).get("why").asText()).isEqualTo("kept: removing it breaks the evaluation");
+        assertThat(changes.get(0).has("contribution")).isFalse();
+        assertThat(changes.get(1).get("fate").asText()).isEqualTo("needed");
+        assertThat(repo.git("show", "helix/s-final:helper.conf")).isEqualTo("1");
+        assertThat(repo.git("log", "-1", "--format=%B", "helix/s-final~1")).contains("does not evaluate", "breaks the evaluation");
+        assertThat(run.json().get("data").get("summary").asText()).isNotBlank();
+    }
+
+    /**
+     * The machine breaks for trees without the fast path after the leave-one-out (an input outside
+     * the repository): the final tree crashes against the baseline; finalize says so and does not
+     * write the branch.
+     */
+    @Test
+    void aFinalTreeThatCrashesIsSaidAndNotWritten() throws Exception {
+        TestRepo repo = new TestRepo(tmp.resolve("repo"));
+        repo.write("fast.conf", "0\n");
+        repo.write("mode.conf", "old\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                mode=$(cat mode.conf); fast=$(cat fast.conf)
+                if [ -e %s ] && [ "$fast" = 0 ] && [ "$mode" = new ]; then echo "the machine broke"; exit 1; fi
+                if [ "$mode" = new ]; then echo "score: 30"; elif [ "$fast" = 1 ]; then echo "score: 20"; else echo "score: 10"; fi
+                """.formatted(tmp.resolve("broken")));
+        repo.write("helix.yaml", """
+                name: breaks
+                domain: testing
+                description: Make the solver score higher.
+                scope:
+                  editable: [fast.conf, mode.conf]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """);
+        repo.commitAll("the project");
+        keep(repo, "fast.conf", "1\n", "take the fast path");
+        keep(repo, "mode.conf", "new\n", "switch to the new solver");
+        SessionRecords s = SessionRecords.read(repo.dir, Optional.of("s"));
+        FinalResult result = FinalizeSession.run(s.workspace(), "s", s.records(), SpecFiles.load(repo.dir.resolve("helix.yaml")),
+                new FinalizeSession.Options(false, false, 3), ResultGates.NONE, line -> {
+                    try {
+                        if (line.startsWith("the final tree")) Files.writeString(tmp.resolve("broken"), "");
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+        assertThat(result.changes().get(0).fate()).isEqualTo(Contribution.Fate.DROPPED);
+        assertThat(result.changes().get(1).fate()).isEqualTo(Contribution.Fate.NEEDED);
+        assertThat(result.result()).isEmpty();
+        assertThat(result.resultCrash()).hasValueSatisfying(why -> assertThat(why).contains("crashed"));
+        assertThat(result.written()).isFalse();
+        assertThat(repo.git("branch", "--list", "helix/s-final")).isEmpty();
+        assertThat(Files.readString(repo.dir.resolve(".helix/runs/s/final.md")))
+                .contains("Final tree**: does not evaluate without the 1 dropped change", "NOT WRITTEN (the final tree does not evaluate)");
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
+    }
+
+    /**
+     * Sessions tagged s-final-measure and t-baseline (their worktrees under .helix/worktrees, each
+     * with a file of its own) are not touched by finalize --tag s nor by the first try of session t,
+     * whose own worktrees live apart.
+     */
+    @Test
+    void finalizeAndTryLeaveTheWorktreesOfSessionsWhoseTagsLookLikeTheirOwn() throws Exception {
+        TestRepo repo = session();
+        repo.write("helix.yaml", repo.read("helix.yaml") + "agent: {backend: command, command: \"true\"}\n");
+        repo.commitAll("a proposer");
+        List<String> tags = List.of("s-final-measure", "t-baseline");
+        for (String tag : tags) {
+            TestRepo.Run other = repo.helix("--json", "run", "--tag", tag, "--max-experiments", "1");
+            assertThat(other.code()).as(other.toString()).isZero();
+            Files.writeString(repo.dir.resolve(".helix/worktrees/" + tag + "/notes.txt"), "the session's own\n");
+        }
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+        assertThat(run.code()).as(run.toString()).isZero();
+        repo.git("switch", "-q", "main");
+        repo.write("level.conf", "5\n");
+        TestRepo.Run tried = repo.helix("--json", "try", "--tag", "t", "-m", "raise the level to 5");
+        assertThat(tried.code()).as(tried.toString()).isZero();
+        for (String tag : tags) {
+            assertThat(repo.dir.resolve(".helix/worktrees/" + tag + "/notes.txt")).hasContent("the session's own");
+        }
+        assertThat(repo.git("worktree", "list").lines()).hasSize(3);
     }
 }

@@ -160,9 +160,10 @@ final class Commits {
     }
 
     /** See {@link dev.helix.core.port.Repository#revertCommit}. */
-    Optional<String> revertCommit(Path worktree, String commit, String message) {
+    Optional<String> revertCommit(Path worktree, String base, String commit, String message) {
+        // with --no-commit, every commit of the range is reverted (newest first) into one change
         Git.Result reverted = git.run(worktree, List.of("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "revert",
-                "--no-commit", commit));
+                "--no-commit", base + ".." + commit));
         if (reverted.exit() != 0) {
             git.run(worktree, List.of("revert", "--abort")); // may have nothing to abort
             git.run(worktree, List.of("reset", "-q", "--hard", "HEAD")).ok();

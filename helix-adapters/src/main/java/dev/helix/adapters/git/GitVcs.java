@@ -117,6 +117,16 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public Optional<Path> worktreeWithBranch(Path repo, String branch) {
+        return worktrees.checkingOut(repo, branch);
+    }
+
+    @Override
+    public boolean updateRef(Path repo, String ref, String commit, String expected) {
+        return git.run(repo, List.of("update-ref", "-m", "helix", ref, commit, expected)).exit() == 0;
+    }
+
+    @Override
     public Optional<String> currentBranch(Path dir) {
         String name = git.run(dir, List.of("symbolic-ref", "-q", "--short", "HEAD")).out().strip();
         return name.isEmpty() ? Optional.empty() : Optional.of(name);
@@ -200,8 +210,8 @@ public final class GitVcs implements Repository {
     }
 
     @Override
-    public Optional<String> revertCommit(Path worktree, String commit, String message) {
-        return commits.revertCommit(worktree, commit, message);
+    public Optional<String> revertCommit(Path worktree, String base, String commit, String message) {
+        return commits.revertCommit(worktree, base, commit, message);
     }
 
     @Override

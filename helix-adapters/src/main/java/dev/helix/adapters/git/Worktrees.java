@@ -61,6 +61,16 @@ final class Worktrees {
         return false;
     }
 
+    /** The worktree (the main one included) that has {@code branch} (e.g. "helix/s-final") checked out, if any. */
+    Optional<Path> checkingOut(Path repo, String branch) {
+        String current = null;
+        for (String line : git.run(repo, List.of("worktree", "list", "--porcelain")).ok().out().split("\n")) {
+            if (line.startsWith("worktree ")) current = line.substring("worktree ".length());
+            else if (line.equals("branch refs/heads/" + branch) && current != null) return Optional.of(Path.of(current));
+        }
+        return Optional.empty();
+    }
+
     /**
      * Adds {@code entry} to the repository's own exclude file (.git/info/exclude) unless there: it
      * keeps Helix's files out of {@code git status} without editing a tracked file.

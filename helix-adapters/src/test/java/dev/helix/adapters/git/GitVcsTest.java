@@ -584,7 +584,7 @@ class GitVcsTest {
             fx.write(wt, "b.txt", "BB\n");
             String third = vcs.commit(wt, List.of("b.txt"), "third");
 
-            Optional<String> withoutFirst = vcs.revertCommit(wt, first, "without the first");
+            Optional<String> withoutFirst = vcs.revertCommit(wt, first + "^", first, "without the first");
             assertThat(withoutFirst).isPresent();
             assertThat(fx.git(wt, "rev-parse", withoutFirst.get() + "^").strip()).isEqualTo(third);
             assertThat(fx.git(wt, "show", withoutFirst.get() + ":a.txt").strip()).isEqualTo("a");
@@ -592,10 +592,36 @@ class GitVcsTest {
             assertThat(fx.git(wt, "log", "-1", "--format=%s", withoutFirst.get()).strip()).isEqualTo("without the first");
 
             vcs.reset(wt, third, List.of());
-            assertThat(vcs.revertCommit(wt, second, "without the second")).isEmpty();
+            assertThat(vcs.revertCommit(wt, first, second, "without the second")).isEmpty();
             assertThat(vcs.resolve(wt, "HEAD")).contains(third);
             assertThat(fx.git(wt, "status", "--porcelain").strip()).isEmpty();
             assertThat(wt.resolve("b.txt")).hasContent("BB");
+
+            // A range: both commits' changes undone as one, on top of the third.
+            fx.write(wt, "c.txt", "C\n");
+            String fourth = vcs.commit(wt, List.of("c.txt"), "fourth");
+            Optional<String> withoutLastTwo = vcs.revertCommit(wt, second, fourth, "without the third and fourth");
+            assertThat(withoutLastTwo).isPresent();
+            assertThat(fx.git(wt, "show", withoutLastTwo.get() + ":b.txt").strip()).isEqualTo("B");
+            assertThat(fx.git(wt, "ls-tree", "--name-only", withoutLastTwo.get()).strip()).doesNotContain("c.txt");
+            assertThat(fx.git(wt, "show", withoutLastTwo.get() + ":a.txt").strip()).isEqualTo("A");
+        }
+
+        @Test
+        void aBranchIsFoundInWhicheverWorktreeHasItAndMovesOnlyFromWhereItWasExpected() {
+            Path repo = fx.repo("repo", "a.txt", "a\n");
+            String head = vcs.resolve(repo, "HEAD").orElseThrow();
+            assertThat(vcs.updateRef(repo, "refs/heads/x", head, "")).isTrue();
+            assertThat(vcs.updateRef(repo, "refs/heads/x", head, "")).isFalse(); // exists now
+            assertThat(vcs.worktreeWithBranch(repo, "x")).isEmpty();
+            Path other = repo.resolveSibling("other");
+            fx.git(repo, "worktree", "add", "-q", other.toString(), "x");
+            assertThat(vcs.worktreeWithBranch(repo, "x")).hasValueSatisfying(p -> assertThat(p.toFile().getName()).isEqualTo("other"));
+            fx.write(other, "a.txt", "changed\n");
+            String moved = vcs.commit(other, List.of("a.txt"), "moved");
+            assertThat(vcs.updateRef(repo, "refs/heads/x", head, head)).isFalse();
+            assertThat(vcs.resolve(repo, "refs/heads/x")).contains(moved);
+            assertThat(vcs.updateRef(repo, "refs/heads/x", head, moved)).isTrue();
         }
 
         @Test

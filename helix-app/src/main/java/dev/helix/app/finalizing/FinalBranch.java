@@ -27,14 +27,12 @@ final class FinalBranch implements AutoCloseable {
     private final String tag;
     private final Path wt;
 
-    /** Makes the worktree .helix/worktrees/TAG-final at {@code commit}, replacing one a killed finalize left. */
+    /** Makes the worktree .helix/worktrees/.finalize/TAG/branch at {@code commit}, replacing one a killed finalize left. */
     FinalBranch(Workspace workspace, String tag, String commit) {
         this.workspace = workspace;
         this.tag = tag;
-        this.wt = workspace.helixDir().resolve("worktrees").resolve(tag + "-final");
-        Repository git = workspace.git();
-        if (git.hasWorktree(workspace.repo(), wt)) git.removeWorktree(workspace.repo(), wt);
-        git.addWorktree(workspace.repo(), wt, commit);
+        this.wt = workspace.auxiliaryWorktree("finalize", tag, "branch");
+        workspace.replaceAuxiliaryWorktree(wt, Optional.of(tag), commit);
     }
 
     /** The branch's name: helix/TAG-final. */
@@ -47,10 +45,13 @@ final class FinalBranch implements AutoCloseable {
         return "refs/helix-final/" + tag;
     }
 
-    /** {@code tree} with {@code change} reverted on top; empty when it does not revert cleanly. */
+    /**
+     * {@code tree} with {@code change} (every commit from the kept change before it to its own: a
+     * fix-up and the crash it fixed alike) reverted on top; empty when it does not revert cleanly.
+     */
     Optional<String> without(String tree, Contribution change) {
         workspace.git().reset(wt, tree, List.of());
-        return workspace.git().revertCommit(wt, change.commit(), "helix(" + tag + "): the best without #" + change.run()
+        return workspace.git().revertCommit(wt, change.parent(), change.commit(), "helix(" + tag + "): the best without #" + change.run()
                 + " (leave-one-out)\n\n" + change.description());
     }
 
@@ -76,28 +77,39 @@ final class FinalBranch implements AutoCloseable {
 
     /**
      * Refuses, before anything is measured, when helix/TAG-final exists and Helix did not write it
-     * where it is now (the user made it, or committed on it), or it is checked out.
+     * where it is now (the user made it, or committed on it), or it is checked out in any worktree.
+     * Returns where the branch is now (empty: it does not exist), what {@link #write} expects to move.
      */
-    static void checkWritable(Workspace workspace, String tag) {
+    static Optional<String> checkWritable(Workspace workspace, String tag) {
         Repository git = workspace.git();
         Path repo = workspace.repo();
         Optional<String> branch = git.resolve(repo, "refs/heads/" + name(tag));
-        if (branch.isEmpty()) return;
+        if (branch.isEmpty()) return branch;
         if (!branch.equals(git.resolve(repo, marker(tag)))) {
             throw AppException.usage("final_branch_taken", "branch " + name(tag) + " exists and Helix did not write it as it is now"
                     + " (it was made, or committed on, by someone else); Helix replaces only a branch it wrote",
                     "rename or delete it first (git branch -m " + name(tag) + " my-final), or finalize another session with --tag");
         }
-        if (git.currentBranch(repo).filter(name(tag)::equals).isPresent()) {
-            throw AppException.usage("final_branch_checked_out", "branch " + name(tag) + " is checked out in " + repo,
-                    "switch to another branch first, e.g. git switch -");
+        Optional<Path> checkedOut = git.worktreeWithBranch(repo, name(tag));
+        if (checkedOut.isPresent()) {
+            // moving a branch under a worktree would leave its files and index describing the old commit
+            throw AppException.usage("final_branch_checked_out", "branch " + name(tag) + " is checked out in " + checkedOut.get(),
+                    "switch that worktree to another branch first (git -C " + checkedOut.get() + " switch --detach),"
+                            + " or remove it (git worktree remove " + checkedOut.get() + ")");
         }
+        return branch;
     }
 
-    /** Points helix/TAG-final at {@code tip} (after {@link #checkWritable}), noting that Helix wrote it there. */
+    /**
+     * Points helix/TAG-final at {@code tip} (after {@link #checkWritable}), noting that Helix wrote it
+     * there; only from where the check found it, so a change meanwhile makes this fail, not lost.
+     */
     static void write(Workspace workspace, String tag, String tip) {
-        checkWritable(workspace, tag);
-        workspace.git().updateRef(workspace.repo(), "refs/heads/" + name(tag), tip);
+        Optional<String> expected = checkWritable(workspace, tag);
+        if (!workspace.git().updateRef(workspace.repo(), "refs/heads/" + name(tag), tip, expected.orElse(""))) {
+            throw AppException.runtime("final_branch_moved", "branch " + name(tag) + " changed while finalize ran; it was left as it is",
+                    "look at it (git log " + name(tag) + "), then run helix finalize again");
+        }
         workspace.git().updateRef(workspace.repo(), marker(tag), tip);
     }
 

@@ -82,17 +82,22 @@ public final class FinalizeSession {
 
     private FinalResult finalize(List<Experiment> experiments, Experiment baseline, Experiment best) {
         List<Contribution> changes = new ArrayList<>();
+        // A change is everything from the kept commit before it (the baseline's for the first) to its
+        // own: a fix-up starts from the crashed attempt, so its recorded parent would miss the attempt's edits.
+        String previous = baseline.commit();
         for (Experiment k : VerifyTarget.kept(experiments)) {
             if (!workspace.git().isAncestor(workspace.repo(), k.commit(), best.commit())) continue; // not in the best's line
-            changes.add(new Contribution(k.run(), k.description(), k.commit(), k.parent(), Optional.empty(),
+            changes.add(new Contribution(k.run(), k.description(), k.commit(), previous, Optional.empty(),
                     k.agent().flatMap(a -> a.costUsd()), Contribution.Fate.UNCLEAR));
+            previous = k.commit();
         }
         String metric = spec.metrics().primary().name();
-        try (VerifyWorktree measure = new VerifyWorktree(workspace, tag, tag + "-final-measure", best.run(), best.commit(), spec, progress);
+        try (VerifyWorktree measure = new VerifyWorktree(workspace, tag, workspace.auxiliaryWorktree("finalize", tag, "measure"),
+                Optional.of(tag), best.run(), best.commit(), spec, progress);
              FinalBranch branch = new FinalBranch(workspace, tag, best.commit())) {
             progress.accept("the best (#" + best.run() + ") against the baseline, " + options.blocks() + " blocks");
             double recorded = best.primary().get() - baseline.primary().get();
-            EffectReproduction confirmation = compare(measure, best.commit(), baseline.commit(), "best", "baseline", recorded);
+            EffectReproduction confirmation = compare(measure, best.commit(), baseline.commit(), "best", "baseline", recorded, "");
             Gain gain = Gain.of(confirmation.evidence(), spec.metrics().primary().optimize(), spec.judge().confidence());
             // Backward elimination: each change is weighed against the best without the changes dropped
             // so far, so of two changes that do the same thing only the first is dropped.
@@ -104,10 +109,18 @@ public final class FinalizeSession {
                 String current = reference;
                 progress.accept("#" + c.run() + " " + c.description() + ": without it");
                 Optional<String> without = branch.without(current, c);
-                Optional<Gain> contribution = without.map(w -> Gain.of(compare(measure, current, w, "with #" + c.run(), "without #" + c.run(), 0)
-                        .evidence(), spec.metrics().primary().optimize(), spec.judge().confidence()));
-                Contribution weighed = new Contribution(c.run(), c.description(), c.commit(), c.parent(), contribution, c.costUsd(),
-                        Contribution.fate(contribution, floor, options.keepAll()));
+                Optional<Gain> contribution = Optional.empty();
+                Contribution.Fate fate;
+                try {
+                    contribution = without.map(w -> Gain.of(compare(measure, current, w, "with #" + c.run(), "without #" + c.run(), 0, w)
+                            .evidence(), spec.metrics().primary().optimize(), spec.judge().confidence()));
+                    fate = Contribution.fate(contribution, floor, options.keepAll());
+                } catch (SideCrashed crashed) {
+                    // a later change needs it: the tree without it does not even evaluate
+                    progress.accept("#" + c.run() + ": the best without it crashed: " + crashed.getMessage().lines().findFirst().orElse(""));
+                    fate = Contribution.Fate.CRASHES_WITHOUT;
+                }
+                Contribution weighed = new Contribution(c.run(), c.description(), c.commit(), c.parent(), contribution, c.costUsd(), fate);
                 progress.accept("#" + c.run() + ": " + weighed.contribution().map(Gain::render).orElse("does not revert cleanly")
                         + "; " + weighed.fate().why);
                 changes.set(i, weighed);
@@ -116,22 +129,29 @@ public final class FinalizeSession {
             List<String> commits = replay(branch, baseline.commit(), changes, metric);
             String tip = commits.isEmpty() ? baseline.commit() : commits.get(commits.size() - 1);
             Optional<Gain> result = Optional.empty();
+            Optional<String> resultCrash = Optional.empty();
             if (changes.stream().anyMatch(c -> !c.fate().survives)) {
                 progress.accept("the final tree (without the dropped changes) against the baseline");
-                result = Optional.of(Gain.of(compare(measure, tip, baseline.commit(), "final", "baseline", recorded).evidence(),
-                        spec.metrics().primary().optimize(), spec.judge().confidence()));
+                try {
+                    result = Optional.of(Gain.of(compare(measure, tip, baseline.commit(), "final", "baseline", recorded, tip).evidence(),
+                            spec.metrics().primary().optimize(), spec.judge().confidence()));
+                } catch (SideCrashed crashed) {
+                    resultCrash = Optional.of(crashed.getMessage());
+                    progress.accept("the final tree crashed, so " + FinalBranch.name(tag) + " will not be written");
+                }
             }
             if (options.squash() && commits.size() > 1) commits = List.of(branch.squash(baseline.commit(), tip, squashMessage(changes, gain)));
             tip = commits.isEmpty() ? baseline.commit() : commits.get(commits.size() - 1);
             measure.checkout(tip);
-            Optional<ResultGates.Checked> checked = gates.checks(measure.dir());
-            Optional<String> holdout = gates.holdout(measure.dir(), tip);
-            boolean passed = checked.map(ResultGates.Checked::passed).orElse(true);
+            boolean evaluates = resultCrash.isEmpty();
+            Optional<ResultGates.Checked> checked = evaluates ? gates.checks(measure.dir()) : Optional.empty();
+            Optional<String> holdout = evaluates ? gates.holdout(measure.dir(), tip) : Optional.empty();
+            boolean passed = evaluates && checked.map(ResultGates.Checked::passed).orElse(true);
             if (passed) FinalBranch.write(workspace, tag, tip);
-            Optional<String> checks = checked.map(c -> (c.passed() ? "passed" : "FAILED, so " + FinalBranch.name(tag) + " was not written")
-                    + (c.detail().isBlank() ? "" : ": " + c.detail()));
+            Optional<String> checks = evaluates ? checked.map(c -> (c.passed() ? "passed" : "FAILED, so " + FinalBranch.name(tag) + " was not written")
+                    + (c.detail().isBlank() ? "" : ": " + c.detail())) : Optional.of("not run: the final tree does not evaluate");
             return new FinalResult(tag, metric, spec.metrics().primary().optimize(), baseline.primary().get(), best.primary().get(),
-                    best.run(), gain, confirmation.reproduces(), confirmation(confirmation, recorded, gain), result, changes, FinalBranch.name(tag),
+                    best.run(), gain, confirmation.reproduces(), confirmation(confirmation, recorded, gain), result, resultCrash, changes, FinalBranch.name(tag),
                     baseline.commit(), commits, options.squash() && changes.stream().filter(c -> c.fate().survives).count() > 1, passed, checks,
                     holdout, gates.environment(), Records.cost(experiments));
         }
@@ -163,21 +183,41 @@ public final class FinalizeSession {
         }
     }
 
-    /** Measures {@code a} and {@code b} side by side in balanced blocks; the evidence is of a minus b. */
-    private EffectReproduction compare(VerifyWorktree wt, String a, String b, String aLabel, String bLabel, double recorded) {
+    /** The side of a comparison that was allowed to crash did: what the evaluation said. */
+    private static final class SideCrashed extends RuntimeException {
+        SideCrashed(AppException crash) {
+            super(crash.getMessage(), crash);
+        }
+    }
+
+    /**
+     * Measures {@code a} and {@code b} side by side in balanced blocks; the evidence is of a minus b.
+     * A crash of the side at commit {@code mayCrash} (none when blank) is a {@link SideCrashed}, not a failure of finalize.
+     */
+    private EffectReproduction compare(VerifyWorktree wt, String a, String b, String aLabel, String bLabel, double recorded,
+                                       String mayCrash) {
         int[] k = {0, 0};
         int n = options.blocks();
         String log = "final." + (aLabel + "-vs-" + bLabel).replaceAll("[^A-Za-z0-9-]+", "");
         EffectReproduction.Blocks blocks = EffectReproduction.measure(n, () -> {
             wt.checkout(a);
             k[0]++;
-            return wt.measure(log + "." + k[0] + "a", "block " + k[0] + "/" + n + " " + aLabel);
+            return measure(wt, log + "." + k[0] + "a", "block " + k[0] + "/" + n + " " + aLabel, a.equals(mayCrash));
         }, () -> {
             wt.checkout(b);
             k[1]++;
-            return wt.measure(log + "." + k[1] + "b", "block " + k[1] + "/" + n + " " + bLabel);
+            return measure(wt, log + "." + k[1] + "b", "block " + k[1] + "/" + n + " " + bLabel, b.equals(mayCrash));
         });
         return EffectReproduction.check(blocks, recorded, spec.judge().confidence(), b, prior);
+    }
+
+    private static double measure(VerifyWorktree wt, String name, String label, boolean mayCrash) {
+        try {
+            return wt.measure(name, label);
+        } catch (AppException e) {
+            if (mayCrash && e.code().equals("verify_crashed")) throw new SideCrashed(e);
+            throw e;
+        }
     }
 
     /** Why the gain is confirmed or not, in the words of the metric's direction. */

@@ -183,10 +183,9 @@ public final class TrySession {
 
     /** Measures the unchanged code in a throwaway worktree, so the agent's edits stay where they are. */
     private static void baseline(Setting s) {
-        Path wt = s.workspace().helixDir().resolve("worktrees").resolve(s.tag() + "-baseline");
+        Path wt = s.workspace().auxiliaryWorktree("try", s.tag(), "baseline");
         String head = s.git().resolve(s.repo(), "HEAD").orElseThrow();
-        if (s.git().hasWorktree(s.repo(), wt)) s.git().removeWorktree(s.repo(), wt);
-        s.git().addWorktree(s.repo(), wt, head);
+        s.workspace().replaceAuxiliaryWorktree(wt, Optional.of(s.tag()), head);
         try {
             Proposer none = request -> {
                 throw new IllegalStateException("the baseline proposes nothing");

@@ -9,12 +9,12 @@ import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
-import dev.helix.core.port.Repository;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -33,23 +33,24 @@ public final class VerifyWorktree implements AutoCloseable {
 
     /** Makes the worktree at {@code target}'s commit and runs the evaluation's setup there. */
     VerifyWorktree(Workspace workspace, String tag, Experiment target, Spec spec, Consumer<String> progress) {
-        this(workspace, tag, tag + "-verify-" + target.run(), target.run(), target.commit(), spec, progress);
+        this(workspace, tag, workspace.auxiliaryWorktree("verify", tag, String.valueOf(target.run())), Optional.empty(), target.run(),
+                target.commit(), spec, progress);
     }
 
     /**
-     * Makes the worktree {@code name} (under .helix/worktrees) at {@code commit} and runs the
+     * Makes the auxiliary worktree {@code wt} (see {@link Workspace#auxiliaryWorktree}; replaced
+     * unless session {@code owner}'s lock is held elsewhere) at {@code commit} and runs the
      * evaluation's setup there; its logs are named after experiment {@code run} of session {@code tag}.
      */
-    public VerifyWorktree(Workspace workspace, String tag, String name, int run, String commit, Spec spec, Consumer<String> progress) {
+    public VerifyWorktree(Workspace workspace, String tag, Path wt, Optional<String> owner, int run, String commit, Spec spec,
+                          Consumer<String> progress) {
         this.workspace = workspace;
         this.tag = tag;
         this.run = run;
         this.spec = spec;
         this.progress = progress;
-        Repository vcs = workspace.git();
-        this.wt = workspace.helixDir().resolve("worktrees").resolve(name);
-        if (vcs.hasWorktree(workspace.repo(), wt)) vcs.removeWorktree(workspace.repo(), wt);
-        vcs.addWorktree(workspace.repo(), wt, commit);
+        this.wt = wt;
+        workspace.replaceAuxiliaryWorktree(wt, owner, commit);
         this.executor = Executors.forSpec(spec);
         try {
             spec.evaluate().setup().ifPresent(setup -> executor.run(request(setup, "setup")));

@@ -39,10 +39,18 @@ public interface Repository extends Vcs {
     /** Sets {@code paths} in {@code dir}'s working tree to their content at {@code commit} (deleting those it lacks). */
     void checkoutFiles(Path dir, String commit, Collection<String> paths);
     /**
-     * Commits on {@code worktree}'s HEAD the inverse of {@code commit}'s change (a git revert) with
-     * {@code message}. Empty when it does not apply cleanly; the worktree is then left at HEAD, clean.
+     * Commits on {@code worktree}'s HEAD the inverse of the change from {@code base} to {@code commit}
+     * (a git revert of every commit of the range) with {@code message}. Empty when it does not apply
+     * cleanly; the worktree is then left at HEAD, clean.
      */
-    Optional<String> revertCommit(Path worktree, String commit, String message);
+    Optional<String> revertCommit(Path worktree, String base, String commit, String message);
+    /** The worktree (the main one included) that has {@code branch} (e.g. "helix/s-final") checked out, if any. */
+    Optional<Path> worktreeWithBranch(Path repo, String branch);
+    /**
+     * Points {@code ref} at {@code commit} only while it still points at {@code expected} (empty: only
+     * while it does not exist), atomically; false when it moved meanwhile.
+     */
+    boolean updateRef(Path repo, String ref, String commit, String expected);
     /** The unified diff between two commits. */
     String diff(Path dir, String from, String to);
     /** The text of {@code path} as committed in {@code commit}; empty when that commit has no such file. */

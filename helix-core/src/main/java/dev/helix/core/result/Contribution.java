@@ -10,8 +10,9 @@ import java.util.Optional;
  * @param run the experiment that kept it
  * @param description what it does, as its proposer described it
  * @param commit its commit on the session branch
- * @param parent the best it was kept on
- * @param contribution the tree it was weighed in against that tree without it; empty when it did not revert cleanly
+ * @param parent the kept commit before it in the best's line (the baseline's for the first): a change is parent..commit
+ * @param contribution the tree it was weighed in against that tree without it; empty when it did not revert cleanly,
+ *     or the tree without it did not evaluate
  * @param costUsd what proposing it cost, when its proposer said
  * @param fate whether it stays, and why
  */
@@ -21,6 +22,7 @@ public record Contribution(int run, String description, String commit, String pa
     /** Whether a change stays in the final branch, and why: a closed set of reasons. */
     public enum Fate {
         NEEDED(true, "kept: removing it hurts"),
+        CRASHES_WITHOUT(true, "kept: removing it breaks the evaluation"),
         UNCLEAR(true, "kept: it does not revert cleanly, so it could not be measured alone"),
         KEPT_ON_REQUEST(true, "kept (--keep-all), though removing it does not hurt"),
         NEEDED_BY_LATER(true, "kept, though removing it does not hurt: a later kept change does not apply without it"),
@@ -37,15 +39,16 @@ public record Contribution(int run, String description, String commit, String pa
     }
 
     /**
-     * The fate of a change from its leave-one-out measurement: needed when the best is better with
-     * it by more than {@code floor} at the confidence measured (the interval of its contribution lies
-     * above {@code floor}: judge.min_improvement, the least a session keeps a change for; 0 without
-     * one); otherwise dropped, or kept when {@code keepAll}. A change that could not be reverted stays.
+     * The fate of a change from its leave-one-out measurement: needed when the best is measurably
+     * better with it (the interval of its contribution lies above zero) and its estimate exceeds
+     * {@code floor} (judge.min_improvement, the least a session keeps a change for; 0 without one);
+     * marginal when measurable but its estimate is at or below the floor; dropped when not
+     * measurable; kept instead when {@code keepAll}. A change that could not be reverted stays.
      */
     public static Fate fate(Optional<Gain> contribution, double floor, boolean keepAll) {
         if (contribution.isEmpty()) return Fate.UNCLEAR;
         Gain g = contribution.get();
-        if (g.low() > Math.max(0, floor)) return Fate.NEEDED;
+        if (g.significant() && g.value() > Math.max(0, floor)) return Fate.NEEDED;
         if (keepAll) return Fate.KEPT_ON_REQUEST;
         return g.significant() ? Fate.MARGINAL : Fate.DROPPED;
     }
@@ -60,7 +63,8 @@ public record Contribution(int run, String description, String commit, String pa
         String effect = contribution.map(g -> "Contributes " + g.render() + " to " + metric
                 + ": the session's best (less the changes dropped before it) against the same without this change, side by side over "
                 + g.blocks() + " blocks.")
-                .orElse("Its contribution is unknown: it does not revert cleanly on the session's best.");
+                .orElse(fate == Fate.CRASHES_WITHOUT ? "Without it the session's best (less the changes dropped before it) does not evaluate."
+                        : "Its contribution is unknown: it does not revert cleanly on the session's best.");
         return first + "\n\n" + effect + "\n" + fate.why.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + fate.why.substring(1) + ".\n\n"
                 + "Helix session " + tag + ", experiment #" + run + " (refs/helix/" + tag + "/" + run + ", commit " + commit + ").";
     }

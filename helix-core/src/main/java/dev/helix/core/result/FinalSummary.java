@@ -25,7 +25,8 @@ public final class FinalSummary {
     static List<String[]> rows(FinalResult r) {
         List<String[]> rows = new ArrayList<>();
         for (Contribution c : r.changes()) {
-            rows.add(new String[] {"#" + c.run(), c.description(), c.contribution().map(Gain::render).orElse("not measured"),
+            rows.add(new String[] {"#" + c.run(), c.description(), c.contribution().map(Gain::render)
+                    .orElse(c.fate() == Contribution.Fate.CRASHES_WITHOUT ? "crashes without it" : "not measured"),
                     c.costUsd().map(FinalSummary::usd).orElse("-"), c.fate().why});
         }
         return rows;
@@ -36,7 +37,10 @@ public final class FinalSummary {
         List<String[]> facts = new ArrayList<>();
         r.result().ifPresent(g -> facts.add(new String[] {"Final tree", g.render() + " against the baseline, without the "
                 + r.dropped().size() + " dropped change" + (r.dropped().size() == 1 ? "" : "s")}));
-        facts.add(new String[] {"Branch", (r.written() ? "" : "NOT WRITTEN (the checks failed): ") + r.branch() + " on " + shortCommit(r.base()) + ": " + r.commits().size() + " commit"
+        r.resultCrash().ifPresent(why -> facts.add(new String[] {"Final tree", "does not evaluate without the " + r.dropped().size()
+                + " dropped change" + (r.dropped().size() == 1 ? "" : "s") + ": " + why}));
+        facts.add(new String[] {"Branch", (r.written() ? "" : r.resultCrash().isPresent() ? "NOT WRITTEN (the final tree does not evaluate): "
+                : "NOT WRITTEN (the checks failed): ") + r.branch() + " on " + shortCommit(r.base()) + ": " + r.commits().size() + " commit"
                 + (r.commits().size() == 1 ? "" : "s") + (r.squashed() ? " (squashed)" : "") + " "
                 + String.join(" ", r.commits().stream().map(FinalSummary::shortCommit).toList())});
         facts.add(new String[] {"Checks", r.checks().orElse("none configured")});

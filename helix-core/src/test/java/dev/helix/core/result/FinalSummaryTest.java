@@ -50,13 +50,26 @@ class FinalSummaryTest {
     }
 
     @Test
+    void aMeasurableChangeWhoseEstimateClearsMinImprovementIsNeeded_thoughItsIntervalReachesBelowIt() {
+        Optional<Gain> clears = Optional.of(new Gain(0.03, 0.005, 0.055, 0.95, 5)); // +3%, CI +0.5..+5.5%
+        Optional<Gain> under = Optional.of(new Gain(0.008, 0.002, 0.014, 0.95, 5));
+        Optional<Gain> atFloor = Optional.of(new Gain(0.01, 0.004, 0.016, 0.95, 5));
+        Optional<Gain> unmeasurable = Optional.of(new Gain(0.03, -0.001, 0.061, 0.95, 5));
+        assertThat(Contribution.fate(clears, 0.01, false)).isEqualTo(Contribution.Fate.NEEDED);
+        assertThat(Contribution.fate(under, 0.01, false)).isEqualTo(Contribution.Fate.MARGINAL);
+        assertThat(Contribution.fate(atFloor, 0.01, false)).isEqualTo(Contribution.Fate.MARGINAL);
+        assertThat(Contribution.fate(unmeasurable, 0.01, false)).isEqualTo(Contribution.Fate.DROPPED);
+        assertThat(Contribution.fate(unmeasurable, 0, false)).isEqualTo(Contribution.Fate.DROPPED);
+    }
+
+    @Test
     void theSummaryNamesEachChangesFateAndEscapesWhatTheProposerWrote() {
         Contribution dead = new Contribution(1, "use <b>fast</b> | path", "c1", "c0", Optional.of(new Gain(0, 0, 0, 0.95, 3)),
                 Optional.of(0.5), Contribution.Fate.DROPPED);
         Contribution solver = new Contribution(2, "new solver", "c2", "c1", Optional.of(new Gain(10, 9, 11, 0.95, 3)),
                 Optional.of(1.5), Contribution.Fate.NEEDED);
         FinalResult r = new FinalResult("s", "score", Direction.MAXIMIZE, 10, 30, 2, new Gain(20, 19, 21, 0.95, 3), true,
-                "reproduces", Optional.of(new Gain(20, 19, 21, 0.95, 3)), List.of(dead, solver), "helix/s-final",
+                "reproduces", Optional.of(new Gain(20, 19, 21, 0.95, 3)), Optional.empty(), List.of(dead, solver), "helix/s-final",
                 "0123456789abcdef", List.of("fedcba9876543210"), false, true, Optional.empty(), Optional.empty(),
                 Optional.empty(), 2.0);
 
