@@ -84,6 +84,7 @@ public final class HoldoutRun {
 
     /** Runs the hold-out {@code times} times on {@code commit}; a failure is a reading without values, saying why. */
     public HoldoutReading measure(String commit, int times) {
+        if (Thread.currentThread().isInterrupted()) return HoldoutReading.failed("stopped before the hold-out run");
         HoldoutHomes.removeStale(repo, git); // what a killed hold-out run of this repository left
         Path home;
         try {
@@ -98,7 +99,13 @@ public final class HoldoutRun {
                 new HiddenFiles().copy(repo, holdout.source(), holdout.hidden(), wt);
                 return runs(wt, home.resolve("holdout.log"), times);
             } finally {
-                git.removeWorktree(repo, wt);
+                // A stop that cut the run short must not cut short the cleanup's git call too.
+                boolean stopped = Thread.interrupted();
+                try {
+                    git.removeWorktree(repo, wt);
+                } finally {
+                    if (stopped) Thread.currentThread().interrupt();
+                }
             }
         } catch (RuntimeException e) {
             return HoldoutReading.failed(e.getMessage());

@@ -281,6 +281,8 @@ final class ExperimentMachine {
      * against; the decision, the record and the branch move happen under the session's lock.
      */
     private ExperimentState ratchet(Worker w, Run run, Judged j) {
+        // What the ledger does before a keep (the hold-out) runs before the lock: a candidate found stale then wasted it.
+        if (j.verdict().status() == Status.KEEP) session.prepare(w, Status.KEEP, j.attempt().commit());
         Settlement settlement = session.history().atBest(current -> settle(run, j, current));
         return switch (settlement.decision()) {
             case Ratchet.Decision.Keep keep -> new Settled(settlement.record().orElseThrow());
@@ -359,7 +361,10 @@ final class ExperimentMachine {
     /** Measures the unchanged code and records it (a crash too); empty when interrupted (it is then redone on resume). */
     Optional<Experiment> baseline(Worker w, String commit) {
         vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
-        Optional<Experiment> recorded = measureBaseline(w, commit).map(session.history()::append);
+        Optional<Experiment> recorded = measureBaseline(w, commit).map(b -> {
+            if (b.status() == Status.BASELINE) session.prepare(w, Status.BASELINE, b.commit());
+            return session.history().append(b);
+        });
         recorded.flatMap(b -> PowerPlan.of(b, spec.judge())).ifPresent(p -> PowerPlan.notices(p).forEach(n -> session.emit(new Event.Notice(n))));
         return recorded;
     }
