@@ -69,22 +69,15 @@ public final class HoldoutHomes {
         } catch (IOException | RuntimeException e) {
             return removed; // the temporary directory unreadable: nothing of ours to find there
         }
-        if (!removed.isEmpty()) {
-            try {
-                git.pruneWorktrees(repo);
-            } catch (RuntimeException e) {
-                // the registration stays until the next prune (git prunes before every worktree Helix adds)
-            }
-        }
         return removed;
     }
 
     private static boolean remove(Path repo, Repository git, Path home) {
         Path wt = home.resolve("worktree");
         try {
-            if (git.hasWorktree(repo, wt)) git.removeWorktree(repo, wt);
+            git.forgetWorktree(repo, wt); // this registration only: a prune would forget a user's unmounted worktree too
         } catch (RuntimeException e) {
-            // a half-made worktree git cannot remove: its files go below, its registration with the prune
+            // a half-made worktree git cannot remove: its files go below, its registration at the next start
         }
         try (Stream<Path> all = Files.walk(home)) { // walk does not follow links: nothing outside is touched
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
