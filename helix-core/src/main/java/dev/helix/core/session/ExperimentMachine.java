@@ -282,7 +282,7 @@ final class ExperimentMachine {
      */
     private ExperimentState ratchet(Worker w, Run run, Judged j) {
         // What the ledger does before a keep (the hold-out) runs before the lock: a candidate found stale then wasted it.
-        if (j.verdict().status() == Status.KEEP) session.prepare(w, Status.KEEP, j.attempt().commit());
+        if (j.verdict().status() == Status.KEEP) session.workers().prepare(w, Status.KEEP, j.attempt().commit());
         Settlement settlement = session.history().atBest(current -> settle(run, j, current));
         return switch (settlement.decision()) {
             case Ratchet.Decision.Keep keep -> new Settled(settlement.record().orElseThrow());
@@ -362,7 +362,7 @@ final class ExperimentMachine {
     Optional<Experiment> baseline(Worker w, String commit) {
         vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
         Optional<Experiment> recorded = measureBaseline(w, commit).map(b -> {
-            if (b.status() == Status.BASELINE) session.prepare(w, Status.BASELINE, b.commit());
+            if (b.status() == Status.BASELINE) session.workers().prepare(w, Status.BASELINE, b.commit());
             return session.history().append(b);
         });
         recorded.flatMap(b -> PowerPlan.of(b, spec.judge())).ifPresent(p -> PowerPlan.notices(p).forEach(n -> session.emit(new Event.Notice(n))));

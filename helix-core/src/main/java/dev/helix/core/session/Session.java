@@ -261,7 +261,7 @@ public final class Session {
         Optional<Experiment> measured = machine.measureBaseline(first, plan.start());
         if (measured.isEmpty() || measured.get().status() != Status.BASELINE) return measured;
         ports.vcs().updateRef(plan.repo(), experimentRef(0, ""), plan.start());
-        prepare(first, Status.BASELINE, measured.get().commit());
+        workers.prepare(first, Status.BASELINE, measured.get().commit());
         return Optional.of(history.append(measured.get()));
     }
 
@@ -367,19 +367,6 @@ public final class Session {
 
     History history() {
         return history;
-    }
-
-    /**
-     * Lets the ledger do what it does before it records {@code status} for {@code commit} (the
-     * hold-out) outside the lock, as a blocking call of {@code w} that a stop request cuts short.
-     */
-    void prepare(Worker w, Status status, String commit) {
-        workers.enter(w);
-        try {
-            ports.ledger().prepare(status, commit);
-        } finally {
-            workers.leave(w);
-        }
     }
 
     /** Appends a record of {@code run}: counted as one of its attempts and shown to its proposer from now on. */
