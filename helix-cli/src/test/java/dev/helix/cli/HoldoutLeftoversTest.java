@@ -92,6 +92,13 @@ class HoldoutLeftoversTest {
         repo.git("worktree", "add", "-q", "-b", "mine", mine.toString());
         Path away = tmp.resolve("away");
         Files.move(mine, away); // on a disk unmounted at the moment
+        // a hold-out worktree whose whole directory a cleaner of the temporary directory took: Helix's, forgotten
+        Path vanished = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "helix-holdout-");
+        repo.git("worktree", "add", "-q", "--detach", vanished.resolve("worktree").toString());
+        try (var files = Files.walk(vanished)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+        assertThat(repo.git("worktree", "list", "--porcelain")).contains(vanished.getFileName().toString());
 
         TestRepo.Run run = repo.helix("run", "--tag", "u", "--max-experiments", "1");
 

@@ -112,6 +112,11 @@ public final class GitVcs implements Repository {
     }
 
     @Override
+    public List<Path> worktrees(Path repo) {
+        return worktrees.list(repo);
+    }
+
+    @Override
     public boolean hasWorktree(Path repo, Path worktree) {
         return worktrees.has(repo, worktree);
     }

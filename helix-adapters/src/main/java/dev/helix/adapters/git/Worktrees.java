@@ -48,17 +48,21 @@ final class Worktrees {
         git.run(repo, List.of("worktree", "remove", "--force", worktree.toAbsolutePath().toString())).ok();
     }
 
+    /** Where {@code repo}'s registered worktrees are, as git lists them. */
+    List<Path> list(Path repo) {
+        List<Path> all = new ArrayList<>();
+        for (String line : git.run(repo, List.of("worktree", "list", "--porcelain")).ok().out().split("\n")) {
+            if (line.startsWith("worktree ")) all.add(Path.of(line.substring("worktree ".length())).toAbsolutePath().normalize());
+        }
+        return all;
+    }
+
     /** Whether a worktree of {@code repo} is registered at {@code worktree}, its directory there or not. */
     private boolean registered(Path repo, Path worktree) {
         Path wanted = worktree.toAbsolutePath().normalize();
         Path parent = wanted.getParent();
         Path realWanted = parent != null && Files.isDirectory(parent) ? real(parent).resolve(wanted.getFileName()) : wanted;
-        for (String line : git.run(repo, List.of("worktree", "list", "--porcelain")).ok().out().split("\n")) {
-            if (!line.startsWith("worktree ")) continue;
-            Path listed = Path.of(line.substring("worktree ".length())).toAbsolutePath().normalize();
-            if (listed.equals(wanted) || listed.equals(realWanted)) return true;
-        }
-        return false;
+        return list(repo).stream().anyMatch(listed -> listed.equals(wanted) || listed.equals(realWanted));
     }
 
     /** Whether {@code worktree} exists and is one of {@code repo}'s registered worktrees. */

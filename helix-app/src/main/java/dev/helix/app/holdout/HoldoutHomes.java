@@ -69,7 +69,28 @@ public final class HoldoutHomes {
         } catch (IOException | RuntimeException e) {
             return removed; // the temporary directory unreadable: nothing of ours to find there
         }
+        forgetVanished(repo, git, temp);
         return removed;
+    }
+
+    /**
+     * Forgets the registrations of hold-out worktrees whose whole directory is gone (a cleaner of the
+     * temporary directory took it, marker and all): only paths of the form
+     * {@code <temp>/helix-holdout-*\/worktree}, which Helix alone makes; a running hold-out's is there.
+     */
+    private static void forgetVanished(Path repo, Repository git, Path temp) {
+        try {
+            Path realTemp = temp.toRealPath();
+            for (Path wt : git.worktrees(repo)) {
+                Path home = wt.getParent();
+                if (home == null || !wt.getFileName().toString().equals("worktree") || !home.getFileName().toString().startsWith(PREFIX)) continue;
+                Path where = home.getParent();
+                if (where == null || !(where.equals(temp.toAbsolutePath().normalize()) || where.equals(realTemp))) continue;
+                if (!Files.exists(home, LinkOption.NOFOLLOW_LINKS)) git.forgetWorktree(repo, wt);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the registrations stay for the next start
+        }
     }
 
     private static boolean remove(Path repo, Repository git, Path home) {

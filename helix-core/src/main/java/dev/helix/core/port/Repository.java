@@ -29,6 +29,8 @@ public interface Repository extends Vcs {
      * unmounted at the moment.
      */
     void forgetWorktree(Path repo, Path worktree);
+    /** Where the repository's registered worktrees are (its own checkout too), their directories there or not. */
+    List<Path> worktrees(Path repo);
     /** The branch checked out in {@code dir} (e.g. "helix/nov23"), or empty when HEAD is detached. */
     Optional<String> currentBranch(Path dir);
     /** Creates {@code branch} at HEAD and checks it out in {@code dir}, keeping uncommitted changes. */
