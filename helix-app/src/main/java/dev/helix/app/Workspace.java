@@ -29,6 +29,7 @@ public final class Workspace {
     private Spec spec;
     /** Tags the import of another tool's ledger must not take: the one the user asked for with --tag. */
     private final java.util.Set<String> reserved = new java.util.HashSet<>();
+    private volatile Optional<String> importProblem = Optional.empty();
 
     private Workspace(Repository git, Path repo) {
         this.git = git;
@@ -111,7 +112,16 @@ public final class Workspace {
                 AutoresearchLedger.importInto(repo, helixDir(), store, tag, known.metrics().primary().name(),
                         hash -> git.resolve(repo, hash));
             }
+        } catch (AppException e) {
+            // The import alone waits (all or nothing, for a later command); the command goes on without it.
+            if (e.code().equals(AutoresearchLedger.MALFORMED)) importProblem = Optional.of(e.getMessage() + "; not imported: " + e.suggestion());
+            else if (!e.code().equals(AutoresearchLedger.UNFINISHED)) throw e;
         }
+    }
+
+    /** Why .autoresearch/experiments.jsonl was not imported (a bad line: file, line, how to fix), when it was not. */
+    public Optional<String> importProblem() {
+        return importProblem;
     }
 
     /** The spec file (helix.yaml or one Helix reads like it), when there is one. */

@@ -36,6 +36,7 @@ final class LogCommand implements Callable<Integer> {
         // Only the last n records are read: a session may have hundreds of thousands.
         Workspace workspace = SessionRecords.open(main.workingDirectory());
         Optional<String> latest = SessionRecords.latest(workspace, Optional.ofNullable(tag));
+        workspace.importProblem().ifPresent(p -> main.output().progress().println("warning: " + p));
         if (latest.isEmpty()) {
             main.output().text(Driver.firstStep());
             main.output().success(List.of(), List.of(Driver.firstStep()));

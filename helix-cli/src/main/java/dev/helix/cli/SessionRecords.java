@@ -70,7 +70,9 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
             throw noSession(workspace, chosen);
         }
         Optional<Long> pid = SessionLock.holder(repo.resolve(".helix/locks").resolve(chosen + ".lock"));
-        return new SessionRecords(workspace, chosen, records, contents.warnings(), pid);
+        List<String> warnings = new java.util.ArrayList<>(contents.warnings());
+        workspace.importProblem().ifPresent(warnings::add);
+        return new SessionRecords(workspace, chosen, records, warnings, pid);
     }
 
     private record Redacted(List<Experiment> read, Secrets secrets, List<Experiment> records) {

@@ -150,25 +150,47 @@ class AutoresearchLedgerTest {
     }
 
     @Test
-    void aMalformedLineIsAUsageErrorWithTheFileAndLineAndNothingIsWritten() throws IOException {
+    void aMalformedLineStopsOnlyTheImportWithANoticeNamingFileAndLineUntilItIsFixed() throws IOException {
         TestRepo repo = new TestRepo(tmp.resolve("gpt"));
         List<String> c = project(repo);
-        String ledger = line(0, c.get(0), 1.05, null, "baseline", "baseline") + "\n"
-                + line(1, c.get(1), 1.042, -0.008, "kept", "LR 42") + "\n"
-                + "{\"run\":2,\"metric\":1.0,\"status\":\"kept\",\"summary\":\"cut off\n";
+        String good = line(0, c.get(0), 1.05, null, "baseline", "baseline") + "\n" + line(1, c.get(1), 1.042, -0.008, "kept", "LR 42") + "\n";
+        String ledger = good + "{\"run\":2,\"metric\":1.0,\"status\":\"kept\",\"summary\":\"cut off\n";
         repo.write(".autoresearch/experiments.jsonl", ledger);
 
         TestRepo.Run log = repo.helix("--text", "log");
-        assertThat(log.code()).as(log.toString()).isEqualTo(2);
+        assertThat(log.code()).as(log.toString()).isZero();
         assertThat(log.err()).contains(".autoresearch/experiments.jsonl line 3: not JSON").contains("fix or delete line 3");
         assertThat(repo.ledger()).isEmpty();
         assertThat(repo.read(".autoresearch/experiments.jsonl")).isEqualTo(ledger);
+        TestRepo.Run doctor = repo.helix("--json", "doctor", "--quick");
+        JsonNode tag = DoctorCommandTest.check(doctor.json().get("data"), "tag");
+        assertThat(tag.get("status").asText()).as(tag.toString()).isEqualTo("warn");
+        assertThat(tag.get("message").asText()).contains("line 3");
+        TestRepo.Run record = repo.helix("record", "--metric", "1", "--status", "baseline", "-m", "baseline", "--tag", "mine");
+        assertThat(record.code()).as(record.toString()).isZero(); // another session is not held up by it
+        assertThat(repo.ledger()).hasSize(1);
 
-        repo.write(".autoresearch/experiments.jsonl", "{\"run\": \"two\", \"metric\": 1.0, \"status\": \"kept\"}\n");
-        TestRepo.Run record = repo.helix("record", "--metric", "1", "--status", "kept", "--summary", "LR 20");
-        assertThat(record.code()).isEqualTo(2);
-        assertThat(record.json().toString()).contains("line 1: \\\"run\\\" must be a whole number");
+        repo.write(".autoresearch/experiments.jsonl", good + line(2, c.get(2), 1.055, 0.013, "discarded", "LR 55") + "\n");
+        assertThat(repo.helix("--text", "log").code()).isZero();
+        assertThat(repo.ledger()).hasSize(4); // all three lines once fixed, in one import
+    }
+
+    @Test
+    void aLastLineBeingWrittenLeavesTheWholeImportForALaterCommandWithoutAWord() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        List<String> c = project(repo);
+        String good = line(0, c.get(0), 1.05, null, "baseline", "baseline") + "\n" + line(1, c.get(1), 1.042, -0.008, "kept", "LR 42") + "\n";
+        String third = line(2, c.get(2), 1.055, 0.013, "discarded", "LR 55");
+        repo.write(".autoresearch/experiments.jsonl", good + third.substring(0, 30)); // that CLI writing at this moment
+
+        TestRepo.Run log = repo.helix("--text", "log");
+        assertThat(log.code()).as(log.toString()).isZero();
+        assertThat(log.err()).doesNotContain("experiments.jsonl");
         assertThat(repo.ledger()).isEmpty();
+
+        repo.write(".autoresearch/experiments.jsonl", good + third + "\n");
+        assertThat(repo.helix("--text", "log").code()).isZero();
+        assertThat(repo.ledger()).hasSize(3);
     }
 
     private static String fourRuns(List<String> c) {

@@ -75,4 +75,37 @@ class HoldoutLeftoversTest {
             }
         }
     }
+
+    @Test
+    void aUsersWorktreeWhoseDirectoryIsAwayKeepsItsRegistrationThroughASessionWithAHoldout() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        repo.write("holdout.sh", "#!/bin/sh\necho 'loss: 1.0'\n");
+        repo.write("helix.yaml", repo.read("helix.yaml")
+                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
+                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    from_dir: "
+                        + heldout + "\n"));
+        repo.commitAll("a hold-out");
+        Path mine = tmp.resolve("mine");
+        repo.git("worktree", "add", "-q", "-b", "mine", mine.toString());
+        Path away = tmp.resolve("away");
+        Files.move(mine, away); // on a disk unmounted at the moment
+        // a hold-out worktree whose whole directory a cleaner of the temporary directory took: Helix's, forgotten
+        Path vanished = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "helix-holdout-");
+        repo.git("worktree", "add", "-q", "--detach", vanished.resolve("worktree").toString());
+        try (var files = Files.walk(vanished)) {
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+        assertThat(repo.git("worktree", "list", "--porcelain")).contains(vanished.getFileName().toString());
+
+        TestRepo.Run run = repo.helix("run", "--tag", "u", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).isEqualTo(1.0);
+        Files.move(away, mine);
+        assertThat(repo.git("worktree", "list", "--porcelain")).contains("worktree " + mine.toRealPath()).doesNotContain("helix-holdout-");
+        assertThat(repo.git("-C", mine.toString(), "rev-parse", "--abbrev-ref", "HEAD").strip()).isEqualTo("mine");
+    }
 }

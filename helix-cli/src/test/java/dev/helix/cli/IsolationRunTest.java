@@ -96,12 +96,15 @@ class IsolationRunTest {
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(other.exitValue()).as(Files.readString(output)).isZero();
         assertThat(overlaps()).as("evaluations that met another").isEmpty();
-        // the two sessions did run at the same time: one's evaluations fall between the other's
+        // the two sessions did run at the same time: their spans of evaluations overlap (which one the
+        // lock lets through in a row is the kernel's choice, so neither needs to fall between the other's)
         List<String> starts = Files.readAllLines(marks().resolve("../starts.log"));
         int firstMine = starts.indexOf("mine");
         int lastMine = starts.lastIndexOf("mine");
+        int firstOther = starts.indexOf("other");
+        int lastOther = starts.lastIndexOf("other");
         assertThat(firstMine).isNotNegative();
-        assertThat(starts.subList(firstMine, lastMine)).as("evaluations in the order they started: %s", starts).contains("other");
+        assertThat(firstOther < lastMine && firstMine < lastOther).as("evaluations in the order they started: %s", starts).isTrue();
     }
 
     /**

@@ -107,8 +107,13 @@ public final class GitVcs implements Repository {
     }
 
     @Override
-    public void pruneWorktrees(Path repo) {
-        worktrees.prune(repo);
+    public void forgetWorktree(Path repo, Path worktree) {
+        worktrees.forget(repo, worktree);
+    }
+
+    @Override
+    public List<Path> worktrees(Path repo) {
+        return worktrees.list(repo);
     }
 
     @Override

@@ -33,18 +33,36 @@ final class Worktrees {
         this.commits = commits;
     }
 
-    void prune(Path repo) {
-        git.run(repo, List.of("worktree", "prune")).ok();
+    /** See {@link dev.helix.core.port.Repository#forgetWorktree}: this one registration only, never a prune. */
+    void forget(Path repo, Path worktree) {
+        if (registered(repo, worktree)) remove(repo, worktree);
     }
 
     void add(Path repo, Path worktree, String commit) {
-        // A worktree directory deleted by hand stays registered until pruned, and blocks re-adding it.
-        prune(repo);
+        // A worktree directory deleted by hand stays registered and blocks re-adding it: that one registration goes.
+        if (!Files.exists(worktree, LinkOption.NOFOLLOW_LINKS)) forget(repo, worktree);
         git.run(repo, List.of("worktree", "add", "--detach", worktree.toAbsolutePath().toString(), commit)).ok();
     }
 
     void remove(Path repo, Path worktree) {
         git.run(repo, List.of("worktree", "remove", "--force", worktree.toAbsolutePath().toString())).ok();
+    }
+
+    /** Where {@code repo}'s registered worktrees are, as git lists them. */
+    List<Path> list(Path repo) {
+        List<Path> all = new ArrayList<>();
+        for (String line : git.run(repo, List.of("worktree", "list", "--porcelain")).ok().out().split("\n")) {
+            if (line.startsWith("worktree ")) all.add(Path.of(line.substring("worktree ".length())).toAbsolutePath().normalize());
+        }
+        return all;
+    }
+
+    /** Whether a worktree of {@code repo} is registered at {@code worktree}, its directory there or not. */
+    private boolean registered(Path repo, Path worktree) {
+        Path wanted = worktree.toAbsolutePath().normalize();
+        Path parent = wanted.getParent();
+        Path realWanted = parent != null && Files.isDirectory(parent) ? real(parent).resolve(wanted.getFileName()) : wanted;
+        return list(repo).stream().anyMatch(listed -> listed.equals(wanted) || listed.equals(realWanted));
     }
 
     /** Whether {@code worktree} exists and is one of {@code repo}'s registered worktrees. */

@@ -299,6 +299,9 @@ public final class Doctor {
         String free = sessions.trying().map(t -> "helix try continues session " + t)
                 .orElse(tag.equals(base) ? named + " is free" : named + " is taken; 'helix run' will use " + tag);
         String records = ledger.experiments().size() + " records in " + tags.size() + " session" + (tags.size() == 1 ? "" : "s");
+        if (workspace.importProblem().isPresent()) {
+            return Check.warn("tag", title, free + "; " + workspace.importProblem().get(), "fix the line; the next command imports the file whole");
+        }
         if (!ledger.warnings().isEmpty()) {
             return Check.warn("tag", title, free + "; the ledger has " + ledger.warnings().size() + " unreadable line(s): "
                     + ledger.warnings().get(0), "the lines are skipped; look at .helix/experiments.jsonl if records are missing");

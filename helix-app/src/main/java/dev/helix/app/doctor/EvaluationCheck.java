@@ -181,10 +181,11 @@ final class EvaluationCheck {
             try (Stream<Path> walk = Files.walk(worktree)) {
                 for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             } catch (IOException e) {
-                // Best effort: prune below forgets it, and the directory is under .helix/ (ignored).
+                // Best effort: the directory is under .helix/ (ignored).
             }
+            // Its registration only, now that its directory is gone: a prune would forget a user's unmounted worktree too.
+            Probe.git(repo, "worktree", "remove", "--force", worktree.toString());
         }
-        Probe.git(repo, "worktree", "prune");
     }
 
     private static String failure(Executor.Result r, int timeout) {

@@ -67,7 +67,8 @@ public final class SessionGates implements ResultGates {
     @Override
     public Optional<String> holdout(Path tree, String commit) {
         return HoldoutRun.of(workspace, spec).map(run -> {
-            HoldoutReading now = run.measure(commit, spec.evaluate().holdout().orElseThrow().repeats());
+            HoldoutReading now = dev.helix.app.verify.VerifyWorktree.measuring(workspace,
+                    () -> run.measure(commit, spec.evaluate().holdout().orElseThrow().repeats()));
             Optional<Double> before = Records.baseline(records).flatMap(Experiment::holdout).flatMap(HoldoutReading::value);
             if (now.value().isEmpty()) return "failed on the final tree: " + now.failure().orElse("no value");
             double v = now.value().get();

@@ -69,22 +69,36 @@ public final class HoldoutHomes {
         } catch (IOException | RuntimeException e) {
             return removed; // the temporary directory unreadable: nothing of ours to find there
         }
-        if (!removed.isEmpty()) {
-            try {
-                git.pruneWorktrees(repo);
-            } catch (RuntimeException e) {
-                // the registration stays until the next prune (git prunes before every worktree Helix adds)
-            }
-        }
+        forgetVanished(repo, git, temp);
         return removed;
+    }
+
+    /**
+     * Forgets the registrations of hold-out worktrees whose whole directory is gone (a cleaner of the
+     * temporary directory took it, marker and all): only paths of the form
+     * {@code <temp>/helix-holdout-*\/worktree}, which Helix alone makes; a running hold-out's is there.
+     */
+    private static void forgetVanished(Path repo, Repository git, Path temp) {
+        try {
+            Path realTemp = temp.toRealPath();
+            for (Path wt : git.worktrees(repo)) {
+                Path home = wt.getParent();
+                if (home == null || !wt.getFileName().toString().equals("worktree") || !home.getFileName().toString().startsWith(PREFIX)) continue;
+                Path where = home.getParent();
+                if (where == null || !(where.equals(temp.toAbsolutePath().normalize()) || where.equals(realTemp))) continue;
+                if (!Files.exists(home, LinkOption.NOFOLLOW_LINKS)) git.forgetWorktree(repo, wt);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the registrations stay for the next start
+        }
     }
 
     private static boolean remove(Path repo, Repository git, Path home) {
         Path wt = home.resolve("worktree");
         try {
-            if (git.hasWorktree(repo, wt)) git.removeWorktree(repo, wt);
+            git.forgetWorktree(repo, wt); // this registration only: a prune would forget a user's unmounted worktree too
         } catch (RuntimeException e) {
-            // a half-made worktree git cannot remove: its files go below, its registration with the prune
+            // a half-made worktree git cannot remove: its files go below, its registration at the next start
         }
         try (Stream<Path> all = Files.walk(home)) { // walk does not follow links: nothing outside is touched
             for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);

@@ -18,14 +18,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * briefings are made, never hold it: only the ledger on disk does, and what this ledger reads back
  * (for a resumed session) has it removed.
  *
- * <p>The hold-out runs while the session holds its lock for the append, so with several workers
- * the others wait to record (not to propose or evaluate) while it runs.
+ * <p>The session asks for the hold-out ({@link #prepare}) before it takes its lock to append, so
+ * a stop request cuts it short and the other workers go on recording meanwhile; the append then
+ * only writes the reading measured. A record appended unprepared is measured at its append.
  */
 public final class HoldoutLedger implements LedgerStore {
     private final LedgerStore ledger;
     private final HoldoutRun holdout;
     /** Readings measured and not yet shown, by record; the user's view takes them (see {@link #showing}). */
     private final Map<String, HoldoutReading> unshown = new ConcurrentHashMap<>();
+    /** Readings measured before their record's append, by status and commit. */
+    private final Map<String, HoldoutReading> prepared = new ConcurrentHashMap<>();
 
     public HoldoutLedger(LedgerStore ledger, HoldoutRun holdout) {
         this.ledger = ledger;
@@ -38,13 +41,19 @@ public final class HoldoutLedger implements LedgerStore {
     }
 
     @Override
+    public void prepare(Status status, String commit) {
+        if (!measured(status, commit)) return;
+        prepared.put(status + " " + commit, holdout.measure(commit, times(status)));
+    }
+
+    @Override
     public void append(Experiment e) {
-        boolean measured = (e.status() == Status.BASELINE || e.status() == Status.KEEP) && e.holdout().isEmpty() && !e.commit().isEmpty();
-        if (!measured) {
+        if (!measured(e.status(), e.commit()) || e.holdout().isPresent()) {
             ledger.append(e);
             return;
         }
-        HoldoutReading reading = holdout.measure(e.commit(), e.status() == Status.BASELINE ? holdout.baselineRepeats() : 1);
+        HoldoutReading early = prepared.remove(e.status() + " " + e.commit());
+        HoldoutReading reading = early != null ? early : holdout.measure(e.commit(), times(e.status()));
         ledger.append(e.withHoldout(Optional.of(reading)));
         unshown.put(key(e), reading);
     }
@@ -66,6 +75,14 @@ public final class HoldoutLedger implements LedgerStore {
             }
             user.emit(event);
         };
+    }
+
+    private static boolean measured(Status status, String commit) {
+        return (status == Status.BASELINE || status == Status.KEEP) && !commit.isEmpty();
+    }
+
+    private int times(Status status) {
+        return status == Status.BASELINE ? holdout.baselineRepeats() : 1;
     }
 
     private static String key(Experiment e) {

@@ -5,7 +5,9 @@ import dev.helix.adapters.git.HiddenFiles;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.HoldoutReading;
+import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
+import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
 import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
@@ -19,6 +21,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,6 +87,7 @@ public final class HoldoutRun {
 
     /** Runs the hold-out {@code times} times on {@code commit}; a failure is a reading without values, saying why. */
     public HoldoutReading measure(String commit, int times) {
+        if (Thread.currentThread().isInterrupted()) return HoldoutReading.failed("stopped before the hold-out run");
         HoldoutHomes.removeStale(repo, git); // what a killed hold-out run of this repository left
         Path home;
         try {
@@ -92,43 +96,74 @@ public final class HoldoutRun {
             return HoldoutReading.failed("cannot create a private directory: " + e.getMessage());
         }
         Path wt = home.resolve("worktree");
+        HoldoutReading reading;
         try {
             git.addWorktree(repo, wt, commit);
-            try {
-                new HiddenFiles().copy(repo, holdout.source(), holdout.hidden(), wt);
-                return runs(wt, home.resolve("holdout.log"), times);
-            } finally {
-                git.removeWorktree(repo, wt);
-            }
+            new HiddenFiles().copy(repo, holdout.source(), holdout.hidden(), wt);
+            reading = runs(wt, home.resolve("holdout.log"), times);
         } catch (RuntimeException e) {
-            return HoldoutReading.failed(e.getMessage());
-        } finally {
-            delete(home);
+            reading = HoldoutReading.failed(e.getMessage());
         }
+        // A stop that cut the run short must not cut short the cleanup's git call too.
+        boolean stopped = Thread.interrupted();
+        try {
+            git.forgetWorktree(repo, wt);
+        } catch (RuntimeException e) {
+            // best effort, as the directory below: the reading is what counts
+        } finally {
+            if (stopped) Thread.currentThread().interrupt();
+        }
+        delete(home);
+        return reading;
     }
 
     private HoldoutReading runs(Path wt, Path log, int times) {
         List<Double> values = new ArrayList<>();
         String primary = spec.metrics().primary().name();
+        Map<String, String> env = new HashMap<>(Map.of("HELIX_HOLDOUT", "1", "HELIX_TIME_BUDGET", Integer.toString(holdout.timeoutSeconds())));
+        // The metric is read where the evaluation's is (evaluate.metric_source, evaluate.json_file).
+        Path metricFile = MetricFile.beside(log);
+        if (MetricFile.used(spec)) env.put(MetricFile.VARIABLE, metricFile.toString());
+        Optional<Path> jsonFile = spec.evaluate().jsonFile().map(wt::resolve);
         for (int i = 0; i < times; i++) {
+            try { // what an earlier repeat left must not stand for this one's
+                Files.deleteIfExists(metricFile);
+                if (jsonFile.isPresent()) Files.deleteIfExists(jsonFile.get());
+            } catch (IOException e) {
+                return HoldoutReading.failed("cannot remove the last run's metric file: " + e.getMessage());
+            }
             Executor.Result r = executor.run(new Executor.Request(holdout.command(), wt, Duration.ofSeconds(holdout.timeoutSeconds()),
-                    Map.of("HELIX_HOLDOUT", "1", "HELIX_TIME_BUDGET", Integer.toString(holdout.timeoutSeconds())), log,
-                    Optional.empty(), Secrets.hiddenFromEvaluation(spec)));
+                    env, log, Optional.empty(), Secrets.hiddenFromEvaluation(spec)));
             if (r.interrupted()) return HoldoutReading.failed("stopped during the hold-out run");
             if (r.timedOut()) return HoldoutReading.failed("timed out after " + holdout.timeoutSeconds() + "s (evaluate.holdout.timeout_seconds)");
             if (r.exitCode() != 0) return HoldoutReading.failed("the hold-out command failed: exit code " + r.exitCode());
-            Double v = MetricExtractor.extract(spec, r.output(), Optional.empty()).metrics().get(primary);
-            if (v == null || !Double.isFinite(v)) return HoldoutReading.failed("the hold-out command printed no finite " + primary);
+            Extraction extraction = MetricFile.used(spec) ? MetricFile.extract(spec, Workspace.readIfExists(metricFile))
+                    : MetricExtractor.extract(spec, r.output(), jsonFile.flatMap(Workspace::readIfExists));
+            Double v = extraction.metrics().get(primary);
+            if (v == null || !Double.isFinite(v)) {
+                return HoldoutReading.failed("the hold-out command " + (MetricFile.used(spec) ? "wrote" : "printed") + " no finite " + primary
+                        + (extraction.problems().isEmpty() ? "" : " (" + String.join("; ", extraction.problems()) + ")"));
+            }
             values.add(v);
         }
         return HoldoutReading.of(values);
     }
 
-    private static void delete(Path dir) {
+    /**
+     * Deletes the private directory, best effort: a reading is never lost to a cleanup. What stays
+     * keeps its marker (deleted last) and is removed by {@link HoldoutHomes#removeStale} once this
+     * Helix is gone.
+     */
+    static void delete(Path dir) {
+        Path marker = dir.resolve(HoldoutHomes.MARKER);
         try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the hold-out's private directory " + dir, e);
+            for (Path p : all.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(marker) && !p.equals(dir)).toList()) {
+                Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(marker);
+            Files.deleteIfExists(dir);
+        } catch (IOException | UncheckedIOException e) {
+            // left for the sweep at a later start, marker and all
         }
     }
 }

@@ -39,6 +39,10 @@ public final class AutoresearchLedger {
     /** How the reason of every imported record begins (after {@link Driver#RECORDED}, since that tool's agents record by hand). */
     static final String IMPORTED = Driver.RECORDED + ": imported from " + FILE;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The error code of a file whose last line is still being written: the import waits for a later command. */
+    public static final String UNFINISHED = "autoresearch_ledger_unfinished";
+    /** The error code of a line that is not a record: the import waits until it is fixed. */
+    public static final String MALFORMED = "bad_autoresearch_ledger";
 
     private AutoresearchLedger() {}
 
@@ -72,14 +76,18 @@ public final class AutoresearchLedger {
      * is the primary metric's name (autoresearch.toml's metric_name); {@code commits} finds a hash's
      * commit in the repository (empty when it is not there: its branch deleted, a shallow clone).
      * A line that is not a JSON object, or a field of the wrong kind, is a usage error naming the
-     * file and the line.
+     * file and the line ({@link #MALFORMED}); a last line without its newline that does not parse,
+     * one that CLI is writing, is {@link #UNFINISHED}.
      */
     public static List<Experiment> read(Path repo, String tag, String metric, Function<String, Optional<String>> commits) {
         Path file = repo.resolve(FILE);
         List<String> lines;
+        boolean terminated;
         Instant written;
         try {
-            lines = Files.readAllLines(file);
+            String text = Files.readString(file);
+            terminated = text.isEmpty() || text.endsWith("\n");
+            lines = text.lines().toList();
             written = Files.getLastModifiedTime(file).toInstant();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
@@ -89,7 +97,15 @@ public final class AutoresearchLedger {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).isBlank()) continue;
             int lineNo = i + 1;
-            JsonNode row = object(lines.get(i), lineNo);
+            JsonNode row;
+            try {
+                row = object(lines.get(i), lineNo);
+            } catch (AppException e) {
+                // A last line without its newline that does not parse is being written (by that CLI) this moment.
+                if (i == lines.size() - 1 && !terminated) throw AppException.runtime(UNFINISHED, FILE + " line " + lineNo
+                        + " is being written", "run the command again in a moment");
+                throw e;
+            }
             int run = run(row, lineNo).filter(r -> r > records.stream().mapToInt(Experiment::run).max().orElse(-1))
                     .orElse(lastRun + 1);
             lastRun = run;
@@ -220,7 +236,7 @@ public final class AutoresearchLedger {
     }
 
     private static AppException malformed(int lineNo, String what) {
-        return AppException.usage("bad_autoresearch_ledger", FILE + " line " + lineNo + ": " + what,
+        return AppException.usage(MALFORMED, FILE + " line " + lineNo + ": " + what,
                 "fix or delete line " + lineNo + " of " + FILE + " (Helix only reads that file, never changes it), then run the command again");
     }
 }

@@ -1,6 +1,8 @@
 package dev.helix.app.verify;
 
 import dev.helix.adapters.Executors;
+import dev.helix.adapters.git.GitDirSnapshot;
+import dev.helix.adapters.process.MeasurementFileLock;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
@@ -9,6 +11,7 @@ import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
+import dev.helix.core.port.MeasurementLock;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +88,8 @@ public final class VerifyWorktree implements AutoCloseable {
             env.put(MetricFile.VARIABLE, metricFile.toString());
             request = new Executor.Request(request.command(), request.workdir(), request.timeout(), env, request.log());
         }
-        Executor.Result result = executor.run(request);
+        Executor.Request asked = request;
+        Executor.Result result = measuring(workspace, () -> executor.run(asked));
         if (result.interrupted()) throw AppException.runtime("interrupted", "interrupted", "run helix verify again");
         String primary = spec.metrics().primary().name();
         Extraction extraction = MetricFile.used(spec) ? MetricFile.extract(spec, Workspace.readIfExists(metricFile))
@@ -99,6 +103,24 @@ public final class VerifyWorktree implements AutoCloseable {
         }
         progress.accept(label + ": " + primary + " " + Judge.fmt(value));
         return value;
+    }
+
+    /**
+     * Runs {@code measurement} holding the repository's measurement lock: a session under
+     * run.isolation: exclusive measures nothing meanwhile, and this waits for its measurement to end
+     * (a session without it takes no lock, and this one is then free at once).
+     */
+    public static <T> T measuring(Workspace workspace, java.util.function.Supplier<T> measurement) {
+        MeasurementLock.Held held;
+        try {
+            held = MeasurementFileLock.forRepository(GitDirSnapshot.commonDir(workspace.repo())).acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw AppException.runtime("interrupted", "interrupted while waiting for the measurement lock", "run the command again");
+        }
+        try (held) {
+            return measurement.get();
+        }
     }
 
     @Override

@@ -12,24 +12,31 @@ import java.util.Optional;
 /**
  * The primary and the hold-out side by side over a session's baseline and keeps, and whether the
  * session overfits: its primary improved on the baseline while its hold-out got worse by more than
- * the hold-out's noise (twice the spread of the baseline's hold-out repeats; any worsening when
- * they agree exactly), or one of its keeps did so against the keep before it: a step that the proposer
- * tuned to the evaluation's data shows there even while the session as a whole still beats its
- * baseline on both.
+ * the hold-out's noise, or one of its keeps did so against the keep before it: a step that the
+ * proposer tuned to the evaluation's data shows there even while the session as a whole still
+ * beats its baseline on both.
+ *
+ * <p>The noise comes from the n repeats of the baseline's hold-out (sd s), as a two-sided 95%
+ * t-test would set it: one reading against the baseline's mean differs by chance with sd
+ * s·sqrt(1 + 1/n), so it counts beyond t(0.975, n-1)·s·sqrt(1 + 1/n); two single readings (keep
+ * against keep) differ with sd s·sqrt(2), so beyond t(0.975, n-1)·s·sqrt(2). A worsening by chance
+ * alone is then flagged in at most 2.5% of comparisons. When the repeats agree exactly (or there
+ * was one) any worsening counts.
  *
  * @param curve the baseline and each keep, in ledger order
  * @param primaryGain the latest keep's primary against the baseline's, positive when better
  * @param holdoutGain the latest measured hold-out against the baseline's, positive when better
- * @param noise how much worse the hold-out may get before it counts
+ * @param noise how much worse than the baseline's the hold-out may get before it counts
+ * @param stepNoise how much worse than the keep before it a keep's hold-out may get before it counts
  * @param baselineSd the spread of the baseline's hold-out repeats (0 when they agreed, or there was one)
  * @param suspects the keeps whose primary improved on the point before them while their hold-out got
  *     worse than that point's beyond the noise
  */
-public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, double baselineSd, boolean flagged,
+public record Overfitting(List<Point> curve, double primaryGain, double holdoutGain, double noise, double stepNoise, double baselineSd, boolean flagged,
                           List<Integer> suspects) {
 
-    /** How many standard deviations of the baseline's hold-out a worsening must exceed. */
-    public static final double NOISE_SDS = 2;
+    /** The two-sided level of the noise: a worsening by chance alone counts with probability (1 - LEVEL) / 2. */
+    public static final double LEVEL = 0.95;
 
     public Overfitting {
         curve = List.copyOf(curve);
@@ -59,18 +66,25 @@ public record Overfitting(List<Point> curve, double primaryGain, double holdoutG
         Point lastMeasured = curve.stream().filter(p -> p.holdout().isPresent()).reduce((a, b) -> b).orElseThrow();
         double primaryGain = direction.improvement(last.primary(), baseline.primary().orElseThrow());
         double holdoutGain = direction.improvement(lastMeasured.holdout().orElseThrow(), baseHoldout);
+        int n = base.get().samples().size();
+        double sd = base.get().sd();
+        double t = n < 2 || sd == 0 ? 0 : StudentT.quantile(1 - (1 - LEVEL) / 2, n - 1);
         // With exactly repeatable values any worsening is real; a relative epsilon absorbs printing round-off.
-        double noise = Math.max(NOISE_SDS * base.get().sd(), 1e-9 * Math.max(1, Math.abs(baseHoldout)));
+        double epsilon = 1e-9 * Math.max(1, Math.abs(baseHoldout));
+        double noise = Math.max(t * sd * Math.sqrt(1 + 1.0 / n), epsilon);
+        double stepNoise = Math.max(t * sd * Math.sqrt(2), epsilon);
         List<Integer> suspects = new ArrayList<>();
         Point before = null;
         for (Point p : curve) {
             if (p.holdout().isEmpty()) continue;
+            // The baseline's point is the mean of its repeats: against it a single reading varies less.
+            double allowed = before != null && before.status() == Status.BASELINE ? noise : stepNoise;
             if (before != null && direction.improvement(p.primary(), before.primary()) > 0
-                    && -direction.improvement(p.holdout().get(), before.holdout().get()) > noise) suspects.add(p.run());
+                    && -direction.improvement(p.holdout().get(), before.holdout().get()) > allowed) suspects.add(p.run());
             before = p;
         }
         boolean flagged = primaryGain > 0 && -holdoutGain > noise || !suspects.isEmpty();
-        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, base.get().sd(), flagged, suspects));
+        return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, stepNoise, sd, flagged, suspects));
     }
 
     /** One line for people: both gains, and the warning when flagged. */

@@ -1,6 +1,7 @@
 package dev.helix.core.port;
 
 import dev.helix.core.experiment.Experiment;
+import dev.helix.core.experiment.Status;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -10,6 +11,13 @@ public interface LedgerStore {
 
     /** Appends one record durably (flushed to disk) under an exclusive lock. */
     void append(Experiment experiment);
+
+    /**
+     * Work a store does for a record of {@code status} about {@code commit} before that record is
+     * {@link #append}ed (a held-out measurement): a session calls it outside its lock, where a stop
+     * request cuts it short and the other workers go on. Nothing by default.
+     */
+    default void prepare(Status status, String commit) {}
 
     /** Every readable record; a torn or unreadable line is skipped and reported in {@code warnings}. */
     Contents read();

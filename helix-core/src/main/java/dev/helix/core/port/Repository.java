@@ -22,8 +22,15 @@ public interface Repository extends Vcs {
     void addWorktree(Path repo, Path worktree, String commit);
     /** Removes a worktree Helix made (its files too), and its registration. */
     void removeWorktree(Path repo, Path worktree);
-    /** Forgets the registrations of worktrees whose directories are gone (git worktree prune). */
-    void pruneWorktrees(Path repo);
+    /**
+     * Forgets the registration of the worktree Helix made at {@code worktree} (its files too, if
+     * there), whether or not its directory is still there; nothing when none is registered there.
+     * Never another's: a repository-wide prune would also forget a user's worktree whose disk is
+     * unmounted at the moment.
+     */
+    void forgetWorktree(Path repo, Path worktree);
+    /** Where the repository's registered worktrees are (its own checkout too), their directories there or not. */
+    List<Path> worktrees(Path repo);
     /** The branch checked out in {@code dir} (e.g. "helix/nov23"), or empty when HEAD is detached. */
     Optional<String> currentBranch(Path dir);
     /** Creates {@code branch} at HEAD and checks it out in {@code dir}, keeping uncommitted changes. */

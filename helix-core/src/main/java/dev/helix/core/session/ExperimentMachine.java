@@ -47,17 +47,12 @@ final class ExperimentMachine {
         final int number;
         int attempts;
         int rebases;
-        /**
-         * The best the run's code descends from and is judged against: the best at its start, or
-         * the one its change was last re-applied on. Fix-ups build on it too.
-         */
+        /** The best the run's code descends from and is judged against (fix-ups build on it too). */
         Experiment base;
         /** What the proposer is shown: the records at the run's start, then this run's own. */
         final List<Experiment> history = new ArrayList<>();
 
-        Run(int number) {
-            this.number = number;
-        }
+        Run(int number) { this.number = number; }
     }
 
     /** The files no experiment may change, and their hashes when the session started. */
@@ -282,6 +277,8 @@ final class ExperimentMachine {
      * against; the decision, the record and the branch move happen under the session's lock.
      */
     private ExperimentState ratchet(Worker w, Run run, Judged j) {
+        // What the ledger does before a keep (the hold-out) runs before the lock: a candidate found stale then wasted it.
+        if (j.verdict().status() == Status.KEEP) session.workers().prepare(w, Status.KEEP, j.attempt().commit());
         Settlement settlement = session.history().atBest(current -> settle(run, j, current));
         return switch (settlement.decision()) {
             case Ratchet.Decision.Keep keep -> new Settled(settlement.record().orElseThrow());
@@ -360,7 +357,10 @@ final class ExperimentMachine {
     /** Measures the unchanged code and records it (a crash too); empty when interrupted (it is then redone on resume). */
     Optional<Experiment> baseline(Worker w, String commit) {
         vcs.updateRef(session.plan().repo(), session.experimentRef(0, ""), commit);
-        Optional<Experiment> recorded = measureBaseline(w, commit).map(session.history()::append);
+        Optional<Experiment> recorded = measureBaseline(w, commit).map(b -> {
+            if (b.status() == Status.BASELINE) session.workers().prepare(w, Status.BASELINE, b.commit());
+            return session.history().append(b);
+        });
         recorded.flatMap(b -> PowerPlan.of(b, spec.judge())).ifPresent(p -> PowerPlan.notices(p).forEach(n -> session.emit(new Event.Notice(n))));
         return recorded;
     }
@@ -390,11 +390,10 @@ final class ExperimentMachine {
 
     /** The baseline's readings with the noise of its repeats and the judge mode chosen from it. */
     static Readings withNoise(Readings r, Spec spec) {
-        String mode = switch (spec.judge().mode()) {
+        return r.withNoise(Noise.of(r.samples(), switch (spec.judge().mode()) {
             case STRICT -> Noise.STRICT;
             case STATISTICAL -> Noise.STATISTICAL;
             case AUTO -> r.samples().stream().distinct().count() <= 1 ? Noise.STRICT : Noise.STATISTICAL;
-        };
-        return r.withNoise(Noise.of(r.samples(), mode));
+        }));
     }
 }

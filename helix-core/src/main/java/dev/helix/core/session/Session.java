@@ -261,6 +261,7 @@ public final class Session {
         Optional<Experiment> measured = machine.measureBaseline(first, plan.start());
         if (measured.isEmpty() || measured.get().status() != Status.BASELINE) return measured;
         ports.vcs().updateRef(plan.repo(), experimentRef(0, ""), plan.start());
+        workers.prepare(first, Status.BASELINE, measured.get().commit());
         return Optional.of(history.append(measured.get()));
     }
 
@@ -321,9 +322,7 @@ public final class Session {
 
     Plan plan() { return plan; }
 
-    boolean stopRequested() {
-        return stopRequested;
-    }
+    boolean stopRequested() { return stopRequested; }
 
     Instant now() {
         return ports.clock().now();

@@ -1,6 +1,7 @@
 package dev.helix.core.session;
 
 import dev.helix.core.event.Event;
+import dev.helix.core.experiment.Status;
 import dev.helix.core.port.MeasurementLock;
 import dev.helix.core.spec.Isolation;
 import dev.helix.core.spec.Slot;
@@ -58,6 +59,29 @@ final class Workers {
         exclusive = settled.isolation() == Isolation.EXCLUSIVE;
         session.emit(new Event.Notice(settled.text()));
         return settled;
+    }
+
+    /**
+     * Lets the ledger do what it does before it records {@code status} for {@code commit} (the
+     * hold-out) outside the session's lock, as a blocking call of {@code w} that a stop request
+     * cuts short; under exclusive isolation holding the measurement lock, as a measurement does.
+     */
+    void prepare(Worker w, Status status, String commit) {
+        enter(w);
+        try {
+            if (!exclusive) {
+                session.ports().ledger().prepare(status, commit);
+                return;
+            }
+            try (MeasurementLock.Held held = session.ports().measurementLock().acquire()) {
+                session.ports().ledger().prepare(status, commit);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // stopped while waiting: the ledger records the hold-out as stopped
+                session.ports().ledger().prepare(status, commit);
+            }
+        } finally {
+            leave(w);
+        }
     }
 
     List<Worker> all() {

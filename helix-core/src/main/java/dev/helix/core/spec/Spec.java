@@ -151,13 +151,9 @@ public record Spec(
             this(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, MetricSource.OUTPUT, List.of());
         }
 
-        public Evaluate withRepeats(int r) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough, holdout, checks);
-        }
+        public Evaluate withRepeats(int r) { return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, r, metricCommand, metricSource, envPassthrough, holdout, checks); }
 
-        public Evaluate withHoldout(Optional<Holdout> h) {
-            return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, h, checks);
-        }
+        public Evaluate withHoldout(Optional<Holdout> h) { return new Evaluate(command, setup, timeoutSeconds, outputFormat, patterns, jsonFile, repeats, metricCommand, metricSource, envPassthrough, h, checks); }
     }
 
     public enum JudgeMode { AUTO, STRICT, STATISTICAL }

@@ -28,16 +28,20 @@ class OverfittingTest {
 
     @Test
     void aPrimaryThatImprovesWhileTheHoldoutWorsensBeyondItsNoiseIsFlagged() {
-        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)), // sd 0.1: noise 0.2
-                record(1, Status.KEEP, 4.0, h(1.1)), record(2, Status.DISCARD, 4.5, Optional.empty()), record(3, Status.KEEP, 3.0, h(1.5)));
+        // sd 0.1 of 3 repeats: noise t(0.975, 2) * 0.1 * sqrt(1 + 1/3) = 0.4968 against the baseline
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)),
+                record(1, Status.KEEP, 4.0, h(1.1)), record(2, Status.DISCARD, 4.5, Optional.empty()), record(3, Status.KEEP, 3.0, h(1.6)));
 
         Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
 
         assertThat(o.flagged()).isTrue();
         assertThat(o.primaryGain()).isEqualTo(2.0);
-        assertThat(o.holdoutGain()).isCloseTo(-0.5, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(o.holdoutGain()).isCloseTo(-0.6, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(o.noise()).isCloseTo(0.4968, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(o.stepNoise()).isCloseTo(0.6085, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(o.suspects()).isEmpty(); // 1.1 to 1.6 is within the noise of two single readings
         assertThat(o.curve()).extracting(Overfitting.Point::run).containsExactly(0, 1, 3);
-        assertThat(o.render()).startsWith("OVERFITTING: primary +2 vs baseline, hold-out -0.5 (noise ±0.2)");
+        assertThat(o.render()).startsWith("OVERFITTING: primary +2 vs baseline, hold-out -0.6 (noise ±0.4968)");
     }
 
     @Test
@@ -107,5 +111,47 @@ class OverfittingTest {
         assertThat(Overfitting.of(List.of(record(0, Status.BASELINE, 5.0, Optional.empty()), record(1, Status.KEEP, 3.0, Optional.empty())),
                 Direction.MINIMIZE)).isEmpty();
         assertThat(Overfitting.of(List.of(), Direction.MINIMIZE)).isEmpty();
+    }
+
+    @Test
+    void worseningsTwiceTheBaselinesSpreadButWithinWhatThreeRepeatsCanTellAreNotFlagged() {
+        // Twice the sd (0.2) flagged both; the t-based noise of two single readings (0.6085) and of one against the mean (0.4968) does not.
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)), record(1, Status.KEEP, 4.0, h(0.9)),
+                record(2, Status.KEEP, 3.0, h(1.3)));
+
+        Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+
+        assertThat(o.suspects()).isEmpty();
+        assertThat(o.flagged()).isFalse();
+    }
+
+    @Test
+    void aStepBeyondTheNoiseOfTwoSingleReadingsIsASuspectWhileTheSessionStaysWithinTheBaselinesNoise() {
+        List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, h(1.0, 1.1, 0.9)), record(1, Status.KEEP, 4.0, h(0.5)),
+                record(2, Status.KEEP, 3.0, h(1.15)));
+
+        Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+
+        assertThat(o.suspects()).containsExactly(2);
+        assertThat(o.flagged()).isTrue();
+    }
+
+    @Test
+    void onANoisyHoldoutThatDoesNotChangeAtAllAtMostOneComparisonInFortyIsFlaggedByChance() {
+        java.util.Random random = new java.util.Random(20261206);
+        int trials = 20_000;
+        int againstBaseline = 0;
+        int keepAgainstKeep = 0;
+        for (int i = 0; i < trials; i++) {
+            Optional<HoldoutReading> base = h(random.nextGaussian(), random.nextGaussian(), random.nextGaussian());
+            List<Experiment> records = List.of(record(0, Status.BASELINE, 5.0, base), record(1, Status.KEEP, 4.0, h(random.nextGaussian())),
+                    record(2, Status.KEEP, 3.0, h(random.nextGaussian())));
+            Overfitting o = Overfitting.of(records, Direction.MINIMIZE).orElseThrow();
+            if (o.suspects().contains(1)) againstBaseline++;
+            if (o.suspects().contains(2)) keepAgainstKeep++;
+        }
+        // Each is a one-sided 2.5% test; twice the sd of the repeats flagged about 15% of keep pairs.
+        assertThat(againstBaseline / (double) trials).isBetween(0.015, 0.035);
+        assertThat(keepAgainstKeep / (double) trials).isBetween(0.015, 0.035);
     }
 }
