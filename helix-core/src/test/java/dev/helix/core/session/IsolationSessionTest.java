@@ -33,16 +33,20 @@ class IsolationSessionTest {
         SessionBench b = two(Isolation.EXCLUSIVE);
         FakeExecutor.Hold first = b.executor().hold("1.log");
         FakeExecutor.Hold second = b.executor().hold("2.log");
-        CountDownLatch waiting = new CountDownLatch(1);
+        // both experiments at the lock (each worker emits it before it asks): the one let in, and the one that waits
+        CountDownLatch waiting = new CountDownLatch(2);
+        java.util.Set<Integer> atLock = java.util.concurrent.ConcurrentHashMap.newKeySet();
         b.onEvent(e -> {
-            if (e instanceof Event.WorkerBusy w && w.phase() == WorkerPhase.WAITING_FOR_LOCK && w.run() > 0) waiting.countDown();
+            if (e instanceof Event.WorkerBusy w && w.phase() == WorkerPhase.WAITING_FOR_LOCK && w.run() > 0 && atLock.add(w.run())) {
+                waiting.countDown();
+            }
         });
         Throwable[] failed = new Throwable[1];
         Thread releaser = Thread.ofPlatform().uncaughtExceptionHandler((t, e) -> failed[0] = e).start(() -> {
             try {
                 // one of the two runs is evaluating; the other worker, its candidate committed, waits for the lock
                 boolean firstIn = awaitEither(first, second);
-                assertThat(waiting.await(20, TimeUnit.SECONDS)).as("a worker waits for the measurement lock").isTrue();
+                assertThat(waiting.await(20, TimeUnit.SECONDS)).as("the other worker waits for the measurement lock").isTrue();
                 FakeExecutor.Hold running = firstIn ? first : second;
                 FakeExecutor.Hold other = firstIn ? second : first;
                 assertThat(other.reached().getCount()).as("the other evaluation has not started").isEqualTo(1);
