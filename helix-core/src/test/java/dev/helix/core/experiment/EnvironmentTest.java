@@ -32,9 +32,9 @@ class EnvironmentTest {
     @Test
     void theDifferencesNameEachAspectThatChangedAndNothingElse() {
         Environment then = machine("t", T0, List.of("NVIDIA A100 (40960 MiB)"), "550.54", "6.1.0",
-                Map.of("python --version", "Python 3.11.4", "nproc", "8"));
+                ordered("python --version", "Python 3.11.4", "nproc", "8"));
         Environment now = machine("t", T0.plusSeconds(99), List.of("NVIDIA A100 (40960 MiB)"), "560.28", "6.8.0",
-                Map.of("python --version", "Python 3.12.1", "pip freeze | sha256sum", "ff00  -"));
+                ordered("python --version", "Python 3.12.1", "pip freeze | sha256sum", "ff00  -"));
 
         assertThat(then.differences(now)).containsExactly("GPU driver: 550.54 -> 560.28", "kernel: 6.1.0 -> 6.8.0",
                 "$ python --version: Python 3.11.4 -> Python 3.12.1", "$ nproc: not run now (was 8)",
@@ -56,5 +56,12 @@ class EnvironmentTest {
         assertThat(Environment.at(all, "t", T0.plusSeconds(150))).contains(resumed);
         assertThat(Environment.at(all, "t", T0.minusSeconds(5))).contains(first);
         assertThat(Environment.at(all, "v", T0)).isEmpty();
+    }
+
+    /** Fingerprints in the order given: {@code Map.of} iterates in an order that changes from one JVM start to the next. */
+    private static Map<String, String> ordered(String... keysAndValues) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) m.put(keysAndValues[i], keysAndValues[i + 1]);
+        return m;
     }
 }
