@@ -76,12 +76,33 @@ public final class CodexBackend extends CliAgentBackend {
 
     private static Map<String, String> environment(Run run) {
         Map<String, String> env = new HashMap<>(run.context().env());
-        env.put("CODEX_HOME", run.home().orElseThrow().toAbsolutePath().toString());
+        Path home = run.home().orElseThrow().toAbsolutePath();
+        env.put("CODEX_HOME", home.toString());
+        temporaryDirectory(home, env).ifPresent(tmp -> env.put("TMPDIR", tmp.toString()));
         env.put("OTEL_SDK_DISABLED", "true");
         env.put("NO_COLOR", "1");
         env.put("HELIX_EXPERIMENT", Integer.toString(run.request().experiment()));
         env.put("HELIX_TAG", String.valueOf(run.request().tag()));
         return env;
+    }
+
+    /**
+     * A temporary directory outside CODEX_HOME, where CODEX_HOME lies under the temporary directory
+     * codex would use (a repository under /tmp). There codex refuses to create the helper it runs
+     * its shell commands and patches through when the system has bubblewrap ("Refusing to create
+     * helper binaries under temporary dir"), and every edit of the agent then fails.
+     */
+    static Optional<Path> temporaryDirectory(Path home, Map<String, String> env) {
+        String tmp = env.getOrDefault("TMPDIR", "");
+        Path temporary = Path.of(tmp.isBlank() ? "/tmp" : tmp).toAbsolutePath().normalize();
+        if (!home.normalize().startsWith(temporary)) return Optional.empty();
+        Path own = home.resolveSibling("codex-tmp");
+        try {
+            Files.createDirectories(own);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+        return Optional.of(own);
     }
 
     /** The command, the prompt, stdout and stderr of a run that finished (a fix-up attempt adds to the same file). */
