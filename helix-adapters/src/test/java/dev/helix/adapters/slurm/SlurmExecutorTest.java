@@ -223,9 +223,11 @@ class SlurmExecutorTest {
 
     /** Ids of the active jobs with comment helix-session=SESSION. */
     private static List<String> marked(String session) {
-        String out = SlurmCluster.run("squeue", "-h", "-o", "%i|%k");
+        // COMPLETING: cancelled, and slurmd is still cleaning up after it (seconds on a busy machine)
+        String out = SlurmCluster.run("squeue", "-h", "-o", "%T|%i|%k");
         return out == null ? List.of() : out.lines().filter(l -> l.endsWith("|" + SlurmExecutor.marker(session)))
-                .map(l -> l.substring(0, l.indexOf('|'))).toList();
+                .filter(l -> !l.startsWith("COMPLETING|"))
+                .map(l -> l.substring(l.indexOf('|') + 1, l.indexOf('|', l.indexOf('|') + 1))).toList();
     }
 
     private static void awaitMarked(String session, int count) throws InterruptedException {

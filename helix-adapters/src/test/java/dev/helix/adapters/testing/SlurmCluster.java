@@ -36,9 +36,17 @@ public final class SlurmCluster {
 
     /** Job names (squeue's %j) of the jobs squeue lists as active. */
     public static List<String> activeJobNames() {
-        String out = run("squeue", "-h", "-o", "%j");
+        // A job that ended stays listed while slurmd cleans up after it (COMPLETING), which on a busy
+        // machine takes seconds: it is no longer running, so it is not counted as left behind.
+        String out = run("squeue", "-h", "-o", "%T|%j");
         List<String> names = new ArrayList<>();
-        if (out != null) for (String l : out.split("\n")) if (!l.isBlank()) names.add(l.strip());
+        if (out != null) {
+            for (String l : out.split("\n")) {
+                int bar = l.indexOf('|');
+                if (bar < 0 || l.startsWith("COMPLETING|")) continue;
+                names.add(l.substring(bar + 1).strip());
+            }
+        }
         return names;
     }
 
