@@ -93,12 +93,17 @@ public final class FileLedgerStore implements LedgerStore {
             return locked(false, () -> {
                 List<String> found = new ArrayList<>(undone);
                 undone.clear();
-                seal.restore().ifPresent(found::add);
+                seal.restore(this::signedHere).ifPresent(found::add);
                 return found;
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot restore the ledger " + shownAs + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A line signed with this user's ledger key: written by a Helix process, not by a proposer. */
+    private boolean signedHere(String line) {
+        return new LedgerSigner(key.read()).verify(line).kind() == LedgerSigner.Kind.GENUINE;
     }
 
     public Path file() {
@@ -114,7 +119,7 @@ public final class FileLedgerStore implements LedgerStore {
                 Files.createDirectories(file.getParent());
             }
             locked(false, () -> {
-                seal.restore().ifPresent(undone::add); // a forged line is not sealed in under Helix's own
+                seal.restore(this::signedHere).ifPresent(undone::add); // a forged line is not sealed in under Helix's own
                 LedgerSeal.cutTornTail(file);
                 boolean created = !Files.exists(file);
                 String signed = LedgerSigner.sign(secret, encoded, created ? "" : lastMac(experiment.tag()));

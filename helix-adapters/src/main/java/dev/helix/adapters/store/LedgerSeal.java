@@ -3,12 +3,14 @@ package dev.helix.adapters.store;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * What a Helix process last wrote (or saw) at the end of its ledger file: its size and its last
@@ -45,9 +47,12 @@ final class LedgerSeal {
 
     /**
      * When the file no longer ends as sealed: puts back the sealed end, cuts what was added, and
-     * says what it found. Empty when nothing changed or nothing was sealed.
+     * says what it found. Records appended that {@code ours} accepts (signed with the key of this
+     * user's Helix: another Helix process, a {@code helix try} or {@code helix record} writing
+     * under the ledger lock) stay, and are sealed in; only the others are cut. Empty when nothing
+     * was cut or nothing was sealed.
      */
-    Optional<String> restore() throws IOException {
+    Optional<String> restore(Predicate<String> ours) throws IOException {
         if (size < 0) return Optional.empty();
         if (!Files.exists(file)) {
             if (size == 0) return Optional.empty();
@@ -61,14 +66,41 @@ final class LedgerSeal {
             if (now < from) {
                 return Optional.of("the ledger was cut from " + size + " to " + now + " bytes (not restorable)");
             }
-            String what = current != null && Arrays.equals(current, tail)
-                    ? "appended " + (now - size) + " bytes to the ledger"
-                    : "changed the ledger's last records";
+            boolean appended = current != null && Arrays.equals(current, tail);
+            if (appended) return cutForeign(ch, now, ours);
             ch.write(ByteBuffer.wrap(tail), from);
             ch.truncate(size);
             ch.force(true);
-            return Optional.of(what);
+            return Optional.of("changed the ledger's last records");
         }
+    }
+
+    /** The file grew past its sealed end: keeps the appended records that are ours, cuts the rest. */
+    private Optional<String> cutForeign(FileChannel ch, long now, Predicate<String> ours) throws IOException {
+        byte[] added = readAt(ch, size, (int) Math.min(Integer.MAX_VALUE - 8, now - size));
+        String text = new String(added, StandardCharsets.UTF_8);
+        StringBuilder kept = new StringBuilder();
+        int foreign = 0;
+        int start = 0;
+        for (int nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+            String line = text.substring(start, nl);
+            if (ours.test(line)) kept.append(line).append('\n');
+            else foreign++;
+            start = nl + 1;
+        }
+        boolean torn = start < text.length(); // a line without its newline: no Helix writes one under the lock
+        byte[] keep = kept.toString().getBytes(StandardCharsets.UTF_8);
+        if (foreign == 0 && !torn) {
+            seal();
+            return Optional.empty();
+        }
+        ch.write(ByteBuffer.wrap(keep), size);
+        ch.truncate(size + keep.length);
+        ch.force(true);
+        seal();
+        long cut = added.length - keep.length;
+        return Optional.of("appended " + cut + " bytes to the ledger"
+                + (foreign > 0 ? " (" + foreign + (foreign == 1 ? " record" : " records") + " Helix did not write)" : ""));
     }
 
     private static byte[] readAt(FileChannel ch, long position, int length) throws IOException {

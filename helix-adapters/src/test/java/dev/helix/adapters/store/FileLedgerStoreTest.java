@@ -188,6 +188,39 @@ class FileLedgerStoreTest {
     }
 
     @Test
+    void aSealedLedgerKeepsWhatAnotherHelixAppendedAndCutsOnlyWhatNoHelixWrote() throws Exception {
+        store.append(record("run", 0));
+        store.seal(); // a session watches its ledger while a proposer works
+        // Meanwhile another Helix process (a helix try, a helix record) appends under the lock, signed ...
+        FileLedgerStore other = new FileLedgerStore(file, ".helix/experiments.jsonl");
+        other.append(record("try", 0));
+        // ... and a proposer appends a line of its own between two of Helix's.
+        Files.writeString(file, LedgerCodec.encode(record("run", 7)) + "\n", java.nio.file.StandardOpenOption.APPEND);
+        other.append(record("try", 1));
+        long before = Files.size(file);
+
+        List<String> undone = store.restoreForeignWrites();
+        store.append(record("run", 1));
+
+        assertThat(undone).singleElement().asString().contains("1 record Helix did not write");
+        assertThat(store.read().experiments()).extracting(e -> e.tag() + "#" + e.run())
+                .containsExactly("run#0", "try#0", "try#1", "run#1");
+        assertThat(store.read().warnings()).isEmpty();
+        assertThat(Files.size(file)).isGreaterThan(before - LedgerCodec.encode(record("run", 7)).length());
+    }
+
+    @Test
+    void aSealedLedgerThatOnlyAnotherHelixWroteToIsLeftAsItIs() throws Exception {
+        store.append(record("run", 0));
+        store.seal();
+        new FileLedgerStore(file, ".helix/experiments.jsonl").append(record("try", 0));
+        byte[] before = Files.readAllBytes(file);
+
+        assertThat(store.restoreForeignWrites()).isEmpty();
+        assertThat(Files.readAllBytes(file)).isEqualTo(before);
+    }
+
+    @Test
     void aSecondRecordOfTheSameRunAndAttemptIsReadOnce() throws Exception {
         store.append(record("nov23", 0));
         store.append(record("nov23", 1));
