@@ -3,6 +3,7 @@ package dev.helix.app.holdout;
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.git.HiddenFiles;
 import dev.helix.app.AppException;
+import dev.helix.app.OwnedDirectory;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.HoldoutReading;
 import dev.helix.app.measure.MeasuredRun;
@@ -15,15 +16,11 @@ import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Holdout;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The held-out evaluation of one commit (evaluate.holdout): a worktree of the commit in a private
@@ -118,7 +115,8 @@ public final class HoldoutRun {
         } finally {
             if (stopped) Thread.currentThread().interrupt();
         }
-        delete(home);
+        // best effort: a reading is never lost to a cleanup; what stays keeps its marker for removeStale
+        OwnedDirectory.HOLDOUT_HOME.delete(home);
         return reading;
     }
 
@@ -137,23 +135,5 @@ public final class HoldoutRun {
                         + (f.problems().isEmpty() ? "" : " (" + String.join("; ", f.problems()) + ")");
             });
         };
-    }
-
-    /**
-     * Deletes the private directory, best effort: a reading is never lost to a cleanup. What stays
-     * keeps its marker (deleted last) and is removed by {@link HoldoutHomes#removeStale} once this
-     * Helix is gone.
-     */
-    static void delete(Path dir) {
-        Path marker = dir.resolve(HoldoutHomes.MARKER);
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(marker) && !p.equals(dir)).toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(marker);
-            Files.deleteIfExists(dir);
-        } catch (IOException | UncheckedIOException e) {
-            // left for the sweep at a later start, marker and all
-        }
     }
 }
