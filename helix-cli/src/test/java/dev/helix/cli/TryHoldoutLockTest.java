@@ -28,9 +28,7 @@ class TryHoldoutLockTest {
     void aTrysHoldOutWaitsForASessionsEvaluationAndNeverOverlapsIt() throws Exception {
         Path stamps = tmp.resolve("stamps.txt");
         Path release = tmp.resolve("release");
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "2.0\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "2.0");
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "run:\n  isolation: exclusive\n");
         repo.write("evaluate.sh", "#!/bin/sh\n"
                 + "[ \"$HELIX_TAG\" = s ] && echo \"eval start $(date +%s%N)\" >> '" + stamps + "'\n"
@@ -39,17 +37,15 @@ class TryHoldoutLockTest {
                 + "awk -v x=\"$x\" 'BEGIN { printf \"loss: %.6f\\n\", (x - 1.7) * (x - 1.7) }'\n"
                 + "[ \"$HELIX_TAG\" = s ] && echo \"eval end $(date +%s%N)\" >> '" + stamps + "'\n"
                 + "exit 0\n");
-        repo.write("holdout.sh", "#!/bin/sh\n"
+        repo.withHoldout("#!/bin/sh\n"
                 + "echo \"$WHO holdout start $(date +%s%N)\" >> '" + stamps + "'\n"
                 + "x=$(sed -n 's/^x = //p' params.txt)\n"
                 + "t=$(cat data/test.txt)\n"
                 + "awk -v x=\"$x\" -v t=\"$t\" 'BEGIN { printf \"loss: %.6f\\n\", (x - t) * (x - t) }'\n"
-                + "echo \"$WHO holdout end $(date +%s%N)\" >> '" + stamps + "'\n");
-        String spec = repo.read("helix.yaml")
-                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 120\n  holdout:\n    command: sh holdout.sh\n    from_dir: " + heldout + "\n");
-        repo.write("helix.yaml", spec);
-        repo.commitAll("a session's evaluation that waits for the test's word, and a hold-out");
+                + "echo \"$WHO holdout end $(date +%s%N)\" >> '" + stamps + "'\n", "    from_dir: " + heldout + "\n");
+        // the session's evaluation waits for the test's word: far longer than evaluate.timeout_seconds' 20 s on a busy machine
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  timeout_seconds: 20\n", "  timeout_seconds: 600\n"));
+        repo.commitAll("a session's evaluation that waits for the test's word");
 
         ProcessBuilder session = repo.helixProcess(tmp.resolve("run.out"), "run", "--tag", "s", "--max-experiments", "0");
         session.environment().put("WHO", "run");
