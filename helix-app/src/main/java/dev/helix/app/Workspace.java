@@ -169,15 +169,20 @@ public final class Workspace {
     }
 
     /**
-     * Makes the auxiliary worktree {@code wt} at {@code commit}, replacing one a killed command left;
-     * when {@code owner}'s session lock is held by another process, that process may be using it, so
-     * it is left alone and this is a runtime error.
+     * Makes the auxiliary worktree {@code wt} at {@code commit}, replacing one a killed command left:
+     * only one Helix made ({@link OwnedDirectory#AUXILIARY_WORKTREE}: a worktree someone else put
+     * there is a runtime error and stays as it is); when {@code owner}'s session lock is held by
+     * another process, that process may be using it, so it is left alone and this is a runtime error.
      */
     public void replaceAuxiliaryWorktree(Path wt, Optional<String> owner, String commit) {
-        if (!wt.startsWith(helixDir().resolve("worktrees")) || !wt.getParent().getParent().getFileName().toString().startsWith(".")) {
+        if (!wt.startsWith(helixDir().resolve("worktrees")) || !OwnedDirectory.AUXILIARY_WORKTREE.named(wt)) {
             throw new IllegalArgumentException("not an auxiliary worktree of Helix's: " + wt);
         }
         if (git().hasWorktree(repo, wt)) {
+            if (!OwnedDirectory.AUXILIARY_WORKTREE.owns(wt)) {
+                throw AppException.runtime("worktree_not_helix", "the worktree " + relative(wt) + " was not made by Helix (its git directory"
+                        + " has no marker of Helix's), so Helix leaves it alone", "move your work out of it, then: git worktree remove " + wt);
+            }
             long me = ProcessHandle.current().pid();
             Optional<Long> holder = owner.flatMap(tag -> SessionLock.holder(SessionLock.forTag(helixDir(), tag))).filter(p -> p != me);
             if (holder.isPresent()) {
@@ -187,6 +192,12 @@ public final class Workspace {
             git().removeWorktree(repo, wt);
         }
         git().addWorktree(repo, wt, commit);
+        try {
+            OwnedDirectory.AUXILIARY_WORKTREE.mark(wt, java.util.Map.of("pid", Long.toString(ProcessHandle.current().pid())));
+        } catch (IOException e) {
+            git().removeWorktree(repo, wt); // just made, and unmarked it could never be replaced
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Session {@code tag}'s lock, or a runtime error naming the process that holds it. */

@@ -40,11 +40,7 @@ class FinalizeCommandTest {
 
     /** The same, with {@code extraSpec} appended to helix.yaml. */
     private TestRepo session(Path amplitude, String extraSpec) {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("fast.conf", "0\n");
-        repo.write("mode.conf", "old\n");
-        repo.write("level.conf", "0\n");
-        repo.write("evaluate.sh", """
+        TestRepo repo = TestRepo.scored(tmp.resolve("repo"), "solver", """
                 #!/bin/sh
                 mode=$(cat mode.conf); fast=$(cat fast.conf); level=$(cat level.conf)
                 if [ "$mode" = new ]; then base=30; elif [ "$fast" = 1 ]; then base=20; else base=10; fi
@@ -52,20 +48,8 @@ class FinalizeCommandTest {
                 seed=$(od -An -N4 -tu4 /dev/urandom)
                 awk -v s="$((base + level))" -v a="$(cat %s)" -v seed="$seed" \\
                   'BEGIN { srand(seed); printf "score: %%.6f\\n", s + a * (2 * rand() - 1) }'
-                """.formatted(amplitude)));
-        repo.write("helix.yaml", """
-                name: solver
-                domain: testing
-                description: Make the solver score higher.
-                scope:
-                  editable: [fast.conf, mode.conf, level.conf]
-                metrics:
-                  primary: {name: score, optimize: maximize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                """ + extraSpec);
-        repo.commitAll("the project");
+                """.formatted(amplitude)), extraSpec,
+                "fast.conf", "0\n", "mode.conf", "old\n", "level.conf", "0\n");
         keep(repo, "fast.conf", "1\n", "take the fast path");
         keep(repo, "mode.conf", "new\n", "switch to the new solver");
         keep(repo, "level.conf", "1\n", "raise the level to 1");
@@ -219,27 +203,11 @@ class FinalizeCommandTest {
      */
     @Test
     void ofTwoChangesThatDoTheSameThingOnlyOneIsDropped() {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("fast.conf", "0\n");
-        repo.write("turbo.conf", "0\n");
-        repo.write("notes.conf", "a note\nanother note\n");
-        repo.write("evaluate.sh", """
+        TestRepo repo = TestRepo.scored(tmp.resolve("repo"), "twins", """
                 #!/bin/sh
                 if [ "$(cat fast.conf)" = 1 ] || [ "$(cat turbo.conf)" = 1 ]; then echo "score: 20"; else echo "score: 10"; fi
-                """);
-        repo.write("helix.yaml", """
-                name: twins
-                domain: testing
-                description: Make it faster.
-                scope:
-                  editable: [fast.conf, turbo.conf, notes.conf]
-                metrics:
-                  primary: {name: score, optimize: maximize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                """);
-        repo.commitAll("the project");
+                """, "",
+                "fast.conf", "0\n", "turbo.conf", "0\n", "notes.conf", "a note\nanother note\n");
         keep(repo, "fast.conf", "1\n", "take the fast path");
         repo.write("notes.conf", "a note\n");
         keep(repo, "turbo.conf", "1\n", "turbo instead, and one note less");
@@ -359,15 +327,17 @@ class FinalizeCommandTest {
      */
     @Test
     void aKeptFixUpIsWeighedAndReplayedWithTheAttemptItFixed() {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("a.conf", "0\n");
-        repo.write("b.conf", "0\n");
-        repo.write("evaluate.sh", """
+        TestRepo repo = TestRepo.scored(tmp.resolve("repo"), "fixup", """
                 #!/bin/sh
                 a=$(cat a.conf); b=$(cat b.conf)
                 case "$b" in ''|*[!0-9]*) echo "b is not a number: $b"; exit 1;; esac
                 echo "score: $((10 + 5 * a + b))"
-                """);
+                """, """
+                agent:
+                  backend: command
+                  command: sh agent.sh
+                """,
+                "a.conf", "0\n", "b.conf", "0\n");
         repo.write("agent.sh", """
                 #!/bin/sh
                 cat > /dev/null
@@ -376,22 +346,7 @@ class FinalizeCommandTest {
                 echo 1 > a.conf; echo x > b.conf
                 echo '{"description": "a on, b as x"}'
                 """);
-        repo.write("helix.yaml", """
-                name: fixup
-                domain: testing
-                description: Make the score higher.
-                scope:
-                  editable: [a.conf, b.conf]
-                metrics:
-                  primary: {name: score, optimize: maximize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                agent:
-                  backend: command
-                  command: sh agent.sh
-                """);
-        repo.commitAll("the project");
+        repo.commitAll("the proposer");
         TestRepo.Run run = repo.helix("--json", "run", "--tag", "s", "--max-experiments", "1");
         assertThat(run.code()).as(run.toString()).isZero();
         List<JsonNode> ledger = repo.ledger();
@@ -417,28 +372,13 @@ class FinalizeCommandTest {
      */
     @Test
     void aChangeWithoutWhichTheEvaluationCrashesIsNeeded() {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("helper.conf", "0\n");
-        repo.write("feature.conf", "0\n");
-        repo.write("evaluate.sh", """
+        TestRepo repo = TestRepo.scored(tmp.resolve("repo"), "needs", """
                 #!/bin/sh
                 h=$(cat helper.conf); f=$(cat feature.conf)
                 if [ "$f" = 1 ] && [ "$h" != 1 ]; then echo "the feature needs the helper"; exit 1; fi
                 echo "score: $((10 + h + 10 * f))"
-                """);
-        repo.write("helix.yaml", """
-                name: needs
-                domain: testing
-                description: Make the score higher.
-                scope:
-                  editable: [helper.conf, feature.conf]
-                metrics:
-                  primary: {name: score, optimize: maximize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                """);
-        repo.commitAll("the project");
+                """, "",
+                "helper.conf", "0\n", "feature.conf", "0\n");
         keep(repo, "helper.conf", "1\n", "add the helper");
         keep(repo, "feature.conf", "1\n", "the feature, on the helper");
 
@@ -462,28 +402,13 @@ class FinalizeCommandTest {
      */
     @Test
     void aFinalTreeThatCrashesIsSaidAndNotWritten() throws Exception {
-        TestRepo repo = new TestRepo(tmp.resolve("repo"));
-        repo.write("fast.conf", "0\n");
-        repo.write("mode.conf", "old\n");
-        repo.write("evaluate.sh", """
+        TestRepo repo = TestRepo.scored(tmp.resolve("repo"), "breaks", """
                 #!/bin/sh
                 mode=$(cat mode.conf); fast=$(cat fast.conf)
                 if [ -e %s ] && [ "$fast" = 0 ] && [ "$mode" = new ]; then echo "the machine broke"; exit 1; fi
                 if [ "$mode" = new ]; then echo "score: 30"; elif [ "$fast" = 1 ]; then echo "score: 20"; else echo "score: 10"; fi
-                """.formatted(tmp.resolve("broken")));
-        repo.write("helix.yaml", """
-                name: breaks
-                domain: testing
-                description: Make the solver score higher.
-                scope:
-                  editable: [fast.conf, mode.conf]
-                metrics:
-                  primary: {name: score, optimize: maximize}
-                evaluate:
-                  command: sh evaluate.sh
-                  timeout_seconds: 20
-                """);
-        repo.commitAll("the project");
+                """.formatted(tmp.resolve("broken")), "",
+                "fast.conf", "0\n", "mode.conf", "old\n");
         keep(repo, "fast.conf", "1\n", "take the fast path");
         keep(repo, "mode.conf", "new\n", "switch to the new solver");
         SessionRecords s = SessionRecords.read(repo.dir, Optional.of("s"));

@@ -22,20 +22,14 @@ class HoldoutLeftoversTest {
 
     @Test
     void theNextSessionRemovesWhatAKilledHoldoutRunLeftAndOnlyThat() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         Path where = tmp.resolve("holdout-pwd");
         Path release = tmp.resolve("release");
-        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         // the hold-out says where it runs, then waits until the test lets it go: Helix is killed meanwhile
-        repo.write("holdout.sh", "#!/bin/sh\npwd > '" + where + ".tmp' && mv '" + where + ".tmp' '" + where + "'\n"
-                + "while [ ! -f '" + release + "' ]; do sleep 0.1; done\necho 'loss: 1.0'\n");
-        repo.write("helix.yaml", repo.read("helix.yaml")
-                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    from_dir: "
-                        + heldout + "\n    timeout_seconds: 600\n"));
-        repo.commitAll("a hold-out");
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "").withHoldout(
+                "#!/bin/sh\npwd > '" + where + ".tmp' && mv '" + where + ".tmp' '" + where + "'\n"
+                        + "while [ ! -f '" + release + "' ]; do sleep 0.1; done\necho 'loss: 1.0'\n",
+                "    from_dir: " + heldout + "\n    timeout_seconds: 600\n");
 
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         Path foreign = Files.createTempDirectory(temp, "helix-holdout-"); // same name, no marker: not Helix's
@@ -78,16 +72,9 @@ class HoldoutLeftoversTest {
 
     @Test
     void aUsersWorktreeWhoseDirectoryIsAwayKeepsItsRegistrationThroughASessionWithAHoldout() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
-        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
-        repo.write("holdout.sh", "#!/bin/sh\necho 'loss: 1.0'\n");
-        repo.write("helix.yaml", repo.read("helix.yaml")
-                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    from_dir: "
-                        + heldout + "\n"));
-        repo.commitAll("a hold-out");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "").withHoldout("#!/bin/sh\necho 'loss: 1.0'\n",
+                "    from_dir: " + heldout + "\n");
         Path mine = tmp.resolve("mine");
         repo.git("worktree", "add", "-q", "-b", "mine", mine.toString());
         Path away = tmp.resolve("away");

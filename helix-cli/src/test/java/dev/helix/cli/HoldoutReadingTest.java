@@ -24,18 +24,11 @@ class HoldoutReadingTest {
 
     /** The quadratic project with a hold-out running {@code holdoutScript} and {@code evaluate} added to the evaluate section. */
     private TestRepo project(String evaluate, String evaluator, String holdoutScript) throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         repo.write("evaluate.sh", evaluator);
-        repo.write("holdout.sh", holdoutScript);
-        repo.write("helix.yaml", repo.read("helix.yaml")
-                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n" + evaluate + "  holdout:\n    command: sh holdout.sh\n"
-                        + "    from_dir: " + heldout + "\n"));
-        repo.commitAll("a hold-out");
-        return repo;
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n" + evaluate));
+        return repo.withHoldout(holdoutScript, "    from_dir: " + heldout + "\n");
     }
 
     @Test

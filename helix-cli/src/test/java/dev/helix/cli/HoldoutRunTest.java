@@ -30,26 +30,19 @@ class HoldoutRunTest {
     /** The quadratic project with a command proposer that sets x and notes whether it can see the hidden file. */
     private TestRepo project(String holdoutSource) {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
-        repo.write("holdout.sh", HOLDOUT);
         Path probe = tmp.resolve("probe.txt");
         repo.write("agent.sh", "#!/bin/sh\n"
                 + "if [ -e data/test.txt ] || [ -e ../data/test.txt ]; then echo present >> '" + probe + "'; else echo absent >> '" + probe + "'; fi\n"
                 + "sed -i 's/^x = .*/x = 3.0/' params.txt\n"
                 + "echo '{\"description\": \"x = 3.0\"}'\n");
         String spec = repo.read("helix.yaml");
-        spec = spec.substring(0, spec.indexOf("agent:")) + "agent:\n  backend: command\n  command: sh agent.sh\n";
-        spec = spec.replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    " + holdoutSource + "\n");
-        repo.write("helix.yaml", spec);
-        repo.commitAll("a hold-out on hidden data");
-        return repo;
+        repo.write("helix.yaml", spec.substring(0, spec.indexOf("agent:")) + "agent:\n  backend: command\n  command: sh agent.sh\n");
+        return repo.withHoldout(HOLDOUT, "    " + holdoutSource + "\n");
     }
 
     @Test
     void hiddenFilesFromADirectoryAreMeasuredOnBaselineAndKeepsAndTheOverfitIsFlagged() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         Files.writeString(heldout.resolve("data/other.bin"), "not named by the hold-out, copied all the same by data/**\n");
         TestRepo repo = project("from_dir: " + heldout);
 
@@ -143,9 +136,7 @@ class HoldoutRunTest {
 
     @Test
     void theConsoleOfRunAndWatchShowsTheHoldoutBesideEachKeepAndTheProposersRequestsNeverHoldIt() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         TestRepo repo = project("from_dir: " + heldout);
         Path requests = tmp.resolve("requests.txt");
         repo.write("agent.sh", repo.read("agent.sh").replace("#!/bin/sh\n", "#!/bin/sh\ncat >> '" + requests + "'\n"));
@@ -169,9 +160,7 @@ class HoldoutRunTest {
 
     @Test
     void anAgentDrivingItselfIsNotShownTheHoldoutButTheUserCanAskForIt() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         TestRepo repo = project("from_dir: " + heldout);
         repo.write("params.txt", "x = 3.0\nwidth = 3\n");
 
@@ -191,9 +180,7 @@ class HoldoutRunTest {
 
     @Test
     void doctorRunsTheHoldoutOnceWithoutSayingItsValueAndFailsWhenTheHiddenFilesAreMissing() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         TestRepo repo = project("from_dir: " + heldout);
 
         JsonNode good = repo.helix("doctor", "--json").json().get("data");

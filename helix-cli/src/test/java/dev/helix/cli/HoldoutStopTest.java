@@ -3,7 +3,6 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,18 +19,10 @@ class HoldoutStopTest {
 
     @Test
     void maxTimeCutsALongHoldoutShortAndTheBaselineIsStillRecorded() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
-        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         // 3 baseline repeats of 60 s each: 180 s if the stop did not reach it.
-        repo.write("holdout.sh", "#!/bin/sh\nsleep 60\necho 'loss: 1.0'\n");
-        String spec = repo.read("helix.yaml");
-        spec = spec.replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n"
-                        + "    from_dir: " + heldout + "\n    timeout_seconds: 300\n    repeats: 3\n");
-        repo.write("helix.yaml", spec);
-        repo.commitAll("a slow hold-out");
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "").withHoldout("#!/bin/sh\nsleep 60\necho 'loss: 1.0'\n",
+                "    from_dir: " + heldout + "\n    timeout_seconds: 300\n    repeats: 3\n");
 
         long started = System.nanoTime();
         TestRepo.Run run = repo.helix("run", "--tag", "s", "--max-time", "3s");
@@ -46,19 +37,13 @@ class HoldoutStopTest {
 
     @Test
     void underExclusiveIsolationTheHoldoutRunsHoldingTheRepositorysMeasurementLock() throws Exception {
-        Path heldout = tmp.resolve("heldout");
-        Files.createDirectories(heldout.resolve("data"));
-        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        Path heldout = TestRepo.heldoutData(tmp.resolve("heldout"), "4.2");
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "run:\n  isolation: exclusive\n");
         Path lock = repo.dir.resolve(".git/helix/measure.lock");
         // 99 when this process could take the lock itself (no one held it), 1 when Helix held it
-        repo.write("holdout.sh", "#!/bin/sh\nif python3 -c 'import fcntl, sys; f = open(sys.argv[1], \"a\"); "
-                + "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)' '" + lock + "' 2>/dev/null; then echo 'loss: 99'; else echo 'loss: 1'; fi\n");
-        repo.write("helix.yaml", repo.read("helix.yaml")
-                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
-                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    from_dir: "
-                        + heldout + "\n"));
-        repo.commitAll("a hold-out that looks at the measurement lock");
+        repo.withHoldout("#!/bin/sh\nif python3 -c 'import fcntl, sys; f = open(sys.argv[1], \"a\"); "
+                + "fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)' '" + lock + "' 2>/dev/null; then echo 'loss: 99'; else echo 'loss: 1'; fi\n",
+                "    from_dir: " + heldout + "\n");
 
         TestRepo.Run run = repo.helix("run", "--tag", "x", "--max-experiments", "2");
 

@@ -78,6 +78,63 @@ final class TestRepo {
         return repo;
     }
 
+    /**
+     * A project whose evaluate.sh ({@code evaluator}) prints "score: N", to maximize, from the files
+     * it reads: {@code files} (name, content, name, content, ...) are scope.editable; {@code extraSpec}
+     * is appended to helix.yaml. Committed as "the project".
+     */
+    static TestRepo scored(Path dir, String name, String evaluator, String extraSpec, String... files) {
+        TestRepo repo = new TestRepo(dir);
+        List<String> editable = new ArrayList<>();
+        for (int i = 0; i < files.length; i += 2) {
+            repo.write(files[i], files[i + 1]);
+            editable.add(files[i]);
+        }
+        repo.write("evaluate.sh", evaluator);
+        repo.write("helix.yaml", """
+                name: %s
+                domain: testing
+                description: Make the score higher.
+                scope:
+                  editable: [%s]
+                metrics:
+                  primary: {name: score, optimize: maximize}
+                evaluate:
+                  command: sh evaluate.sh
+                  timeout_seconds: 20
+                """.formatted(name, String.join(", ", editable)) + extraSpec);
+        repo.commitAll("the project");
+        return repo;
+    }
+
+    /**
+     * Held-out data outside any repository: {@code dir}/data/test.txt holding {@code value}; what a
+     * hold-out's evaluate.holdout.from_dir names.
+     */
+    static Path heldoutData(Path dir, String value) {
+        try {
+            Files.createDirectories(dir.resolve("data"));
+            Files.writeString(dir.resolve("data/test.txt"), value + "\n");
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Adds a hold-out to this {@link #quadratic} project and commits it: scope.hidden data/**,
+     * holdout.sh as {@code script}, evaluate.holdout running it with {@code settings} (lines of the
+     * holdout section, each indented by four spaces, e.g. "    from_dir: /x\n").
+     */
+    TestRepo withHoldout(String script, String settings) {
+        write("holdout.sh", script);
+        write("helix.yaml", read("helix.yaml")
+                .replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
+                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n" + settings));
+        commitAll("a hold-out");
+        return this;
+    }
+
     void write(String path, String text) {
         try {
             Path file = dir.resolve(path);

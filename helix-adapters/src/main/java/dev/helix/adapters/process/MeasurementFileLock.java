@@ -18,10 +18,14 @@ import java.util.concurrent.Semaphore;
  * the process dies, so a killed session never leaves it held): one file per repository, so the
  * workers of a session, its forks and any other session of the same repository measure one at a
  * time. Within one JVM a semaphore per file comes first, since the JVM refuses a second lock of the
- * same file.
+ * same file. A thread that holds the lock and asks again gets it at once (a hold-out that locks
+ * itself, measured where a session's worker already holds the lock), and its inner release leaves
+ * the lock held.
  */
 public final class MeasurementFileLock implements MeasurementLock {
     private static final ConcurrentHashMap<Path, Semaphore> IN_PROCESS = new ConcurrentHashMap<>();
+    /** The thread holding each file's lock in this JVM. */
+    private static final ConcurrentHashMap<Path, Thread> HOLDER = new ConcurrentHashMap<>();
 
     private final Path file;
     private final Semaphore local;
@@ -42,6 +46,7 @@ public final class MeasurementFileLock implements MeasurementLock {
 
     @Override
     public Held acquire() throws InterruptedException {
+        if (HOLDER.get(file) == Thread.currentThread()) return () -> { };
         local.acquire();
         FileChannel channel = null;
         try {
@@ -50,11 +55,13 @@ public final class MeasurementFileLock implements MeasurementLock {
             FileLock lock = channel.lock();
             FileChannel open = channel;
             boolean[] released = {false};
+            HOLDER.put(file, Thread.currentThread());
             return () -> {
                 synchronized (released) {
                     if (released[0]) return;
                     released[0] = true;
                 }
+                HOLDER.remove(file);
                 try {
                     lock.release();
                     open.close();

@@ -94,4 +94,36 @@ class MeasurementFileLockTest {
         again.close();
         third.get(30, TimeUnit.SECONDS).close();
     }
+
+    @Test
+    void theThreadThatHoldsTheLockTakesItAgainAndItsInnerReleaseKeepsItHeld() throws Exception {
+        MeasurementFileLock lock = new MeasurementFileLock(tmp.resolve("measure.lock"));
+        MeasurementLock.Held outer = lock.acquire();
+        lock.acquire().close(); // a hold-out that locks itself, measured where a worker holds the lock: no deadlock
+        CompletableFuture<MeasurementLock.Held> other = CompletableFuture.supplyAsync(() -> {
+            try {
+                return lock.acquire();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }, OWN_THREAD);
+        // held still after the inner release: the other thread gets it only once the outer hold ends
+        assertThat(catchThrowable(() -> other.get(300, TimeUnit.MILLISECONDS))).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        outer.close();
+        MeasurementLock.Held theirs = other.get(30, TimeUnit.SECONDS);
+        CompletableFuture<Boolean> mine = CompletableFuture.supplyAsync(() -> {
+            try {
+                lock.acquire().close();
+                return true;
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }, OWN_THREAD);
+        assertThat(catchThrowable(() -> mine.get(300, TimeUnit.MILLISECONDS))).isInstanceOf(java.util.concurrent.TimeoutException.class);
+        theirs.close();
+        assertThat(mine.get(30, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** Each task on a thread of its own: a pooled thread that held the lock would take it again at once. */
+    private static final java.util.concurrent.Executor OWN_THREAD = r -> new Thread(r).start();
 }

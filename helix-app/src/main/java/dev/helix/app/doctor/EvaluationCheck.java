@@ -1,6 +1,8 @@
 package dev.helix.app.doctor;
 
 import dev.helix.adapters.process.LocalExecutor;
+import dev.helix.app.measure.ChecksRun;
+import dev.helix.app.measure.MeasuredRun;
 import dev.helix.core.judge.Judge;
 import dev.helix.core.metric.Extraction;
 import dev.helix.core.metric.MetricExtractor;
@@ -20,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -34,7 +37,7 @@ final class EvaluationCheck {
     private final Path specFile;
     private final Doctor.Options options;
     private Executor.Result evaluation;
-    private Optional<String> jsonFile = Optional.empty();
+    private Extraction extraction;
 
     EvaluationCheck(Repository vcs, Path repo, Spec spec, Path specFile, Doctor.Options options) {
         this.vcs = vcs;
@@ -47,7 +50,7 @@ final class EvaluationCheck {
     /** The evaluate.metric_command's run after the evaluation, when the spec has one. */
     private Executor.Result metricRun;
     /** The evaluate.checks' run on the unchanged code, when the spec has them. */
-    private Executor.Result checksRun;
+    private ChecksRun checksRun;
 
     Check evaluationRuns() {
         String title = "Evaluation runs within its timeout";
@@ -72,13 +75,13 @@ final class EvaluationCheck {
                             "run it yourself in a clean checkout: " + spec.evaluate().setup().get() + " (log: .helix/doctor/setup.log)");
                 }
             }
-            Path metricFile = MetricFile.beside(log);
-            Files.deleteIfExists(metricFile);
-            Map<String, String> evalEnv = new java.util.HashMap<>(env);
-            if (MetricFile.used(spec)) evalEnv.put(MetricFile.VARIABLE, metricFile.toString());
-            Executor.Result r = executor.run(new Executor.Request(spec.evaluate().command(), worktree,
-                    Duration.ofSeconds(timeout), evalEnv, log));
-            if (spec.evaluate().checks().isPresent()) checksRun = runChecks(executor, worktree, env, doctorDir, spec.evaluate());
+            // the evaluation's metric file or json_file is read at once, as a session reads it
+            MeasuredRun.Sample sample = MeasuredRun.of(executor, spec, spec.evaluate().command(), worktree, Duration.ofSeconds(timeout), log)
+                    .withEnv(env).once().orElseThrow(() -> new IOException("cannot remove " + MetricFile.beside(log)));
+            Executor.Result r = sample.result();
+            if (spec.evaluate().checks().isPresent()) {
+                checksRun = ChecksRun.run(executor, spec.evaluate().checks().get(), worktree, env, doctorDir.resolve("checks.log"), Set.of());
+            }
             if (r.exitCode() != 0) {
                 Optional<String> module = r.timedOut() ? Optional.empty() : Interpreters.missingModule(r.output());
                 return Check.fail("evaluate_runs", title, "the evaluation " + failure(r, timeout) + ": " + lastLine(r),
@@ -94,8 +97,7 @@ final class EvaluationCheck {
                 metricRun = executor.run(new Executor.Request(spec.evaluate().metricCommand().get(), worktree,
                         Duration.ofSeconds(timeout), withLog, doctorDir.resolve("metric.log")));
             }
-            jsonFile = MetricFile.used(spec) ? Doctor.readIfExists(metricFile)
-                    : spec.evaluate().jsonFile().flatMap(f -> Doctor.readIfExists(worktree.resolve(f)));
+            extraction = sample.extraction();
             String took = String.format(Locale.ROOT, "%.1fs of its %ds timeout", r.seconds(), timeout);
             if (r.seconds() > 0.8 * timeout) {
                 return Check.warn("evaluate_runs", title, "ran in " + took + ": a slightly slower change would crash",
@@ -115,8 +117,7 @@ final class EvaluationCheck {
         if (evaluation == null) {
             return Check.skip("metrics_parse", title, options.quick() ? "skipped (--quick)" : "not checked: the evaluation did not run");
         }
-        Extraction x = MetricFile.used(spec) ? MetricFile.extract(spec, jsonFile)
-                : MetricExtractor.extract(spec, evaluation.output(), jsonFile);
+        Extraction x = extraction;
         if (metricRun != null) {
             x = MetricExtractor.withCommandOutput(spec, x, metricRun.timedOut() ? -1 : metricRun.exitCode(), metricRun.output());
         }
@@ -132,16 +133,6 @@ final class EvaluationCheck {
         return Check.pass("metrics_parse", title, String.join(", ", values));
     }
 
-    /** evaluate.checks once on the unchanged code, where the evaluation ran, under their own timeout. */
-    private static Executor.Result runChecks(LocalExecutor executor, Path worktree, Map<String, String> env, Path doctorDir,
-                                             Spec.Evaluate evaluate) {
-        dev.helix.core.spec.Checks checks = evaluate.checks().orElseThrow();
-        Map<String, String> budget = new java.util.HashMap<>(env);
-        budget.put("HELIX_TIME_BUDGET", Integer.toString(checks.timeoutSeconds()));
-        return executor.run(new Executor.Request(checks.command(), worktree, Duration.ofSeconds(checks.timeoutSeconds()), budget,
-                doctorDir.resolve("checks.log")));
-    }
-
     /** Whether evaluate.checks pass on the unchanged code: a keep needs them to, so failing ones would discard every candidate. */
     Check checksPass() {
         String title = "Checks pass on the unchanged code";
@@ -149,16 +140,17 @@ final class EvaluationCheck {
         if (checksRun == null) return Check.skip("checks_pass", title, "not checked: the evaluation's worktree could not be set up");
         dev.helix.core.spec.Checks checks = spec.evaluate().checks().orElseThrow();
         int timeout = checks.timeoutSeconds();
-        if (checksRun.timedOut() || checksRun.exitCode() != 0) {
-            String what = checksRun.timedOut() ? "did not finish within evaluate.checks_timeout_seconds (" + timeout + "s)"
-                    : failure(checksRun, timeout);
-            return Check.fail("checks_pass", title, "evaluate.checks " + what + ": " + lastLine(checksRun),
-                    checksRun.timedOut() ? "raise evaluate.checks_timeout_seconds, or make the checks faster"
+        Executor.Result ran = checksRun.result();
+        if (!checksRun.verdict().passed()) {
+            String what = ran.timedOut() ? "did not finish within evaluate.checks_timeout_seconds (" + timeout + "s)"
+                    : failure(ran, timeout);
+            return Check.fail("checks_pass", title, "evaluate.checks " + what + ": " + lastLine(ran),
+                    ran.timedOut() ? "raise evaluate.checks_timeout_seconds, or make the checks faster"
                             : "every keep needs them to pass: fix the code or the command, and run it yourself: " + checks.command()
                             + " (log: .helix/doctor/checks.log)");
         }
-        String took = String.format(Locale.ROOT, "%.1fs of their %ds timeout", checksRun.seconds(), timeout);
-        if (checksRun.seconds() > 0.8 * timeout) {
+        String took = String.format(Locale.ROOT, "%.1fs of their %ds timeout", ran.seconds(), timeout);
+        if (ran.seconds() > 0.8 * timeout) {
             return Check.warn("checks_pass", title, "passed in " + took + ": slightly slower checks would fail every keep",
                     "raise evaluate.checks_timeout_seconds");
         }

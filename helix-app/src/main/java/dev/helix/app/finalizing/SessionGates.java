@@ -4,20 +4,16 @@ import dev.helix.adapters.Executors;
 import dev.helix.adapters.store.EnvironmentFile;
 import dev.helix.app.Workspace;
 import dev.helix.app.holdout.HoldoutRun;
+import dev.helix.app.measure.ChecksRun;
 import dev.helix.core.experiment.Environment;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.HoldoutReading;
 import dev.helix.core.judge.Judge;
-import dev.helix.core.port.Executor;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.session.Records;
 import dev.helix.core.spec.Checks;
 import dev.helix.core.spec.Spec;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,25 +46,16 @@ public final class SessionGates implements ResultGates {
         Optional<Checks> checks = spec.evaluate().checks();
         if (checks.isEmpty()) return Optional.empty();
         Path log = workspace.helixDir().resolve("runs").resolve(tag).resolve("final.checks.log");
-        try {
-            Files.createDirectories(log.getParent());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int timeout = checks.get().timeoutSeconds();
-        Executor.Result r = Executors.forSpec(spec).run(new Executor.Request(checks.get().command(), tree, Duration.ofSeconds(timeout),
-                Map.of("HELIX_TIME_BUDGET", Integer.toString(timeout)), log, Optional.empty(), Secrets.hiddenFromEvaluation(spec)));
-        boolean passed = !r.timedOut() && !r.interrupted() && r.exitCode() == 0;
-        String how = r.timedOut() ? "timed out after " + timeout + "s" : r.interrupted() ? "stopped" : "exit code " + r.exitCode();
-        String tail = passed ? "" : "; last lines: " + r.tail(3).strip().replace('\n', ' ');
-        return Optional.of(new Checked(passed, checks.get().command() + ": " + how + tail + " (log: " + workspace.relative(log) + ")"));
+        ChecksRun run = ChecksRun.run(Executors.forSpec(spec), checks.get(), tree, Map.of(), log, Secrets.hiddenFromEvaluation(spec));
+        String how = run.verdict().failure().orElse("exit code 0");
+        String tail = run.verdict().passed() ? "" : "; last lines: " + run.result().tail(3).strip().replace('\n', ' ');
+        return Optional.of(new Checked(run.verdict().passed(), checks.get().command() + ": " + how + tail + " (log: " + workspace.relative(log) + ")"));
     }
 
     @Override
     public Optional<String> holdout(Path tree, String commit) {
-        return HoldoutRun.of(workspace, spec).map(run -> {
-            HoldoutReading now = dev.helix.app.verify.VerifyWorktree.measuring(workspace,
-                    () -> run.measure(commit, spec.evaluate().holdout().orElseThrow().repeats()));
+        return HoldoutRun.alone(workspace, spec).map(run -> {
+            HoldoutReading now = run.measure(commit, run.baselineRepeats());
             Optional<Double> before = Records.baseline(records).flatMap(Experiment::holdout).flatMap(HoldoutReading::value);
             if (now.value().isEmpty()) return "failed on the final tree: " + now.failure().orElse("no value");
             double v = now.value().get();

@@ -1,8 +1,8 @@
 package dev.helix.app.holdout;
 
+import dev.helix.app.OwnedDirectory;
 import dev.helix.core.port.Repository;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -11,27 +11,23 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
  * The private directories hold-out runs work in ({@code helix-holdout-*} in the system's temporary
  * directory): each made with a marker naming the Helix process that owns it and its repository, so
  * that one left behind by a killed Helix (with its git worktree registration) is removed at the
- * next start. Only a directory with that name and Helix's marker is ever removed, and only when
- * its owner is gone: another Helix's running hold-out, or anything else in the temporary
- * directory, is left alone.
+ * next start. Only a directory Helix owns ({@link OwnedDirectory#HOLDOUT_HOME}: that name and
+ * Helix's marker) is ever removed, and only when its owner is gone: another Helix's running
+ * hold-out, or anything else in the temporary directory, is left alone.
  */
 public final class HoldoutHomes {
     /** How every such directory's name begins. */
     static final String PREFIX = "helix-holdout-";
-    /** The marker Helix writes first in each. */
-    static final String MARKER = ".helix-holdout-owner";
-    private static final String FIRST_LINE = "helix hold-out directory";
 
     private HoldoutHomes() {}
 
@@ -39,11 +35,16 @@ public final class HoldoutHomes {
     public static Path create(Path repo) throws IOException {
         Path home = Files.createTempDirectory(PREFIX);
         ProcessHandle me = ProcessHandle.current();
+        Map<String, String> owner = new LinkedHashMap<>();
+        owner.put("pid", Long.toString(me.pid()));
+        owner.put("started", me.info().startInstant().map(Instant::toString).orElse(""));
+        owner.put("repo", real(repo));
         try {
-            Files.writeString(home.resolve(MARKER), FIRST_LINE + "\npid=" + me.pid() + "\nstarted="
-                    + me.info().startInstant().map(Instant::toString).orElse("") + "\nrepo=" + real(repo) + "\n");
+            OwnedDirectory.HOLDOUT_HOME.mark(home, owner);
         } catch (IOException e) {
-            Files.deleteIfExists(home.resolve(MARKER));
+            try (Stream<Path> made = Files.list(home)) { // only what this call made: the marker, half-written
+                for (Path p : made.toList()) Files.deleteIfExists(p);
+            }
             Files.deleteIfExists(home);
             throw e;
         }
@@ -62,7 +63,7 @@ public final class HoldoutHomes {
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, PREFIX + "*")) {
             for (Path home : dirs) {
                 if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)) continue;
-                Optional<Map<String, String>> owner = marker(home);
+                Optional<Map<String, String>> owner = OwnedDirectory.HOLDOUT_HOME.owner(home);
                 if (owner.isEmpty() || !self.equals(owner.get().get("repo")) || alive(owner.get())) continue;
                 if (remove(repo, git, home)) removed.add(home);
             }
@@ -83,7 +84,7 @@ public final class HoldoutHomes {
             Path realTemp = temp.toRealPath();
             for (Path wt : git.worktrees(repo)) {
                 Path home = wt.getParent();
-                if (home == null || !wt.getFileName().toString().equals("worktree") || !home.getFileName().toString().startsWith(PREFIX)) continue;
+                if (home == null || !wt.getFileName().toString().equals("worktree") || !OwnedDirectory.HOLDOUT_HOME.named(home)) continue;
                 Path where = home.getParent();
                 if (where == null || !(where.equals(temp.toAbsolutePath().normalize()) || where.equals(realTemp))) continue;
                 if (!Files.exists(home, LinkOption.NOFOLLOW_LINKS)) git.forgetWorktree(repo, wt);
@@ -100,26 +101,7 @@ public final class HoldoutHomes {
         } catch (RuntimeException e) {
             // a half-made worktree git cannot remove: its files go below, its registration at the next start
         }
-        try (Stream<Path> all = Files.walk(home)) { // walk does not follow links: nothing outside is touched
-            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-            return true;
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
-    }
-
-    /** The marker's fields, when {@code home} holds a marker Helix wrote (a regular file, its first line Helix's). */
-    private static Optional<Map<String, String>> marker(Path home) {
-        Path file = home.resolve(MARKER);
-        try {
-            if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) > 4096) return Optional.empty();
-            List<String> lines = Files.readAllLines(file);
-            if (lines.isEmpty() || !lines.get(0).equals(FIRST_LINE)) return Optional.empty();
-            return Optional.of(lines.stream().skip(1).filter(l -> l.contains("="))
-                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b)));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return OwnedDirectory.HOLDOUT_HOME.delete(home); // walk does not follow links: nothing outside is touched
     }
 
     /** Whether the owner still runs: its pid alive and (where the system tells) started when the marker says, not a reused pid. */

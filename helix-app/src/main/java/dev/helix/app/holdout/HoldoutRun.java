@@ -3,29 +3,24 @@ package dev.helix.app.holdout;
 import dev.helix.adapters.Executors;
 import dev.helix.adapters.git.HiddenFiles;
 import dev.helix.app.AppException;
+import dev.helix.app.OwnedDirectory;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.HoldoutReading;
-import dev.helix.core.metric.Extraction;
-import dev.helix.core.metric.MetricExtractor;
+import dev.helix.app.measure.MeasuredRun;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
+import dev.helix.core.port.MeasurementLock;
 import dev.helix.core.port.Repository;
 import dev.helix.core.scope.Glob;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Holdout;
 import dev.helix.core.spec.Spec;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The held-out evaluation of one commit (evaluate.holdout): a worktree of the commit in a private
@@ -40,27 +35,34 @@ public final class HoldoutRun {
     private final Spec spec;
     private final Holdout holdout;
     private final Executor executor;
+    /** The measurement lock its runs hold themselves; empty where the caller holds it when it should (a session's workers). */
+    private final Optional<MeasurementLock> lock;
 
-    private HoldoutRun(Path repo, Repository git, Spec spec, Holdout holdout) {
+    private HoldoutRun(Path repo, Repository git, Spec spec, Holdout holdout, Optional<MeasurementLock> lock) {
         this.repo = repo;
         this.git = git;
         this.spec = spec;
         this.holdout = holdout;
+        this.lock = lock;
         // Local on purpose: the private directory is on this machine, not on a cluster's shared disk.
         this.executor = Executors.forSpec(spec.withRun(spec.run().withExecutor("local")));
     }
 
-    /** The hold-out of {@code spec} in {@code workspace}; empty when the spec has none. */
+    /**
+     * The hold-out of {@code spec} in {@code workspace}, for a session's ledger: its workers hold the
+     * measurement lock around it under run.isolation: exclusive. Empty when the spec has none.
+     */
     public static Optional<HoldoutRun> of(Workspace workspace, Spec spec) {
-        return spec.evaluate().holdout().map(h -> new HoldoutRun(workspace.repo(), workspace.git(), spec, h));
+        return spec.evaluate().holdout().map(h -> new HoldoutRun(workspace.repo(), workspace.git(), spec, h, Optional.empty()));
     }
 
     /**
-     * Measures the hold-out of {@code commit} once: the one call a command needs (e.g. to measure
-     * the best of a session again); empty when the spec has no hold-out.
+     * The hold-out of {@code spec}, its runs holding the repository's measurement lock whatever the
+     * isolation: for commands that measure beside any session (try, finalize), as verify does.
      */
-    public static Optional<HoldoutReading> measure(Workspace workspace, String commit) {
-        return of(workspace, workspace.spec()).map(r -> r.measure(commit, 1));
+    public static Optional<HoldoutRun> alone(Workspace workspace, Spec spec) {
+        return spec.evaluate().holdout().map(h -> new HoldoutRun(workspace.repo(), workspace.git(), spec, h,
+                Optional.of(MeasuredRun.repositoryLock(workspace))));
     }
 
     /** How often the baseline's hold-out is measured (evaluate.holdout.repeats). */
@@ -113,57 +115,25 @@ public final class HoldoutRun {
         } finally {
             if (stopped) Thread.currentThread().interrupt();
         }
-        delete(home);
+        // best effort: a reading is never lost to a cleanup; what stays keeps its marker for removeStale
+        OwnedDirectory.HOLDOUT_HOME.delete(home);
         return reading;
     }
 
     private HoldoutReading runs(Path wt, Path log, int times) {
-        List<Double> values = new ArrayList<>();
         String primary = spec.metrics().primary().name();
-        Map<String, String> env = new HashMap<>(Map.of("HELIX_HOLDOUT", "1", "HELIX_TIME_BUDGET", Integer.toString(holdout.timeoutSeconds())));
-        // The metric is read where the evaluation's is (evaluate.metric_source, evaluate.json_file).
-        Path metricFile = MetricFile.beside(log);
-        if (MetricFile.used(spec)) env.put(MetricFile.VARIABLE, metricFile.toString());
-        Optional<Path> jsonFile = spec.evaluate().jsonFile().map(wt::resolve);
-        for (int i = 0; i < times; i++) {
-            try { // what an earlier repeat left must not stand for this one's
-                Files.deleteIfExists(metricFile);
-                if (jsonFile.isPresent()) Files.deleteIfExists(jsonFile.get());
-            } catch (IOException e) {
-                return HoldoutReading.failed("cannot remove the last run's metric file: " + e.getMessage());
-            }
-            Executor.Result r = executor.run(new Executor.Request(holdout.command(), wt, Duration.ofSeconds(holdout.timeoutSeconds()),
-                    env, log, Optional.empty(), Secrets.hiddenFromEvaluation(spec)));
-            if (r.interrupted()) return HoldoutReading.failed("stopped during the hold-out run");
-            if (r.timedOut()) return HoldoutReading.failed("timed out after " + holdout.timeoutSeconds() + "s (evaluate.holdout.timeout_seconds)");
-            if (r.exitCode() != 0) return HoldoutReading.failed("the hold-out command failed: exit code " + r.exitCode());
-            Extraction extraction = MetricFile.used(spec) ? MetricFile.extract(spec, Workspace.readIfExists(metricFile))
-                    : MetricExtractor.extract(spec, r.output(), jsonFile.flatMap(Workspace::readIfExists));
-            Double v = extraction.metrics().get(primary);
-            if (v == null || !Double.isFinite(v)) {
-                return HoldoutReading.failed("the hold-out command " + (MetricFile.used(spec) ? "wrote" : "printed") + " no finite " + primary
-                        + (extraction.problems().isEmpty() ? "" : " (" + String.join("; ", extraction.problems()) + ")"));
-            }
-            values.add(v);
-        }
-        return HoldoutReading.of(values);
-    }
-
-    /**
-     * Deletes the private directory, best effort: a reading is never lost to a cleanup. What stays
-     * keeps its marker (deleted last) and is removed by {@link HoldoutHomes#removeStale} once this
-     * Helix is gone.
-     */
-    static void delete(Path dir) {
-        Path marker = dir.resolve(HoldoutHomes.MARKER);
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path p : all.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(marker) && !p.equals(dir)).toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(marker);
-            Files.deleteIfExists(dir);
-        } catch (IOException | UncheckedIOException e) {
-            // left for the sweep at a later start, marker and all
-        }
+        MeasuredRun run = MeasuredRun.of(executor, spec, holdout.command(), wt, Duration.ofSeconds(holdout.timeoutSeconds()), log)
+                .withEnv(Map.of("HELIX_HOLDOUT", "1")).withUnset(Secrets.hiddenFromEvaluation(spec));
+        return switch (lock.map(run::holding).orElse(run).measure(times)) {
+            case MeasuredRun.Samples s -> HoldoutReading.of(s.values());
+            case MeasuredRun.Failed f -> HoldoutReading.failed(switch (f.failure()) {
+                case STOPPED -> "stopped during the hold-out run";
+                case STALE_FILE -> "cannot remove the last run's metric file";
+                case TIMED_OUT -> "timed out after " + holdout.timeoutSeconds() + "s (evaluate.holdout.timeout_seconds)";
+                case EXITED -> "the hold-out command failed: exit code " + f.result().exitCode();
+                case NO_METRIC -> "the hold-out command " + (MetricFile.used(spec) ? "wrote" : "printed") + " no finite " + primary
+                        + (f.problems().isEmpty() ? "" : " (" + String.join("; ", f.problems()) + ")");
+            });
+        };
     }
 }

@@ -93,7 +93,9 @@ public final class TrySession {
         Spec spec = SpecFiles.load(specFile);
         Path helixDir = workspace.helixDir();
         // Hold-out values are recorded through this ledger and never read back: try answers an agent.
-        Optional<HoldoutRun> holdout = HoldoutRun.of(workspace, spec);
+        // Its runs hold the measurement lock themselves: a try's isolation settles after its baseline, and
+        // whatever it settles on, a hold-out must not overlap another session's measurement.
+        Optional<HoldoutRun> holdout = HoldoutRun.alone(workspace, spec);
         HoldoutHomes.removeStale(repo, git); // what a killed hold-out run of this repository left
         wantedTag.ifPresent(workspace::reserveTag); // the user's --tag wins over an imported history's name
         LedgerStore ledger = HoldoutLedger.around(workspace.ledger(), holdout);

@@ -1,17 +1,13 @@
 package dev.helix.app.verify;
 
 import dev.helix.adapters.Executors;
-import dev.helix.adapters.git.GitDirSnapshot;
-import dev.helix.adapters.process.MeasurementFileLock;
 import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.judge.Judge;
-import dev.helix.core.metric.Extraction;
-import dev.helix.core.metric.MetricExtractor;
+import dev.helix.app.measure.MeasuredRun;
 import dev.helix.core.metric.MetricFile;
 import dev.helix.core.port.Executor;
-import dev.helix.core.port.MeasurementLock;
 import dev.helix.core.spec.Spec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,46 +77,25 @@ public final class VerifyWorktree implements AutoCloseable {
      */
     public double measure(String name, String label) {
         Executor.Request request = request(spec.evaluate().command(), name);
-        Path metricFile = MetricFile.beside(request.log());
-        Workspace.RESULT_FILES.remove(metricFile);
-        if (MetricFile.used(spec)) {
-            Map<String, String> env = new java.util.HashMap<>(request.env());
-            env.put(MetricFile.VARIABLE, metricFile.toString());
-            request = new Executor.Request(request.command(), request.workdir(), request.timeout(), env, request.log());
-        }
-        Executor.Request asked = request;
-        Executor.Result result = measuring(workspace, () -> executor.run(asked));
-        if (result.interrupted()) throw AppException.runtime("interrupted", "interrupted", "run helix verify again");
+        MeasuredRun measured = MeasuredRun.of(executor, spec, request.command(), wt, request.timeout(), request.log()).withEnv(request.env())
+                .holding(MeasuredRun.repositoryLock(workspace));
         String primary = spec.metrics().primary().name();
-        Extraction extraction = MetricFile.used(spec) ? MetricFile.extract(spec, Workspace.readIfExists(metricFile))
-                : MetricExtractor.extract(spec, result.output(),
-                        spec.evaluate().jsonFile().flatMap(f -> Workspace.readIfExists(wt.resolve(f))));
-        Double value = extraction.metrics().get(primary);
-        if (result.exitCode() != 0 || value == null || !Double.isFinite(value)) {
-            throw AppException.runtime("verify_crashed", label + " of #" + run + " crashed ("
-                    + (result.timedOut() ? "timed out" : "exit code " + result.exitCode()) + "; "
-                    + String.join("; ", extraction.problems()) + "):\n" + result.tail(20), "see the log under .helix/runs/" + tag);
-        }
-        progress.accept(label + ": " + primary + " " + Judge.fmt(value));
-        return value;
-    }
-
-    /**
-     * Runs {@code measurement} holding the repository's measurement lock: a session under
-     * run.isolation: exclusive measures nothing meanwhile, and this waits for its measurement to end
-     * (a session without it takes no lock, and this one is then free at once).
-     */
-    public static <T> T measuring(Workspace workspace, java.util.function.Supplier<T> measurement) {
-        MeasurementLock.Held held;
-        try {
-            held = MeasurementFileLock.forRepository(GitDirSnapshot.commonDir(workspace.repo())).acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw AppException.runtime("interrupted", "interrupted while waiting for the measurement lock", "run the command again");
-        }
-        try (held) {
-            return measurement.get();
-        }
+        return switch (measured.measure(1)) {
+            case MeasuredRun.Samples s -> {
+                double value = s.values().get(0);
+                progress.accept(label + ": " + primary + " " + Judge.fmt(value));
+                yield value;
+            }
+            case MeasuredRun.Failed f when f.sample().isEmpty() && f.failure() == MeasuredRun.Failure.STOPPED ->
+                    throw AppException.runtime("interrupted", "interrupted while waiting for the measurement lock", "run the command again");
+            case MeasuredRun.Failed f when f.failure() == MeasuredRun.Failure.STOPPED ->
+                    throw AppException.runtime("interrupted", "interrupted", "run helix verify again");
+            case MeasuredRun.Failed f when f.sample().isEmpty() -> throw AppException.runtime("verify_crashed",
+                    label + " of #" + run + ": cannot remove the last run's metric file", "remove it by hand: " + MetricFile.beside(request.log()));
+            case MeasuredRun.Failed f -> throw AppException.runtime("verify_crashed", label + " of #" + run + " crashed ("
+                    + (f.result().timedOut() ? "timed out" : "exit code " + f.result().exitCode()) + "; "
+                    + String.join("; ", f.problems()) + "):\n" + f.result().tail(20), "see the log under .helix/runs/" + tag);
+        };
     }
 
     @Override

@@ -48,13 +48,13 @@ final class CorrectnessGate {
     static Judged judged(Judged j, Evaluation.Checked checked, Checks checks) {
         Executor.Result r = checked.result();
         Verdict v = j.verdict();
-        if (!r.timedOut() && r.exitCode() == 0) {
+        ChecksVerdict verdict = ChecksVerdict.of(r, checks);
+        if (verdict.passed()) {
             return new Judged(j.attempt(), j.against(), j.readings(),
                     new Verdict(Status.KEEP, v.reason() + "; checks passed", v.delta(), v.deltaPct()));
         }
-        String why = r.timedOut() ? "timed out after " + checks.timeoutSeconds() + "s (evaluate.checks_timeout_seconds)"
-                : Evaluation.failure(r);
-        String reason = "checks failed (" + why + ", log " + checked.log() + "); the judge would have kept it: " + v.reason();
+        String reason = "checks failed (" + verdict.failure().orElseThrow() + ", log " + checked.log() + "); the judge would have kept it: "
+                + v.reason();
         return new Judged(j.attempt(), j.against(), j.readings().withLog(checked.log(), r.tail(Evaluation.CRASH_TAIL_LINES)),
                 new Verdict(Status.DISCARD, reason, v.delta(), v.deltaPct()));
     }
