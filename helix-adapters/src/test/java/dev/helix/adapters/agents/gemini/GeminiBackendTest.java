@@ -76,7 +76,7 @@ class GeminiBackendTest {
 
     @Test
     void theCliReadsAndEditsTheFileAndItsFinalMessageBecomesTheChange() throws Exception {
-        Proposal proposal = proposer(spec(10, MODEL)).propose(request(spec(10, MODEL)));
+        Proposal proposal = proposer(spec(120, MODEL)).propose(request(spec(120, MODEL)));
 
         assertThat(proposal).as(describe(proposal)).isInstanceOf(Proposal.Change.class);
         Proposal.Change change = (Proposal.Change) proposal;
@@ -114,7 +114,7 @@ class GeminiBackendTest {
 
     @Test
     void withoutAModelTheCliRoutesAndHelixReportsTheModelItUsed() throws Exception {
-        Proposal proposal = proposer(spec(10, null)).propose(request(spec(10, null)));
+        Proposal proposal = proposer(spec(120, null)).propose(request(spec(120, null)));
 
         assertThat(proposal).as(describe(proposal)).isInstanceOf(Proposal.Change.class);
         assertThat(proposal.usage().model()).isPresent();
@@ -190,7 +190,7 @@ class GeminiBackendTest {
     void aKeyTheServerEchoesIsRedactedFromTheReasonAndTheTranscript() throws Exception {
         try (ScriptedServer echo = ScriptedServer.start(x -> x.json(400, "{\"error\":{\"code\":400,\"message\":\"API key not valid: "
                 + x.request.header("x-goog-api-key") + "\",\"status\":\"INVALID_ARGUMENT\"}}"))) {
-            Spec spec = spec(30, MODEL, echo.baseUrl(), null);
+            Spec spec = spec(120, MODEL, echo.baseUrl(), null);
             Proposal proposal = proposer(spec).propose(request(spec));
 
             assertThat(reason(proposal)).contains("Gemini API error 400 INVALID_ARGUMENT: API key not valid: [REDACTED:GEMINI_API_KEY]")
@@ -203,7 +203,7 @@ class GeminiBackendTest {
 
     @Test
     void theKeyComesFromTheVariableAgentApiKeyEnvNames() throws Exception {
-        Spec spec = spec(30, MODEL, gemini.baseUrl(), "MY_GEMINI_KEY");
+        Spec spec = spec(120, MODEL, gemini.baseUrl(), "MY_GEMINI_KEY");
         Map<String, String> env = new HashMap<>(env());
         env.remove("GEMINI_API_KEY");
         env.put("MY_GEMINI_KEY", KEY);
@@ -218,7 +218,7 @@ class GeminiBackendTest {
     @Test
     void checkNamesTheMissingCliWithItsInstallCommandAndTheMissingKey() {
         GeminiBackend backend = new GeminiBackend();
-        Spec spec = spec(30, MODEL);
+        Spec spec = spec(120, MODEL);
         assertThat(backend.name()).isEqualTo("gemini");
         assertThat(backend.check(spec, env())).isEmpty();
 
@@ -232,7 +232,7 @@ class GeminiBackendTest {
                 .satisfies(u -> assertThat(u.message()).isEqualTo("GEMINI_API_KEY is not set (the Gemini API key)"))
                 .satisfies(u -> assertThat(u.suggestion()).startsWith("export GEMINI_API_KEY="));
 
-        Spec custom = spec(30, MODEL, gemini.baseUrl(), "MY_GEMINI_KEY");
+        Spec custom = spec(120, MODEL, gemini.baseUrl(), "MY_GEMINI_KEY");
         assertThat(backend.check(custom, env())).extracting(AgentBackend.Unready::message)
                 .containsExactly("MY_GEMINI_KEY is not set (the Gemini API key)");
     }
@@ -240,7 +240,7 @@ class GeminiBackendTest {
     @Test
     void theBackendIsRegisteredUnderItsName() {
         assertThat(dev.helix.adapters.agents.Backends.find("gemini")).get().isInstanceOf(GeminiBackend.class);
-        assertThat(new GeminiBackend().create(context(spec(30, MODEL), env()))).isInstanceOf(CliAgentProposer.class);
+        assertThat(new GeminiBackend().create(context(spec(120, MODEL), env()))).isInstanceOf(CliAgentProposer.class);
     }
 
     // ---- fixtures ------------------------------------------------------------------------------
