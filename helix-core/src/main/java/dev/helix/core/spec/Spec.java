@@ -307,10 +307,11 @@ public record Spec(
      * @param maxOutageSeconds the session stops once the proposer's server was out of reach this long
      * @param isolation how parallel evaluations keep out of each other's timings
      * @param fingerprint commands whose output the session's environment record keeps
+     * @param sandbox whether proposers and evaluations run confined to their worktree (run.sandbox)
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
                           List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures,
-                          int maxOutageSeconds, Isolation isolation, List<String> fingerprint) {
+                          int maxOutageSeconds, Isolation isolation, List<String> fingerprint, SandboxMode sandbox) {
         public static final int MAX_FAILURES = 5;
         public static final int MAX_OUTAGE_SECONDS = 1800;
 
@@ -323,6 +324,15 @@ public record Spec(
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
             isolation = isolation == null ? Isolation.AUTO : isolation;
             fingerprint = fingerprint == null ? List.of() : List.copyOf(fingerprint);
+            sandbox = sandbox == null ? SandboxMode.AUTO : sandbox;
+        }
+
+        /** A run whose sandbox is settled by the machine (run.sandbox: auto). */
+        public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
+                       List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures,
+                       int maxOutageSeconds, Isolation isolation, List<String> fingerprint) {
+            this(workers, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation,
+                    fingerprint, SandboxMode.AUTO);
         }
 
         /** A run with the default isolation and no fingerprint commands. */
@@ -359,10 +369,11 @@ public record Spec(
         }
 
         // A changed copy, each.
-        public RunSpec withWorkers(int w) { return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
-        public RunSpec withExecutor(String e) { return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
-        public RunSpec withDirections(List<String> d) { return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
-        public RunSpec withSlots(List<String> s) { return new RunSpec(workers, executor, s, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
+        public RunSpec withWorkers(int w) { return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
+        public RunSpec withExecutor(String e) { return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
+        public RunSpec withDirections(List<String> d) { return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
+        public RunSpec withSandbox(SandboxMode m) { return new RunSpec(workers, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, m); }
+        public RunSpec withSlots(List<String> s) { return new RunSpec(workers, executor, s, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
     }
 
     /** run.on_stale. */
