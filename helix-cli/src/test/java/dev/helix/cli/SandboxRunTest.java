@@ -100,6 +100,12 @@ class SandboxRunTest {
         assertThat(repo.dir.resolve(".git/hooks/pre-commit")).doesNotExist();
         assertThat(repo.dir.resolve("planted.txt")).doesNotExist();
         assertThat(repo.git("show", "helix/s:params.txt")).contains("x = 3.0");
+        assertThat(environment(repo).get("sandbox").asText()).isEqualTo("bubblewrap");
+    }
+
+    /** The session's environment record, where its start records which sandbox held. */
+    private static JsonNode environment(TestRepo repo) throws Exception {
+        return Output.JSON.readTree(Files.readAllLines(repo.dir.resolve(".helix/environments.jsonl")).getLast());
     }
 
     @Test
@@ -116,6 +122,7 @@ class SandboxRunTest {
         assertThat(rejected.get("status").asText()).isEqualTo("rejected");
         assertThat(rejected.get("reason").asText()).contains(".git/hooks/pre-commit created");
         assertThat(repo.dir.resolve(".git/hooks/pre-commit")).doesNotExist(); // put back
+        assertThat(environment(repo).get("sandbox").asText()).isEqualTo("none");
         Files.deleteIfExists(repo.dir.resolve("planted.txt"));
     }
 

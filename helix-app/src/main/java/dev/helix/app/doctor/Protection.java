@@ -31,7 +31,7 @@ final class Protection {
                 : sandbox.usable() ? "sandbox: bubblewrap (run.sandbox: " + mode.word() + "): the CLI agents, command proposers and"
                         + " evaluations of helix run see the repository read-only, write only their worktree, and do not see .helix/"
                         + " or the hold-out's data"
-                : "sandbox: none (" + sandbox.words() + "): " + unconfined;
+                : "sandbox: none (" + sandbox.words() + "; " + sandbox.fix() + " to confine them): " + unconfined;
         long forged = ledger.warnings().stream().filter(w -> w.contains(FileLedgerStore.FORGED)).count();
         String message = contained + "; " + confined;
         if (forged > 0) {
@@ -39,11 +39,10 @@ final class Protection {
                     + " not written by Helix (every reader leaves them out); " + message,
                     "see which lines: helix status names them; remove them from .helix/experiments.jsonl once you know what wrote them");
         }
-        if (sandbox != null && !sandbox.usable()) {
-            String fix = sandbox.fix() + ", so that helix run confines proposers and evaluations to their worktree";
-            return mode == SandboxMode.BWRAP
-                    ? Check.fail("protection", title, message + "; run.sandbox: bwrap, so helix run will not start", fix + ", or set run.sandbox: auto")
-                    : Check.warn("protection", title, message, fix + " (or set run.sandbox: none to say you run without one)");
+        // auto without bubblewrap is what most machines have (and all but Linux): said, not warned about
+        if (mode == SandboxMode.BWRAP && !sandbox.usable()) {
+            return Check.fail("protection", title, message + "; run.sandbox: bwrap, so helix run will not start",
+                    sandbox.fix() + ", or set run.sandbox: auto");
         }
         if (!LocalExecutor.containment().equals("subreaper")) {
             return Check.warn("protection", title, message, "install Perl, so that no process of an evaluation outlives it");

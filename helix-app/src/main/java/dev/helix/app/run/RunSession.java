@@ -175,7 +175,7 @@ public final class RunSession {
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
             String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start), p.tag(),
-                    p.spec(), System.getenv(), secrets, events);
+                    p.spec(), System.getenv(), secrets, events, sandbox.confinement().describe());
             // the hold-out is measured in the ledger's append and shown in the user's console only
             Optional<HoldoutLedger> held = holdout.map(h -> new HoldoutLedger(ledger, h));
             Events shown = held.map(h -> h.showing(events)).orElse(events);
