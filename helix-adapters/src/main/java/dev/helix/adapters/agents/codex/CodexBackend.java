@@ -59,9 +59,10 @@ public final class CodexBackend extends CliAgentBackend {
     }
 
     /**
-     * With {@code confined}, Helix's sandbox is codex's: codex's own (workspace-write) binds the
-     * worktree again inside it, where its file edits fail, and would only repeat what Helix's
-     * sandbox already enforces (the worktree writable, nothing else of the repository).
+     * With {@code confined}, Helix's sandbox is codex's: it already holds codex to the worktree, and
+     * codex's own (workspace-write) inside it uses the system's bubblewrap, which before 0.9 (no
+     * --argv0) needs helper links in CODEX_HOME that codex refuses to make under the temporary
+     * directory, so that every edit of a repository under /tmp would fail.
      */
     static List<String> command(Path codex, Spec.AgentSpec agent, Path worktree, boolean confined) {
         List<String> command = new ArrayList<>(List.of(codex.toString(), "exec", "--json", "--ephemeral",
