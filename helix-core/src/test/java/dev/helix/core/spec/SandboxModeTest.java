@@ -35,7 +35,6 @@ class SandboxModeTest {
         Spec.RunSpec run = SpecReader.read(doc(Map.of("sandbox", "none")), "helix.yaml", p -> 0).run();
         assertThat(run.withWorkers(3).withExecutor("slurm").withSlots(List.of("0")).withDirections(List.of("a")).sandbox())
                 .isEqualTo(SandboxMode.NONE);
-        assertThat(run.withSandbox(SandboxMode.BWRAP).sandbox()).isEqualTo(SandboxMode.BWRAP);
     }
 
     private static Map<String, Object> doc(Map<String, Object> run) {
