@@ -96,8 +96,8 @@ public final class CommandProposer implements Proposer {
         });
         AgentProcess.Result run;
         try {
-            run = AgentProcess.run(confinement.wrap(List.of("sh", "-c", command.get()), worktree, Confinement.Reach.NONE), worktree, env, input,
-                    Duration.ofSeconds(agent.timeoutSeconds()), grace, STDOUT_CAP);
+            List<String> argv = confinement.wrap(List.of("sh", "-c", command.get()), worktree, Confinement.Reach.NONE);
+            run = AgentProcess.run(argv, worktree, env, input, Duration.ofSeconds(agent.timeoutSeconds()), grace, STDOUT_CAP);
         } catch (IOException e) {
             return new Proposal.Failure("could not start agent command '" + command.get() + "': " + e.getMessage(),
                     usage(started, null));

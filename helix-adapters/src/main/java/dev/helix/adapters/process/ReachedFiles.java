@@ -43,5 +43,4 @@ final class ReachedFiles {
             // left empty: read as an empty metric file
         }
     }
-
 }

@@ -22,9 +22,9 @@ import java.util.stream.Stream;
  * The private directories hold-out runs work in ({@code helix-holdout-*} in a directory of the
  * user's own in the system's temporary directory, {@code helix-holdouts-<user>}, which the sandbox
  * hides whole; directly in the temporary directory where that one is not safely the user's, and
- * for older Helix versions): each made with a marker naming the Helix process that owns it and its repository, so
- * that one left behind by a killed Helix (with its git worktree registration) is removed at the
- * next start. Only a directory with that name and Helix's marker is ever removed, and only when
+ * for older Helix versions): each made with a marker naming the Helix process that owns it and
+ * its repository, so that one left behind by a killed Helix (with its git worktree registration)
+ * is removed at the next start. Only a directory with that name and Helix's marker is ever removed, and only when
  * its owner is gone: another Helix's running hold-out, or anything else in the temporary
  * directory, is left alone.
  */
