@@ -2,6 +2,7 @@ package dev.helix.adapters;
 
 import dev.helix.adapters.process.LocalExecutor;
 import dev.helix.adapters.slurm.SlurmExecutor;
+import dev.helix.core.port.Confinement;
 import dev.helix.core.port.Executor;
 import dev.helix.core.secret.Secrets;
 import dev.helix.core.spec.Spec;
@@ -22,10 +23,15 @@ public final class Executors {
      * run.slurm's options; its logs are redacted of the secrets this environment holds for the spec.
      */
     public static Executor forSpec(Spec spec) {
+        return forSpec(spec, Confinement.NONE);
+    }
+
+    /** The same, its local evaluations run in {@code confinement} (a cluster job runs where the scheduler puts it). */
+    public static Executor forSpec(Spec spec, Confinement confinement) {
         Secrets secrets = Secrets.forSpec(System.getenv(), spec);
         return switch (spec.run().executor()) {
             case "slurm" -> new SlurmExecutor(spec.run().slurm()).redacting(secrets);
-            default -> new LocalExecutor().redacting(secrets);
+            default -> new LocalExecutor().redacting(secrets).confined(confinement);
         };
     }
 

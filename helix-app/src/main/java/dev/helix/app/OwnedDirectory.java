@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * neither an evaluation nor a reset of its files reaches it.
  */
 public final class OwnedDirectory {
-    /** The private directories of hold-out runs: {@code helix-holdout-*} in the system's temporary directory. */
+    /** The private directories of hold-out runs: {@code helix-holdout-*} in the user's own {@code helix-holdouts-<user>} (or the flat temporary directory). */
     public static final OwnedDirectory HOLDOUT_HOME = new OwnedDirectory("helix hold-out directory",
             dir -> dir.getFileName() != null && dir.getFileName().toString().startsWith("helix-holdout-"),
             dir -> Optional.of(dir.resolve(".helix-holdout-owner")));

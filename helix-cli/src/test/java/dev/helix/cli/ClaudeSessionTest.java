@@ -51,6 +51,9 @@ class ClaudeSessionTest {
             }
             String output = Files.readString(tmp.resolve("helix-output.log"));
             assertThat(helix.exitValue()).as(output).isZero();
+            if (dev.helix.adapters.process.Sandbox.find(System.getenv()).usable()) {
+                assertThat(output).contains("sandbox: bubblewrap (run.sandbox: auto)"); // Claude Code works in it
+            }
 
             List<JsonNode> ledger = repo.ledger();
             assertThat(ledger).as(output).extracting(r -> r.get("status").asText())

@@ -55,6 +55,11 @@ class CodexSessionTest {
             String output = Files.readString(tmp.resolve("helix-output.log"));
             assertThat(ended).as(output).isTrue();
             assertThat(helix.exitValue()).as(output).isZero();
+            if (dev.helix.adapters.process.Sandbox.find(System.getenv()).usable()) {
+                // in Helix's sandbox, which stands in for codex's own
+                assertThat(output).contains("sandbox: bubblewrap (run.sandbox: auto)");
+                assertThat(Files.readString(repo.dir.resolve(".helix/runs/c/1.agent.log"))).contains("--sandbox danger-full-access");
+            }
 
             List<JsonNode> ledger = repo.ledger();
             assertThat(ledger).as(output).extracting(r -> r.get("status").asText())

@@ -172,7 +172,7 @@ class DoctorCommandTest {
                 .replaceAll("[0-9.]+ GiB free", "<n> GiB free")
                 .replaceAll("today's tag [a-z]{3}[0-9]{1,2} ", "today's tag <tag> ")
                 // what this machine offers (bubblewrap, user namespaces) differs between machines
-                .replaceAll("not confined \\(.*\\)\n", "not confined (<what this machine offers>)\n")
+                .replaceAll("; sandbox: .*\n", "; sandbox: <what this machine offers>\n")
                 // so does the machine itself
                 .replaceAll("Environment a session records: CPU: .*; system: .*\n", "Environment a session records: CPU: <cpu>; system: <system>\n");
     }

@@ -149,7 +149,8 @@ class WorkersRunTest {
             if (r.get("run").asInt() == 0) continue;
             assertThat(r.get("direction").asText()).isEqualTo(r.get("worker").asInt() == 1 ? "optimizer" : "try a smaller batch");
         }
-        String requests = Files.readString(repo.dir.resolve("requests.log"));
+        // beside the repository, where a sandboxed proposer can write (the repository is read-only to it)
+        String requests = Files.readString(repo.dir.getParent().resolve("requests.log"));
         assertThat(requests).contains("\"direction\":\"## Optimizer\\nUse Adam with warmup.\"")
                 .contains("\"direction\":\"try a smaller batch\"");
 
@@ -291,7 +292,7 @@ class WorkersRunTest {
         repo.write("agent.sh", """
                 #!/bin/sh
                 request=$(cat)
-                printf '%s\\n' "$request" >> "$(git rev-parse --path-format=absolute --git-common-dir)/../requests.log"
+                printf '%s\\n' "$request" >> "$(git rev-parse --path-format=absolute --git-common-dir)/../../requests.log"
                 case "$request" in
                   *'"worker":1'*) echo 1 > a.txt; echo '{"description": "switch a on"}' ;;
                   *) SECOND; echo '{"description": "switch the second on"}' ;;

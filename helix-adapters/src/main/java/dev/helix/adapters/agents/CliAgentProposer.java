@@ -7,6 +7,7 @@ import dev.helix.adapters.agents.CliAgent.Tally;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.port.AgentBackend;
 import dev.helix.core.port.Clock;
+import dev.helix.core.port.Confinement;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.prompt.PromptBuilder;
 import dev.helix.core.prompt.Reply;
@@ -63,18 +64,22 @@ public final class CliAgentProposer implements Proposer {
         String prompt = PromptBuilder.build(request, PromptBuilder.Mode.EDIT_FILES, Map.of());
         CliAgent.Launch launch = agent.launch();
         List<String> argv = launch.argv().apply(run);
+        List<String> confined = argv;
 
         AgentProcess.Result result = null;
         String failure = null;
         try {
             try {
                 run = run.withHome(agent.setup().prepare().prepare(run));
+                // the directory its setup prepared (under .helix/runs/<tag> for some agents) stays its to write
+                confined = context.confinement().wrap(argv, run.worktree(),
+                        new Confinement.Reach(run.home().stream().toList(), List.of()));
             } catch (IOException e) {
                 failure = agent.setup().failure().apply(run, e);
             }
             if (failure == null) {
                 try {
-                    result = AgentProcess.run(argv, run.worktree(), launch.environment().apply(run),
+                    result = AgentProcess.run(confined, run.worktree(), launch.environment().apply(run),
                             prompt.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(run.agent().timeoutSeconds()),
                             launch.grace(), launch.stdoutCap());
                 } catch (IOException e) {

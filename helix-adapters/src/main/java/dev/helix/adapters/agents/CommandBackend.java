@@ -23,6 +23,6 @@ public final class CommandBackend implements AgentBackend {
 
     @Override
     public Proposer create(Context context) {
-        return new CommandProposer();
+        return new CommandProposer(context.confinement());
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.core.experiment.AgentUsage;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.port.Clock;
+import dev.helix.core.port.Confinement;
 import dev.helix.core.port.Proposer;
 import dev.helix.core.spec.Spec;
 import dev.helix.core.tune.MixSchedule;
@@ -44,15 +45,26 @@ public final class CommandProposer implements Proposer {
 
     private final Clock clock;
     private final Duration grace;
+    private final Confinement confinement;
 
     public CommandProposer() {
-        this(Clock.SYSTEM, Duration.ofSeconds(2));
+        this(Confinement.NONE);
+    }
+
+    /** A proposer whose program runs in {@code confinement}. */
+    public CommandProposer(Confinement confinement) {
+        this(Clock.SYSTEM, Duration.ofSeconds(2), confinement);
     }
 
     /** @param grace between SIGTERM and SIGKILL when the agent runs out of time */
     public CommandProposer(Clock clock, Duration grace) {
+        this(clock, grace, Confinement.NONE);
+    }
+
+    CommandProposer(Clock clock, Duration grace, Confinement confinement) {
         this.clock = Objects.requireNonNull(clock);
         this.grace = Objects.requireNonNull(grace);
+        this.confinement = Objects.requireNonNull(confinement);
     }
 
     @Override
@@ -84,8 +96,8 @@ public final class CommandProposer implements Proposer {
         });
         AgentProcess.Result run;
         try {
-            run = AgentProcess.run(List.of("sh", "-c", command.get()), worktree, env, input,
-                    Duration.ofSeconds(agent.timeoutSeconds()), grace, STDOUT_CAP);
+            List<String> argv = confinement.wrap(List.of("sh", "-c", command.get()), worktree, Confinement.Reach.NONE);
+            run = AgentProcess.run(argv, worktree, env, input, Duration.ofSeconds(agent.timeoutSeconds()), grace, STDOUT_CAP);
         } catch (IOException e) {
             return new Proposal.Failure("could not start agent command '" + command.get() + "': " + e.getMessage(),
                     usage(started, null));

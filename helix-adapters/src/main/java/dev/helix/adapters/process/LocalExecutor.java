@@ -1,5 +1,7 @@
 package dev.helix.adapters.process;
 
+import dev.helix.core.metric.MetricFile;
+import dev.helix.core.port.Confinement;
 import dev.helix.core.port.Executor;
 import dev.helix.core.secret.Secrets;
 
@@ -65,6 +67,7 @@ public final class LocalExecutor implements Executor {
     private final int headBytes;
     private final int tailBytes;
     private final Secrets secrets;
+    private final Confinement confinement;
 
     public LocalExecutor() {
         this(DEFAULT_GRACE, DEFAULT_CAP_BYTES, DEFAULT_CAP_BYTES);
@@ -82,18 +85,30 @@ public final class LocalExecutor implements Executor {
         this.headBytes = headBytes;
         this.tailBytes = tailBytes;
         this.secrets = Secrets.NONE;
+        this.confinement = Confinement.NONE;
     }
 
-    private LocalExecutor(LocalExecutor base, Secrets secrets) {
+    private LocalExecutor(LocalExecutor base, Secrets secrets, Confinement confinement) {
         this.grace = base.grace;
         this.headBytes = base.headBytes;
         this.tailBytes = base.tailBytes;
         this.secrets = secrets;
+        this.confinement = confinement;
     }
 
     /** This executor, its logs with {@code secrets} redacted (the output it returns is not, for metric parsing). */
     public LocalExecutor redacting(Secrets secrets) {
-        return new LocalExecutor(this, secrets);
+        return new LocalExecutor(this, secrets, confinement);
+    }
+
+    /**
+     * This executor, its commands run in {@code confinement} (inside the reaper, so that the
+     * reaper still owns every process). The files Helix names to the command in its environment
+     * stay in reach: the metric file ({@value MetricFile#VARIABLE}, writable) and the log a metric
+     * command parses ({@code HELIX_LOG}, readable).
+     */
+    public LocalExecutor confined(Confinement confinement) {
+        return new LocalExecutor(this, secrets, confinement);
     }
 
     /**
@@ -128,8 +143,11 @@ public final class LocalExecutor implements Executor {
         boolean reaped = Reaper.available();
         List<String> argv = new java.util.ArrayList<>(List.of("setsid"));
         if (reaped) argv.addAll(Reaper.prefix(grace));
-        request.cpus().ifPresent(cpus -> argv.addAll(List.of("taskset", "-c", cpus)));
-        argv.addAll(List.of("sh", "-c", request.command()));
+        List<String> command = new java.util.ArrayList<>();
+        request.cpus().ifPresent(cpus -> command.addAll(List.of("taskset", "-c", cpus)));
+        command.addAll(List.of("sh", "-c", request.command()));
+        Optional<Path> madeMetricFile = confinement.confines() ? ReachedFiles.made(request.env().get(MetricFile.VARIABLE)) : Optional.empty();
+        argv.addAll(confinement.wrap(command, request.workdir(), ReachedFiles.of(request)));
         ProcessBuilder builder = new ProcessBuilder(argv)
                 .directory(request.workdir().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -170,6 +188,7 @@ public final class LocalExecutor implements Executor {
         terminate(group, marker, grace);
         Waits.join(pump, KILL_SETTLE);
 
+        madeMetricFile.ifPresent(ReachedFiles::removeIfEmpty);
         String output = log.finish();
         int exitCode = timedOut || interrupted ? -1 : process.exitValue();
         if (interrupted) Thread.currentThread().interrupt();

@@ -8,31 +8,42 @@ import java.util.Map;
 
 /**
  * What this machine offers to confine a proposer or an evaluation to its worktree: bubblewrap
- * ({@code bwrap}) when it is installed and user namespaces work. Helix does not run proposers or
- * evaluations in it yet; {@code helix doctor} says what is there, so a user knows what is in
- * force (the checks around each proposal) and what is not (a confinement by the kernel).
+ * ({@code bwrap}) when it is installed and can make a mount namespace here (as root, or through
+ * a user namespace). {@code run.sandbox: auto} uses it where {@link #find} says it works
+ * ({@link Bubblewrap}); {@code helix doctor} says which holds.
  */
 public final class Sandbox {
     private Sandbox() {}
 
-    /** What was found, in words, and whether bubblewrap could confine a process here. */
-    public record Finding(boolean usable, String words) {}
+    /**
+     * What was found, in words, and whether bubblewrap could confine a process here.
+     *
+     * @param bwrap the program, when it was found on the PATH
+     * @param fix what would make it work, when it does not
+     */
+    public record Finding(boolean usable, String words, java.util.Optional<Path> bwrap, String fix) {}
 
-    /** Looks for bwrap on the PATH of {@code env} and tries it once (a namespace of its own, the root read-only). */
+    /** Looks for bwrap on the PATH of {@code env} and tries it once, as a session would run it. */
     public static Finding find(Map<String, String> env) {
-        if (!Programs.onPath("bwrap", env)) {
-            return new Finding(false, "bubblewrap is not installed" + namespaces());
+        java.util.Optional<Path> bwrap = Programs.locate("bwrap", env);
+        if (bwrap.isEmpty()) {
+            return new Finding(false, "bubblewrap is not installed" + namespaces(), bwrap,
+                    "install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap)");
         }
         try {
-            Process p = new ProcessBuilder("bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--unshare-user", "--unshare-pid", "true")
+            Process p = new ProcessBuilder(bwrap.get().toString(), "--die-with-parent", "--dev-bind", "/", "/",
+                    "--ro-bind", "/", "/", "--", "true")
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             boolean ended = Waits.join(p, Duration.ofSeconds(10));
-            if (ended && p.exitValue() == 0) return new Finding(true, "bubblewrap works here (user namespaces available)");
+            if (ended && p.exitValue() == 0) return new Finding(true, "bubblewrap works here", bwrap, "");
+            if (!ended) p.destroyForcibly();
             return new Finding(false, "bubblewrap is installed but cannot make a namespace here"
-                    + (out.isEmpty() ? "" : " (" + out.lines().findFirst().orElse("") + ")") + namespaces());
+                    + (out.isEmpty() ? "" : " (" + out.lines().findFirst().orElse("") + ")") + namespaces(), bwrap,
+                    "enable unprivileged user namespaces (sysctl kernel.unprivileged_userns_clone=1 and "
+                            + "user.max_user_namespaces > 0), or allow them to the container Helix runs in");
         } catch (IOException e) {
-            return new Finding(false, "bubblewrap did not start: " + e.getMessage());
+            return new Finding(false, "bubblewrap did not start: " + e.getMessage(), bwrap, "reinstall bubblewrap");
         }
     }
 

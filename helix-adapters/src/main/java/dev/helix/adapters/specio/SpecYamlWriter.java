@@ -160,6 +160,7 @@ final class SpecYamlWriter {
         w.kv(1, "executor", r.executor(), String.join(" | ", Executors.NAMES));
         w.texts("run.slots", r.slots());
         if (r.isolation() != dev.helix.core.spec.Isolation.AUTO) w.text("run.isolation", r.isolation().word());
+        if (r.sandbox() != dev.helix.core.spec.SandboxMode.AUTO) w.text("run.sandbox", r.sandbox().word());
         if (!r.fingerprint().isEmpty()) w.texts("run.fingerprint", r.fingerprint());
         if (r.onStale() != Spec.OnStale.REBASE) w.text("run.on_stale", r.onStale().word());
         if (!r.directions().isEmpty()) w.texts("run.directions", r.directions());

@@ -109,6 +109,7 @@ public final class EnvironmentFile {
         o.put("kernel", e.kernel());
         ObjectNode f = o.putObject("fingerprints");
         e.fingerprints().forEach(f::put);
+        if (!e.sandbox().isEmpty()) o.put("sandbox", e.sandbox());
         return o.toString();
     }
 
@@ -129,7 +130,7 @@ public final class EnvironmentFile {
         try {
             return new Environment(o.get("tag").asText(), Instant.parse(o.get("recorded_at").asText()), o.path("cpu").asText(""),
                     o.path("cores").asInt(0), o.path("memory_bytes").asLong(0), gpus, o.path("gpu_driver").asText(""),
-                    o.path("os").asText(""), o.path("kernel").asText(""), fingerprints);
+                    o.path("os").asText(""), o.path("kernel").asText(""), fingerprints, o.path("sandbox").asText(""));
         } catch (java.time.format.DateTimeParseException ex) {
             throw new IllegalArgumentException("not an environment record: recorded_at is not a time", ex);
         }

@@ -106,6 +106,11 @@ public final class FileLedgerStore implements LedgerStore {
         return new LedgerSigner(key.read()).verify(line).kind() == LedgerSigner.Kind.GENUINE;
     }
 
+    /** Where the keys that sign ledgers live, outside every repository: a sandbox hides it from proposers. */
+    public static Path keyDirectory() {
+        return LedgerKey.directory();
+    }
+
     public Path file() {
         return file;
     }

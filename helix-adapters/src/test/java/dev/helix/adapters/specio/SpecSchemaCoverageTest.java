@@ -61,7 +61,8 @@ class SpecSchemaCoverageTest {
                         7, 5),
                 new RunSpec(2, "slurm", List.of("0", "1"), new SlurmSpec(Optional.of("gpu"), 4, Optional.of("8G"), Optional.of("gpu:1"),
                         List.of("--qos=high")), Spec.OnStale.DISCARD, List.of("speed", "memory"), List.of("WANDB_API_KEY"), Optional.of("mar26"), 3, 600,
-                        dev.helix.core.spec.Isolation.CPUS, List.of("python --version", "pip freeze | sha256sum")),
+                        dev.helix.core.spec.Isolation.CPUS, List.of("python --version", "pip freeze | sha256sum"),
+                        dev.helix.core.spec.SandboxMode.NONE),
                 Map.of("python", ">=3.11"),
                 "helix.yaml");
     }

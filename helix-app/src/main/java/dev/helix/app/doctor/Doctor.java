@@ -128,7 +128,7 @@ public final class Doctor {
         checks.add(git ? sessions.branches() : skip("branches", "Session branches"));
         checks.add(git ? tag() : skip("tag", "The next tag and the ledger"));
         checks.add(git ? sessions.locks() : skip("lock", "No stale session lock"));
-        checks.add(git ? Protection.check(workspace.ledger().read(), options.env()) : skip("protection", "Protection against the proposer"));
+        checks.add(git ? Protection.check(workspace.ledger().read(), options.env(), Optional.ofNullable(spec)) : skip("protection", "Protection against the proposer"));
         if (valid) PowerCheck.check(workspace.ledger().read().experiments(), spec).ifPresent(checks::add);
         if (valid) checks.add(MachineCheck.isolation(workspace, spec, workspace.ledger().read().experiments()));
         if (valid) checks.add(MachineCheck.environment(workspace, spec, options));

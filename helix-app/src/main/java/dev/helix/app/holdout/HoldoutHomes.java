@@ -18,22 +18,27 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The private directories hold-out runs work in ({@code helix-holdout-*} in the system's temporary
- * directory): each made with a marker naming the Helix process that owns it and its repository, so
- * that one left behind by a killed Helix (with its git worktree registration) is removed at the
- * next start. Only a directory Helix owns ({@link OwnedDirectory#HOLDOUT_HOME}: that name and
- * Helix's marker) is ever removed, and only when its owner is gone: another Helix's running
- * hold-out, or anything else in the temporary directory, is left alone.
+ * The private directories hold-out runs work in ({@code helix-holdout-*} in a directory of the
+ * user's own in the system's temporary directory, {@code helix-holdouts-<user>}, which the sandbox
+ * hides whole; directly in the temporary directory where that one is not safely the user's, and
+ * for older Helix versions): each made with a marker naming the Helix process that owns it and
+ * its repository, so that one left behind by a killed Helix (with its git worktree registration)
+ * is removed at the next start. Only a directory Helix owns ({@link OwnedDirectory#HOLDOUT_HOME}:
+ * that name and Helix's marker) is ever removed, and only when its owner is gone: another Helix's
+ * running hold-out, or anything else in the temporary directory, is left alone.
  */
 public final class HoldoutHomes {
     /** How every such directory's name begins. */
     static final String PREFIX = "helix-holdout-";
+    /** How the directory holding them all begins; the user's name follows. */
+    static final String PARENT_PREFIX = "helix-holdouts-";
 
     private HoldoutHomes() {}
 
     /** A new private directory (mode 0700) for a hold-out run of {@code repo}, marked as this process's. */
     public static Path create(Path repo) throws IOException {
-        Path home = Files.createTempDirectory(PREFIX);
+        Optional<Path> parent = parent();
+        Path home = parent.isPresent() ? Files.createTempDirectory(parent.get(), PREFIX) : Files.createTempDirectory(PREFIX);
         ProcessHandle me = ProcessHandle.current();
         Map<String, String> owner = new LinkedHashMap<>();
         owner.put("pid", Long.toString(me.pid()));
@@ -58,6 +63,35 @@ public final class HoldoutHomes {
      */
     public static List<Path> removeStale(Path repo, Repository git) {
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
+        List<Path> removed = new ArrayList<>(removeStale(repo, git, temp));
+        parent().ifPresent(p -> removed.addAll(removeStale(repo, git, p)));
+        forgetVanished(repo, git, temp);
+        parent().ifPresent(p -> forgetVanished(repo, git, p));
+        return removed;
+    }
+
+    /**
+     * The directory of this user's hold-out directories, made (mode 0700) when missing; empty when
+     * it cannot be made or is not safely this user's alone (another user's, a link, open to others).
+     */
+    public static Optional<Path> parent() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), PARENT_PREFIX + System.getProperty("user.name", "user"));
+        try {
+            if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+            }
+            boolean mine = Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    && Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS).equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
+                    && java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS))
+                            .substring(3).equals("------");
+            return mine ? Optional.of(dir) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // the flat temporary directory then, as older versions did
+        }
+    }
+
+    private static List<Path> removeStale(Path repo, Repository git, Path temp) {
         String self = real(repo);
         List<Path> removed = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, PREFIX + "*")) {
@@ -70,7 +104,6 @@ public final class HoldoutHomes {
         } catch (IOException | RuntimeException e) {
             return removed; // the temporary directory unreadable: nothing of ours to find there
         }
-        forgetVanished(repo, git, temp);
         return removed;
     }
 

@@ -36,11 +36,13 @@ public final class Briefing {
 
     /**
      * Detects, records (in .helix/environments.jsonl), announces and returns the briefing's text for
-     * the prompt; {@code base} is the commit the session started from.
+     * the prompt; {@code base} is the commit the session started from, {@code sandbox} what confines
+     * its proposers and evaluations.
      */
     static String announce(Workspace workspace, String base, String tag, Spec spec, Map<String, String> env, UnaryOperator<String> redact,
-                           Events events) {
-        Environment environment = EnvironmentProbe.detect(tag, Instant.now(), env, spec.run().fingerprint(), workspace.repo(), redact);
+                           Events events, String sandbox) {
+        Environment environment = EnvironmentProbe.detect(tag, Instant.now(), env, spec.run().fingerprint(), workspace.repo(), redact)
+                .withSandbox(sandbox);
         EnvironmentFile.in(workspace.helixDir()).append(environment);
         Hardware hardware = new Hardware(environment.gpus(), environment.cpu(), environment.cores(), environment.memoryBytes(),
                 environment.gpuDriver());

@@ -143,6 +143,7 @@ final class Preflight {
                     "install util-linux (apt-get install util-linux), or list GPU ids or no slots");
         }
         Spec out = spec.withRun(run);
+        SessionSandbox.require(out, System.getenv());
         if (o.agentCommand().isPresent()) {
             String command = o.agentCommand().get().strip();
             if (command.isEmpty()) {

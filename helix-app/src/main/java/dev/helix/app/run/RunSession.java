@@ -163,7 +163,10 @@ public final class RunSession {
             if (!limits.said().isEmpty()) events.emit(new Event.Notice(limits.said()));
             p.spec().evaluate().holdout().ifPresent(h -> events.emit(new Event.Notice("hold-out: " + h.command() + " on the baseline and every keep, "
                     + "with scope.hidden from the " + h.source().describe() + "; never shown to the proposer")));
-            Proposer made = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets));
+            SessionSandbox.Settled sandbox = SessionSandbox.settle(p.repo(), p.helixDir(), p.spec(), System.getenv());
+            events.emit(new Event.Notice(sandbox.said()));
+            Proposer made = p.backend().create(new AgentBackend.Context(p.spec(), System.getenv(), logDir, secrets,
+                    sandbox.confinement()));
             Pricing pricing = Pricing.of(p.backend().name(), p.spec().agent());
             if (!(pricing instanceof Pricing.Reported)) events.emit(new Event.Notice(pricing.describe()));
             Proposer costed = new CostedProposer(TuneBackend.mixed(made, p.backend().name(), p.spec()), pricing);
@@ -172,13 +175,13 @@ public final class RunSession {
             String program = Workspace.readIfExists(p.repo().resolve("program.md")).orElse("");
             List<Lane> lanes = worktrees.lanes(start, program);
             String briefing = Briefing.announce(workspace, Briefing.base(ledger.readTag(p.tag()).experiments(), start), p.tag(),
-                    p.spec(), System.getenv(), secrets, events);
+                    p.spec(), System.getenv(), secrets, events, sandbox.confinement().describe());
             // the hold-out is measured in the ledger's append and shown in the user's console only
             Optional<HoldoutLedger> held = holdout.map(h -> new HoldoutLedger(ledger, h));
             Events shown = held.map(h -> h.showing(events)).orElse(events);
             WorkerBoard board = new WorkerBoard(WorkerBoard.file(p.repo(), p.tag()), p.spec().run().workers());
             Session session = new Session(
-                    new Ports(workspace.git(), Executors.forSpec(p.spec()), proposer, held.<LedgerStore>map(h -> h).orElse(ledger),
+                    new Ports(workspace.git(), Executors.forSpec(p.spec(), sandbox.confinement()), proposer, held.<LedgerStore>map(h -> h).orElse(ledger),
                             Workspace.RESULT_FILES, Clock.SYSTEM, board.around(shown), new PlatformThreads(),
                             MeasurementFileLock.forRepository(GitDirSnapshot.commonDir(p.repo()))),
                     new Plan(p.repo(), p.worktree(), p.tag(), p.branchRef(), start, p.spec(), p.specPath(),

@@ -15,7 +15,7 @@ class PinningTest {
 
     private static Spec.RunSpec run(int workers, String executor, List<String> slots, Isolation isolation) {
         return new Spec.RunSpec(workers, executor, slots, Spec.SlurmSpec.DEFAULT, Spec.OnStale.REBASE, List.of(), List.of(),
-                Optional.empty(), 5, 1800, isolation, List.of());
+                Optional.empty(), 5, 1800, isolation, List.of(), null);
     }
 
     @Test

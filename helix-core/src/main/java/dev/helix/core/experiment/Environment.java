@@ -23,13 +23,27 @@ import java.util.Set;
  * @param os the distribution's name, e.g. "Debian GNU/Linux 12 (bookworm)"
  * @param kernel the kernel's release, e.g. "6.8.0-45-generic"
  * @param fingerprints each run.fingerprint command → its output (stripped), in the order given
+ * @param sandbox what confined the session's proposers and evaluations ("bubblewrap", "none"); empty
+ *                where not recorded (a try, doctor, verify, or a session of an older Helix)
  */
 public record Environment(String tag, Instant recordedAt, String cpu, int cores, long memoryBytes, List<String> gpus,
-                          String gpuDriver, String os, String kernel, Map<String, String> fingerprints) {
+                          String gpuDriver, String os, String kernel, Map<String, String> fingerprints, String sandbox) {
 
     public Environment {
         gpus = List.copyOf(gpus);
         fingerprints = Collections.unmodifiableMap(new LinkedHashMap<>(fingerprints));
+        sandbox = sandbox == null ? "" : sandbox;
+    }
+
+    /** A record that says nothing of a sandbox. */
+    public Environment(String tag, Instant recordedAt, String cpu, int cores, long memoryBytes, List<String> gpus,
+                       String gpuDriver, String os, String kernel, Map<String, String> fingerprints) {
+        this(tag, recordedAt, cpu, cores, memoryBytes, gpus, gpuDriver, os, kernel, fingerprints, "");
+    }
+
+    /** This record with the sandbox the session settled on. */
+    public Environment withSandbox(String confinement) {
+        return new Environment(tag, recordedAt, cpu, cores, memoryBytes, gpus, gpuDriver, os, kernel, fingerprints, confinement);
     }
 
     /** The record as people read it, one aspect a line: CPU, memory, GPUs, system, then each fingerprint. */
@@ -39,6 +53,7 @@ public record Environment(String tag, Instant recordedAt, String cpu, int cores,
         if (memoryBytes > 0) out.add("memory: " + memory());
         out.add(gpus.isEmpty() ? "GPU: none found (no nvidia-smi)" : "GPU: " + gpuText() + (gpuDriver.isEmpty() ? "" : ", driver " + gpuDriver));
         out.add("system: " + (os.isEmpty() ? "unknown" : os) + ", kernel " + (kernel.isEmpty() ? "unknown" : kernel));
+        if (!sandbox.isEmpty()) out.add("sandbox: " + sandbox);
         fingerprints.forEach((command, output) -> out.add("$ " + command + ": " + shown(output)));
         return out;
     }

@@ -40,11 +40,19 @@ public interface AgentBackend {
      * @param env the environment, where API keys come from
      * @param logDir where the backend may keep per-experiment transcripts (.helix/runs/&lt;tag&gt;)
      * @param redact applied to anything the backend stores or reports: removes key values
+     * @param confinement how a proposer that is a program is started (a sandbox, or none)
      */
     record Context(Spec spec, Map<String, String> env, java.nio.file.Path logDir,
-                   java.util.function.UnaryOperator<String> redact) {
+                   java.util.function.UnaryOperator<String> redact, Confinement confinement) {
         public Context {
             env = Map.copyOf(env);
+            confinement = confinement == null ? Confinement.NONE : confinement;
+        }
+
+        /** A context whose programs run unconfined (doctor's probes, tests). */
+        public Context(Spec spec, Map<String, String> env, java.nio.file.Path logDir,
+                       java.util.function.UnaryOperator<String> redact) {
+            this(spec, env, logDir, redact, Confinement.NONE);
         }
     }
 

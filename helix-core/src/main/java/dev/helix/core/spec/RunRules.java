@@ -56,6 +56,10 @@ final class RunRules {
                 List.of("auto", "exclusive", "cpus", "none"), "auto",
                 "use exclusive (one evaluation at a time), cpus (each worker pinned to its own CPUs), none, or auto")
                 .toUpperCase(Locale.ROOT));
+        SandboxMode sandbox = SandboxMode.valueOf(t.choice(s.get("sandbox"), "run.sandbox", "value",
+                List.of("auto", "bwrap", "none"), "auto",
+                "use auto (bubblewrap where it works here), bwrap (bubblewrap, or the session does not start) or none")
+                .toUpperCase(Locale.ROOT));
         List<String> fingerprint = Optional.ofNullable(t.texts(s.get("fingerprint"), "run.fingerprint")).orElse(List.of());
         for (String c : fingerprint) {
             if (c.isBlank()) t.problem("run.fingerprint", "has an empty entry", "write a shell command, e.g. `python --version`");
@@ -64,7 +68,7 @@ final class RunRules {
                 directions.stream().map(String::strip).toList(), secrets.stream().map(String::strip).toList(), tag,
                 t.whole(s.get("max_failures"), "run.max_failures", RunSpec.MAX_FAILURES, 1),
                 t.whole(s.get("max_outage_seconds"), "run.max_outage_seconds", RunSpec.MAX_OUTAGE_SECONDS, 1),
-                isolation, fingerprint.stream().map(String::strip).toList());
+                isolation, fingerprint.stream().map(String::strip).toList(), sandbox);
     }
 
     private SlurmSpec slurm(Map<String, Object> m) {

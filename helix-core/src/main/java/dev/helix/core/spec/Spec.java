@@ -299,18 +299,18 @@ public record Spec(
      * @param workers how many experiments run at once, each in its own worktree
      * @param slots where evaluations run (see {@link Slot}); empty: one plain slot per worker
      * @param slurm the job options for {@code executor: slurm} (run.slurm); ignored by local
-     * @param onStale what becomes of a candidate that beat the best it started from after another
-     *                worker moved the best meanwhile
+     * @param onStale what becomes of a candidate that beat the best it started from after another worker moved the best
      * @param directions what each worker explores (worker k takes the k-th, round robin): the
      *                   title of a section of program.md, or a line of text
      * @param maxFailures the session stops once the proposer failed the same way this many times in a row
      * @param maxOutageSeconds the session stops once the proposer's server was out of reach this long
      * @param isolation how parallel evaluations keep out of each other's timings
      * @param fingerprint commands whose output the session's environment record keeps
+     * @param sandbox whether proposers and evaluations run confined to their worktree (run.sandbox)
      */
     public record RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
                           List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures,
-                          int maxOutageSeconds, Isolation isolation, List<String> fingerprint) {
+                          int maxOutageSeconds, Isolation isolation, List<String> fingerprint, SandboxMode sandbox) {
         public static final int MAX_FAILURES = 5;
         public static final int MAX_OUTAGE_SECONDS = 1800;
 
@@ -323,12 +323,13 @@ public record Spec(
             secrets = secrets == null ? List.of() : List.copyOf(secrets);
             isolation = isolation == null ? Isolation.AUTO : isolation;
             fingerprint = fingerprint == null ? List.of() : List.copyOf(fingerprint);
+            sandbox = sandbox == null ? SandboxMode.AUTO : sandbox;
         }
 
-        /** A run with the default isolation and no fingerprint commands. */
+        /** A run with the default isolation and sandbox and no fingerprint commands. */
         public RunSpec(int workers, String executor, List<String> slots, SlurmSpec slurm, OnStale onStale,
                        List<String> directions, List<String> secrets, Optional<String> tag, int maxFailures, int maxOutageSeconds) {
-            this(workers, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, null, null);
+            this(workers, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, null, null, null);
         }
 
         /** A run without a tag of its own (sessions are tagged by date), with the breaker's defaults. */
@@ -359,10 +360,10 @@ public record Spec(
         }
 
         // A changed copy, each.
-        public RunSpec withWorkers(int w) { return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
-        public RunSpec withExecutor(String e) { return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
-        public RunSpec withDirections(List<String> d) { return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
-        public RunSpec withSlots(List<String> s) { return new RunSpec(workers, executor, s, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint); }
+        public RunSpec withWorkers(int w) { return new RunSpec(w, executor, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
+        public RunSpec withExecutor(String e) { return new RunSpec(workers, e, slots, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
+        public RunSpec withDirections(List<String> d) { return new RunSpec(workers, executor, slots, slurm, onStale, d, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
+        public RunSpec withSlots(List<String> s) { return new RunSpec(workers, executor, s, slurm, onStale, directions, secrets, tag, maxFailures, maxOutageSeconds, isolation, fingerprint, sandbox); }
     }
 
     /** run.on_stale. */

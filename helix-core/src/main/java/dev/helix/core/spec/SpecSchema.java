@@ -177,6 +177,12 @@ public final class SpecSchema {
                             + "every session of the repository), cpus (each worker pinned to CPUs of its own), none; auto: "
                             + "exclusive when the judge finds the metric noisy and workers > 1, else none",
                     "auto | exclusive | cpus | none"),
+            key("run.sandbox", CHOICE, "auto", NONE, NONE,
+                    "whether proposers that are programs (the CLI agents, command) and the session's evaluations run in a "
+                            + "sandbox: the worktree writable, the rest of the repository read-only, .helix/ and the hold-out's "
+                            + "data hidden (docs/trust.md); auto: bubblewrap where it works on this machine, else none; bwrap: "
+                            + "bubblewrap or the session does not start",
+                    "auto | bwrap | none"),
             key("run.fingerprint", TEXTS, "[]", NONE, NONE,
                     "shell commands whose output the session's environment record keeps and helix verify compares",
                     "e.g. [python --version, pip freeze | sha256sum]"),

@@ -30,6 +30,16 @@ class EnvironmentTest {
     }
 
     @Test
+    void theSandboxASessionRanInIsALineAfterTheSystemAndNoDifference() {
+        Environment e = machine("t", T0, List.of(), "", "6.1.0", ordered("nproc", "8")).withSandbox("bubblewrap");
+
+        assertThat(e.lines()).containsSubsequence("system: Debian GNU/Linux 12 (bookworm), kernel 6.1.0", "sandbox: bubblewrap",
+                "$ nproc: 8");
+        assertThat(e.differences(e.withSandbox(""))).isEmpty(); // verify's machine of the day has none to compare
+        assertThat(machine("t", T0, List.of(), "", "6.1.0", Map.of()).lines()).noneMatch(l -> l.startsWith("sandbox"));
+    }
+
+    @Test
     void theDifferencesNameEachAspectThatChangedAndNothingElse() {
         Environment then = machine("t", T0, List.of("NVIDIA A100 (40960 MiB)"), "550.54", "6.1.0",
                 ordered("python --version", "Python 3.11.4", "nproc", "8"));

@@ -191,7 +191,7 @@ final class SessionBench {
                 new Spec.AgentSpec("script", Optional.empty(), 200, 2, Optional.empty(), 600),
                 new Spec.SearchSpec(List.of(), 0, 4),
                 new Spec.RunSpec(workers, "local", List.of(), Spec.SlurmSpec.DEFAULT, onStale, List.of(), List.of(),
-                        Optional.empty(), maxFailures, maxOutageSeconds, isolation, List.of()),
+                        Optional.empty(), maxFailures, maxOutageSeconds, isolation, List.of(), null),
                 Map.of(), "helix.yaml");
     }
 

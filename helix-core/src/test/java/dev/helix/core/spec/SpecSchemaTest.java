@@ -100,7 +100,7 @@ class SpecSchemaTest {
         assertThat(SpecSchema.keysIn("search")).containsExactly("parameters", "seed", "initial_random");
         assertThat(SpecSchema.keysIn("search.parameters.*")).containsExactly("file", "pattern", "type", "range", "log",
                 "values", "choices");
-        assertThat(SpecSchema.keysIn("run")).containsExactly("tag", "workers", "executor", "slots", "isolation", "fingerprint", "slurm", "on_stale", "directions", "secrets",
+        assertThat(SpecSchema.keysIn("run")).containsExactly("tag", "workers", "executor", "slots", "isolation", "sandbox", "fingerprint", "slurm", "on_stale", "directions", "secrets",
                 "max_failures", "max_outage_seconds");
         assertThat(SpecSchema.keysIn("run.slurm")).containsExactly("partition", "cpus", "mem", "gres", "extra_args");
     }
@@ -161,6 +161,7 @@ class SpecSchemaTest {
         read.put("run.directions", x -> x.run().directions());
         read.put("run.secrets", x -> x.run().secrets());
         read.put("run.isolation", x -> x.run().isolation().word());
+        read.put("run.sandbox", x -> x.run().sandbox().word());
         read.put("run.fingerprint", x -> x.run().fingerprint());
         read.put("run.max_failures", x -> x.run().maxFailures());
         read.put("run.max_outage_seconds", x -> x.run().maxOutageSeconds());

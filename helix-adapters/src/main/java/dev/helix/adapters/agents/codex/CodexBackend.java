@@ -44,7 +44,8 @@ public final class CodexBackend extends CliAgentBackend {
             spec -> List.of(),
             new CliAgent.Setup(CodexBackend::writeConfig,
                     (run, e) -> "could not write the codex config in " + home(run) + ": " + e.getMessage(), false),
-            new CliAgent.Launch(run -> command(run.executable(), run.agent(), run.worktree()), CodexBackend::environment,
+            new CliAgent.Launch(run -> command(run.executable(), run.agent(), run.worktree(), run.context().confinement().confines()),
+                    CodexBackend::environment,
                     (codex, e) -> "could not start codex (" + codex + "): " + e.getMessage(), 4 << 20, Duration.ofSeconds(3)),
             new CliAgent.Output(CodexEvents::reading, text -> "codex's final message has no description line"),
             new CliAgent.Transcript(CodexBackend::transcript, true));
@@ -54,8 +55,18 @@ public final class CodexBackend extends CliAgentBackend {
     }
 
     static List<String> command(Path codex, Spec.AgentSpec agent, Path worktree) {
+        return command(codex, agent, worktree, false);
+    }
+
+    /**
+     * With {@code confined}, Helix's sandbox is codex's: it already holds codex to the worktree, and
+     * codex's own (workspace-write) inside it uses the system's bubblewrap, which before 0.9 (no
+     * --argv0) needs helper links in CODEX_HOME that codex refuses to make under the temporary
+     * directory, so that every edit of a repository under /tmp would fail.
+     */
+    static List<String> command(Path codex, Spec.AgentSpec agent, Path worktree, boolean confined) {
         List<String> command = new ArrayList<>(List.of(codex.toString(), "exec", "--json", "--ephemeral",
-                "--skip-git-repo-check", "--sandbox", "workspace-write", "--cd", worktree.toString()));
+                "--skip-git-repo-check", "--sandbox", confined ? "danger-full-access" : "workspace-write", "--cd", worktree.toString()));
         agent.model().map(String::strip).filter(m -> !m.isEmpty()).ifPresent(m -> command.addAll(List.of("--model", m)));
         command.addAll(agent.extraArgs());
         command.add("-"); // the prompt: read from stdin

@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,9 +47,25 @@ class CodexBackendTest {
 
     private ScriptedServer server;
 
+    /**
+     * The runs directory (which holds CODEX_HOME) outside the temporary directory: codex's own
+     * sandbox, with a system bubblewrap older than 0.9 on PATH (Debian 12's 0.8.0 has no --argv0),
+     * needs helper links in CODEX_HOME, which it refuses to make under the temporary directory.
+     */
+    private Path runs;
+
+    @BeforeEach
+    void runsOutsideTheTemporaryDirectory() throws IOException {
+        Path cache = Files.createDirectories(Path.of(System.getProperty("user.home"), ".cache"));
+        runs = Files.createTempDirectory(cache, "helix-codex-test-");
+    }
+
     @AfterEach
-    void stop() {
+    void stop() throws IOException {
         if (server != null) server.close();
+        try (var all = Files.walk(runs)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+        }
     }
 
     @Test
@@ -90,14 +107,14 @@ class CodexBackendTest {
         assertThat(first.path("model").asText()).isEqualTo("gpt-test");
         assertThat(ScriptedResponses.prompt(first.path("input"))).contains("# Helix experiment 1 of session t");
 
-        Path log = tmp.resolve("runs/1.agent.log");
+        Path log = runs.resolve("1.agent.log");
         assertThat(Files.readString(log)).contains("exec --json", "\"type\":\"file_change\"", "# Helix experiment 1");
         // codex logs a deprecated config key as an error item in the transcript: Helix's config has none
         assertThat(Files.readString(log)).doesNotContain("deprecated");
-        String config = Files.readString(tmp.resolve("runs/codex-home/config.toml"));
+        String config = Files.readString(runs.resolve("codex-home/config.toml"));
         assertThat(config).contains("base_url = \"" + server.baseUrl() + "/v1\"", "env_key = \"" + KEY_ENV + "\"",
                 "wire_api = \"responses\"", "check_for_update_on_startup = false");
-        assertNoFileHolds(tmp.resolve("runs"), KEY);
+        assertNoFileHolds(runs, KEY);
         assertNoFileHolds(worktree, KEY);
     }
 
@@ -143,7 +160,7 @@ class CodexBackendTest {
         assertThat(reason).startsWith("codex failed: ").doesNotContain(KEY);
         assertThat(seconds).as("retries are bounded (request_max_retries = stream_max_retries = 1)").isLessThan(30);
         assertThat(server.requests()).hasSizeBetween(1, 4);
-        assertNoFileHolds(tmp.resolve("runs"), KEY);
+        assertNoFileHolds(runs, KEY);
     }
 
     @Test
@@ -283,7 +300,7 @@ class CodexBackendTest {
         env.put("HOME", Files.createDirectories(tmp.resolve("home")).toString());
         env.put(KEY_ENV, KEY);
         Secrets secrets = Secrets.of(env, List.of(KEY_ENV));
-        return new CodexBackend().create(new AgentBackend.Context(spec, env, tmp.resolve("runs"), secrets));
+        return new CodexBackend().create(new AgentBackend.Context(spec, env, runs, secrets));
     }
 
     static Spec spec(String baseUrl, int timeoutSeconds, List<String> extraArgs) {

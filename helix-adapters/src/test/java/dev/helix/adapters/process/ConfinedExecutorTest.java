@@ -1,0 +1,184 @@
+package dev.helix.adapters.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import dev.helix.core.metric.MetricFile;
+import dev.helix.core.port.Confinement;
+import dev.helix.core.port.Executor.Request;
+import dev.helix.core.port.Executor.Result;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The local executor with its commands in bubblewrap, on a real repository with a worktree under
+ * .helix/worktrees: the command writes its worktree and nothing else of the repository, sees an
+ * empty .helix/ and hidden directories, reaches the files Helix names to it, and every process it
+ * starts (an escaped daemon too) is still found and ended, on exit, timeout and interruption.
+ */
+class ConfinedExecutorTest {
+    @TempDir
+    Path tmp;
+
+    final String mark = UUID.randomUUID().toString();
+    final LocalExecutor patient = new LocalExecutor(LocalExecutorTest.LONG_GRACE, 64 * 1024, 64 * 1024);
+    Path repo;
+    Path worktree;
+    Path hidden;
+    LocalExecutor confined;
+
+    @BeforeEach
+    void aRepositoryWithAWorktreeInItsHelixDirectory() throws Exception {
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        assumeThat(found.usable()).as(found.words()).isTrue();
+        repo = tmp.resolve("repo");
+        Files.createDirectories(repo);
+        git(repo, "init", "-q");
+        Files.writeString(repo.resolve("a.txt"), "a\n");
+        git(repo, "add", "a.txt");
+        git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "a");
+        worktree = repo.resolve(".helix/worktrees/t");
+        git(repo, "worktree", "add", "-q", worktree.toString());
+        Files.writeString(repo.resolve(".helix/experiments.jsonl"), "{\"run\":0}\n");
+        hidden = tmp.resolve("heldout");
+        Files.createDirectories(hidden);
+        Files.writeString(hidden.resolve("data.txt"), "4.2\n");
+        Bubblewrap bwrap = new Bubblewrap(found.bwrap().orElseThrow(), repo, repo.resolve(".git"), repo.resolve(".helix"),
+                List.of(hidden));
+        confined = patient.confined(bwrap);
+    }
+
+    @AfterEach
+    void sweep() {
+        LocalExecutor.killMarked("HELIX_TEST_MARK", mark);
+    }
+
+    private Request request(String command, Duration timeout, Map<String, String> env) {
+        Map<String, String> all = new java.util.HashMap<>(env);
+        all.put("HELIX_TEST_MARK", mark);
+        return new Request(command, worktree, timeout, all, repo.resolve(".helix/runs/t/1.log"));
+    }
+
+    private Result run(String command) {
+        return confined.run(request(command, Duration.ofSeconds(120), Map.of()));
+    }
+
+    @Test
+    void theCommandWritesItsWorktreeOnlyAndSeesNeitherTheLedgerNorTheHiddenData() throws Exception {
+        Result r = run("echo b > a.txt && echo wrote-worktree; echo x > " + repo.resolve("planted.txt") + " || echo denied-repo;"
+                + " echo x > " + repo.resolve(".git/hooks/pre-commit") + " || echo denied-hooks;"
+                + " cat " + repo.resolve(".helix/experiments.jsonl") + " || echo denied-ledger;"
+                + " cat " + hidden.resolve("data.txt") + " || echo denied-hidden;"
+                + " echo x > .git || echo denied-dotgit; git status --short; echo status=$?");
+
+        assertThat(r.exitCode()).as(r.output()).isZero();
+        assertThat(r.output()).contains("wrote-worktree", "denied-repo", "denied-hooks", "denied-ledger", "denied-hidden",
+                "denied-dotgit", " M a.txt", "status=0");
+        assertThat(worktree.resolve("a.txt")).hasContent("b");
+        assertThat(repo.resolve("planted.txt")).doesNotExist();
+        assertThat(repo.resolve(".git/hooks/pre-commit")).doesNotExist();
+        assertThat(hidden.resolve("data.txt")).hasContent("4.2"); // hidden from it, not touched
+    }
+
+    @Test
+    void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
+        Path metric = repo.resolve(".helix/runs/t/1.metric");
+        Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
+                Map.of(MetricFile.VARIABLE, metric.toString())));
+        assertThat(wrote.exitCode()).as(wrote.output()).isZero();
+        assertThat(metric).hasContent("{\"loss\": 1.5}");
+
+        Files.delete(metric);
+        Result silent = confined.run(request("echo no file", Duration.ofSeconds(120), Map.of(MetricFile.VARIABLE, metric.toString())));
+        assertThat(silent.exitCode()).isZero();
+        assertThat(metric).doesNotExist();
+    }
+
+    @Test
+    void anEscapedDaemonIsEndedWithTheEvaluation() throws Exception {
+        assumeThat(LocalExecutor.containment()).isEqualTo("subreaper");
+        Path pidFile = tmp.resolve("daemon.pid");
+        Result r = run("setsid env -i sh -c 'echo $$ > " + pidFile + "; exec sleep 9999' >/dev/null 2>&1 &"
+                + " while [ ! -s " + pidFile + " ]; do sleep 0.01; done; echo metric: 1");
+
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.output()).contains("metric: 1");
+        long daemon = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(Proc.alive(daemon)).as("the escaped daemon " + daemon).isFalse();
+    }
+
+    @Test
+    void anEscapedDaemonIsEndedWhenTheEvaluationTimesOut() throws Exception {
+        assumeThat(LocalExecutor.containment()).isEqualTo("subreaper");
+        Path pidFile = tmp.resolve("daemon.pid");
+        String command = "setsid env -i sh -c 'echo $$ > " + pidFile + "; exec sleep 9999' >/dev/null 2>&1 &"
+                + " while [ ! -s " + pidFile + " ]; do sleep 0.01; done; sleep 300";
+        Result r = CompletableFuture.supplyAsync(() -> confined.run(request(command, Duration.ofSeconds(15), Map.of())))
+                .get(180, TimeUnit.SECONDS);
+
+        assertThat(r.timedOut()).isTrue();
+        long daemon = Long.parseLong(Files.readString(pidFile).strip());
+        assertThat(Proc.alive(daemon)).as("the escaped daemon " + daemon).isFalse();
+        assertThat(survivors()).isEmpty();
+    }
+
+    @Test
+    void anInterruptedEvaluationLeavesNoProcess() throws Exception {
+        Path started = tmp.resolve("started");
+        Thread[] runner = new Thread[1];
+        CompletableFuture<Result> running = new CompletableFuture<>();
+        runner[0] = Thread.ofPlatform().start(() -> running.complete(
+                confined.run(request("touch " + started + "; sleep 300 & sleep 300", Duration.ofSeconds(600), Map.of()))));
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!Files.exists(started) && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(started).exists();
+        runner[0].interrupt();
+        Result r = running.get(180, TimeUnit.SECONDS);
+
+        assertThat(r.interrupted()).isTrue();
+        assertThat(survivors()).isEmpty();
+    }
+
+    private Set<Long> survivors() {
+        return Proc.liveWith("HELIX_TEST_MARK", mark);
+    }
+
+    private static void git(Path dir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("git", "-C", dir.toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(command + "\n" + out).isZero();
+    }
+
+    /** The command line itself: bubblewrap around the command, inside nothing but the reaper. */
+    @Test
+    void theSandboxKeepsTheRepositoryReadOnlyAndBindsTheWorktreeBackIntoTheEmptyHelixDirectory() throws Exception {
+        Bubblewrap bwrap = new Bubblewrap(Path.of("/usr/bin/bwrap"), repo, repo.resolve(".git"), repo.resolve(".helix"), List.of(hidden));
+        List<String> argv = bwrap.wrap(List.of("sh", "-c", "true"), worktree, Confinement.Reach.NONE);
+        String line = String.join(" ", argv);
+        Path real = repo.toRealPath();
+        Path wt = worktree.toRealPath();
+
+        assertThat(argv.subList(0, 5)).containsExactly("/usr/bin/bwrap", "--die-with-parent", "--dev-bind", "/", "/");
+        assertThat(line).contains("--tmpfs " + hidden.toRealPath(), "--ro-bind " + real + " " + real,
+                "--tmpfs " + real.resolve(".helix"), "--bind " + wt + " " + wt,
+                "--ro-bind " + wt.resolve(".git") + " " + wt.resolve(".git"),
+                "--ro-bind " + real.resolve(".git/worktrees/t/commondir"), "--chdir " + wt + " -- sh -c true");
+        assertThat(line.indexOf("--tmpfs " + real.resolve(".helix"))).isLessThan(line.lastIndexOf("--bind " + wt + " " + wt));
+        assertThat(argv).doesNotContain("--unshare-pid", "--unshare-all", "--unshare-net");
+    }
+}
