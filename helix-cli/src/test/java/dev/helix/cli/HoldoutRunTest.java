@@ -29,6 +29,11 @@ class HoldoutRunTest {
 
     /** The quadratic project with a command proposer that sets x and notes whether it can see the hidden file. */
     private TestRepo project(String holdoutSource) {
+        return project(holdoutSource, "data/**");
+    }
+
+    /** The same, with scope.hidden as given. */
+    private TestRepo project(String holdoutSource, String hidden) {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         repo.write("holdout.sh", HOLDOUT);
         Path probe = tmp.resolve("probe.txt");
@@ -38,7 +43,7 @@ class HoldoutRunTest {
                 + "echo '{\"description\": \"x = 3.0\"}'\n");
         String spec = repo.read("helix.yaml");
         spec = spec.substring(0, spec.indexOf("agent:")) + "agent:\n  backend: command\n  command: sh agent.sh\n";
-        spec = spec.replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
+        spec = spec.replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [\"" + hidden + "\"]\n")
                 .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    " + holdoutSource + "\n");
         repo.write("helix.yaml", spec);
         repo.commitAll("a hold-out on hidden data");
@@ -117,6 +122,29 @@ class HoldoutRunTest {
         assertThat(run.code()).as(run.toString()).isEqualTo(2);
         assertThat(run.toString()).contains("scope.hidden").contains("data/test.txt").contains("git rm --cached");
         assertThat(repo.ledger()).isEmpty();
+    }
+
+    @Test
+    void aHiddenDirectoryWrittenAsUsersWriteItKeepsItsFilesFromTheProposerAndGivesThemToTheHoldout() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        for (String hidden : new String[] {"data", "data/"}) {
+            TestRepo repo = project("from_dir: " + heldout, hidden);
+            TestRepo.Run measured = repo.helix("run", "--tag", "d", "--max-experiments", "1");
+            assertThat(measured.code()).as(measured.toString()).isZero();
+            assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).as(hidden + ": " + repo.ledger().get(0))
+                    .isEqualTo(0.04, Offset.offset(1e-9));
+
+            repo.write("data/test.txt", "4.2\n");
+            repo.commitAll("held-out data committed by mistake");
+            TestRepo.Run refused = repo.helix("run", "--tag", "t", "--max-experiments", "1");
+            assertThat(refused.code()).as(hidden + ": " + refused).isEqualTo(2);
+            assertThat(refused.toString()).contains("data/test.txt").contains("git rm --cached");
+            try (var paths = Files.walk(tmp.resolve("repo"))) {
+                for (Path f : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+            }
+        }
     }
 
     @Test
