@@ -50,6 +50,12 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
         return Overfitting.of(records, direction);
     }
 
+    /** Why the hold-out is not compared (its baseline's failed), under the same rule as {@link #holdout()}. */
+    Optional<String> holdoutUnmeasured() {
+        if (!revealHoldout && driver() == Driver.AGENT) return Optional.empty();
+        return Overfitting.unmeasured(records);
+    }
+
     /** The hold-out as {@code status} shows it by default. */
     Optional<Overfitting> holdout() {
         return holdout(revealHoldout);

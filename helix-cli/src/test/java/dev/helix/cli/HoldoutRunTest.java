@@ -170,6 +170,27 @@ class HoldoutRunTest {
     }
 
     @Test
+    void aHoldoutThatFailsOnTheBaselineIsSaidInStatusAndTheReportNotLeftOut() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        TestRepo repo = project("from_dir: " + heldout);
+        repo.write("holdout.sh", HOLDOUT.replace("t=$(cat", "[ \"$x\" = 4.0 ] && { echo 'split missing' >&2; exit 4; }\nt=$(cat"));
+        repo.commitAll("a hold-out that fails on the unchanged code");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "b", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/failure").asText()).contains("exit code 4");
+        assertThat(repo.ledger().get(1).at("/holdout/value").asDouble()).isEqualTo(1.44, Offset.offset(1e-9));
+        assertThat(repo.helix("--text", "status").out())
+                .contains("Hold-out: not compared: the baseline's hold-out failed (the hold-out command failed: exit code 4)");
+        JsonNode status = repo.helix("--json", "status").json().get("data");
+        assertThat(status.get("holdout_failure").asText()).as(status.toString()).contains("exit code 4");
+        assertThat(repo.helix("--text", "report").out()).contains("## Hold-out").contains("the baseline's hold-out failed");
+    }
+
+    @Test
     void theConsoleOfRunAndWatchShowsTheHoldoutBesideEachKeepAndTheProposersRequestsNeverHoldIt() throws Exception {
         Path heldout = tmp.resolve("heldout");
         Files.createDirectories(heldout.resolve("data"));
