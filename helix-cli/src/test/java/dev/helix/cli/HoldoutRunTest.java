@@ -112,6 +112,34 @@ class HoldoutRunTest {
     }
 
     @Test
+    void hiddenFilesFromAGitRefKeepTheirExecutableBitAndTheirSymlinks() throws Exception {
+        TestRepo repo = project("from_ref: refs/hidden/data");
+        repo.write("holdout.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                [ -L data/current.txt ] || { echo "data/current.txt is not a symlink" >&2; exit 6; }
+                t=$(./data/target.sh) || exit 7
+                awk -v x="$x" -v t="$t" 'BEGIN { printf "loss: %.6f\\n", (x - t) * (x - t) }'
+                """);
+        repo.commitAll("a hold-out with a helper script and a link");
+        repo.git("checkout", "-q", "-b", "hidden");
+        repo.write("data/target.sh", "#!/bin/sh\ncat data/current.txt\n");
+        Files.setPosixFilePermissions(repo.dir.resolve("data/target.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        repo.write("data/v2.txt", "2.5\n");
+        Files.createSymbolicLink(repo.dir.resolve("data/current.txt"), Path.of("v2.txt"));
+        repo.commitAll("held-out data with a helper");
+        repo.git("update-ref", "refs/hidden/data", "HEAD");
+        repo.git("checkout", "-q", "main");
+        repo.git("branch", "-q", "-D", "hidden");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "x", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).as(repo.ledger().get(0).toString())
+                .isEqualTo(2.25, Offset.offset(1e-9));
+    }
+
+    @Test
     void aHiddenFileTheBranchTracksStopsTheSessionBeforeItStarts() {
         TestRepo repo = project("from_dir: ../heldout");
         repo.write("data/test.txt", "4.2\n");
