@@ -84,7 +84,7 @@ record StatusView(
     record Answer(StatusView view, List<String> hints) {
     }
 
-    private record Still(List<Experiment> records, String tag, List<String> warnings, Answer answer) {
+    private record Still(List<Experiment> records, String tag, List<String> warnings, boolean revealHoldout, Answer answer) {
     }
 
     /** The answers a resident Helix gave on sessions that do not run, while their records are the same list (the ledger unchanged). */
@@ -95,14 +95,17 @@ record StatusView(
         boolean still = s.runningPid().isEmpty() && dev.helix.adapters.process.CallerEnvironment.override().isPresent();
         if (still) {
             for (Still k : STILL) {
-                if (k.records() == s.records() && k.tag().equals(s.tag()) && k.warnings().equals(s.warnings())) return k.answer();
+                if (k.records() == s.records() && k.tag().equals(s.tag()) && k.warnings().equals(s.warnings())
+                        && k.revealHoldout() == s.revealHoldout()) {
+                    return k.answer();
+                }
             }
         }
         StatusView view = of(s, workers, now);
         Answer answer = new Answer(view, view.hints(s));
         if (still) {
             if (STILL.size() >= 8) STILL.clear();
-            STILL.add(new Still(s.records(), s.tag(), s.warnings(), answer));
+            STILL.add(new Still(s.records(), s.tag(), s.warnings(), s.revealHoldout(), answer));
         }
         return answer;
     }
@@ -147,7 +150,7 @@ record StatusView(
         s.holdout().map(Overfitting::render).or(s::holdoutUnmeasured).ifPresent(o -> lines.add("Hold-out: " + o));
         Spend spend = Spend.of(s.records());
         if (spend.any()) lines.add("Spent: " + spend.render());
-        lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));
+        lines.add("Last: " + ConsoleRenderer.row(s.shown(s.records().get(s.records().size() - 1))));
         Hints.of(s.records()).forEach(h -> lines.add("hint: " + h));
         return String.join("\n", lines);
     }
