@@ -112,6 +112,23 @@ class HoldoutRunTest {
     }
 
     @Test
+    void aFromDirThatIsALinkOrHoldsALinkedDirectoryIsFollowed() throws Exception {
+        // the held-out data lives on a big disk, linked from where the spec points
+        Path disk = Files.createDirectories(tmp.resolve("disk/test-split"));
+        Files.writeString(disk.resolve("test.txt"), "4.2\n");
+        Path heldout = Files.createDirectories(tmp.resolve("heldout"));
+        Files.createSymbolicLink(heldout.resolve("data"), disk);
+        Path link = Files.createSymbolicLink(tmp.resolve("heldout-link"), heldout);
+        TestRepo repo = project("from_dir: " + link);
+
+        TestRepo.Run run = repo.helix("run", "--tag", "l", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).as(repo.ledger().get(0).toString())
+                .isEqualTo(0.04, Offset.offset(1e-9));
+    }
+
+    @Test
     void hiddenFilesFromAGitRefKeepTheirExecutableBitAndTheirSymlinks() throws Exception {
         TestRepo repo = project("from_ref: refs/hidden/data");
         repo.write("holdout.sh", """

@@ -44,11 +44,12 @@ public final class HiddenFiles {
     private static List<String> fromDirectory(Path repo, Holdout.Directory d, List<String> globs, Path into) {
         Path dir = directory(repo, d);
         if (!Files.isDirectory(dir)) throw new IllegalStateException("evaluate.holdout.from_dir " + dir + " is not a directory");
-        if (dir.startsWith(repo.toAbsolutePath().normalize())) {
+        if (dir.startsWith(repo.toAbsolutePath().normalize()) || real(dir).startsWith(real(repo))) {
             throw new IllegalStateException("evaluate.holdout.from_dir " + dir + " is inside the repository, where a proposer reads it");
         }
         List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
+        // links are followed, as cp -rL would: held-out data often lives on another disk, linked from here
+        try (Stream<Path> files = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String rel = dir.relativize(f).toString().replace('\\', '/');
                 if (!Glob.any(globs, rel)) continue;
@@ -61,6 +62,14 @@ public final class HiddenFiles {
             throw new UncheckedIOException("cannot copy the hidden files from " + dir, e);
         }
         return out;
+    }
+
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
     }
 
     private List<String> fromRef(Path repo, Holdout.GitRef r, List<String> globs, Path into) {
