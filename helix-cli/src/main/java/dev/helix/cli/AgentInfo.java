@@ -190,7 +190,7 @@ record AgentInfo(List<Flag> globals, List<Entry> commands, Map<String, String> e
                 + "\"final_crash\":\"...\" (only when that tree did not evaluate),"
                 + "\"changes\":[{\"run\":1,\"description\":\"...\",\"commit\":\"<commit>\",\"contribution\":{...} (absent when it "
                 + "did not revert cleanly),\"cost_usd\":0.12,"
-                + "\"fate\":\"needed|crashes_without|dropped|marginal|unclear|kept_on_request|needed_by_later\","
+                + "\"fate\":\"needed|crashes_without|checks_fail_without|dropped|marginal|unclear|kept_on_request|needed_by_later\","
                 + "\"kept\":true,\"why\":\"...\"}],\"branch\":\"helix/nov23-final\",\"base\":\"<commit>\",\"commits\":[...],"
                 + "\"squashed\":false,\"written\":true,\"cost_usd\":1.5,\"summary\":\".helix/runs/nov23/final.md\"}; "
                 + "gains are signed so that positive is better; run it at the end of a session; beside the summary, final.json holds "

@@ -44,7 +44,7 @@ final class LogCommand implements Callable<Integer> {
         }
         String chosen = latest.get();
         LedgerStore.Contents contents = number == 0 ? workspace.ledger().readTag(chosen) : workspace.ledger().tail(chosen, number);
-        List<Experiment> rows = contents.experiments();
+        List<Experiment> rows = SessionRecords.shown(contents.experiments());
         if (rows.isEmpty()) throw SessionRecords.noSession(workspace, chosen);
         Output out = main.output();
         contents.warnings().forEach(w -> out.progress().println("warning: " + w));

@@ -30,7 +30,10 @@ import picocli.CommandLine;
                 + "Watch a session live: helix watch in the terminal, helix ui in a browser."},
         footer = {"", "Exit codes: 0 success, 1 runtime failure (a retry may help), 2 usage or configuration error, "
             + "130 interrupted. Stdout carries the answer: text on a terminal, one JSON envelope otherwise (or with --json); "
-            + "export, report, diff, guide and review write their document either way. Progress, warnings and errors go to stderr.", ""})
+            + "export, report, diff, guide and review write their document either way. Progress, warnings and errors go to stderr.", "",
+            "Read-only commands called from a program (stdout not a terminal) are answered by a resident Helix the launcher "
+                + "starts: helix daemon status says where it is, since when and its memory; helix daemon stop ends it; "
+                + "HELIX_NO_DAEMON=1 or --no-daemon runs a call cold.", ""})
 public final class Main implements Callable<Integer> {
 
     /**

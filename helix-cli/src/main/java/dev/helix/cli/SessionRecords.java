@@ -50,6 +50,25 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
         return Overfitting.of(records, direction);
     }
 
+    /** Experiment {@code e} as a row for people shows it: without its hold-out under the same rule as {@link #holdout()}. */
+    Experiment shown(Experiment e) {
+        return !revealHoldout && driver() == Driver.AGENT ? e.withHoldout(Optional.empty()) : e;
+    }
+
+    /**
+     * {@code rows} of one session as {@code helix log} shows them: an agent driving the session reads
+     * its log, so there its rows leave the hold-out out.
+     */
+    static List<Experiment> shown(List<Experiment> rows) {
+        return Driver.of(rows) == Driver.AGENT ? rows.stream().map(e -> e.withHoldout(Optional.empty())).toList() : rows;
+    }
+
+    /** Why the hold-out is not compared (its baseline's failed), under the same rule as {@link #holdout()}. */
+    Optional<String> holdoutUnmeasured() {
+        if (!revealHoldout && driver() == Driver.AGENT) return Optional.empty();
+        return Overfitting.unmeasured(records);
+    }
+
     /** The hold-out as {@code status} shows it by default. */
     Optional<Overfitting> holdout() {
         return holdout(revealHoldout);

@@ -36,7 +36,7 @@ final class ShowCommand implements Callable<Integer> {
         ShowView view = ShowView.of(s, e);
         Output out = main.output();
         s.warnings().forEach(w -> out.progress().println("warning: " + w));
-        out.text(view.text(e));
+        out.text(view.text(s.shown(e)));
         out.success(view, e.run() > 0 ? List.of("compare with the best: helix diff best " + e.run()) : List.of());
         return ExitCodes.OK;
     }

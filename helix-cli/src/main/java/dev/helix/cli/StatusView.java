@@ -12,6 +12,7 @@ import dev.helix.core.session.Hints;
 import dev.helix.core.session.NoiseNow;
 import dev.helix.core.session.Records;
 import java.time.Instant;
+import dev.helix.core.judge.Overfitting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -22,7 +23,8 @@ import java.util.Locale;
  * add up to it); {@code attempts} counts the records under them, fix-ups and re-evaluations included.
  * {@code best} is the kept run's own measurement; on a noisy metric {@code best_estimate},
  * {@code baseline_estimate} and {@code gain} are from every measurement of the two commits.
- * {@code holdout} (with evaluate.holdout) is left out of an agent-driven session's status unless
+ * {@code holdout} (with evaluate.holdout), or {@code holdout_failure} when the baseline's hold-out failed,
+ * is left out of an agent-driven session's status unless
  * asked for with --holdout: the agent is not to see it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -54,7 +56,8 @@ record StatusView(
         @JsonProperty("noise_now") NoiseNowJson noiseNow,
         List<ProposerShare> proposers,
         HoldoutJson holdout,
-        SpendJson spend) {
+        SpendJson spend,
+        @JsonProperty("holdout_failure") String holdoutFailure) {
 
     /** The baseline's noise: the judge it chose ({@code strict} or {@code statistical}), the sd of its repeats and how many there were. */
     record NoiseJson(String kind, double sd, int samples) {
@@ -75,13 +78,13 @@ record StatusView(
 
     /** Before the first experiment: no session, nothing counted. */
     static final StatusView EMPTY = new StatusView(null, null, false, null, null, 0, 0, 0, 0, 0, 0, 0, 0, null, null, null, 0,
-            null, 0, null, List.of(), null, null, null, null, null, null, null);
+            null, 0, null, List.of(), null, null, null, null, null, null, null, null);
 
     /** The view and its hints. */
     record Answer(StatusView view, List<String> hints) {
     }
 
-    private record Still(List<Experiment> records, String tag, List<String> warnings, Answer answer) {
+    private record Still(List<Experiment> records, String tag, List<String> warnings, boolean revealHoldout, Answer answer) {
     }
 
     /** The answers a resident Helix gave on sessions that do not run, while their records are the same list (the ledger unchanged). */
@@ -92,14 +95,17 @@ record StatusView(
         boolean still = s.runningPid().isEmpty() && dev.helix.adapters.process.CallerEnvironment.override().isPresent();
         if (still) {
             for (Still k : STILL) {
-                if (k.records() == s.records() && k.tag().equals(s.tag()) && k.warnings().equals(s.warnings())) return k.answer();
+                if (k.records() == s.records() && k.tag().equals(s.tag()) && k.warnings().equals(s.warnings())
+                        && k.revealHoldout() == s.revealHoldout()) {
+                    return k.answer();
+                }
             }
         }
         StatusView view = of(s, workers, now);
         Answer answer = new Answer(view, view.hints(s));
         if (still) {
             if (STILL.size() >= 8) STILL.clear();
-            STILL.add(new Still(s.records(), s.tag(), s.warnings(), answer));
+            STILL.add(new Still(s.records(), s.tag(), s.warnings(), s.revealHoldout(), answer));
         }
         return answer;
     }
@@ -122,7 +128,8 @@ record StatusView(
                 headline.map(h -> EstimateJson.of(h.best())).orElse(null), headline.map(h -> EstimateJson.of(h.baseline())).orElse(null),
                 headline.map(h -> EstimateJson.Gain.of(h.gain())).orElse(null), NoiseNow.of(records).map(NoiseNowJson::of).orElse(null),
                 ProposerShare.of(records).isEmpty() ? null : ProposerShare.of(records),
-                s.holdout().map(HoldoutJson::of).orElse(null), SpendJson.of(Spend.of(records)));
+                s.holdout().map(HoldoutJson::of).orElse(null), SpendJson.of(Spend.of(records)),
+                s.holdoutUnmeasured().orElse(null));
     }
 
     /** The lines for people: state, workers, counts, noise, spend, the last experiment and the hints. */
@@ -140,10 +147,10 @@ record StatusView(
         NoiseNow.of(s.records()).map(NoiseNow::render).ifPresent(n -> lines.add(n.substring(0, 1).toUpperCase(Locale.ROOT) + n.substring(1)));
         lines.add(String.format(Locale.ROOT, "Evaluations per experiment: %.2f", v.evaluationsPerExperiment()));
         if (v.proposers() != null) lines.add("Proposers: " + ProposerShare.render(v.proposers()));
-        s.holdout().ifPresent(o -> lines.add("Hold-out: " + o.render()));
+        s.holdout().map(Overfitting::render).or(s::holdoutUnmeasured).ifPresent(o -> lines.add("Hold-out: " + o));
         Spend spend = Spend.of(s.records());
         if (spend.any()) lines.add("Spent: " + spend.render());
-        lines.add("Last: " + ConsoleRenderer.row(s.records().get(s.records().size() - 1)));
+        lines.add("Last: " + ConsoleRenderer.row(s.shown(s.records().get(s.records().size() - 1))));
         Hints.of(s.records()).forEach(h -> lines.add("hint: " + h));
         return String.join("\n", lines);
     }

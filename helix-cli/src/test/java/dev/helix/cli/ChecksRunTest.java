@@ -79,6 +79,24 @@ class ChecksRunTest {
     }
 
     @Test
+    void checksThatPrintMegabytesOnOneLineLeaveASmallRecordWithTheirLastWords() throws Exception {
+        // a progress bar redrawn with \r is one line of megabytes, and its end is what a reader needs
+        TestRepo repo = project(CHECKS.replace("echo \"test_parses ... ok\"",
+                "awk 'BEGIN { for (i = 0; i < 60000; i++) printf \"progress %06d%%\\r\", i }'; echo; "
+                        + "head -c 3000000 /dev/zero | tr -c x =; echo"));
+
+        TestRepo.Run run = repo.helix("run", "--tag", "s", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<String> lines = Files.readAllLines(repo.dir.resolve(".helix/experiments.jsonl"));
+        assertThat(lines.get(1)).contains("checks failed").hasSizeLessThan(16_000);
+        JsonNode failed = repo.ledger().get(1);
+        assertThat(failed.get("log_tail").asText()).endsWith("test_not_three ... FAILED: x must not be 3.0").contains("cut");
+        assertThat(repo.helix("status", "--json").out()).hasSizeLessThan(24_000);
+        assertThat(repo.dir.resolve(".helix/runs/s/1.checks.log")).content().contains("progress 000000%").contains("FAILED");
+    }
+
+    @Test
     void inTryAFailingCheckRevertsTheEditAndTheVerdictShowsTheirTail() throws Exception {
         TestRepo repo = project(CHECKS);
         repo.write("params.txt", "x = 3.0\nwidth = 3\n");

@@ -89,6 +89,41 @@ class EnvironmentRecordTest {
     }
 
     @Test
+    void aLongOrBinaryFingerprintIsComparedWholeAndVerifyNamesTheLineThatChanged() throws Exception {
+        // pip freeze in a real environment prints thousands of characters; a changed package at its end must show
+        Path freeze = tmp.resolve("freeze.txt");
+        StringBuilder packages = new StringBuilder();
+        for (int i = 1; i <= 300; i++) packages.append("package").append(i).append("==1.0.").append(i).append('\n');
+        Files.writeString(freeze, packages);
+        Path blob = tmp.resolve("blob.bin");
+        Files.write(blob, new byte[] {(byte) 0xff, 0, (byte) 0xfe, 7, 'a', (byte) 0x80});
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"),
+                "run:\n  fingerprint: [\"cat " + freeze + "\", \"cat " + blob + "\"]\n");
+        repo.write("evaluate.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                o=0; grep -q 'package300==2.0' %s && o=0.5
+                awk -v x="$x" -v o="$o" 'BEGIN { printf "loss: %%.6f\\n", (x - 1.7) * (x - 1.7) + o }'
+                """.formatted(freeze));
+        repo.write("agent.sh", "#!/bin/sh\necho 'x = 2.0' > params.txt; echo 'width = 3' >> params.txt\necho '{\"description\": \"x to 2\"}'\n");
+        repo.commitAll("an evaluation that depends on an installed package");
+        TestRepo.Run run = repo.helix("run", "--tag", "e", "--backend", "command", "--agent-command", "sh agent.sh",
+                "--max-experiments", "1");
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode env = Output.JSON.readTree(Files.readAllLines(repo.dir.resolve(".helix/environments.jsonl")).get(0));
+        assertThat(env.get("fingerprints").get("cat " + blob).asText()).startsWith("binary output: 6 bytes, sha256 ");
+        assertThat(env.toString()).doesNotContain("\uFFFD");
+
+        Files.writeString(freeze, packages.toString().replace("package300==1.0.300", "package300==2.0"));
+        Files.write(blob, new byte[] {(byte) 0xff, 0, (byte) 0xfe, 8, 'a', (byte) 0x80});
+        TestRepo.Run drifted = repo.helix("verify", "--repeats", "1");
+        assertThat(drifted.code()).as(drifted.toString()).isEqualTo(1);
+        String hint = drifted.json().get("hints").get(1).asText();
+        assertThat(hint).contains("$ cat " + freeze + ": ").contains("package300==1.0.300 -> package300==2.0")
+                .contains("$ cat " + blob + ": binary output: 6 bytes, sha256 ");
+    }
+
+    @Test
     void aResumedSessionRecordsItsEnvironmentAgainAndVerifyComparesWithTheOneInForce() throws Exception {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         assertThat(repo.helix("run", "--tag", "r", "--max-experiments", "1").code()).isZero();

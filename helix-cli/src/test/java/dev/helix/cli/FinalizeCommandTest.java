@@ -236,7 +236,7 @@ class FinalizeCommandTest {
             public Optional<Checked> checks(Path tree) {
                 seen.add(tree);
                 try {
-                    Process p = new ProcessBuilder("sh", "-c", "test \"$(cat fast.conf)\" = 1 || { echo 'the fast path is off'; exit 1; }")
+                    Process p = new ProcessBuilder("sh", "-c", "test \"$(cat level.conf)\" != 2 || { echo 'level 2 is not allowed'; exit 1; }")
                             .directory(tree.toFile()).redirectErrorStream(true).start();
                     String out = new String(p.getInputStream().readAllBytes()).strip();
                     return Optional.of(new Checked(p.waitFor() == 0, out));
@@ -259,13 +259,33 @@ class FinalizeCommandTest {
         FinalResult result = FinalizeSession.run(s.workspace(), "s", s.records(), SpecFiles.load(repo.dir.resolve("helix.yaml")),
                 new FinalizeSession.Options(false, false, 3), gates, line -> {});
 
-        assertThat(seen).hasSize(1);
+        // the checks fail without #1 and with it alike: #1 is dropped all the same, and the final tree fails them
+        assertThat(seen).hasSize(3);
+        assertThat(result.changes().get(0).fate()).isEqualTo(dev.helix.core.result.Contribution.Fate.DROPPED);
         assertThat(result.written()).isFalse();
-        assertThat(result.checks()).hasValueSatisfying(c -> assertThat(c).startsWith("FAILED").contains("the fast path is off"));
+        assertThat(result.checks()).hasValueSatisfying(c -> assertThat(c).startsWith("FAILED").contains("level 2 is not allowed"));
         assertThat(result.holdout()).contains("level 2");
         assertThat(repo.git("branch", "--list", "helix/s-final")).isEmpty();
         assertThat(Files.readString(repo.dir.resolve(".helix/runs/s/final.md")))
                 .contains("NOT WRITTEN (the checks failed)", "Hold-out**: level 2", "Environment**: a test machine");
+        assertThat(repo.git("worktree", "list").lines()).hasSize(1);
+    }
+
+    @Test
+    void aChangeTheChecksNeedIsKeptThoughTheMetricDoesNotMissIt() throws Exception {
+        // the tests want the fast path although the new solver makes it worthless to the score
+        TestRepo repo = session(null, "  checks: 'test \"$(cat fast.conf)\" = 1 || { echo the fast path is off; exit 1; }'\n");
+
+        TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        JsonNode data = run.json().get("data");
+        List<String> fates = new ArrayList<>();
+        data.get("changes").forEach(c -> fates.add(c.get("run").asInt() + " " + c.get("fate").asText()));
+        assertThat(fates).containsExactly("1 checks_fail_without", "2 needed", "3 unclear", "4 needed");
+        assertThat(repo.git("show", "helix/s-final:fast.conf")).isEqualTo("1");
+        assertThat(Files.readString(repo.dir.resolve(".helix/runs/s/final.md"))).contains("kept: removing it makes the checks fail")
+                .contains("**Checks**: passed");
         assertThat(repo.git("worktree", "list").lines()).hasSize(1);
     }
 

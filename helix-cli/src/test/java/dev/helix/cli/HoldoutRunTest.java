@@ -29,6 +29,11 @@ class HoldoutRunTest {
 
     /** The quadratic project with a command proposer that sets x and notes whether it can see the hidden file. */
     private TestRepo project(String holdoutSource) {
+        return project(holdoutSource, "data/**");
+    }
+
+    /** The same, with scope.hidden as given. */
+    private TestRepo project(String holdoutSource, String hidden) {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         Path probe = tmp.resolve("probe.txt");
         repo.write("agent.sh", "#!/bin/sh\n"
@@ -37,7 +42,12 @@ class HoldoutRunTest {
                 + "echo '{\"description\": \"x = 3.0\"}'\n");
         String spec = repo.read("helix.yaml");
         repo.write("helix.yaml", spec.substring(0, spec.indexOf("agent:")) + "agent:\n  backend: command\n  command: sh agent.sh\n");
-        return repo.withHoldout(HOLDOUT, "    " + holdoutSource + "\n");
+        repo.withHoldout(HOLDOUT, "    " + holdoutSource + "\n");
+        if (!hidden.equals("data/**")) {
+            repo.write("helix.yaml", repo.read("helix.yaml").replace("  hidden: [data/**]\n", "  hidden: [\"" + hidden + "\"]\n"));
+            repo.commitAll("scope.hidden as the user wrote it");
+        }
+        return repo;
     }
 
     @Test
@@ -100,6 +110,51 @@ class HoldoutRunTest {
     }
 
     @Test
+    void aFromDirThatIsALinkOrHoldsALinkedDirectoryIsFollowed() throws Exception {
+        // the held-out data lives on a big disk, linked from where the spec points
+        Path disk = Files.createDirectories(tmp.resolve("disk/test-split"));
+        Files.writeString(disk.resolve("test.txt"), "4.2\n");
+        Path heldout = Files.createDirectories(tmp.resolve("heldout"));
+        Files.createSymbolicLink(heldout.resolve("data"), disk);
+        Path link = Files.createSymbolicLink(tmp.resolve("heldout-link"), heldout);
+        TestRepo repo = project("from_dir: " + link);
+
+        TestRepo.Run run = repo.helix("run", "--tag", "l", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).as(repo.ledger().get(0).toString())
+                .isEqualTo(0.04, Offset.offset(1e-9));
+    }
+
+    @Test
+    void hiddenFilesFromAGitRefKeepTheirExecutableBitAndTheirSymlinks() throws Exception {
+        TestRepo repo = project("from_ref: refs/hidden/data");
+        repo.write("holdout.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                [ -L data/current.txt ] || { echo "data/current.txt is not a symlink" >&2; exit 6; }
+                t=$(./data/target.sh) || exit 7
+                awk -v x="$x" -v t="$t" 'BEGIN { printf "loss: %.6f\\n", (x - t) * (x - t) }'
+                """);
+        repo.commitAll("a hold-out with a helper script and a link");
+        repo.git("checkout", "-q", "-b", "hidden");
+        repo.write("data/target.sh", "#!/bin/sh\ncat data/current.txt\n");
+        Files.setPosixFilePermissions(repo.dir.resolve("data/target.sh"), java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        repo.write("data/v2.txt", "2.5\n");
+        Files.createSymbolicLink(repo.dir.resolve("data/current.txt"), Path.of("v2.txt"));
+        repo.commitAll("held-out data with a helper");
+        repo.git("update-ref", "refs/hidden/data", "HEAD");
+        repo.git("checkout", "-q", "main");
+        repo.git("branch", "-q", "-D", "hidden");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "x", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).as(repo.ledger().get(0).toString())
+                .isEqualTo(2.25, Offset.offset(1e-9));
+    }
+
+    @Test
     void aHiddenFileTheBranchTracksStopsTheSessionBeforeItStarts() {
         TestRepo repo = project("from_dir: ../heldout");
         repo.write("data/test.txt", "4.2\n");
@@ -110,6 +165,29 @@ class HoldoutRunTest {
         assertThat(run.code()).as(run.toString()).isEqualTo(2);
         assertThat(run.toString()).contains("scope.hidden").contains("data/test.txt").contains("git rm --cached");
         assertThat(repo.ledger()).isEmpty();
+    }
+
+    @Test
+    void aHiddenDirectoryWrittenAsUsersWriteItKeepsItsFilesFromTheProposerAndGivesThemToTheHoldout() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        for (String hidden : new String[] {"data", "data/"}) {
+            TestRepo repo = project("from_dir: " + heldout, hidden);
+            TestRepo.Run measured = repo.helix("run", "--tag", "d", "--max-experiments", "1");
+            assertThat(measured.code()).as(measured.toString()).isZero();
+            assertThat(repo.ledger().get(0).at("/holdout/value").asDouble()).as(hidden + ": " + repo.ledger().get(0))
+                    .isEqualTo(0.04, Offset.offset(1e-9));
+
+            repo.write("data/test.txt", "4.2\n");
+            repo.commitAll("held-out data committed by mistake");
+            TestRepo.Run refused = repo.helix("run", "--tag", "t", "--max-experiments", "1");
+            assertThat(refused.code()).as(hidden + ": " + refused).isEqualTo(2);
+            assertThat(refused.toString()).contains("data/test.txt").contains("git rm --cached");
+            try (var paths = Files.walk(tmp.resolve("repo"))) {
+                for (Path f : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(f);
+            }
+        }
     }
 
     @Test
@@ -132,6 +210,27 @@ class HoldoutRunTest {
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(repo.ledger().get(0).at("/holdout/failure").asText()).contains("is not a directory");
         assertThat(repo.ledger().get(0).at("/holdout/value").isNull()).isTrue();
+    }
+
+    @Test
+    void aHoldoutThatFailsOnTheBaselineIsSaidInStatusAndTheReportNotLeftOut() throws Exception {
+        Path heldout = tmp.resolve("heldout");
+        Files.createDirectories(heldout.resolve("data"));
+        Files.writeString(heldout.resolve("data/test.txt"), "4.2\n");
+        TestRepo repo = project("from_dir: " + heldout);
+        repo.write("holdout.sh", HOLDOUT.replace("t=$(cat", "[ \"$x\" = 4.0 ] && { echo 'split missing' >&2; exit 4; }\nt=$(cat"));
+        repo.commitAll("a hold-out that fails on the unchanged code");
+
+        TestRepo.Run run = repo.helix("run", "--tag", "b", "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.ledger().get(0).at("/holdout/failure").asText()).contains("exit code 4");
+        assertThat(repo.ledger().get(1).at("/holdout/value").asDouble()).isEqualTo(1.44, Offset.offset(1e-9));
+        assertThat(repo.helix("--text", "status").out())
+                .contains("Hold-out: not compared: the baseline's hold-out failed (the hold-out command failed: exit code 4)");
+        JsonNode status = repo.helix("--json", "status").json().get("data");
+        assertThat(status.get("holdout_failure").asText()).as(status.toString()).contains("exit code 4");
+        assertThat(repo.helix("--text", "report").out()).contains("## Hold-out").contains("the baseline's hold-out failed");
     }
 
     @Test

@@ -178,6 +178,22 @@ class IsolationRunTest {
         assertThat(repo.ledger()).isEmpty();
     }
 
+    @Test
+    void doctorFailsWhatRunWouldRefuseWhenTheWorkersOutnumberTheCpus() {
+        int cpus = CpuSets.allowed().size();
+        TestRepo repo = meeting("run:\n  isolation: cpus\n  workers: " + (cpus + 1) + "\n", 0);
+
+        TestRepo.Run doctor = repo.helix("doctor", "--quick", "--json");
+
+        assertThat(doctor.code()).as(doctor.toString()).isEqualTo(2);
+        JsonNode check = null;
+        for (JsonNode c : doctor.json().at("/data/checks")) if (c.get("id").asText().equals("isolation")) check = c;
+        assertThat(check).as(doctor.toString()).isNotNull();
+        assertThat(check.get("status").asText()).isEqualTo("fail");
+        assertThat(check.get("message").asText()).contains("needs a CPU per worker: " + (cpus + 1) + " workers");
+        assertThat(check.get("fix").asText()).contains("--workers " + cpus);
+    }
+
     private Path marks() {
         return tmp.resolve("marks");
     }

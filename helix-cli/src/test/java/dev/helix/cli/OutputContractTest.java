@@ -166,6 +166,14 @@ class OutputContractTest {
     }
 
     @Test
+    void theTopHelpTellsOfTheResidentHelixAndHowToTurnItOff() {
+        StringWriter out = new StringWriter();
+        assertThat(Main.run(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(new StringWriter()))).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("helix daemon status").contains("helix daemon stop")
+                .contains("HELIX_NO_DAEMON=1").contains("--no-daemon");
+    }
+
+    @Test
     void versionNamesTheVersionTheCommitAndTheJava() {
         StringWriter out = new StringWriter();
         assertThat(Main.run(new String[] {"--version"}, new PrintWriter(out), new PrintWriter(new StringWriter()))).isZero();

@@ -135,6 +135,36 @@ class ResidentHelixTest {
     }
 
     @Test
+    void inASessionAnAgentDrivesTheHoldoutIsShownOnlyWhenAskedForCallAfterCall() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        Path heldout = Files.createDirectories(tmp.resolve("heldout/data"));
+        Files.writeString(heldout.resolve("test.txt"), "4.2\n");
+        repo.write("holdout.sh", """
+                #!/bin/sh
+                x=$(sed -n 's/^x = //p' params.txt)
+                t=$(cat data/test.txt)
+                awk -v x="$x" -v t="$t" 'BEGIN { printf "loss: %.6f\\n", (x - t) * (x - t) }'
+                """);
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  editable: [params.txt]\n", "  editable: [params.txt]\n  hidden: [data/**]\n")
+                .replace("  timeout_seconds: 20\n", "  timeout_seconds: 20\n  holdout:\n    command: sh holdout.sh\n    from_dir: "
+                        + heldout.getParent() + "\n"));
+        repo.commitAll("a hold-out");
+        repo.write("params.txt", "x = 3.0\nwidth = 3\n");
+        assertThat(cold(repo.dir, "try", "-m", "x = 3.0").exit()).isZero();
+        startServer("build-1", Map.of());
+
+        List<List<String>> calls = List.of(List.of("status", "--holdout", "--json"), List.of("status", "--json"),
+                List.of("status", "--holdout", "--json"), List.of("status", "--text"), List.of("log", "--text"), List.of("show", "1", "--text"));
+        for (List<String> call : calls) {
+            String[] args = call.toArray(String[]::new);
+            Result cold = cold(repo.dir, args);
+            assertThat(resident(repo.dir, "build-1", args)).as("helix %s", String.join(" ", call)).isEqualTo(cold);
+            if (!call.contains("--holdout")) assertThat(cold.out()).as("helix %s", String.join(" ", call)).doesNotContain("holdout").doesNotContain("hold-out");
+            else assertThat(cold.out()).contains("\"holdout\":{");
+        }
+    }
+
+    @Test
     void aCallFromAnotherBuildIsNeverAnsweredAndTheOldProcessLeaves() throws Exception {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
         Process server = startServer("build-1", Map.of());

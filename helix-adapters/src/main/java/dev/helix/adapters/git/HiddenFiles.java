@@ -44,11 +44,12 @@ public final class HiddenFiles {
     private static List<String> fromDirectory(Path repo, Holdout.Directory d, List<String> globs, Path into) {
         Path dir = directory(repo, d);
         if (!Files.isDirectory(dir)) throw new IllegalStateException("evaluate.holdout.from_dir " + dir + " is not a directory");
-        if (dir.startsWith(repo.toAbsolutePath().normalize())) {
+        if (dir.startsWith(repo.toAbsolutePath().normalize()) || real(dir).startsWith(real(repo))) {
             throw new IllegalStateException("evaluate.holdout.from_dir " + dir + " is inside the repository, where a proposer reads it");
         }
         List<String> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
+        // links are followed, as cp -rL would: held-out data often lives on another disk, linked from here
+        try (Stream<Path> files = Files.walk(dir, java.nio.file.FileVisitOption.FOLLOW_LINKS)) {
             for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 String rel = dir.relativize(f).toString().replace('\\', '/');
                 if (!Glob.any(globs, rel)) continue;
@@ -63,19 +64,37 @@ public final class HiddenFiles {
         return out;
     }
 
+    private static Path real(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            return p.toAbsolutePath().normalize();
+        }
+    }
+
     private List<String> fromRef(Path repo, Holdout.GitRef r, List<String> globs, Path into) {
-        Git.Result listed = git.run(repo, List.of("ls-tree", "-r", "-z", "--name-only", r.ref() + "^{tree}", "--"));
+        Git.Result listed = git.run(repo, List.of("ls-tree", "-r", "-z", r.ref() + "^{tree}", "--"));
         if (listed.exit() != 0) {
             throw new IllegalStateException("evaluate.holdout.from_ref " + r.ref() + " is not a ref of " + repo + ": " + listed.err().strip());
         }
         List<String> out = new ArrayList<>();
-        for (String rel : Git.nulSeparated(listed.out())) {
-            if (!Glob.any(globs, rel)) continue;
-            byte[] content = git.run(repo, List.of("cat-file", "blob", r.ref() + ":" + rel)).ok().stdout();
+        for (String entry : Git.nulSeparated(listed.out())) {
+            // "<mode> <type> <object>\t<path>": the mode says what a checkout would make of it
+            int tab = entry.indexOf('\t');
+            String[] head = entry.substring(0, tab).split(" ");
+            String rel = entry.substring(tab + 1);
+            if (!head[1].equals("blob") || !Glob.any(globs, rel)) continue; // a submodule has no content here
+            byte[] content = git.run(repo, List.of("cat-file", "blob", head[2])).ok().stdout();
             try {
                 Path target = into.resolve(rel);
                 Files.createDirectories(target.getParent());
-                Files.write(target, content);
+                if (head[0].equals("120000")) {
+                    Files.createSymbolicLink(target, Path.of(new String(content, java.nio.charset.StandardCharsets.UTF_8)));
+                } else {
+                    Files.write(target, content);
+                    // a helper script among the hidden files must run as it would from a checkout
+                    if (head[0].equals("100755")) target.toFile().setExecutable(true, false);
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot write the hidden file " + rel, e);
             }

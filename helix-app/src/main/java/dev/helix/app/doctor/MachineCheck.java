@@ -1,8 +1,11 @@
 package dev.helix.app.doctor;
 
+import dev.helix.adapters.process.CpuSets;
 import dev.helix.adapters.process.EnvironmentProbe;
+import dev.helix.app.AppException;
 import dev.helix.app.Workspace;
 import dev.helix.app.run.OtherSessions;
+import dev.helix.app.run.Pinning;
 import dev.helix.core.experiment.Environment;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Status;
@@ -39,6 +42,13 @@ final class MachineCheck {
         int workers = spec.run().workers();
         int others = OtherSessions.running(workspace.helixDir(), "");
         String running = others == 0 ? "" : " (" + others + " session" + (others == 1 ? "" : "s") + " of the repository running now)";
+        if (configured == Isolation.CPUS) {
+            try {
+                Pinning.slots(spec.run(), spec.source(), CpuSets.allowed());
+            } catch (AppException e) {
+                return Check.fail("isolation", title, e.getMessage(), e.suggestion()); // helix run refuses the same
+            }
+        }
         if (configured != Isolation.AUTO) {
             return Check.pass("isolation", title, configured.settle(workers, others, false, local).text() + " for run and try" + running);
         }

@@ -120,6 +120,7 @@ public final class FinalizeSession {
                     progress.accept("#" + c.run() + ": the best without it crashed: " + crashed.getMessage().lines().findFirst().orElse(""));
                     fate = Contribution.Fate.CRASHES_WITHOUT;
                 }
+                if (!fate.survives && checksNeed(measure, current, without.orElseThrow(), c)) fate = Contribution.Fate.CHECKS_FAIL_WITHOUT;
                 Contribution weighed = new Contribution(c.run(), c.description(), c.commit(), c.parent(), contribution, c.costUsd(), fate);
                 progress.accept("#" + c.run() + ": " + weighed.contribution().map(Gain::render).orElse("does not revert cleanly")
                         + "; " + weighed.fate().why);
@@ -181,6 +182,21 @@ public final class FinalizeSession {
                 }
             }
         }
+    }
+
+    /**
+     * Whether the checks need change {@code c} although the metric does not: they fail on the tree
+     * without it and pass on the tree with it (checks failing on both say nothing of the change).
+     * Dropping it would leave a final tree that fails the checks, and no branch.
+     */
+    private boolean checksNeed(VerifyWorktree measure, String with, String without, Contribution c) {
+        measure.checkout(without);
+        Optional<ResultGates.Checked> off = gates.checks(measure.dir());
+        if (off.isEmpty() || off.get().passed()) return false;
+        measure.checkout(with);
+        boolean needed = gates.checks(measure.dir()).map(ResultGates.Checked::passed).orElse(false);
+        if (needed) progress.accept("#" + c.run() + ": the checks fail without it: " + off.get().detail());
+        return needed;
     }
 
     /** The side of a comparison that was allowed to crash did: what the evaluation said. */

@@ -15,12 +15,12 @@ import java.util.Set;
  * slots the user lists are used as they are once they are found disjoint. Each record names its
  * slot ("cpu 0-3"), so the ledger says where every evaluation ran.
  */
-final class Pinning {
+public final class Pinning {
 
     private Pinning() {}
 
     /** The run with one CPU slot per worker under isolation cpus; any other run as it is. */
-    static Spec.RunSpec slots(Spec.RunSpec run, String source, List<Integer> allowed) {
+    public static Spec.RunSpec slots(Spec.RunSpec run, String source, List<Integer> allowed) {
         if (run.isolation() != Isolation.CPUS) return run;
         if (!run.executor().equals("local")) {
             throw AppException.usage("bad_isolation", source + ": run.isolation: cpus pins evaluations on this machine, but run.executor is "

@@ -102,7 +102,18 @@ public record Environment(String tag, Instant recordedAt, String cpu, int cores,
         if (was.equals(is)) return;
         String a = shown(was);
         String b = shown(is);
-        out.add(what + ": " + (a.equals(b) ? "the output changed past its first line (" + a + ")" : a + " -> " + b));
+        out.add(what + ": " + (a.equals(b) ? changedLine(was, is) : a + " -> " + b));
+    }
+
+    /** The first line at which two outputs with the same first line part, as "line N: was -> is". */
+    private static String changedLine(String was, String is) {
+        String[] a = was.split("\\R");
+        String[] b = is.split("\\R");
+        int i = 0;
+        while (i < a.length && i < b.length && a[i].equals(b[i])) i++;
+        String from = i < a.length ? shown(a[i]) : "(no line)";
+        String to = i < b.length ? shown(b[i]) : "(no line)";
+        return "line " + (i + 1) + ": " + from + " -> " + to;
     }
 
     /** A value in a line: its first line, shortened; "(nothing)" for an empty one; "(n lines)" told for more. */

@@ -87,6 +87,16 @@ public record Overfitting(List<Point> curve, double primaryGain, double holdoutG
         return Optional.of(new Overfitting(curve, primaryGain, holdoutGain, noise, stepNoise, sd, flagged, suspects));
     }
 
+    /**
+     * Why {@code records} cannot be compared although the session ran a hold-out: its baseline's
+     * hold-out failed, so there is nothing to hold the keeps' values against; empty otherwise.
+     */
+    public static Optional<String> unmeasured(List<Experiment> records) {
+        return records.stream().filter(e -> e.status() == Status.BASELINE).findFirst()
+                .flatMap(Experiment::holdout).filter(h -> h.value().isEmpty())
+                .map(h -> "not compared: the baseline's hold-out failed (" + h.failure().orElse("no value") + ")");
+    }
+
     /** One line for people: both gains, and the warning when flagged. */
     public String render() {
         String line = String.format(Locale.ROOT, "primary %s vs baseline, hold-out %s (%s)", signed(primaryGain), signed(holdoutGain),

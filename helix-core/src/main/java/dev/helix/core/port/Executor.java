@@ -52,13 +52,23 @@ public interface Executor {
     record Result(int exitCode, boolean timedOut, boolean interrupted, double seconds, String output,
                   long bytes, String error) {
 
-        /** The last {@code n} lines of the output. */
+        /**
+         * The most a tail holds: it goes into a ledger row, a prompt and every status call, and one
+         * line can be megabytes (a progress bar redrawn with \r is a single line).
+         */
+        public static final int TAIL_CHARS = 8192;
+
+        /** The last {@code n} lines of the output, at most {@link #TAIL_CHARS} characters of them (the end is kept). */
         public String tail(int n) {
             String[] lines = output.split("\n", -1);
             int end = lines.length;
             if (end > 0 && lines[end - 1].isEmpty()) end--;
             int from = Math.max(0, end - n);
-            return String.join("\n", java.util.Arrays.asList(lines).subList(from, end));
+            String tail = String.join("\n", java.util.Arrays.asList(lines).subList(from, end));
+            if (tail.length() <= TAIL_CHARS) return tail;
+            int start = tail.length() - TAIL_CHARS;
+            if (Character.isLowSurrogate(tail.charAt(start))) start++;
+            return "[... " + start + " characters cut]" + tail.substring(start);
         }
     }
 }

@@ -24,7 +24,9 @@ final class HoldoutSection {
 
     static String markdown(ReportModel m) {
         Optional<Overfitting> o = of(m);
-        if (o.isEmpty()) return "";
+        if (o.isEmpty()) {
+            return Overfitting.unmeasured(m.records()).map(u -> "## Hold-out\n\n" + MarkdownReport.inline(u) + "\n\n").orElse("");
+        }
         StringBuilder b = new StringBuilder("## Hold-out\n\n");
         b.append(o.get().flagged() ? "**" + MarkdownReport.inline(o.get().render()) + "**" : MarkdownReport.inline(o.get().render())).append("\n\n");
         b.append("| # | status | ").append(MarkdownReport.cell(m.metric())).append(" | hold-out |\n|---|---|---|---|\n");
@@ -37,7 +39,10 @@ final class HoldoutSection {
 
     static String html(ReportModel m) {
         Optional<Overfitting> o = of(m);
-        if (o.isEmpty()) return "";
+        if (o.isEmpty()) {
+            return Overfitting.unmeasured(m.records()).map(u -> "<h2>Hold-out</h2>\n<section id=\"holdout\">\n<p>" + Xml.escape(u)
+                    + "</p>\n</section>\n").orElse("");
+        }
         StringBuilder b = new StringBuilder("<h2>Hold-out</h2>\n<section id=\"holdout\"")
                 .append(o.get().flagged() ? " class=\"overfitting\"" : "").append(">\n<p>")
                 .append(o.get().flagged() ? "<strong>" + Xml.escape(o.get().render()) + "</strong>" : Xml.escape(o.get().render()))

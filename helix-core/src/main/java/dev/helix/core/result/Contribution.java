@@ -23,6 +23,7 @@ public record Contribution(int run, String description, String commit, String pa
     public enum Fate {
         NEEDED(true, "kept: removing it hurts"),
         CRASHES_WITHOUT(true, "kept: removing it breaks the evaluation"),
+        CHECKS_FAIL_WITHOUT(true, "kept: removing it makes the checks fail"),
         UNCLEAR(true, "kept: it does not revert cleanly, so it could not be measured alone"),
         KEPT_ON_REQUEST(true, "kept (--keep-all), though removing it does not hurt"),
         NEEDED_BY_LATER(true, "kept, though removing it does not hurt: a later kept change does not apply without it"),

@@ -89,7 +89,7 @@ public final class FinalSummary {
         int measured = (int) r.changes().stream().filter(c -> c.contribution().isPresent()).count();
         int marginal = (int) r.changes().stream().filter(c -> c.fate() == Contribution.Fate.MARGINAL).count();
         int keptAnyway = (int) r.changes().stream().filter(c -> c.fate() == Contribution.Fate.KEPT_ON_REQUEST
-                || c.fate() == Contribution.Fate.NEEDED_BY_LATER).count();
+                || c.fate() == Contribution.Fate.NEEDED_BY_LATER || c.fate() == Contribution.Fate.CHECKS_FAIL_WITHOUT).count();
         int unclear = (int) r.changes().stream().filter(c -> c.fate() == Contribution.Fate.UNCLEAR).count();
         return new dev.helix.core.report.FinalTally(r.confirmed(), r.changes().size(), measured, r.dropped().size(), marginal,
                 keptAnyway, unclear, r.written(), r.branch());

@@ -8,6 +8,9 @@ import java.util.regex.Pattern;
  * separators: {@code *} and {@code ?} stay within one directory, {@code **} spans directories
  * ({@code src/**}{@code /*.java} also matches {@code src/A.java}), {@code {a,b}} is either.
  * A pattern names paths from the repository root, as in {@code train.py} or {@code src/**}.
+ * A pattern whose last part is a plain name ({@code data/test}, {@code data/test/}) also matches
+ * everything under the directory of that name, as in .gitignore; a trailing slash matches the
+ * directory's contents only.
  */
 public final class Glob {
     private final String pattern;
@@ -15,7 +18,15 @@ public final class Glob {
 
     private Glob(String pattern) {
         this.pattern = pattern;
-        this.regex = Pattern.compile(toRegex(normalize(pattern)));
+        String p = normalize(pattern);
+        boolean directory = p.endsWith("/");
+        while (p.endsWith("/")) p = p.substring(0, p.length() - 1);
+        // Users name a folder as they would in .gitignore (scope.hidden: [data/test/]): a pattern
+        // matching no file there would leave hidden data in the proposer's worktree unnoticed.
+        String last = p.substring(p.lastIndexOf('/') + 1);
+        boolean plainName = !last.isEmpty() && last.chars().noneMatch(c -> "*?{".indexOf(c) >= 0);
+        String under = directory ? "/.+" : plainName ? "(?:/.+)?" : "";
+        this.regex = Pattern.compile(toRegex(p) + under);
     }
 
     public static Glob of(String pattern) {

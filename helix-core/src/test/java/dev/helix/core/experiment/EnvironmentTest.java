@@ -52,7 +52,7 @@ class EnvironmentTest {
         assertThat(then.differences(then)).isEmpty();
         Environment longer = machine("t", T0, List.of(), "", "6.1.0", Map.of("pip freeze", "a==1\nb==2"));
         assertThat(longer.differences(machine("t", T0, List.of(), "", "6.1.0", Map.of("pip freeze", "a==1\nb==3"))))
-                .containsExactly("$ pip freeze: the output changed past its first line (a==1 (+1 more lines))");
+                .containsExactly("$ pip freeze: line 2: b==2 -> b==3");
     }
 
     @Test

@@ -38,4 +38,19 @@ class GlobTest {
         assertThat(Glob.of("a+b(1).txt").matches("a+b(1).txt")).isTrue();
         assertThat(Glob.of("a.txt").matches("abtxt")).isFalse();
     }
+
+    @Test
+    void aPatternNamingADirectoryMatchesEverythingUnderItAsUsersWriteItInGitignore() {
+        for (String dir : new String[] {"data/test", "data/test/", "./data/test/", "data/test//"}) {
+            Glob g = Glob.of(dir);
+            assertThat(g.matches("data/test/a.txt")).as(dir).isTrue();
+            assertThat(g.matches("data/test/sub dir/b c.bin")).as(dir).isTrue();
+            assertThat(g.matches("data/testing/a.txt")).as(dir).isFalse();
+            assertThat(g.matches("data/tes")).as(dir).isFalse();
+        }
+        assertThat(Glob.of("data/test").matches("data/test")).as("a file of that name").isTrue();
+        assertThat(Glob.of("data/test/").matches("data/test")).as("a trailing slash names a directory only").isFalse();
+        assertThat(Glob.of("src/*").matches("src/a/b.py")).as("a wildcard still stays in its directory").isFalse();
+        assertThat(Glob.of("*.py").matches("lib/train.py")).isFalse();
+    }
 }
