@@ -209,7 +209,7 @@ final class Conversion {
         }
         if (get("metrics.primary.name") == null && format == OtherFormats.JSON) {
             set("metrics.primary.name", "metric_name", "score", 0);
-            notes.add("research.json names no metric: the command must print `score: <value>` (or add metric_name and metric_grep).");
+            notes.add(source + " names no metric: the command must print `score: <value>` (or add metric_name and metric_grep).");
         }
         if (format == OtherFormats.TOML && get("evaluate.patterns.primary") == null && get("evaluate.metric_command") == null
                 && get("metrics.primary.name") != null) {

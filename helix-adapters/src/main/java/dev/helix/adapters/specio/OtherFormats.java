@@ -101,7 +101,8 @@ final class OtherFormats {
         TomlTable table = toml;
         // the keys may sit at the top or in an [autoresearch] table
         if (toml.size() == 1 && toml.isTable(List.of("autoresearch"))) table = toml.getTable(List.of("autoresearch"));
-        Conversion c = new Conversion(source, dir, TOML);
+        // research.toml is the research skill's research.json written as TOML: the same fields
+        Conversion c = new Conversion(source, dir, source.toLowerCase(java.util.Locale.ROOT).startsWith("research") ? JSON : TOML);
         for (String key : table.keySet()) {
             TomlPosition pos = table.inputPositionOf(List.of(key));
             c.put(key, plain(table.get(List.of(key))), pos == null ? 0 : pos.line());
