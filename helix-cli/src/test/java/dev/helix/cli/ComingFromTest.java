@@ -239,6 +239,40 @@ class ComingFromTest {
     }
 
     @Test
+    void aRunCommandThatWritesRunLogItselfHasItsMetricParsedFromThatFile() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("model-log"));
+        repo.write("CLAUDE.md", """
+                ## autoresearch
+                - **target_file**: `src/model.py`   # the one file to change
+                - run_command: sh train.sh > run.log 2>&1
+                - metric_name: accuracy
+                - metric_parse: grep "acc:" run.log | tail -1 | awk '{print $2}'
+                - metric_direction: higher_is_better
+                - time_budget: 30
+                - readonly_files: train.sh
+                """);
+        repo.write(".gitignore", "run.log\n");
+        repo.write("src/model.py", "DEPTH = 2\n");
+        repo.write("train.sh", """
+                d=$(sed -n 's/^DEPTH = //p' src/model.py)
+                echo "acc: 0.$((d + 2))0"
+                """);
+        repo.commitAll("autoresearch-builder, its run_command writing run.log as that tool's own runs do");
+        Path agent = agent("src/model.py", "DEPTH", "5", 0);
+
+        TestRepo.Run doctor = repo.helix("--text", "doctor");
+        assertThat(doctor.err() + doctor.out()).contains("accuracy = 0.4");
+        TestRepo.Run run = repo.helix("--text", "run", "--tag", "l", "--backend", "command", "--agent-command", "sh " + agent,
+                "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).extracting(r -> r.get("status").asText()).containsExactly("baseline", "keep");
+        assertThat(ledger.get(0).get("metrics").get("accuracy").asDouble()).isCloseTo(0.4, within(1e-9));
+        assertThat(ledger.get(1).get("metrics").get("accuracy").asDouble()).isCloseTo(0.7, within(1e-9));
+    }
+
+    @Test
     void anAutoresearchTomlReadsItsMetricWithoutAColonAndNamesTheSessionAfterItsBranch() throws IOException {
         TestRepo repo = new TestRepo(tmp.resolve("gpt"));
         repo.write("autoresearch.toml", """
