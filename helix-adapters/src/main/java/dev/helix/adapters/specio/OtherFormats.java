@@ -149,7 +149,8 @@ final class OtherFormats {
     }
 
     static boolean hasSection(String markdown) {
-        return markdown.lines().anyMatch(l -> SECTION.matcher(l.strip()).matches());
+        // a byte order mark (Windows editors write one) is not part of the first line's heading
+        return (markdown.startsWith("\uFEFF") ? markdown.substring(1) : markdown).lines().anyMatch(l -> SECTION.matcher(l.strip()).matches());
     }
 
     private static final Pattern KEY_LINE = Pattern.compile(
