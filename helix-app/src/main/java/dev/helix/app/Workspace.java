@@ -132,7 +132,7 @@ public final class Workspace {
     /** The spec file, or a usage error saying how to write one. */
     public Path specFile() {
         return findSpec().orElseThrow(() -> AppException.usage("no_spec",
-                "no helix.yaml (or autoresearch.toml, research.json, CLAUDE.md section) in " + repo,
+                "no helix.yaml (or autoresearch.toml, research.json or .toml, CLAUDE.md section) in " + repo,
                 "run 'helix init' to write one, then edit it"));
     }
 

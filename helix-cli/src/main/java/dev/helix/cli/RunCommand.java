@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--max-experiments", paramLabel = "N", description = "Stop after N experiments (not counting the baseline).")
     Integer maxExperiments;
 
-    @Option(names = "--max-time", paramLabel = "DURATION", description = "A deadline: 8h, 45m, 90s. What runs when it passes is cut and recorded interrupted; the session ends within seconds of it.")
+    @Option(names = "--max-time", paramLabel = "DURATION", description = "A deadline: 8h, 45m, 90s, 1h30m, 2d. What runs when it passes is cut and recorded interrupted; the session ends within seconds of it.")
     String maxTime;
 
     @Option(names = "--max-cost", paramLabel = "USD", description = "Stop once the spend reaches this many US dollars: as the backend reports it, else its tokens priced (agent.price or the built-in table).")

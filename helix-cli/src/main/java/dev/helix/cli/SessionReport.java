@@ -95,7 +95,7 @@ record SessionReport(
     static int exitCode(RunSession.Finished f) {
         return switch (f.outcome().reason()) {
             case INTERRUPTED -> ExitCodes.INTERRUPTED;
-            case SETUP_FAILED, BASELINE_CRASHED, PROPOSER_FAILING, OUTAGE -> ExitCodes.FAILURE;
+            case SETUP_FAILED, BASELINE_CRASHED, PROPOSER_FAILING, OUTAGE, CAP_BLIND -> ExitCodes.FAILURE;
             default -> ExitCodes.OK;
         };
     }

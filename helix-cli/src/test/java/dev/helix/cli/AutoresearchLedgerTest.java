@@ -273,4 +273,39 @@ class AutoresearchLedgerTest {
         assertThat(run.code()).as(run.toString()).isZero();
         assertThat(repo.git("rev-parse", "--verify", "-q", "refs/heads/helix/autoresearch-2")).isNotBlank();
     }
+
+    @Test
+    void aLedgerSavedOnWindowsWithAByteOrderMarkAndCrlfLinesIsImportedWhole() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        List<String> c = project(repo);
+        String ledger = "\uFEFF" + fourRuns(c).replace("LR 42", "LR → 42 ✓ 学习率").replace("\n", "\r\n");
+        repo.write(".autoresearch/experiments.jsonl", ledger);
+
+        TestRepo.Run log = repo.helix("--text", "log");
+
+        assertThat(log.code()).as(log.toString()).isZero();
+        assertThat(log.err()).doesNotContain("experiments.jsonl");
+        List<JsonNode> rows = repo.ledger();
+        assertThat(rows).extracting(r -> r.get("status").asText()).containsExactly("baseline", "keep", "discard", "keep");
+        assertThat(rows.get(1).get("description").asText()).isEqualTo("LR → 42 ✓ 学习率");
+        assertThat(repo.read(".autoresearch/experiments.jsonl")).isEqualTo(ledger);
+    }
+
+    @Test
+    void aLastLineCutOffLongAgoIsReportedLikeABadLineInsteadOfWaitedForForever() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("gpt"));
+        List<String> c = project(repo);
+        String good = line(0, c.get(0), 1.05, null, "baseline", "baseline") + "\n" + line(1, c.get(1), 1.042, -0.008, "kept", "LR 42") + "\n";
+        String cut = good + line(2, c.get(2), 1.055, 0.013, "discarded", "LR 55").substring(0, 30); // that CLI killed mid-write
+        repo.write(".autoresearch/experiments.jsonl", cut);
+        Path file = repo.dir.resolve(".autoresearch/experiments.jsonl");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(java.time.Instant.now().minusSeconds(3600)));
+
+        TestRepo.Run log = repo.helix("--text", "log");
+
+        assertThat(log.code()).as(log.toString()).isZero();
+        assertThat(log.err()).contains(".autoresearch/experiments.jsonl line 3: cut off").contains("fix or delete line 3");
+        assertThat(repo.ledger()).isEmpty();
+        assertThat(repo.read(".autoresearch/experiments.jsonl")).isEqualTo(cut);
+    }
 }

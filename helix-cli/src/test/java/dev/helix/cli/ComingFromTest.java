@@ -155,6 +155,48 @@ class ComingFromTest {
     }
 
     @Test
+    void theSameFieldsWrittenAsResearchTomlRunTheSameWay() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("solver-toml"));
+        repo.write("research.toml", """
+                # the research skill's config, as TOML
+                tag = "mar27"
+                modifiable_files = ["solver.py"]
+                readonly_files = ["bench.sh"]
+                run_command = "sh bench.sh"
+                metric_grep = '^throughput_ops_sec:'
+                metric_direction = "higher"
+                secondary_metrics = ["^peak_mem_mb:"]
+                timeout_seconds = 60
+                setup_check = "test -f solver.py"
+                no_new_dependencies = true
+                soft_constraints = \"""
+                keep solver.py readable
+                no global state\"""
+                """);
+        repo.write("solver.py", "WORKERS = 2\n");
+        repo.write("requirements.txt", "numpy\n");
+        repo.write("bench.sh", """
+                w=$(sed -n 's/^WORKERS = //p' solver.py)
+                echo "throughput_ops_sec: $((w * 1000)).5 ops/s"
+                echo "peak_mem_mb: $((w * 10))"
+                """);
+        repo.commitAll("a project of the research skill, configured in TOML");
+        Path agent = agent("solver.py", "WORKERS", "4 8", 2);
+
+        TestRepo.Run run = repo.helix("--text", "run", "--backend", "command", "--agent-command", "sh " + agent,
+                "--max-experiments", "2");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).extracting(r -> r.get("tag").asText()).containsOnly("mar27");
+        assertThat(ledger).extracting(r -> r.get("status").asText()).containsExactly("baseline", "keep", "rejected");
+        assertThat(ledger.get(0).get("metrics").get("throughput_ops_sec").asDouble()).isEqualTo(2000.5);
+        assertThat(ledger.get(1).get("metrics").get("peak_mem_mb").asDouble()).isEqualTo(40);
+        assertThat(ledger.get(2).get("reason").asText()).contains("requirements.txt");
+        assertThat(requests()).contains("keep solver.py readable").contains("no global state");
+    }
+
+    @Test
     void aClaudeMdSectionWithCommentsAndAShellMetricParseRuns() throws IOException {
         TestRepo repo = new TestRepo(tmp.resolve("model"));
         repo.write("CLAUDE.md", """
@@ -187,6 +229,40 @@ class ComingFromTest {
         Path agent = agent("src/model.py", "DEPTH", "5", 0);
 
         TestRepo.Run run = repo.helix("--text", "run", "--tag", "c", "--backend", "command", "--agent-command", "sh " + agent,
+                "--max-experiments", "1");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).extracting(r -> r.get("status").asText()).containsExactly("baseline", "keep");
+        assertThat(ledger.get(0).get("metrics").get("accuracy").asDouble()).isCloseTo(0.4, within(1e-9));
+        assertThat(ledger.get(1).get("metrics").get("accuracy").asDouble()).isCloseTo(0.7, within(1e-9));
+    }
+
+    @Test
+    void aRunCommandThatWritesRunLogItselfHasItsMetricParsedFromThatFile() throws IOException {
+        TestRepo repo = new TestRepo(tmp.resolve("model-log"));
+        repo.write("CLAUDE.md", """
+                ## autoresearch
+                - **target_file**: `src/model.py`   # the one file to change
+                - run_command: sh train.sh > run.log 2>&1
+                - metric_name: accuracy
+                - metric_parse: grep "acc:" run.log | tail -1 | awk '{print $2}'
+                - metric_direction: higher_is_better
+                - time_budget: 30
+                - readonly_files: train.sh
+                """);
+        repo.write(".gitignore", "run.log\n");
+        repo.write("src/model.py", "DEPTH = 2\n");
+        repo.write("train.sh", """
+                d=$(sed -n 's/^DEPTH = //p' src/model.py)
+                echo "acc: 0.$((d + 2))0"
+                """);
+        repo.commitAll("autoresearch-builder, its run_command writing run.log as that tool's own runs do");
+        Path agent = agent("src/model.py", "DEPTH", "5", 0);
+
+        TestRepo.Run doctor = repo.helix("--text", "doctor");
+        assertThat(doctor.err() + doctor.out()).contains("accuracy = 0.4");
+        TestRepo.Run run = repo.helix("--text", "run", "--tag", "l", "--backend", "command", "--agent-command", "sh " + agent,
                 "--max-experiments", "1");
 
         assertThat(run.code()).as(run.toString()).isZero();

@@ -87,4 +87,26 @@ class CommandStopsTest {
         assertThat(repo.ledger()).isEmpty();
     }
 
+    @Test
+    void aCapOnACommandThatReportsNoCostOrTokensStopsAfterItsFirstProposalInsteadOfRunningUncapped() throws Exception {
+        TestRepo repo = repoWithAgent("""
+                x=$(sed -n 's/^x = //p' params.txt)
+                sed -i "s/^x = .*/x = $(awk -v x="$x" 'BEGIN { print x - 0.5 }')/" params.txt
+                echo '{"description": "lower x"}'
+                """);
+
+        TestRepo.Run cost = repo.helix("--json", "run", "--tag", "c", "--backend", "command", "--max-cost", "1", "--max-experiments", "20");
+
+        assertThat(cost.code()).as("%s", cost).isEqualTo(1);
+        JsonNode data = cost.json().get("data");
+        assertThat(data.get("stop_reason").asText()).isEqualTo("a spending cap cannot hold");
+        assertThat(data.get("detail").asText()).contains("--max-cost cannot hold: the command backend reported no cost for run 1",
+                "agent.price", "--max-tokens N");
+        assertThat(cost.json().get("error").get("code").asText()).isEqualTo("cap_blind");
+        assertThat(repo.ledger()).hasSize(2);
+
+        TestRepo.Run tokens = repo.helix("--json", "run", "--tag", "t", "--backend", "command", "--max-tokens", "1000", "--max-experiments", "20");
+        assertThat(tokens.code()).as("%s", tokens).isEqualTo(1);
+        assertThat(tokens.json().get("data").get("detail").asText()).contains("--max-tokens cannot hold: the command backend reported no tokens for run 1");
+    }
 }

@@ -71,4 +71,15 @@ class ResumeLimitsTest {
         assertThat(Files.readString(repo.dir.resolve(".helix/experiments.jsonl"))).isEqualTo(ledgerBefore);
         assertThat(repo.git("rev-parse", "helix/c")).isEqualTo(branchBefore);
     }
+
+    @Test
+    void aResumeOfASessionThatNeverWroteItsLimitsSaysTheLimitsItsCommandLineGives() {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("fresh"), "");
+
+        TestRepo.Run run = repo.helix("--text", "run", "--resume", "--tag", "early", "--max-experiments", "2");
+
+        assertThat(run.code()).as("%s", run).isZero();
+        assertThat(run.err()).contains("resumed with --max-experiments 2 (given now)").doesNotContain("resumed without limits");
+        assertThat(repo.ledger()).hasSize(3);
+    }
 }

@@ -192,4 +192,32 @@ class TrySafetyTest {
         assertThat(run.code()).as(run.toString()).isZero();
         return run.json().get("data");
     }
+
+    @Test
+    void aCommitTheAgentMadeOnTheSessionBranchIsNeverDroppedByTheNextTry() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        setX(repo, "3.0");
+        assertThat(tryEdit(repo, "x to 3.0").get("status").asText()).isEqualTo("keep");
+        String best = repo.git("rev-parse", "HEAD");
+        repo.write("NOTES.md", "what I learned\n");
+        setX(repo, "2.0");
+        repo.commitAll("x to 2.0, with notes"); // an agent that commits its own edits
+        String own = repo.git("rev-parse", "HEAD");
+
+        TestRepo.Run run = repo.helix("--text", "try", "-m", "x to 2.0");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("has commits since its best (#1, " + best.substring(0, 12) + ") that no try recorded (")
+                .contains("NOTES.md").contains("git reset --soft " + best.substring(0, 12));
+        assertThat(repo.git("rev-parse", "HEAD")).isEqualTo(own);
+        assertThat(repo.read("NOTES.md")).isEqualTo("what I learned\n");
+        assertThat(repo.git("status", "--porcelain")).isEmpty();
+        assertThat(repo.ledger()).hasSize(2);
+
+        repo.git("reset", "-q", "--soft", best); // the fix the error gives: the commit becomes edits again
+        repo.git("reset", "-q", "NOTES.md");
+        JsonNode verdict = tryEdit(repo, "x to 2.0");
+        assertThat(verdict.get("status").asText()).isEqualTo("keep");
+        assertThat(repo.read("NOTES.md")).isEqualTo("what I learned\n");
+    }
 }

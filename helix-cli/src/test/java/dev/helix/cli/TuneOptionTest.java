@@ -92,4 +92,77 @@ class TuneOptionTest {
         assertThat(repo.git("branch", "--list", "helix/*")).isEmpty();
         assertThat(repo.ledger()).isEmpty();
     }
+
+    @Test
+    void valuesInAJsonAndAYamlConfigAreTunedWhereTheyAreWritten() {
+        TestRepo repo = new TestRepo(tmp.resolve("cfg"));
+        repo.write("research.json", """
+                {
+                  "tag": "cfg",
+                  "modifiable_files": ["config.json", "config.yaml"],
+                  "readonly_files": ["eval.sh"],
+                  "run_command": "sh eval.sh",
+                  "metric_grep": "^val_loss:",
+                  "metric_direction": "lower",
+                  "timeout_seconds": 60
+                }
+                """);
+        repo.write("config.json", "{\n  \"lr\": 0.1,\n  \"epochs\": 3\n}\n");
+        repo.write("config.yaml", "optimizer:\n  'lr_decay': 1e-3\n  weight_decay: 0.01\n");
+        repo.write("eval.sh", """
+                a=$(sed -n 's/^  "lr": \\(.*\\),$/\\1/p' config.json)
+                b=$(sed -n "s/^  'lr_decay': //p" config.yaml)
+                awk -v a="$a" -v b="$b" 'BEGIN { printf "val_loss: %.6f\\n", (a - 0.03) * (a - 0.03) + (b - 0.002) * (b - 0.002) }'
+                """);
+        repo.commitAll("a project of the research skill");
+
+        TestRepo.Run run = repo.helix("--text", "run", "--tune", "config.json:lr=0.001..1:log", "--tune", "config.yaml:lr_decay=1e-4..1e-2:log",
+                "--max-experiments", "3");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).hasSize(4);
+        JsonNode first = ledger.get(1);
+        String json = repo.git("show", first.get("commit").asText() + ":config.json");
+        String yaml = repo.git("show", first.get("commit").asText() + ":config.yaml");
+        assertThat(json).matches("(?s)\\{\n  \"lr\": [0-9.eE-]+,\n  \"epochs\": 3\n}").doesNotContain("\"lr\": 0.1,");
+        assertThat(yaml).matches("(?s)optimizer:\n  'lr_decay': [0-9.eE-]+\n  weight_decay: 0.01").doesNotContain("1e-3");
+
+        TestRepo.Run twice = repo.helix("--text", "run", "--tune", "config.json:lr=0.001..1", "--tune", "config.yaml:lr_decay=0.001..1",
+                "--tune", "config.yaml:lr=0.001..1");
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).contains("lr is given twice (in config.json and config.yaml)");
+    }
+
+    @Test
+    void aNameAssignedTwiceIsAUsageErrorNamingBothLinesNotASilentNoOp() {
+        TestRepo repo = project();
+        repo.write("train.py", "BATCH = 4\nLR: float = 0.9\nACT = \"relu\"\nBATCH = 8  # overrides the first\n");
+        repo.commitAll("BATCH twice");
+
+        TestRepo.Run run = repo.helix("--text", "run", "--tune", "BATCH=2..16", "--max-experiments", "2");
+
+        assertThat(run.code()).as(run.toString()).isEqualTo(2);
+        assertThat(run.err()).contains("--tune BATCH=2..16: train.py assigns BATCH on lines 1, 4: which one to tune is unclear")
+                .contains("helix init --from autoresearch.toml");
+        assertThat(repo.git("branch", "--list", "helix/*")).isEmpty();
+        assertThat(repo.ledger()).isEmpty();
+    }
+
+    @Test
+    void aDeterministicMetricThatDoesNotMoveIsNeverKeptOnTheRoundingOfItsBaselinesMean() {
+        TestRepo repo = project();
+        repo.write("eval.sh", "echo 'val_bpb 1.77'\n"); // three readings of 1.77 average to 1.7700000000000002
+        repo.commitAll("a metric the knob does not move");
+
+        TestRepo.Run run = repo.helix("--text", "run", "--tune", "BATCH=2..16", "--max-experiments", "3");
+
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).hasSize(4);
+        assertThat(ledger.get(0).get("primary").asDouble()).isEqualTo(1.77);
+        assertThat(ledger.get(0).get("noise").get("sd").asDouble()).isZero();
+        assertThat(ledger.subList(1, 4)).extracting(r -> r.get("status").asText()).containsOnly("discard");
+        assertThat(repo.git("rev-parse", "helix/autoresearch~1")).isEqualTo(repo.git("rev-parse", "HEAD"));
+    }
 }

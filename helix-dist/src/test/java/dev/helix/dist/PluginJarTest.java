@@ -59,7 +59,7 @@ class PluginJarTest {
         Files.copy(jar, installed);
         Map<String, String> env = env(Map.of("HELIX_NO_DAEMON", "1"));
 
-        Run run = helix(repo, env, "run", "--tag", "p", "--max-experiments", "3", "--json");
+        Run run = helix(repo, env, "run", "--tag", "p", "--max-experiments", "3", "--max-cost", "1", "--json");
 
         assertThat(run.code()).as(run.toString()).isZero();
         List<JsonNode> ledger = ledger(repo, "p");

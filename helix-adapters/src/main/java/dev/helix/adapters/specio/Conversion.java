@@ -110,11 +110,13 @@ final class Conversion {
             case "metric_parse" -> {
                 String text = String.valueOf(value).strip();
                 if (SHELL.matcher(text).matches()) {
-                    // that tool runs `run_command > run.log`; Helix keeps the log itself and names it in $HELIX_LOG
-                    String command = text.replaceAll("(?<![\\w./-])run\\.log\\b", "\"\\$HELIX_LOG\"");
+                    // that tool runs `run_command > run.log`; Helix keeps the log itself and names it in $HELIX_LOG,
+                    // unless the run_command writes run.log itself (`... > run.log 2>&1`): then Helix's log is empty
+                    String read = text.replaceAll("(?<![\\w./-])run\\.log\\b", "\"\\$HELIX_LOG\"");
+                    String command = read.equals(text) ? text : "[ ! -s run.log ] || HELIX_LOG=run.log; " + read;
                     set("evaluate.metric_command", key, command, line);
                     notes.add(key + " is a shell command: it became evaluate.metric_command"
-                            + (command.equals(text) ? "" : ", reading the evaluation's log from $HELIX_LOG instead of run.log") + ".");
+                            + (command.equals(text) ? "" : ", reading the evaluation's log from $HELIX_LOG instead of run.log (run.log itself when the run_command writes it)") + ".");
                 } else {
                     set(path, key, text, line);
                 }
@@ -209,7 +211,7 @@ final class Conversion {
         }
         if (get("metrics.primary.name") == null && format == OtherFormats.JSON) {
             set("metrics.primary.name", "metric_name", "score", 0);
-            notes.add("research.json names no metric: the command must print `score: <value>` (or add metric_name and metric_grep).");
+            notes.add(source + " names no metric: the command must print `score: <value>` (or add metric_name and metric_grep).");
         }
         if (format == OtherFormats.TOML && get("evaluate.patterns.primary") == null && get("evaluate.metric_command") == null
                 && get("metrics.primary.name") != null) {

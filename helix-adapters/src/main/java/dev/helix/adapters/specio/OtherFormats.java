@@ -101,7 +101,8 @@ final class OtherFormats {
         TomlTable table = toml;
         // the keys may sit at the top or in an [autoresearch] table
         if (toml.size() == 1 && toml.isTable(List.of("autoresearch"))) table = toml.getTable(List.of("autoresearch"));
-        Conversion c = new Conversion(source, dir, TOML);
+        // research.toml is the research skill's research.json written as TOML: the same fields
+        Conversion c = new Conversion(source, dir, source.toLowerCase(java.util.Locale.ROOT).startsWith("research") ? JSON : TOML);
         for (String key : table.keySet()) {
             TomlPosition pos = table.inputPositionOf(List.of(key));
             c.put(key, plain(table.get(List.of(key))), pos == null ? 0 : pos.line());
@@ -148,7 +149,8 @@ final class OtherFormats {
     }
 
     static boolean hasSection(String markdown) {
-        return markdown.lines().anyMatch(l -> SECTION.matcher(l.strip()).matches());
+        // a byte order mark (Windows editors write one) is not part of the first line's heading
+        return (markdown.startsWith("\uFEFF") ? markdown.substring(1) : markdown).lines().anyMatch(l -> SECTION.matcher(l.strip()).matches());
     }
 
     private static final Pattern KEY_LINE = Pattern.compile(

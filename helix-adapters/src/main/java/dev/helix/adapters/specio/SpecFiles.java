@@ -32,9 +32,9 @@ import java.util.stream.Stream;
 public final class SpecFiles {
 
     /** The files {@link #find} looks for, in order of preference. */
-    public static final List<String> NAMES = List.of("helix.yaml", "helix.yml", "autoresearch.toml", "research.json", "CLAUDE.md");
+    public static final List<String> NAMES = List.of("helix.yaml", "helix.yml", "autoresearch.toml", "research.json", "research.toml", "CLAUDE.md");
 
-    static final String FORMATS = "helix.yaml (or .yml), autoresearch.toml, research.json, or a CLAUDE.md with a `## autoresearch` section";
+    static final String FORMATS = "helix.yaml (or .yml), autoresearch.toml, research.json (or .toml), or a CLAUDE.md with a `## autoresearch` section";
 
     /**
      * A parsed file before validation.
@@ -155,7 +155,7 @@ public final class SpecFiles {
     }
 
     /**
-     * The spec file of a repository: helix.yaml, helix.yml, autoresearch.toml, research.json, then
+     * The spec file of a repository: helix.yaml, helix.yml, autoresearch.toml, research.json, research.toml, then
      * a CLAUDE.md that has a `## autoresearch` section.
      */
     public static Optional<Path> find(Path repoRoot) {

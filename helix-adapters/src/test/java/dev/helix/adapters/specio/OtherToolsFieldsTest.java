@@ -80,7 +80,8 @@ class OtherToolsFieldsTest {
                 - metric_name: accuracy
                 - metric_parse: grep "accuracy:" run.log | tail -1 | awk '{print $2}'
                 """));
-        assertThat(l.spec().evaluate().metricCommand()).contains("grep \"accuracy:\" \"$HELIX_LOG\" | tail -1 | awk '{print $2}'");
+        assertThat(l.spec().evaluate().metricCommand())
+                .contains("[ ! -s run.log ] || HELIX_LOG=run.log; grep \"accuracy:\" \"$HELIX_LOG\" | tail -1 | awk '{print $2}'");
         assertThat(l.notes()).anyMatch(n -> n.contains("$HELIX_LOG instead of run.log"));
         // a regex stays a regex
         Spec regex = SpecFiles.load(write("CLAUDE.md", "## autoresearch\n- target_file: t.py\n- run_command: x\n"

@@ -292,6 +292,21 @@ class SpecFilesFormatsTest {
         }
 
         @Test
+        void aClaudeMdSavedWithAByteOrderMarkAndCrlfLinesIsFoundAndRead() throws IOException {
+            write("CLAUDE.md", "\uFEFF## autoresearch\r\n- target_file: t.py\r\n- run_command: python3 t.py\r\n- metric_name: loss\r\n");
+            assertThat(SpecFiles.find(repo)).contains(repo.resolve("CLAUDE.md"));
+            assertThat(SpecFiles.load(repo.resolve("CLAUDE.md")).evaluate().command()).isEqualTo("python3 t.py");
+        }
+
+        @Test
+        void researchTomlComesAfterResearchJson() throws IOException {
+            write("research.toml", "run_command = \"x\"\n");
+            assertThat(SpecFiles.find(repo)).contains(repo.resolve("research.toml"));
+            write("research.json", "{}");
+            assertThat(SpecFiles.find(repo)).contains(repo.resolve("research.json"));
+        }
+
+        @Test
         void aClaudeMdWithoutTheSectionIsNotASpec() throws IOException {
             write("CLAUDE.md", "# Notes\n");
             assertThat(SpecFiles.find(repo)).isEmpty();

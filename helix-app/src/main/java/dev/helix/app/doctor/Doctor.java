@@ -170,7 +170,7 @@ public final class Doctor {
         String title = "Spec found and valid";
         Optional<Path> found = SpecFiles.find(repo);
         if (found.isEmpty()) {
-            return Check.fail("spec", title, "no helix.yaml (or autoresearch.toml, research.json, CLAUDE.md section) in " + repo,
+            return Check.fail("spec", title, "no helix.yaml (or autoresearch.toml, research.json or .toml, CLAUDE.md section) in " + repo,
                     "run 'helix init' to write one, then edit it");
         }
         specFile = found.get();

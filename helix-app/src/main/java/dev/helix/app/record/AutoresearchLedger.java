@@ -42,6 +42,8 @@ public final class AutoresearchLedger {
     /** The error code of a file whose last line is still being written: the import waits for a later command. */
     public static final String UNFINISHED = "autoresearch_ledger_unfinished";
     /** The error code of a line that is not a record: the import waits until it is fixed. */
+    /** How long a last line without its newline may stay unfinished before it counts as cut off rather than being written. */
+    static final java.time.Duration STILL_WRITING = java.time.Duration.ofMinutes(2);
     public static final String MALFORMED = "bad_autoresearch_ledger";
 
     private AutoresearchLedger() {}
@@ -86,6 +88,7 @@ public final class AutoresearchLedger {
         Instant written;
         try {
             String text = Files.readString(file);
+            if (text.startsWith("\uFEFF")) text = text.substring(1); // the byte order mark Windows editors and PowerShell write
             terminated = text.isEmpty() || text.endsWith("\n");
             lines = text.lines().toList();
             written = Files.getLastModifiedTime(file).toInstant();
@@ -102,8 +105,12 @@ public final class AutoresearchLedger {
                 row = object(lines.get(i), lineNo);
             } catch (AppException e) {
                 // A last line without its newline that does not parse is being written (by that CLI) this moment.
-                if (i == lines.size() - 1 && !terminated) throw AppException.runtime(UNFINISHED, FILE + " line " + lineNo
-                        + " is being written", "run the command again in a moment");
+                if (i == lines.size() - 1 && !terminated && written.isAfter(Instant.now().minus(STILL_WRITING))) {
+                    throw AppException.runtime(UNFINISHED, FILE + " line " + lineNo + " is being written", "run the command again in a moment");
+                }
+                // one left unfinished for longer is a write that was cut off (that CLI killed): waiting would be forever
+                if (i == lines.size() - 1 && !terminated) throw malformed(lineNo, "cut off (no newline, and not JSON) since "
+                        + written.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
                 throw e;
             }
             int run = run(row, lineNo).filter(r -> r > records.stream().mapToInt(Experiment::run).max().orElse(-1))

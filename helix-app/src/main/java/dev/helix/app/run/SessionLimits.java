@@ -43,8 +43,9 @@ final class SessionLimits {
         Path file = runDir.resolve(FILE);
         RunSession.Options o = given;
         List<String> said = new ArrayList<>();
-        if (given.resume() && Files.exists(file)) {
-            Properties kept = read(file);
+        if (given.resume()) {
+            // a session killed before it wrote its limits has none to keep: the command line's still apply, and are said
+            Properties kept = Files.exists(file) ? read(file) : new Properties();
             OptionalInt n = given.maxExperiments();
             if (n.isEmpty() && kept.containsKey("max_experiments")) n = OptionalInt.of(Integer.parseInt(kept.getProperty("max_experiments")));
             Optional<Duration> t = given.maxTime().or(() -> Optional.ofNullable(kept.getProperty("max_time_seconds"))

@@ -34,7 +34,11 @@ final class TuneOption {
         LinkedHashSet<String> names = new LinkedHashSet<>();
         for (String option : given) {
             Spec.Parameter p = parse(option, spec);
-            if (!names.add(p.name())) throw bad(option, p.name() + " is given twice", "give each parameter once");
+            if (!names.add(p.name())) {
+                String other = parameters.stream().filter(q -> q.name().equals(p.name())).findFirst().orElseThrow().file();
+                throw bad(option, p.name() + " is given twice" + (other.equals(p.file()) ? "" : " (in " + other + " and " + p.file() + ")"),
+                        "give each parameter once: a name is tuned in one file per session");
+            }
             check(option, p, spec, repo);
             parameters.add(p);
         }
@@ -56,8 +60,9 @@ final class TuneOption {
         if (!name.matches("[A-Za-z_][A-Za-z0-9_.-]*")) {
             throw bad(option, "'" + name + "' is not a name as a program assigns it", "use the name as written in the file, e.g. LR or batch_size");
         }
-        // NAME = v, NAME: v (YAML), NAME: float = v (a Python annotation); the value quoted or not
-        String assigned = "^[ \\t]*" + Pattern.quote(name) + "[ \\t]*(?::[ \\t]*[A-Za-z_][\\w.\\[\\]]*[ \\t]*)?[:=][ \\t]*[\"']?";
+        // NAME = v, NAME: v (YAML), "NAME": v (JSON), NAME: float = v (a Python annotation); the value quoted or not
+        String key = "(?:\"" + Pattern.quote(name) + "\"|'" + Pattern.quote(name) + "'|" + Pattern.quote(name) + ")";
+        String assigned = "^[ \\t]*" + key + "[ \\t]*(?::[ \\t]*[A-Za-z_][\\w.\\[\\]]*[ \\t]*)?[:=][ \\t]*[\"']?";
         if (right.contains("|")) {
             List<String> values = Arrays.stream(right.split("\\|", -1)).map(String::strip).toList();
             if (values.size() < 2 || values.stream().anyMatch(v -> !v.matches(WORD))) {
@@ -88,10 +93,27 @@ final class TuneOption {
             throw bad(option, p.file() + " has no line assigning " + p.name() + " (like '" + p.name() + " = ...' or '" + p.name() + ": ...')",
                     "use the name as the file writes it, or declare the parameter with a pattern of its own in helix.yaml's search.parameters");
         }
+        List<Integer> lines = assignments(p, text.get());
+        if (lines.size() > 1) {
+            // the tuner rewrites the first one only; a later one would silently override what it set
+            throw bad(option, p.file() + " assigns " + p.name() + " on lines " + lines.stream().map(String::valueOf)
+                            .collect(java.util.stream.Collectors.joining(", ")) + ": which one to tune is unclear",
+                    "leave one assignment of " + p.name() + " in " + p.file() + ", or declare the parameter in helix.yaml's "
+                            + "search.parameters with a pattern that matches only the one you mean"
+                            + (spec.source().endsWith("helix.yaml") ? "" : " (helix init --from " + spec.source() + " writes a helix.yaml)"));
+        }
         if (!Glob.any(spec.scope().editable(), p.file())) {
             throw bad(option, p.file() + " is not editable (" + spec.source() + " makes " + spec.scope().editable() + " editable)",
                     "tune a value in an editable file");
         }
+    }
+
+    /** The line numbers (from 1) of every assignment of {@code p} in {@code text}. */
+    private static List<Integer> assignments(Spec.Parameter p, String text) {
+        List<Integer> lines = new ArrayList<>();
+        var m = Pattern.compile(p.pattern(), Pattern.MULTILINE).matcher(text);
+        while (m.find()) lines.add((int) text.substring(0, m.start(1)).chars().filter(c -> c == '\n').count() + 1);
+        return lines;
     }
 
     private static String onlyEditable(String option, Spec spec) {

@@ -126,6 +126,7 @@ public final class TrySession {
         }
         workspace.excludeHelixDir();
         try (SessionLock lock = workspace.lock(tag)) {
+            if (!starting) requireNoCommitsOnTheBest(git, repo, tag, ledger.readTag(tag).experiments());
             Path state = AgentDriven.state(helixDir, tag);
             Map<String, String> before = fresh || !Files.exists(state) ? notTheAgents(git, repo, spec) : readState(state);
             // Nothing edited since the last try: a mistake of the caller's, not an experiment to record.
@@ -161,6 +162,21 @@ public final class TrySession {
             Optional<String> briefing = starting ? Optional.of(Briefing.forAgent(workspace, base, spec, System.getenv())) : Optional.empty();
             return new Outcome(tag, appended, ledger.readTag(tag).experiments(), spec, tried.leftAlone(), briefing, isolation);
         }
+    }
+
+    /**
+     * Commits made on the session's branch since its best (an agent that commits its own edits):
+     * a try judges uncommitted edits and goes back to the best afterwards, which would drop them.
+     */
+    private static void requireNoCommitsOnTheBest(Repository git, Path repo, String tag, List<Experiment> records) {
+        Optional<Experiment> best = Records.best(records);
+        String head = git.resolve(repo, "HEAD").orElseThrow();
+        if (best.isEmpty() || head.equals(best.get().commit()) || !git.isAncestor(repo, best.get().commit(), head)) return;
+        String at = best.get().commit().substring(0, Math.min(12, best.get().commit().length()));
+        throw AppException.usage("commits_since_best", "helix/" + tag + " has commits since its best (#" + best.get().run() + ", " + at
+                        + ") that no try recorded (" + String.join(", ", git.changedFiles(repo, best.get().commit(), head))
+                        + "): a try judges uncommitted edits, and going back to the best would drop them",
+                "turn them back into edits, then try: git reset --soft " + at + " && helix try -m \"what the edit does\"");
     }
 
     /**

@@ -29,7 +29,7 @@ public record HoldoutReading(List<Double> samples, Optional<String> failure) {
     /** The mean of the samples; empty when there are none. */
     public Optional<Double> value() {
         return samples.isEmpty() ? Optional.empty()
-                : Optional.of(samples.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+                : Optional.of(Noise.mean(samples));
     }
 
     /** The samples' standard deviation (0 with fewer than two). */

@@ -30,10 +30,23 @@ public record Noise(double sd, int n, String mode) {
     public static double sd(List<Double> xs) {
         int n = xs.size();
         if (n < 2) return 0;
-        double mean = xs.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+        double mean = mean(xs);
         double ss = 0;
         for (double x : xs) ss += (x - mean) * (x - mean);
         return Math.sqrt(ss / (n - 1));
+    }
+
+    /**
+     * The mean of {@code xs} (at least one), exact when they are all the same: a plain average of
+     * three readings of 1.77 is 1.7700000000000002, and a deterministic metric's candidate that
+     * reads 1.77 again would beat its own baseline by that rounding.
+     */
+    public static double mean(List<Double> xs) {
+        double first = xs.get(0);
+        if (!Double.isFinite(first)) return xs.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double d = 0;
+        for (double x : xs) d += x - first;
+        return first + d / xs.size();
     }
 
     /**

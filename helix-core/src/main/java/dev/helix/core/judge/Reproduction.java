@@ -16,7 +16,7 @@ public record Reproduction(boolean reproduces, double recorded, double mean, dou
     public static Reproduction check(double recorded, List<Double> samples, double tolerance, double confidence) {
         int n = samples.size();
         if (n == 0) throw new IllegalArgumentException("no samples");
-        double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double mean = dev.helix.core.experiment.Noise.mean(samples);
         double sd = 0;
         if (n > 1) {
             double ss = samples.stream().mapToDouble(v -> (v - mean) * (v - mean)).sum();

@@ -25,7 +25,7 @@ public record Estimate(double mean, double ciLow, double ciHigh, int n, double s
     public static Estimate of(List<Double> samples) {
         if (samples.isEmpty()) throw new IllegalArgumentException("no samples");
         int n = samples.size();
-        double mean = samples.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double mean = Noise.mean(samples);
         double sd = Noise.sd(samples);
         double half = n < 2 ? Double.NaN : StudentT.quantile(1 - (1 - LEVEL) / 2, n - 1) * sd / Math.sqrt(n);
         return new Estimate(mean, mean - half, mean + half, n, sd);

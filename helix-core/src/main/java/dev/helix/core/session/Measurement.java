@@ -155,7 +155,7 @@ final class Measurement {
         if (samples.isEmpty()) return out;
         for (String name : samples.get(0).keySet()) {
             if (samples.stream().allMatch(m -> m.containsKey(name))) {
-                out.put(name, samples.stream().mapToDouble(m -> m.get(name)).average().orElse(Double.NaN));
+                out.put(name, dev.helix.core.experiment.Noise.mean(samples.stream().map(m -> m.get(name)).toList()));
             }
         }
         return out;

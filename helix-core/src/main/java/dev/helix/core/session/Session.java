@@ -4,7 +4,6 @@ import dev.helix.core.event.Event;
 import dev.helix.core.experiment.Experiment;
 import dev.helix.core.experiment.Noise;
 import dev.helix.core.experiment.Status;
-import dev.helix.core.judge.Judge;
 import dev.helix.core.port.Executor;
 import dev.helix.core.scope.ScopeGuard;
 import dev.helix.core.session.ExperimentMachine.End;
@@ -214,11 +213,7 @@ public final class Session {
                 && Duration.ofNanos(ports.clock().nanos() - startNanos).compareTo(plan.maxTime().get()) >= 0) {
             return StopReason.MAX_TIME;
         }
-        double cost = Records.cost(records);
-        if (plan.maxCost().isPresent() && cost >= plan.maxCost().get()) return stopAt(StopReason.MAX_COST, "spent " + Judge.fmt(cost) + " USD");
-        long tokens = Records.tokens(records);
-        if (plan.maxTokens().isPresent() && tokens >= plan.maxTokens().getAsLong()) return stopAt(StopReason.MAX_TOKENS, "used " + tokens + " tokens");
-        return null;
+        return Caps.check(plan, records).map(c -> stopAt(c.reason(), c.detail())).orElse(null);
     }
 
     /**

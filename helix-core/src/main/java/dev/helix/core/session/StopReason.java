@@ -7,6 +7,8 @@ public enum StopReason {
     MAX_TIME("reached --max-time"),
     MAX_COST("reached --max-cost"),
     MAX_TOKENS("reached --max-tokens"),
+    /** --max-cost or --max-tokens was set, and a proposal came back without the cost or tokens it counts. */
+    CAP_BLIND("a spending cap cannot hold"),
     INTERRUPTED("interrupted"),
     EXHAUSTED("the proposer has nothing left to try"),
     SETUP_FAILED("evaluate.setup failed"),
