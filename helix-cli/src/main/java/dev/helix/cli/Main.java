@@ -112,7 +112,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
-        boolean terminal = System.console() != null;
+        boolean terminal = Terminals.attached(System.console());
         CommandLine.Help.Ansi ansi = Terminals.colour(terminal, System.getenv()) ? CommandLine.Help.Ansi.AUTO : CommandLine.Help.Ansi.OFF;
         int code = run(args, out, err, terminal, Path.of("").toAbsolutePath(), ansi);
         out.flush();

@@ -13,6 +13,20 @@ final class Terminals {
     private Terminals() {
     }
 
+    /**
+     * Whether this process talks to a terminal. JDK 22 to 24 give a Console even to a process whose
+     * output is piped (JDK 21 and 25 give none): there Console.isTerminal (JDK 22+) decides, so a
+     * program reading Helix's output gets JSON on every JDK, not text on some.
+     */
+    static boolean attached(java.io.Console console) {
+        if (console == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(console);
+        } catch (ReflectiveOperationException | RuntimeException jdk21) {
+            return true; // JDK 21 gives a Console only to a terminal
+        }
+    }
+
     /** Colour (ANSI escapes) only on a terminal, and not when NO_COLOR is set (no-color.org) or TERM is dumb. */
     static boolean colour(boolean terminal, Map<String, String> env) {
         String noColor = env.get("NO_COLOR");

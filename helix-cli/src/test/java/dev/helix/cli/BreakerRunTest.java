@@ -3,8 +3,8 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.testing.DeadPort;
 import dev.helix.adapters.testing.ScriptedServer;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -66,29 +66,28 @@ class BreakerRunTest {
 
     @Test
     void aServerThatIsNotThereIsWaitedForWithoutRecordsThenStopsAtTheOutageBound() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        try (DeadPort dead = DeadPort.open()) { // held, so no other test's server can be handed it meanwhile
+            int port = dead.port();
+            TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), """
+                      backend: openai
+                      model: test-model
+                      base_url: http://127.0.0.1:%d/v1
+                      timeout_seconds: 30
+                    run:
+                      max_outage_seconds: 2
+                    """.formatted(port));
+
+            TestRepo.Run run = repo.helix("--json", "run", "--tag", "d", "--backend", "openai", "--max-time", "10m");
+
+            assertThat(run.code()).as("%s", run).isEqualTo(1);
+            JsonNode data = run.json().get("data");
+            assertThat(data.get("stop_reason").asText()).isEqualTo("the proposer's server stayed out of reach");
+            assertThat(data.get("detail").asText()).contains("nothing answers at the openai server at http://127.0.0.1:" + port,
+                    "run.max_outage_seconds: 2", "fix: start the server or fix agent.base_url");
+            assertThat(repo.ledger()).extracting(r -> r.get("run").asInt() + " " + r.get("status").asText())
+                    .containsExactly("0 baseline", "1 rejected");
+            assertThat(repo.ledger().get(1).get("reason").asText()).contains("stopped: " + data.get("detail").asText());
+            assertThat(run.err() + run.out()).contains("the next experiment waits 1s (nothing recorded)");
         }
-        TestRepo repo = TestRepo.withAgent(tmp.resolve("repo"), """
-                  backend: openai
-                  model: test-model
-                  base_url: http://127.0.0.1:%d/v1
-                  timeout_seconds: 30
-                run:
-                  max_outage_seconds: 2
-                """.formatted(port));
-
-        TestRepo.Run run = repo.helix("--json", "run", "--tag", "d", "--backend", "openai", "--max-time", "10m");
-
-        assertThat(run.code()).as("%s", run).isEqualTo(1);
-        JsonNode data = run.json().get("data");
-        assertThat(data.get("stop_reason").asText()).isEqualTo("the proposer's server stayed out of reach");
-        assertThat(data.get("detail").asText()).contains("nothing answers at the openai server at http://127.0.0.1:" + port,
-                "run.max_outage_seconds: 2", "fix: start the server or fix agent.base_url");
-        assertThat(repo.ledger()).extracting(r -> r.get("run").asInt() + " " + r.get("status").asText())
-                .containsExactly("0 baseline", "1 rejected");
-        assertThat(repo.ledger().get(1).get("reason").asText()).contains("stopped: " + data.get("detail").asText());
-        assertThat(run.err() + run.out()).contains("the next experiment waits 1s (nothing recorded)");
     }
 }

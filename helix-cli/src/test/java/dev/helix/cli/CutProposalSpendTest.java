@@ -48,7 +48,8 @@ class CutProposalSpendTest {
                           price: {input_per_mtok: 1, output_per_mtok: 2}
                         """.formatted(server.baseUrl()));
 
-                TestRepo.Run run = repo.helix("--json", "run", "--tag", "c", "--max-time", "10s");
+                // the deadline must come after the baseline and both requests, seconds on a busy machine: the second holds for minutes
+                TestRepo.Run run = repo.helix("--json", "run", "--tag", "c", "--max-time", "40s");
 
                 assertThat(run.code()).as("%s", run).isZero();
                 JsonNode data = run.json().get("data");

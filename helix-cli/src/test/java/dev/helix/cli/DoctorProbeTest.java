@@ -3,8 +3,8 @@ package dev.helix.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.helix.adapters.testing.DeadPort;
 import dev.helix.adapters.testing.ScriptedServer;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -60,14 +60,13 @@ class DoctorProbeTest {
 
     @Test
     void anAddressWhereNothingListensFailsTheReachability() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        JsonNode check = backendCheck("http://127.0.0.1:" + port + "/v1");
+        try (DeadPort dead = DeadPort.open()) { // held, so no other test's server can be handed it meanwhile
+            int port = dead.port();
+            JsonNode check = backendCheck("http://127.0.0.1:" + port + "/v1");
 
-        assertThat(check.get("status").asText()).isEqualTo("fail");
-        assertThat(check.toString()).contains("reachable: NO, nothing answers at http://127.0.0.1:" + port, "start the server or fix agent.base_url");
+            assertThat(check.get("status").asText()).isEqualTo("fail");
+            assertThat(check.toString()).contains("reachable: NO, nothing answers at http://127.0.0.1:" + port, "start the server or fix agent.base_url");
+        }
     }
 
     @Test

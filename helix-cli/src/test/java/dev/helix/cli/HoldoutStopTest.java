@@ -25,7 +25,8 @@ class HoldoutStopTest {
                 "    from_dir: " + heldout + "\n    timeout_seconds: 300\n    repeats: 3\n");
 
         long started = System.nanoTime();
-        TestRepo.Run run = repo.helix("run", "--tag", "s", "--max-time", "3s");
+        // after the baseline's own evaluation (seconds on a busy machine), long before the hold-out's minute
+        TestRepo.Run run = repo.helix("run", "--tag", "s", "--max-time", "20s");
         long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
 
         assertThat(seconds).as(run.toString()).isLessThan(60);

@@ -42,7 +42,7 @@ class KillResumeTest {
             boolean ended = helix.waitFor(150 + random.nextInt(1500), TimeUnit.MILLISECONDS);
             if (ended) break; // it failed on its own: the checks below say how
             helix.destroyForcibly();
-            helix.waitFor(10, TimeUnit.SECONDS);
+            assertThat(helix.waitFor(120, TimeUnit.SECONDS)).as("a killed Helix has ended before the next one starts").isTrue();
             kills++;
         }
         assertThat(kills).as("seed %d", seed).isEqualTo(20);

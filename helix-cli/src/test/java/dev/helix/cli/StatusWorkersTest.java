@@ -123,19 +123,24 @@ class StatusWorkersTest {
     }
 
     /**
-     * A real helix run --workers 2 with an evaluation of about a second: helix status sees both
-     * workers while it runs (polled, bounded) and none after it ends; the board is gone.
+     * A real helix run --workers 2 whose experiments' evaluations hold until helix status has seen
+     * both workers busy at once and a slot shown (polled, bounded); none after it ends; the board
+     * is gone. Held, not timed: on a busy machine one status call can outlast a short evaluation.
      */
     @Test
     void aRealTwoWorkerSessionShowsBothWorkersWhileItRunsAndNoneAfter() throws Exception {
         TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        Path release = tmp.resolve("release");
         repo.write("evaluate.sh", """
                 #!/bin/sh
-                sleep 1
+                if [ "$HELIX_EXPERIMENT" != 0 ]; then
+                  i=0; while [ ! -e RELEASE ] && [ $i -lt 1500 ]; do sleep 0.1; i=$((i + 1)); done
+                fi
                 x=$(sed -n 's/^x = //p' params.txt)
                 awk -v x="$x" 'BEGIN { printf "loss: %.6f\\n", (x - 1.7) * (x - 1.7) }'
-                """);
-        repo.commitAll("an evaluation of a second");
+                """.replace("RELEASE", "'" + release + "'"));
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("timeout_seconds: 20", "timeout_seconds: 300"));
+        repo.commitAll("experiments that hold until released");
         CompletableFuture<TestRepo.Run> run = CompletableFuture.supplyAsync(
                 () -> repo.helix("run", "--tag", "par", "--workers", "2", "--max-experiments", "6"));
 
@@ -157,6 +162,7 @@ class StatusWorkersTest {
             }
             Thread.sleep(150);
         }
+        Files.writeString(release, "");
         assertThat(bothBusy).as("two workers busy on two experiments at one moment; seen: %s", seen).isTrue();
         JsonNode last = seen.get(seen.size() - 1);
         assertThat(last.get(0).get("worker").asInt()).isEqualTo(1);

@@ -27,6 +27,10 @@ class WorkersRunTest {
     @Test
     void fourWorkersRunAtOnceAndTheBranchStaysALinearRatchet() {
         TestRepo repo = slowQuadratic("");
+        // the first four experiments' evaluations wait for each other: all four workers at once, however slow the machine
+        repo.write("evaluate.sh", repo.read("evaluate.sh").replace("#!/bin/sh\n", "#!/bin/sh\n" + together(4)));
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("timeout_seconds: 20", "timeout_seconds: 300"));
+        repo.commitAll("experiments that start together");
 
         TestRepo.Run run = repo.helix("run", "--tag", "w", "--workers", "4", "--max-experiments", "12");
 
@@ -39,7 +43,7 @@ class WorkersRunTest {
                 .containsExactlyInAnyOrder(1, 2, 3, 4);
         assertThat(ledger.stream().filter(r -> r.get("run").asInt() > 0)).allSatisfy(r ->
                 assertThat(r.path("slot").asText()).isEqualTo("slot " + r.get("worker").asInt()));
-        assertThat(maxOverlap(ledger)).as("experiments in progress at once").isGreaterThanOrEqualTo(3);
+        assertThat(maxOverlap(ledger)).as("experiments in progress at once").isGreaterThanOrEqualTo(4);
         assertLinearRatchet(repo, "w", ledger);
         // a tuner's values mean the same on a newer best: a stale one is re-applied, never lost to a conflict
         assertThat(ledger).noneMatch(r -> r.get("reason").asText().contains("(a conflict)"));
@@ -225,7 +229,7 @@ class WorkersRunTest {
             Process helix = repo.helixProcess(output, args.toArray(String[]::new)).start();
             if (helix.waitFor(1500 + random.nextInt(2500), TimeUnit.MILLISECONDS)) break;
             helix.destroyForcibly();
-            helix.waitFor(10, TimeUnit.SECONDS);
+            assertThat(helix.waitFor(120, TimeUnit.SECONDS)).as("a killed Helix has ended before the next one starts").isTrue();
             kills++;
         }
         TestRepo.Run last = repo.helix("run", "--tag", "k", "--workers", "3", "--max-experiments", "12", "--resume");
@@ -275,7 +279,9 @@ class WorkersRunTest {
     /**
      * Two switches, a.txt and b.txt, each 0 at first: loss = 2 - a - b (a capped at 1). Worker 1
      * turns a.txt to 1; worker 2 turns {@code secondFile} to 1 (or a.txt to 2, the same line).
-     * Both improve on the baseline at once, so whichever ends second finds the best moved.
+     * Both improve on the baseline at once, so whichever ends second finds the best moved: their
+     * evaluations wait for each other, since on a busy machine one worker could otherwise propose
+     * only after the other's experiment had ended.
      */
     private TestRepo twoSwitches(String extraSpec, String secondFile) {
         TestRepo repo = new TestRepo(tmp.resolve("repo"));
@@ -283,11 +289,12 @@ class WorkersRunTest {
         repo.write("b.txt", "0\n");
         repo.write("evaluate.sh", """
                 #!/bin/sh
+                TOGETHER
                 sleep 1
                 a=$(cat a.txt); b=$(cat b.txt)
                 [ "$a" -gt 1 ] && a=1
                 echo "loss: $((2 - a - b))"
-                """);
+                """.replace("TOGETHER\n", together(2)));
         String second = secondFile.equals("a.txt") ? "echo 2 > a.txt" : "echo 1 > b.txt";
         repo.write("agent.sh", """
                 #!/bin/sh
@@ -309,7 +316,7 @@ class WorkersRunTest {
                   primary: {name: loss, optimize: minimize}
                 evaluate:
                   command: sh evaluate.sh
-                  timeout_seconds: 20
+                  timeout_seconds: 300
                 judge:
                   mode: strict
                 agent:
@@ -318,6 +325,25 @@ class WorkersRunTest {
                 """ + extraSpec);
         repo.commitAll("two switches");
         return repo;
+    }
+
+    /**
+     * Shell lines that hold an experiment's evaluation (not the baseline's) until {@code n}
+     * experiments have reached theirs (bounded: a hang becomes a failure, not a stuck build).
+     */
+    private String together(int n) {
+        Path started = tmp.resolve("started");
+        try {
+            Files.createDirectories(started);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return """
+                if [ "$HELIX_EXPERIMENT" != 0 ]; then
+                  touch 'DIR/'"$HELIX_EXPERIMENT"
+                  i=0; while [ "$(ls 'DIR' | wc -l)" -lt N ] && [ $i -lt 1500 ]; do sleep 0.1; i=$((i + 1)); done
+                fi
+                """.replace("DIR", started.toString()).replace("N ]", n + " ]");
     }
 
     private static JsonNode only(List<JsonNode> ledger, String status) {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +23,8 @@ import java.util.function.Supplier;
 final class LedgerMemo {
     /** More distinct reads than an agent's loop makes; past it, all are forgotten at once. */
     private static final int MAX_ENTRIES = 64;
+    /** How long before a read a file must have been modified last for what was read to be kept. */
+    private static final Duration SETTLED = Duration.ofSeconds(2);
 
     private record Key(Path file, String shownAs, Path key, String tag, int last) {
     }
@@ -40,14 +44,25 @@ final class LedgerMemo {
         List<String> before = List.of(stamp(key.file()), stamp(keyFile));
         Entry known = READ.get(key);
         if (known != null && known.stamp().equals(before)) return known.contents();
+        Instant reading = Instant.now();
         LedgerStore.Contents contents = read.get();
-        if (List.of(stamp(key.file()), stamp(keyFile)).equals(before)) {
+        // a file modified in the clock tick of the read could change again and keep its stamp: read it again next time
+        if (List.of(stamp(key.file()), stamp(keyFile)).equals(before) && settled(key.file(), reading) && settled(keyFile, reading)) {
             if (READ.size() >= MAX_ENTRIES) READ.clear();
             READ.put(key, new Entry(before, contents));
         } else {
             READ.remove(key);
         }
         return contents;
+    }
+
+    /** Whether {@code file} is absent or was last modified well before {@code reading}. */
+    private static boolean settled(Path file, Instant reading) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(reading.minus(SETTLED));
+        } catch (IOException e) {
+            return !Files.exists(file);
+        }
     }
 
     /** Size, modification time (to the nanosecond where the file system keeps it) and file identity; "none" when absent. */

@@ -94,15 +94,22 @@ public final class HoldoutHomes {
     private static List<Path> removeStale(Path repo, Repository git, Path temp) {
         String self = real(repo);
         List<Path> removed = new ArrayList<>();
+        List<Path> found = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, PREFIX + "*")) {
-            for (Path home : dirs) {
+            dirs.forEach(found::add);
+        } catch (IOException | RuntimeException e) {
+            return removed; // the temporary directory unreadable: nothing of ours to find there
+        }
+        found.sort(null); // in name order, not the file system's: the notices of a run read the same each time
+        try {
+            for (Path home : found) {
                 if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS)) continue;
                 Optional<Map<String, String>> owner = OwnedDirectory.HOLDOUT_HOME.owner(home);
                 if (owner.isEmpty() || !self.equals(owner.get().get("repo")) || alive(owner.get())) continue;
                 if (remove(repo, git, home)) removed.add(home);
             }
-        } catch (IOException | RuntimeException e) {
-            return removed; // the temporary directory unreadable: nothing of ours to find there
+        } catch (RuntimeException e) {
+            return removed; // a directory that vanished or cannot be read while sweeping: the next start tries again
         }
         return removed;
     }

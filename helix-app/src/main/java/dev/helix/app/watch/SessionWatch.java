@@ -122,7 +122,8 @@ public final class SessionWatch {
         if (!Files.isDirectory(locks)) return Optional.empty();
         try (Stream<Path> files = Files.list(locks)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".lock"))
-                    .sorted(java.util.Comparator.comparing(SessionWatch::modified).reversed())
+                    // locks written within one tick of the clock share a time: their names decide, not the listing
+                    .sorted(java.util.Comparator.comparing(SessionWatch::modified).reversed().thenComparing(Path::toString))
                     .filter(f -> SessionLock.holder(f).isPresent()).findFirst()
                     .map(f -> f.getFileName().toString().replaceFirst("\\.lock$", ""));
         } catch (IOException e) {

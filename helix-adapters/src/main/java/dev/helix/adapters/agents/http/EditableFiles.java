@@ -57,6 +57,8 @@ final class EditableFiles {
                 return FileVisitResult.CONTINUE;
             }
         });
+        // by path, not in the file system's listing order: the notes of a prompt read the same on every machine
+        matched.sort(java.util.Comparator.comparing(f -> relative(worktree, f)));
         for (Path file : matched) {
             String rel = relative(worktree, file);
             long size = Files.size(file);
