@@ -16,9 +16,10 @@ import java.util.Objects;
  * its {@code .helix/} is an empty tmpfs, the hold-out's directories are empty tmpfs, and only the
  * worktree the process runs in (and the files it is given) can be written.
  *
- * <p>No namespace but the mount one (and the user one bubblewrap needs when it is not run by
- * root) is made: the process ids, process groups, environment markers and subreaper that find and
- * stop an evaluation's processes see the confined ones as they see any other.
+ * <p>No namespace but the mount one and a user one is made: the process ids, process groups,
+ * environment markers and subreaper that find and stop an evaluation's processes see the confined
+ * ones as they see any other. The user namespace and dropping every capability hold when Helix
+ * runs as root too ({@link #ISOLATION}).
  * {@code --die-with-parent}: when whoever started bubblewrap dies, the confined command dies too.
  *
  * <p>Git keeps working inside: status, diff, log and show read the shared git directory, and the
@@ -38,6 +39,14 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
     /** The files of a worktree's admin directory that would redirect git: bound read-only. */
     static final List<String> PINNED_ADMIN_FILES = List.of("commondir", "gitdir", "config.worktree");
 
+    /**
+     * A user namespace of its own and no capability, as root too: bubblewrap run by root keeps
+     * every capability in the caller's user namespace, so the confined process could unmount the
+     * tmpfs over .helix/, remount the repository writable, or open the machine's unconfined file
+     * system through {@code /proc/<pid>/root} of any process outside the sandbox (Helix's own).
+     */
+    static final List<String> ISOLATION = List.of("--unshare-user", "--cap-drop", "ALL");
+
     public Bubblewrap {
         Objects.requireNonNull(bwrap);
         repo = real(repo);
@@ -50,7 +59,9 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
     public List<String> wrap(List<String> argv, Path workdir, Reach reach) {
         Path dir = real(workdir);
         Path worktree = worktreeOf(dir);
-        List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent", "--dev-bind", "/", "/"));
+        List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent"));
+        a.addAll(ISOLATION);
+        a.addAll(List.of("--dev-bind", "/", "/"));
         for (Path h : hidden) if (Files.isDirectory(h)) add(a, "--tmpfs", h);
         roBind(a, repo);
         if (!commonDir.startsWith(repo)) roBind(a, commonDir);

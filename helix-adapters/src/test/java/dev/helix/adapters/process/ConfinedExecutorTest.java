@@ -94,6 +94,25 @@ class ConfinedExecutorTest {
     }
 
     @Test
+    void theCommandCanNeitherUndoItsMountsNorReachTheFilesThroughAnotherProcessOfItsUser() throws Exception {
+        // run as root, bubblewrap keeps every capability and shares the user namespace: umount and
+        // remount undo the sandbox, and /proc/<pid>/root of a process outside it is the whole machine
+        long outside = ProcessHandle.current().pid();
+        Path ledger = repo.resolve(".helix/experiments.jsonl");
+        Result r = run("umount -l " + hidden + " 2>/dev/null; cat " + hidden.resolve("data.txt") + " 2>/dev/null || echo denied-umount;"
+                + " mount -o remount,bind,rw " + repo + " 2>/dev/null; echo x > " + repo.resolve("planted.txt")
+                + " 2>/dev/null || echo denied-remount;"
+                + " cat /proc/" + outside + "/root" + ledger + " 2>/dev/null || echo denied-proc-root;"
+                + " cat /proc/$PPID/root" + ledger + " 2>/dev/null || echo denied-parent-root;"
+                + " echo x > /proc/" + outside + "/root" + repo.resolve("planted2.txt") + " 2>/dev/null || echo denied-proc-write");
+
+        assertThat(r.output()).contains("denied-umount", "denied-remount", "denied-proc-root", "denied-parent-root",
+                "denied-proc-write").doesNotContain("4.2", "{\"run\":0}");
+        assertThat(repo.resolve("planted.txt")).doesNotExist();
+        assertThat(repo.resolve("planted2.txt")).doesNotExist();
+    }
+
+    @Test
     void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
         Path metric = repo.resolve(".helix/runs/t/1.metric");
         Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
@@ -173,7 +192,8 @@ class ConfinedExecutorTest {
         Path real = repo.toRealPath();
         Path wt = worktree.toRealPath();
 
-        assertThat(argv.subList(0, 5)).containsExactly("/usr/bin/bwrap", "--die-with-parent", "--dev-bind", "/", "/");
+        assertThat(argv.subList(0, 8)).containsExactly("/usr/bin/bwrap", "--die-with-parent", "--unshare-user", "--cap-drop", "ALL",
+                "--dev-bind", "/", "/");
         assertThat(line).contains("--tmpfs " + hidden.toRealPath(), "--ro-bind " + real + " " + real,
                 "--tmpfs " + real.resolve(".helix"), "--bind " + wt + " " + wt,
                 "--ro-bind " + wt.resolve(".git") + " " + wt.resolve(".git"),
