@@ -32,7 +32,8 @@ import java.util.Objects;
  * @param repo the repository's top level (its main checkout)
  * @param commonDir the shared git directory
  * @param helixDir the repository's {@code .helix/}
- * @param hidden directories whose content no confined process may see (the hold-out's data)
+ * @param hidden directories whose content no confined process may see (the hold-out's data), with
+ *     whatever their links lead to ({@link Reached})
  */
 public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, List<Path> hidden) implements Confinement {
 
@@ -52,7 +53,8 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
         repo = real(repo);
         commonDir = real(commonDir);
         helixDir = real(helixDir);
-        hidden = hidden.stream().map(Bubblewrap::real).toList();
+        Path top = repo;
+        hidden = hidden.stream().flatMap(h -> Reached.through(real(h), top).stream()).distinct().toList();
     }
 
     @Override
@@ -62,7 +64,10 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
         List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent"));
         a.addAll(ISOLATION);
         a.addAll(List.of("--dev-bind", "/", "/"));
-        for (Path h : hidden) if (Files.isDirectory(h)) add(a, "--tmpfs", h);
+        for (Path h : hidden) {
+            if (Files.isDirectory(h)) add(a, "--tmpfs", h);
+            else if (Files.isRegularFile(h)) add(a, "--ro-bind", Path.of("/dev/null"), h); // a linked file: empty in here
+        }
         roBind(a, repo);
         if (!commonDir.startsWith(repo)) roBind(a, commonDir);
         bind(a, worktree);

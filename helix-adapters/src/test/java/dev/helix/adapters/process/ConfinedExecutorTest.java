@@ -113,6 +113,26 @@ class ConfinedExecutorTest {
     }
 
     @Test
+    void heldOutDataLinkedIntoTheHiddenDirectoryIsHiddenWhereItLies() throws Exception {
+        // held-out data often lives on another disk, linked from from_dir: hiding from_dir alone left it in reach
+        Path disk = tmp.resolve("disk");
+        Files.createDirectories(disk.resolve("test"));
+        Files.writeString(disk.resolve("test/labels.csv"), "7.5\n");
+        Files.writeString(disk.resolve("answers.txt"), "9.25\n");
+        Files.createSymbolicLink(hidden.resolve("test"), disk.resolve("test"));
+        Files.createSymbolicLink(hidden.resolve("answers.txt"), disk.resolve("answers.txt"));
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        LocalExecutor linked = patient.confined(new Bubblewrap(found.bwrap().orElseThrow(), repo, repo.resolve(".git"),
+                repo.resolve(".helix"), List.of(hidden)));
+
+        Result r = linked.run(request("cat " + disk.resolve("test/labels.csv") + " || echo denied-linked-dir;"
+                + " cat " + disk.resolve("answers.txt") + " || echo denied-linked-file", Duration.ofSeconds(120), Map.of()));
+
+        assertThat(r.output()).contains("denied-linked-dir", "denied-linked-file").doesNotContain("7.5", "9.25");
+        assertThat(disk.resolve("test/labels.csv")).hasContent("7.5");
+    }
+
+    @Test
     void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
         Path metric = repo.resolve(".helix/runs/t/1.metric");
         Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
