@@ -64,12 +64,13 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
         List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent"));
         a.addAll(ISOLATION);
         a.addAll(List.of("--dev-bind", "/", "/"));
+        roBind(a, repo);
+        if (!commonDir.startsWith(repo)) roBind(a, commonDir);
+        // after the repository's bind, which would show again one of them that lies inside it
         for (Path h : hidden) {
             if (Files.isDirectory(h)) add(a, "--tmpfs", h);
             else if (Files.isRegularFile(h)) add(a, "--ro-bind", Path.of("/dev/null"), h); // a linked file: empty in here
         }
-        roBind(a, repo);
-        if (!commonDir.startsWith(repo)) roBind(a, commonDir);
         bind(a, worktree);
         if (commonDir.startsWith(worktree)) roBind(a, commonDir); // the worktree is the main checkout (helix try)
         if (Files.isDirectory(helixDir)) add(a, "--tmpfs", helixDir);

@@ -133,6 +133,21 @@ class ConfinedExecutorTest {
     }
 
     @Test
+    void aHiddenDirectoryInsideTheRepositoryStaysHiddenUnderItsReadOnlyBind() throws Exception {
+        // the signing keys under ~/.local/state when the repository is the home directory itself
+        Path keys = repo.resolve("state/keys");
+        Files.createDirectories(keys);
+        Files.writeString(keys.resolve("k"), "secret-key\n");
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        LocalExecutor inside = patient.confined(new Bubblewrap(found.bwrap().orElseThrow(), repo, repo.resolve(".git"),
+                repo.resolve(".helix"), List.of(keys)));
+
+        Result r = inside.run(request("cat " + keys.resolve("k") + " || echo denied-keys", Duration.ofSeconds(120), Map.of()));
+
+        assertThat(r.output()).contains("denied-keys").doesNotContain("secret-key");
+    }
+
+    @Test
     void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
         Path metric = repo.resolve(".helix/runs/t/1.metric");
         Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
