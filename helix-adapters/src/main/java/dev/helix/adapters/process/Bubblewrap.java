@@ -23,10 +23,10 @@ import java.util.Objects;
  * {@code --die-with-parent}: when whoever started bubblewrap dies, the confined command dies too.
  *
  * <p>Git keeps working inside: status, diff, log and show read the shared git directory, and the
- * worktree's own admin directory ({@code .git/worktrees/NAME}: its index, HEAD) is writable. Its
- * {@code commondir}, {@code gitdir} and {@code config.worktree}, and the worktree's {@code .git}
- * file, are not: each would point git, as Helix runs it outside the sandbox, at a repository or
- * configuration of the proposer's making.
+ * worktree's own admin directory ({@code .git/worktrees/NAME}: its index) is writable. Its
+ * {@code HEAD}, {@code commondir}, {@code gitdir} and {@code config.worktree}, and the worktree's
+ * {@code .git} file, are not: each would point git, as Helix runs it outside the sandbox, at a
+ * branch, repository or configuration of the proposer's making.
  *
  * @param bwrap the bubblewrap program
  * @param repo the repository's top level (its main checkout)
@@ -37,8 +37,12 @@ import java.util.Objects;
  */
 public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, List<Path> hidden) implements Confinement {
 
-    /** The files of a worktree's admin directory that would redirect git: bound read-only. */
-    static final List<String> PINNED_ADMIN_FILES = List.of("commondir", "gitdir", "config.worktree");
+    /**
+     * The files of a worktree's admin directory that would redirect git: bound read-only. HEAD
+     * too: Helix commits and resets in the worktree through it, so a HEAD pointed at one of the
+     * user's branches would have Helix move that branch.
+     */
+    static final List<String> PINNED_ADMIN_FILES = List.of("commondir", "gitdir", "config.worktree", "HEAD");
 
     /**
      * A user namespace of its own and no capability, as root too: bubblewrap run by root keeps

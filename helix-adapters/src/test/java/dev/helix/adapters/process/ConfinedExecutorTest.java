@@ -148,6 +148,21 @@ class ConfinedExecutorTest {
     }
 
     @Test
+    void theCommandCannotPointTheWorktreesHeadAtABranchOfTheUsers() throws Exception {
+        // Helix commits and resets in the worktree through HEAD: pointed at refs/heads/main, its
+        // next commit or reset would move the user's branch
+        Path head = repo.resolve(".git/worktrees/t/HEAD");
+        String before = Files.readString(head);
+
+        Result r = run("git symbolic-ref HEAD refs/heads/main 2>/dev/null || echo denied-symref;"
+                + " echo 'ref: refs/heads/main' > \"$(git rev-parse --git-dir)/HEAD\" 2>/dev/null || echo denied-head;"
+                + " git status --short >/dev/null && echo status-ok");
+
+        assertThat(r.output()).contains("denied-symref", "denied-head", "status-ok");
+        assertThat(head).hasContent(before.strip());
+    }
+
+    @Test
     void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
         Path metric = repo.resolve(".helix/runs/t/1.metric");
         Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
