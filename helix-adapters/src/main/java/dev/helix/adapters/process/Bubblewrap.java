@@ -12,7 +12,8 @@ import java.util.Objects;
 
 /**
  * The sandbox of a session's processes, by bubblewrap: the whole file system as it is (HOME,
- * /tmp, devices, the network, the same process ids), except that the repository is read-only,
+ * /tmp, devices, the network, the same process ids), except that the repository (and its other
+ * checkouts) is read-only,
  * its {@code .helix/} is an empty tmpfs, the hold-out's directories are empty tmpfs, and only the
  * worktree the process runs in (and the files it is given) can be written.
  *
@@ -70,6 +71,7 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
         a.addAll(List.of("--dev-bind", "/", "/"));
         roBind(a, repo);
         if (!commonDir.startsWith(repo)) roBind(a, commonDir);
+        for (Path checkout : otherCheckouts()) roBind(a, checkout);
         // after the repository's bind, which would show again one of them that lies inside it
         for (Path h : hidden) {
             if (Files.isDirectory(h)) add(a, "--tmpfs", h);
@@ -103,6 +105,30 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
     @Override
     public String describe() {
         return "bubblewrap";
+    }
+
+    /**
+     * The repository's checkouts besides {@code repo}, outside {@code .helix/}: the main one (where
+     * {@code repo} is a linked worktree) and the user's other linked worktrees, which share the git
+     * directory and are the user's files as much as {@code repo} is.
+     */
+    List<Path> otherCheckouts() {
+        List<Path> out = new ArrayList<>();
+        if (commonDir.getFileName() != null && commonDir.getFileName().toString().equals(".git")) out.add(commonDir.getParent());
+        try (var admins = Files.list(commonDir.resolve("worktrees"))) {
+            for (Path admin : admins.toList()) {
+                try {
+                    Path dotGit = Path.of(Files.readString(admin.resolve("gitdir"), StandardCharsets.UTF_8).strip());
+                    if (dotGit.getParent() != null) out.add(real(dotGit.getParent()));
+                } catch (IOException | RuntimeException e) {
+                    // a worktree git no longer knows the place of: nothing to protect there
+                }
+            }
+        } catch (IOException e) {
+            // no linked worktrees
+        }
+        // an ancestor of repo stays in: repo and the worktree are bound after it
+        return out.stream().filter(c -> !c.equals(repo) && !c.startsWith(helixDir)).toList();
     }
 
     /** The worktree holding {@code dir}: the nearest directory, {@code dir} itself included, with a {@code .git}. */

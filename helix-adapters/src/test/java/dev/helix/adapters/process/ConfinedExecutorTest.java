@@ -163,6 +163,27 @@ class ConfinedExecutorTest {
     }
 
     @Test
+    void theOtherCheckoutsOfARepositoryRunInALinkedWorktreeAreReadOnly() throws Exception {
+        // helix run in a linked worktree of the user's: the main checkout and the user's other
+        // worktrees share its git directory, and are the user's files as much as the one Helix runs in
+        Path mine = tmp.resolve("feature");
+        git(repo, "worktree", "add", "-q", "-b", "feature", mine.toString());
+        Path session = mine.resolve(".helix/worktrees/s");
+        git(mine, "worktree", "add", "-q", "--detach", session.toString());
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        LocalExecutor inLinked = patient.confined(new Bubblewrap(found.bwrap().orElseThrow(), mine, repo.resolve(".git"),
+                mine.resolve(".helix"), List.of()));
+
+        Result r = inLinked.run(new Request("echo b > a.txt && echo wrote-worktree; echo x > " + repo.resolve("a.txt")
+                + " || echo denied-main; echo x > " + mine.resolve("a.txt") + " || echo denied-mine",
+                session, Duration.ofSeconds(120), Map.of("HELIX_TEST_MARK", mark), mine.resolve(".helix/runs/s/1.log")));
+
+        assertThat(r.output()).contains("wrote-worktree", "denied-main", "denied-mine");
+        assertThat(repo.resolve("a.txt")).hasContent("a");
+        assertThat(mine.resolve("a.txt")).hasContent("a");
+    }
+
+    @Test
     void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
         Path metric = repo.resolve(".helix/runs/t/1.metric");
         Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
