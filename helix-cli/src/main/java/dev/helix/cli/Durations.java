@@ -38,7 +38,8 @@ final class Durations {
                         "write it like 2d, 8h, 45m, 90s or 1h30m");
             }
         }
-        if (millis.signum() <= 0) {
+        // the clock counts whole milliseconds: less is no time at all, as 0 is
+        if (millis.compareTo(BigDecimal.ONE) < 0) {
             throw AppException.usage("bad_duration", option + " '" + text + "' is no time at all", "give a duration above 0, e.g. 8h");
         }
         if (millis.compareTo(BigDecimal.valueOf(LONGEST.toMillis())) > 0) {

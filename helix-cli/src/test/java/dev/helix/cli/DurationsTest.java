@@ -34,7 +34,7 @@ class DurationsTest {
             assertThatThrownBy(() -> Durations.parse(bad, "--max-time")).as(bad).isInstanceOf(AppException.class)
                     .hasMessageContaining("is not a duration");
         }
-        for (String none : new String[] {"0", "0s", "0h0m"}) {
+        for (String none : new String[] {"0", "0s", "0h0m", "0.0004", "0.0001s"}) { // below a millisecond is none too
             assertThatThrownBy(() -> Durations.parse(none, "--max-time")).as(none).hasMessageContaining("is no time at all");
         }
         assertThatThrownBy(() -> Durations.parse("99999999999d", "--max-time")).hasMessageContaining("longer than a year");

@@ -65,21 +65,26 @@ public final class CliAgentProposer implements Proposer {
         CliAgent.Launch launch = agent.launch();
         List<String> argv = launch.argv().apply(run);
         List<String> confined = argv;
+        Map<String, String> environment = Map.of();
 
         AgentProcess.Result result = null;
         String failure = null;
         try {
             try {
                 run = run.withHome(agent.setup().prepare().prepare(run));
-                // the directory its setup prepared (under .helix/runs/<tag> for some agents) stays its to write
-                confined = context.confinement().wrap(argv, run.worktree(),
-                        new Confinement.Reach(run.home().stream().toList(), List.of()));
+                environment = launch.environment().apply(run);
+                // the directory its setup prepared (under .helix/runs/<tag> for some agents) stays its to write,
+                // and so does a temporary directory its launch gave it there (codex's beside its home)
+                List<Path> writable = new java.util.ArrayList<>(run.home().stream().toList());
+                String temporary = environment.get("TMPDIR");
+                if (temporary != null && !temporary.equals(context.env().get("TMPDIR"))) writable.add(Path.of(temporary));
+                confined = context.confinement().wrap(argv, run.worktree(), new Confinement.Reach(writable, List.of()));
             } catch (IOException e) {
                 failure = agent.setup().failure().apply(run, e);
             }
             if (failure == null) {
                 try {
-                    result = AgentProcess.run(confined, run.worktree(), launch.environment().apply(run),
+                    result = AgentProcess.run(confined, run.worktree(), environment,
                             prompt.getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(run.agent().timeoutSeconds()),
                             launch.grace(), launch.stdoutCap());
                 } catch (IOException e) {

@@ -12,48 +12,71 @@ import java.util.Objects;
 
 /**
  * The sandbox of a session's processes, by bubblewrap: the whole file system as it is (HOME,
- * /tmp, devices, the network, the same process ids), except that the repository is read-only,
+ * /tmp, devices, the network, the same process ids), except that the repository (and its other
+ * checkouts) is read-only,
  * its {@code .helix/} is an empty tmpfs, the hold-out's directories are empty tmpfs, and only the
  * worktree the process runs in (and the files it is given) can be written.
  *
- * <p>No namespace but the mount one (and the user one bubblewrap needs when it is not run by
- * root) is made: the process ids, process groups, environment markers and subreaper that find and
- * stop an evaluation's processes see the confined ones as they see any other.
+ * <p>No namespace but the mount one and a user one is made: the process ids, process groups,
+ * environment markers and subreaper that find and stop an evaluation's processes see the confined
+ * ones as they see any other. The user namespace and dropping every capability hold when Helix
+ * runs as root too ({@link #ISOLATION}).
  * {@code --die-with-parent}: when whoever started bubblewrap dies, the confined command dies too.
  *
  * <p>Git keeps working inside: status, diff, log and show read the shared git directory, and the
- * worktree's own admin directory ({@code .git/worktrees/NAME}: its index, HEAD) is writable. Its
- * {@code commondir}, {@code gitdir} and {@code config.worktree}, and the worktree's {@code .git}
- * file, are not: each would point git, as Helix runs it outside the sandbox, at a repository or
- * configuration of the proposer's making.
+ * worktree's own admin directory ({@code .git/worktrees/NAME}: its index) is writable. Its
+ * {@code HEAD}, {@code commondir}, {@code gitdir} and {@code config.worktree}, and the worktree's
+ * {@code .git} file, are not: each would point git, as Helix runs it outside the sandbox, at a
+ * branch, repository or configuration of the proposer's making.
  *
  * @param bwrap the bubblewrap program
  * @param repo the repository's top level (its main checkout)
  * @param commonDir the shared git directory
  * @param helixDir the repository's {@code .helix/}
- * @param hidden directories whose content no confined process may see (the hold-out's data)
+ * @param hidden directories whose content no confined process may see (the hold-out's data), with
+ *     whatever their links lead to ({@link Reached})
  */
 public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, List<Path> hidden) implements Confinement {
 
-    /** The files of a worktree's admin directory that would redirect git: bound read-only. */
-    static final List<String> PINNED_ADMIN_FILES = List.of("commondir", "gitdir", "config.worktree");
+    /**
+     * The files of a worktree's admin directory that would redirect git: bound read-only. HEAD
+     * too: Helix commits and resets in the worktree through it, so a HEAD pointed at one of the
+     * user's branches would have Helix move that branch.
+     */
+    static final List<String> PINNED_ADMIN_FILES = List.of("commondir", "gitdir", "config.worktree", "HEAD");
+
+    /**
+     * A user namespace of its own and no capability, as root too: bubblewrap run by root keeps
+     * every capability in the caller's user namespace, so the confined process could unmount the
+     * tmpfs over .helix/, remount the repository writable, or open the machine's unconfined file
+     * system through {@code /proc/<pid>/root} of any process outside the sandbox (Helix's own).
+     */
+    static final List<String> ISOLATION = List.of("--unshare-user", "--cap-drop", "ALL");
 
     public Bubblewrap {
         Objects.requireNonNull(bwrap);
         repo = real(repo);
         commonDir = real(commonDir);
         helixDir = real(helixDir);
-        hidden = hidden.stream().map(Bubblewrap::real).toList();
+        Path top = repo;
+        hidden = hidden.stream().flatMap(h -> Reached.through(real(h), top).stream()).distinct().toList();
     }
 
     @Override
     public List<String> wrap(List<String> argv, Path workdir, Reach reach) {
         Path dir = real(workdir);
         Path worktree = worktreeOf(dir);
-        List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent", "--dev-bind", "/", "/"));
-        for (Path h : hidden) if (Files.isDirectory(h)) add(a, "--tmpfs", h);
+        List<String> a = new ArrayList<>(List.of(bwrap.toString(), "--die-with-parent"));
+        a.addAll(ISOLATION);
+        a.addAll(List.of("--dev-bind", "/", "/"));
         roBind(a, repo);
         if (!commonDir.startsWith(repo)) roBind(a, commonDir);
+        for (Path checkout : otherCheckouts()) roBind(a, checkout);
+        // after the repository's bind, which would show again one of them that lies inside it
+        for (Path h : hidden) {
+            if (Files.isDirectory(h)) add(a, "--tmpfs", h);
+            else if (Files.isRegularFile(h)) add(a, "--ro-bind", Path.of("/dev/null"), h); // a linked file: empty in here
+        }
         bind(a, worktree);
         if (commonDir.startsWith(worktree)) roBind(a, commonDir); // the worktree is the main checkout (helix try)
         if (Files.isDirectory(helixDir)) add(a, "--tmpfs", helixDir);
@@ -82,6 +105,30 @@ public record Bubblewrap(Path bwrap, Path repo, Path commonDir, Path helixDir, L
     @Override
     public String describe() {
         return "bubblewrap";
+    }
+
+    /**
+     * The repository's checkouts besides {@code repo}, outside {@code .helix/}: the main one (where
+     * {@code repo} is a linked worktree) and the user's other linked worktrees, which share the git
+     * directory and are the user's files as much as {@code repo} is.
+     */
+    List<Path> otherCheckouts() {
+        List<Path> out = new ArrayList<>();
+        if (commonDir.getFileName() != null && commonDir.getFileName().toString().equals(".git")) out.add(commonDir.getParent());
+        try (var admins = Files.list(commonDir.resolve("worktrees"))) {
+            for (Path admin : admins.toList()) {
+                try {
+                    Path dotGit = Path.of(Files.readString(admin.resolve("gitdir"), StandardCharsets.UTF_8).strip());
+                    if (dotGit.getParent() != null) out.add(real(dotGit.getParent()));
+                } catch (IOException | RuntimeException e) {
+                    // a worktree git no longer knows the place of: nothing to protect there
+                }
+            }
+        } catch (IOException e) {
+            // no linked worktrees
+        }
+        // an ancestor of repo stays in: repo and the worktree are bound after it
+        return out.stream().filter(c -> !c.equals(repo) && !c.startsWith(helixDir)).toList();
     }
 
     /** The worktree holding {@code dir}: the nearest directory, {@code dir} itself included, with a {@code .git}. */

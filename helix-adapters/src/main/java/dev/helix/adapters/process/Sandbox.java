@@ -4,12 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * What this machine offers to confine a proposer or an evaluation to its worktree: bubblewrap
- * ({@code bwrap}) when it is installed and can make a mount namespace here (as root, or through
- * a user namespace). {@code run.sandbox: auto} uses it where {@link #find} says it works
+ * ({@code bwrap}) when it is installed and can make a user and a mount namespace here (root
+ * included: without a user namespace of its own, a root process keeps the capabilities that undo
+ * the sandbox). {@code run.sandbox: auto} uses it where {@link #find} says it works
  * ({@link Bubblewrap}); {@code helix doctor} says which holds.
  */
 public final class Sandbox {
@@ -31,8 +33,10 @@ public final class Sandbox {
                     "install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap)");
         }
         try {
-            Process p = new ProcessBuilder(bwrap.get().toString(), "--die-with-parent", "--dev-bind", "/", "/",
-                    "--ro-bind", "/", "/", "--", "true")
+            List<String> probe = new java.util.ArrayList<>(List.of(bwrap.get().toString(), "--die-with-parent"));
+            probe.addAll(Bubblewrap.ISOLATION);
+            probe.addAll(List.of("--dev-bind", "/", "/", "--ro-bind", "/", "/", "--", "true"));
+            Process p = new ProcessBuilder(probe)
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             boolean ended = Waits.join(p, Duration.ofSeconds(10));

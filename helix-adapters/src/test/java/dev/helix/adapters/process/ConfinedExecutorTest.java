@@ -94,6 +94,96 @@ class ConfinedExecutorTest {
     }
 
     @Test
+    void theCommandCanNeitherUndoItsMountsNorReachTheFilesThroughAnotherProcessOfItsUser() throws Exception {
+        // run as root, bubblewrap keeps every capability and shares the user namespace: umount and
+        // remount undo the sandbox, and /proc/<pid>/root of a process outside it is the whole machine
+        long outside = ProcessHandle.current().pid();
+        Path ledger = repo.resolve(".helix/experiments.jsonl");
+        Result r = run("umount -l " + hidden + " 2>/dev/null; cat " + hidden.resolve("data.txt") + " 2>/dev/null || echo denied-umount;"
+                + " mount -o remount,bind,rw " + repo + " 2>/dev/null; echo x > " + repo.resolve("planted.txt")
+                + " 2>/dev/null || echo denied-remount;"
+                + " cat /proc/" + outside + "/root" + ledger + " 2>/dev/null || echo denied-proc-root;"
+                + " cat /proc/$PPID/root" + ledger + " 2>/dev/null || echo denied-parent-root;"
+                + " echo x > /proc/" + outside + "/root" + repo.resolve("planted2.txt") + " 2>/dev/null || echo denied-proc-write");
+
+        assertThat(r.output()).contains("denied-umount", "denied-remount", "denied-proc-root", "denied-parent-root",
+                "denied-proc-write").doesNotContain("4.2", "{\"run\":0}");
+        assertThat(repo.resolve("planted.txt")).doesNotExist();
+        assertThat(repo.resolve("planted2.txt")).doesNotExist();
+    }
+
+    @Test
+    void heldOutDataLinkedIntoTheHiddenDirectoryIsHiddenWhereItLies() throws Exception {
+        // held-out data often lives on another disk, linked from from_dir: hiding from_dir alone left it in reach
+        Path disk = tmp.resolve("disk");
+        Files.createDirectories(disk.resolve("test"));
+        Files.writeString(disk.resolve("test/labels.csv"), "7.5\n");
+        Files.writeString(disk.resolve("answers.txt"), "9.25\n");
+        Files.createSymbolicLink(hidden.resolve("test"), disk.resolve("test"));
+        Files.createSymbolicLink(hidden.resolve("answers.txt"), disk.resolve("answers.txt"));
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        LocalExecutor linked = patient.confined(new Bubblewrap(found.bwrap().orElseThrow(), repo, repo.resolve(".git"),
+                repo.resolve(".helix"), List.of(hidden)));
+
+        Result r = linked.run(request("cat " + disk.resolve("test/labels.csv") + " || echo denied-linked-dir;"
+                + " cat " + disk.resolve("answers.txt") + " || echo denied-linked-file", Duration.ofSeconds(120), Map.of()));
+
+        assertThat(r.output()).contains("denied-linked-dir", "denied-linked-file").doesNotContain("7.5", "9.25");
+        assertThat(disk.resolve("test/labels.csv")).hasContent("7.5");
+    }
+
+    @Test
+    void aHiddenDirectoryInsideTheRepositoryStaysHiddenUnderItsReadOnlyBind() throws Exception {
+        // the signing keys under ~/.local/state when the repository is the home directory itself
+        Path keys = repo.resolve("state/keys");
+        Files.createDirectories(keys);
+        Files.writeString(keys.resolve("k"), "secret-key\n");
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        LocalExecutor inside = patient.confined(new Bubblewrap(found.bwrap().orElseThrow(), repo, repo.resolve(".git"),
+                repo.resolve(".helix"), List.of(keys)));
+
+        Result r = inside.run(request("cat " + keys.resolve("k") + " || echo denied-keys", Duration.ofSeconds(120), Map.of()));
+
+        assertThat(r.output()).contains("denied-keys").doesNotContain("secret-key");
+    }
+
+    @Test
+    void theCommandCannotPointTheWorktreesHeadAtABranchOfTheUsers() throws Exception {
+        // Helix commits and resets in the worktree through HEAD: pointed at refs/heads/main, its
+        // next commit or reset would move the user's branch
+        Path head = repo.resolve(".git/worktrees/t/HEAD");
+        String before = Files.readString(head);
+
+        Result r = run("git symbolic-ref HEAD refs/heads/main 2>/dev/null || echo denied-symref;"
+                + " echo 'ref: refs/heads/main' > \"$(git rev-parse --git-dir)/HEAD\" 2>/dev/null || echo denied-head;"
+                + " git status --short >/dev/null && echo status-ok");
+
+        assertThat(r.output()).contains("denied-symref", "denied-head", "status-ok");
+        assertThat(head).hasContent(before.strip());
+    }
+
+    @Test
+    void theOtherCheckoutsOfARepositoryRunInALinkedWorktreeAreReadOnly() throws Exception {
+        // helix run in a linked worktree of the user's: the main checkout and the user's other
+        // worktrees share its git directory, and are the user's files as much as the one Helix runs in
+        Path mine = tmp.resolve("feature");
+        git(repo, "worktree", "add", "-q", "-b", "feature", mine.toString());
+        Path session = mine.resolve(".helix/worktrees/s");
+        git(mine, "worktree", "add", "-q", "--detach", session.toString());
+        Sandbox.Finding found = Sandbox.find(System.getenv());
+        LocalExecutor inLinked = patient.confined(new Bubblewrap(found.bwrap().orElseThrow(), mine, repo.resolve(".git"),
+                mine.resolve(".helix"), List.of()));
+
+        Result r = inLinked.run(new Request("echo b > a.txt && echo wrote-worktree; echo x > " + repo.resolve("a.txt")
+                + " || echo denied-main; echo x > " + mine.resolve("a.txt") + " || echo denied-mine",
+                session, Duration.ofSeconds(120), Map.of("HELIX_TEST_MARK", mark), mine.resolve(".helix/runs/s/1.log")));
+
+        assertThat(r.output()).contains("wrote-worktree", "denied-main", "denied-mine");
+        assertThat(repo.resolve("a.txt")).hasContent("a");
+        assertThat(mine.resolve("a.txt")).hasContent("a");
+    }
+
+    @Test
     void theMetricFileItIsNamedIsWritableAndOneItDoesNotWriteIsNotLeftBehind() throws Exception {
         Path metric = repo.resolve(".helix/runs/t/1.metric");
         Result wrote = confined.run(request("echo '{\"loss\": 1.5}' > \"$" + MetricFile.VARIABLE + "\"", Duration.ofSeconds(120),
@@ -173,7 +263,8 @@ class ConfinedExecutorTest {
         Path real = repo.toRealPath();
         Path wt = worktree.toRealPath();
 
-        assertThat(argv.subList(0, 5)).containsExactly("/usr/bin/bwrap", "--die-with-parent", "--dev-bind", "/", "/");
+        assertThat(argv.subList(0, 8)).containsExactly("/usr/bin/bwrap", "--die-with-parent", "--unshare-user", "--cap-drop", "ALL",
+                "--dev-bind", "/", "/");
         assertThat(line).contains("--tmpfs " + hidden.toRealPath(), "--ro-bind " + real + " " + real,
                 "--tmpfs " + real.resolve(".helix"), "--bind " + wt + " " + wt,
                 "--ro-bind " + wt.resolve(".git") + " " + wt.resolve(".git"),

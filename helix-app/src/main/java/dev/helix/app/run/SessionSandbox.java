@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * run.sandbox for a session of {@code helix run}: whether its proposers and evaluations run in
@@ -56,7 +57,7 @@ public final class SessionSandbox {
                     + "): proposers and evaluations run with your rights, checked around each proposal");
         }
         Bubblewrap bwrap = new Bubblewrap(found.bwrap().orElseThrow(), repo, GitDirSnapshot.commonDir(repo), helixDir,
-                hidden(repo, spec));
+                hidden(repo, spec, env));
         boolean slurm = !spec.run().executor().equals("local");
         return new Settled(bwrap, "sandbox: bubblewrap (run.sandbox: " + mode.word() + "): proposers"
                 + (slurm ? "" : " and evaluations") + " see the repository read-only, write only their worktree, and do not see "
@@ -64,8 +65,11 @@ public final class SessionSandbox {
                 + (slurm ? "; evaluations run as Slurm jobs, outside it" : ""));
     }
 
-    /** What no confined process may see: the hold-out's from_dir and the directories of hold-out runs, now and to come. */
-    static List<Path> hidden(Path repo, Spec spec) {
+    /**
+     * What no confined process may see: the hold-out's from_dir, the directories of hold-out runs
+     * (now and to come), the ledger keys and the resident Helix's directory.
+     */
+    static List<Path> hidden(Path repo, Spec spec, Map<String, String> env) {
         List<Path> hidden = new ArrayList<>();
         spec.evaluate().holdout().map(Holdout::source).ifPresent(source -> {
             if (source instanceof Holdout.Directory d) hidden.add(HiddenFiles.directory(repo, d));
@@ -73,6 +77,9 @@ public final class SessionSandbox {
         HoldoutHomes.parent().ifPresent(hidden::add);
         // the keys that sign ledger records: a proposer that read one could sign a forged record
         hidden.add(FileLedgerStore.keyDirectory());
+        // the resident Helix's socket and token: it reads the ledger, outside the sandbox, for whoever holds the token
+        Optional.ofNullable(env.get("XDG_RUNTIME_DIR")).filter(d -> !d.isBlank()).map(d -> Path.of(d, "helix")).ifPresent(hidden::add);
+        Optional.ofNullable(env.get("HOME")).filter(d -> !d.isBlank()).map(d -> Path.of(d, ".cache", "helix")).ifPresent(hidden::add);
         // those of an older Helix, or of one whose own directory was not safe, directly in the temporary directory
         Path temp = Path.of(System.getProperty("java.io.tmpdir"));
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(temp, "helix-holdout-*")) {
