@@ -153,6 +153,17 @@ class SpecReaderTest {
         }
 
         @Test
+        void anEmptyChecksCommandIsAProblemOfItsOwnNotAMissingOne() {
+            for (String empty : List.of("", "   ")) {
+                Problem p = only(minimal().set("evaluate.checks", empty).set("evaluate.checks_timeout_seconds", 60).problems());
+                assertThat(p.path()).isEqualTo("evaluate.checks");
+                assertThat(p.message()).isEqualTo("is empty, and an empty command is not a command");
+                assertThat(p.suggestion()).contains("remove evaluate.checks", "give the command");
+            }
+            assertThat(only(minimal().set("evaluate.checks", "").problems()).path()).isEqualTo("evaluate.checks");
+        }
+
+        @Test
         void maxRepeatsAndRemeasureEveryAreRead() {
             Spec s = minimal().set("judge.max_repeats", 5).set("judge.remeasure_every", 0).read();
             assertThat(s.judge().maxRepeats()).isEqualTo(5);
