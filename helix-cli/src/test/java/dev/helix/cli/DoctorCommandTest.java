@@ -122,6 +122,25 @@ class DoctorCommandTest {
     }
 
     @Test
+    void anInferredDirectionIsExplainedAndOneWrittenInTheSpecIsNot() {
+        TestRepo repo = good();
+        String spec = repo.read("helix.yaml");
+        // "latency" says lower, "per_sec" makes it a rate: a name that points both ways
+        repo.write("evaluate.sh", repo.read("evaluate.sh") + "echo 'latency_per_sec: 1.0'\n");
+        repo.write("helix.yaml", spec.replace("primary: {name: loss, optimize: minimize}", "primary: {name: latency_per_sec}"));
+        repo.commitAll("a metric that points both ways, its direction inferred");
+
+        String inferred = check(repo.helix("doctor", "--json", "--quick").json().get("data"), "spec").get("message").asText();
+
+        repo.write("helix.yaml", spec.replace("primary: {name: loss, optimize: minimize}", "primary: {name: latency_per_sec, optimize: maximize}"));
+        repo.commitAll("its direction written");
+        String written = check(repo.helix("doctor", "--json", "--quick").json().get("data"), "spec").get("message").asText();
+
+        assertThat(inferred).contains("latency_per_sec (maximize)", "add `optimize: minimize` if lower is better");
+        assertThat(written).contains("latency_per_sec (maximize)").doesNotContain("add `optimize:", "because");
+    }
+
+    @Test
     void doctorAndAgentInfoSayWhereTheCostComesFromAndWarnWhereACapCannotHold() {
         String unpriced = "  backend: openai\n  model: my-finetune\n  base_url: https://api.example.invalid/v1\n"
                 + "  api_key_env: HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET\n";

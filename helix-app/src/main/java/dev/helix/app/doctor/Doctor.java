@@ -186,8 +186,9 @@ public final class Doctor {
             return Check.fail("spec", title, first + more, fix + "; 'helix run' lists every problem");
         }
         Spec.MetricSpec primary = spec.metrics().primary();
-        // a name whose words point both ways says which one was taken, so a wrong guess is caught before a session
-        String why = MetricNames.direction(primary.name()).filter(d -> d == primary.optimize())
+        // a name whose words point both ways says which one was taken, so a wrong guess is caught before a session;
+        // a direction written in the spec was no guess
+        String why = primary.optimizeWritten() ? "" : MetricNames.direction(primary.name()).filter(d -> d == primary.optimize())
                 .flatMap(d -> MetricNames.why(primary.name())).map(w -> "; " + w).orElse("");
         return Check.pass("spec", title, relative(specFile) + ": " + spec.name() + ", " + primary.name()
                 + " (" + primary.optimize().word() + ")" + why);

@@ -38,14 +38,14 @@ final class MetricRules {
                     "add `metrics: {primary: {name: accuracy, optimize: maximize}}` naming the number to improve");
         } else if (p instanceof String shorthand && !shorthand.isBlank()) {
             Direction d = inferred(shorthand, "metrics.primary", "metrics.primary.optimize");
-            primary = new MetricSpec(shorthand.trim(), d == null ? Direction.MAXIMIZE : d);
+            primary = new MetricSpec(shorthand.trim(), d == null ? Direction.MAXIMIZE : d, false);
         } else {
             Map<String, Object> pm = t.map(p, "metrics.primary");
             if (pm != null) {
                 t.checkKeys(pm, "metrics.primary", "metrics.primary");
                 String name = t.requiredText(pm, "name", "metrics.primary", "add `name: <metric>` under metrics.primary");
                 Direction d = direction(pm, "metrics.primary", name);
-                if (name != null && d != null) primary = new MetricSpec(name, d);
+                if (name != null && d != null) primary = new MetricSpec(name, d, pm.get("optimize") != null);
             }
         }
 

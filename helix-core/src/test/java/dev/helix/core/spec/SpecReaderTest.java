@@ -103,7 +103,7 @@ class SpecReaderTest {
             assertThat(s.version()).isEqualTo("0.1.0");
             assertThat(s.author()).isEmpty();
             assertThat(s.scope().readonly()).isEmpty();
-            assertThat(s.metrics().primary()).isEqualTo(new Spec.MetricSpec("val_loss", Direction.MINIMIZE));
+            assertThat(s.metrics().primary()).isEqualTo(new Spec.MetricSpec("val_loss", Direction.MINIMIZE, false));
             assertThat(s.metrics().qualityGuard()).isEmpty();
             assertThat(s.evaluate().timeoutSeconds()).isEqualTo(300);
             assertThat(s.evaluate().outputFormat()).isEqualTo(OutputFormat.PATTERN);
@@ -345,7 +345,7 @@ class SpecReaderTest {
         @Test
         void thePrimaryMayBeWrittenAsJustItsName() {
             assertThat(minimal().set("metrics.primary", "accuracy").read().metrics().primary())
-                    .isEqualTo(new Spec.MetricSpec("accuracy", Direction.MAXIMIZE));
+                    .isEqualTo(new Spec.MetricSpec("accuracy", Direction.MAXIMIZE, false));
         }
     }
 
