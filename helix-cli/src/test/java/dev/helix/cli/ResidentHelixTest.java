@@ -162,6 +162,14 @@ class ResidentHelixTest {
             if (!call.contains("--holdout")) assertThat(cold.out()).as("helix %s", String.join(" ", call)).doesNotContain("holdout").doesNotContain("hold-out");
             else assertThat(cold.out()).contains("\"holdout\":{");
         }
+
+        // only helix.yaml changes (the direction flipped), the ledger stays: the answer is computed anew
+        String before = cold(repo.dir, "status", "--holdout", "--json").out();
+        assertThat(resident(repo.dir, "build-1", "status", "--holdout", "--json").out()).isEqualTo(before);
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("optimize: minimize", "optimize: maximize"));
+        Result flipped = cold(repo.dir, "status", "--holdout", "--json");
+        assertThat(flipped.out()).isNotEqualTo(before);
+        assertThat(resident(repo.dir, "build-1", "status", "--holdout", "--json")).isEqualTo(flipped);
     }
 
     @Test
