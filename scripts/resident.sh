@@ -117,22 +117,42 @@ helix_resident_start() {
       "$HELIX_RESIDENT_DIR" "$_hr_build" ) </dev/null >/dev/null 2>&1 &
 }
 
-# helix daemon status|stop: where the resident Helix is, since when and its memory; or stop it.
+# helix daemon status|stop [--json]: where the resident Helix is, since when and its memory; or stop it.
+# With --json the answer is the JSON envelope every other command prints.
 helix_resident_command() {
   case "${1:-}" in
     status|stop) ;;
-    *) echo "usage: helix daemon status|stop" >&2; return 2 ;;
+    *) echo "usage: helix daemon status|stop [--json]" >&2; return 2 ;;
   esac
+  _hr_json=""
+  [ "${2:-}" != --json ] || _hr_json=--json
   _hr_rc=0
-  helix_resident_call "$1" - || _hr_rc=$?
+  helix_resident_call "$1" - $_hr_json || _hr_rc=$?
   if [ "$_hr_rc" = "$HELIX_RESIDENT_NONE" ]; then
     if ! helix_resident_client; then
-      echo "no resident Helix: neither nc (netcat-openbsd) nor socat is installed, so every call runs cold"
+      _hr_why="no resident Helix: neither nc (netcat-openbsd) nor socat is installed, so every call runs cold"
+      _hr_fix="install netcat-openbsd or socat"
     else
-      echo "no resident Helix is running (its socket would be $HELIX_RESIDENT_DIR/resident.sock)"
+      _hr_why="no resident Helix is running (its socket would be $HELIX_RESIDENT_DIR/resident.sock)"
+      _hr_fix="the next read-only call from a program (helix status, log, best, show...) starts one"
+    fi
+    if [ -z "$_hr_json" ]; then
+      echo "$_hr_why"
+    elif [ "$1" = stop ]; then
+      printf '{"status":"success","data":{"running":false,"stopped":false,"message":"%s"},"hints":[]}\n' "$(_helix_json_text "$_hr_why")"
+    else
+      printf '{"status":"error","error":{"code":"no_resident","message":"%s","suggestion":"%s"},"data":{"running":false},"hints":[]}\n' \
+        "$(_helix_json_text "$_hr_why")" "$(_helix_json_text "$_hr_fix")"
+      echo "error: $_hr_why" >&2
+      echo "  fix: $_hr_fix" >&2
     fi
     [ "$1" = stop ] && return 0
     return 1
   fi
   return "$_hr_rc"
+}
+
+# TEXT as the inside of a JSON string: backslashes and quotes escaped, control characters dropped.
+_helix_json_text() {
+  printf '%s' "$1" | tr -d '\000-\037' | sed -e 's/\\/\\\\/g' -e 's/"/\\"/g'
 }

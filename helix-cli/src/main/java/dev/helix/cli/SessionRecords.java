@@ -41,13 +41,17 @@ record SessionRecords(Workspace workspace, String tag, List<Experiment> records,
      */
     Optional<Overfitting> holdout(boolean reveal) {
         if (!reveal && driver() == Driver.AGENT || records.stream().noneMatch(e -> e.holdout().isPresent())) return Optional.empty();
-        dev.helix.core.spec.Direction direction;
+        // status still answers while helix.yaml is being edited
+        return spec().flatMap(s -> Overfitting.of(records, s.metrics().primary().optimize()));
+    }
+
+    /** The spec as it reads now, empty while it does not read: what a status answer may depend on beside the records. */
+    Optional<dev.helix.core.spec.Spec> spec() {
         try {
-            direction = workspace.spec().metrics().primary().optimize();
+            return Optional.of(workspace.spec());
         } catch (RuntimeException unreadable) {
-            return Optional.empty(); // status still answers while helix.yaml is being edited
+            return Optional.empty();
         }
-        return Overfitting.of(records, direction);
     }
 
     /** Experiment {@code e} as a row for people shows it: without its hold-out under the same rule as {@link #holdout()}. */

@@ -16,6 +16,7 @@ import dev.helix.core.judge.Overfitting;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Where a session stands, as {@code helix status} shows it; absent values are left out of the JSON.
@@ -84,18 +85,24 @@ record StatusView(
     record Answer(StatusView view, List<String> hints) {
     }
 
-    private record Still(List<Experiment> records, String tag, List<String> warnings, boolean revealHoldout, Answer answer) {
+    /**
+     * A kept answer and everything it was computed from: the records, the spec as read (the hold-out's
+     * comparison goes by its direction), the warnings and what was asked.
+     */
+    private record Still(List<Experiment> records, Optional<dev.helix.core.spec.Spec> spec, String tag, List<String> warnings,
+                         boolean revealHoldout, Answer answer) {
     }
 
-    /** The answers a resident Helix gave on sessions that do not run, while their records are the same list (the ledger unchanged). */
+    /** The answers a resident Helix gave on sessions that do not run, while what they were computed from is unchanged. */
     private static final List<Still> STILL = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** The view of session {@code s} and its hints; of a session that does not run, they depend on its records alone. */
     static Answer answer(SessionRecords s, List<Dashboard.WorkerLine> workers, Instant now) {
         boolean still = s.runningPid().isEmpty() && dev.helix.adapters.process.CallerEnvironment.override().isPresent();
+        Optional<dev.helix.core.spec.Spec> spec = still ? s.spec() : Optional.empty();
         if (still) {
             for (Still k : STILL) {
-                if (k.records() == s.records() && k.tag().equals(s.tag()) && k.warnings().equals(s.warnings())
+                if (k.records() == s.records() && k.spec().equals(spec) && k.tag().equals(s.tag()) && k.warnings().equals(s.warnings())
                         && k.revealHoldout() == s.revealHoldout()) {
                     return k.answer();
                 }
@@ -105,7 +112,7 @@ record StatusView(
         Answer answer = new Answer(view, view.hints(s));
         if (still) {
             if (STILL.size() >= 8) STILL.clear();
-            STILL.add(new Still(s.records(), s.tag(), s.warnings(), s.revealHoldout(), answer));
+            STILL.add(new Still(s.records(), spec, s.tag(), s.warnings(), s.revealHoldout(), answer));
         }
         return answer;
     }

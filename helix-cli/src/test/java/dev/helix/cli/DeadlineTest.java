@@ -61,7 +61,7 @@ class DeadlineTest {
         TestRepo.Run resumed = repo.helix("--json", "run", "--resume", "--tag", "d", "--max-experiments", "3", "--max-time", "5m");
 
         assertThat(resumed.code()).as("%s", resumed).isZero();
-        assertThat(resumed.err()).contains("resumed with --max-experiments 3 (given now), --max-time 300s from now (given now)");
+        assertThat(resumed.err()).contains("resumed with --max-experiments 3 (given now), --max-time 5m from now (given now)");
         assertThat(repo.ledger()).extracting(r -> r.get("run").asInt()).containsExactly(0, 1, 2, 3);
     }
 

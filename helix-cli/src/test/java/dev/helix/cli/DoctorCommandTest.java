@@ -102,6 +102,45 @@ class DoctorCommandTest {
     }
 
     @Test
+    void aSpecProblemIsSaidOnceWithItsOwnFixAsRunSaysIt() {
+        TestRepo repo = good();
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("  backend: tune\n",
+                "  backend: tune\n  price: {input_per_mtok: 3, output_per_mtok: -1}\n"));
+        repo.commitAll("a negative price");
+
+        TestRepo.Run doctor = repo.helix("doctor", "--text", "--quick");
+        TestRepo.Run run = repo.helix("run", "--tag", "p", "--max-experiments", "1");
+
+        String fix = "fix: e.g. `output_per_mtok: 3`";
+        assertThat(doctor.code()).as("%s", doctor).isEqualTo(2);
+        assertThat(doctor.out()).contains("agent.price.output_per_mtok: must be 0 or more US dollars per million tokens, found -1.0");
+        assertThat(doctor.out().split(java.util.regex.Pattern.quote(fix), -1)).as("%s", doctor).hasSize(2);
+        assertThat(doctor.out() + doctor.err()).doesNotContain("needs input_per_mtok and output_per_mtok");
+        assertThat(run.code()).as("%s", run).isEqualTo(2);
+        assertThat(run.err().split(java.util.regex.Pattern.quote(fix), -1)).as("%s", run).hasSize(2);
+        assertThat(run.err()).doesNotContain("needs input_per_mtok and output_per_mtok");
+    }
+
+    @Test
+    void anInferredDirectionIsExplainedAndOneWrittenInTheSpecIsNot() {
+        TestRepo repo = good();
+        String spec = repo.read("helix.yaml");
+        // "latency" says lower, "per_sec" makes it a rate: a name that points both ways
+        repo.write("evaluate.sh", repo.read("evaluate.sh") + "echo 'latency_per_sec: 1.0'\n");
+        repo.write("helix.yaml", spec.replace("primary: {name: loss, optimize: minimize}", "primary: {name: latency_per_sec}"));
+        repo.commitAll("a metric that points both ways, its direction inferred");
+
+        String inferred = check(repo.helix("doctor", "--json", "--quick").json().get("data"), "spec").get("message").asText();
+
+        repo.write("helix.yaml", spec.replace("primary: {name: loss, optimize: minimize}", "primary: {name: latency_per_sec, optimize: maximize}"));
+        repo.commitAll("its direction written");
+        String written = check(repo.helix("doctor", "--json", "--quick").json().get("data"), "spec").get("message").asText();
+
+        assertThat(inferred).contains("latency_per_sec (maximize)", "add `optimize: minimize` if lower is better");
+        assertThat(written).contains("latency_per_sec (maximize)").doesNotContain("add `optimize:", "because");
+    }
+
+    @Test
     void doctorAndAgentInfoSayWhereTheCostComesFromAndWarnWhereACapCannotHold() {
         String unpriced = "  backend: openai\n  model: my-finetune\n  base_url: https://api.example.invalid/v1\n"
                 + "  api_key_env: HELIX_DOCTOR_TEST_KEY_THAT_IS_NEVER_SET\n";

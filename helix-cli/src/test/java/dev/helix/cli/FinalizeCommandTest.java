@@ -57,6 +57,37 @@ class FinalizeCommandTest {
         return repo;
     }
 
+    @Test
+    void anInterruptedFinalizeRemovesTheWorktreesItMade() throws Exception {
+        Path amplitude = tmp.resolve("amplitude");
+        Files.writeString(amplitude, "0\n");
+        TestRepo repo = session(amplitude);
+        // from now on an evaluation waits on the pipe: finalize is stopped in its first measurement
+        Files.delete(amplitude);
+        assertThat(new ProcessBuilder("mkfifo", amplitude.toString()).start().waitFor()).isZero();
+        Path log = tmp.resolve("finalize.log");
+        Process finalize = repo.helixProcess(log, "finalize", "--tag", "s").start();
+        Path dir = repo.dir.resolve(".helix/worktrees/.finalize/s");
+        try {
+            for (int i = 0; i < 1200 && !(Files.isDirectory(dir.resolve("measure")) && Files.isDirectory(dir.resolve("branch"))
+                    && Files.exists(tmp.resolve("finalize.log")) && Files.readString(log).contains("blocks")); i++) {
+                Thread.sleep(100);
+            }
+            assertThat(dir.resolve("branch")).as(Files.readString(log)).isDirectory();
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(finalize.pid())).start().waitFor()).isZero();
+            assertThat(finalize.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).as(Files.readString(log)).isTrue();
+        } finally {
+            finalize.destroyForcibly();
+            // the evaluation left waiting on the pipe is let go (bounded: nobody may be reading any more)
+            Process release = new ProcessBuilder("timeout", "10", "sh", "-c", "echo 0 > " + amplitude).start();
+            release.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+
+        assertThat(finalize.exitValue()).as(Files.readString(log)).isEqualTo(130);
+        assertThat(repo.git("worktree", "list")).doesNotContain(".finalize");
+        assertThat(repo.dir.resolve(".helix/worktrees/.finalize")).doesNotExist();
+    }
+
     private static void keep(TestRepo repo, String file, String text, String description) {
         repo.write(file, text);
         TestRepo.Run run = repo.helix("--json", "try", "--tag", "s", "-m", description);
@@ -71,6 +102,7 @@ class FinalizeCommandTest {
 
         TestRepo.Run run = repo.helix("--json", "finalize", "--tag", "s");
         assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(repo.dir.resolve(".helix/worktrees/.finalize")).as("nothing of finalize's own is left").doesNotExist();
         JsonNode data = run.json().get("data");
         assertThat(data.get("confirmed").asBoolean()).isTrue();
         assertThat(data.get("gain").get("value").asDouble()).isEqualTo(22.0);

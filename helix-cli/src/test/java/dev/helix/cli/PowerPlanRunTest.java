@@ -34,7 +34,7 @@ class PowerPlanRunTest {
         assertThat(plan.detectable() / 100).as("about 1.8 sd of one measurement, in proportion to 100").isBetween(0.0005, 0.1);
         String said = run.out() + run.err();
         assertThat(said).contains("note: power planning: " + plan.render())
-                .contains("note: judge.min_improvement 0 (0%) is below what the noise allows (");
+                .contains("note: judge.min_improvement 0 (0%) is below what the noise allows: an improvement smaller than ");
 
         JsonNode power = check(repo.helix("doctor", "--quick", "--json").json().get("data"), "power");
         assertThat(power.get("status").asText()).as(power.toString()).isEqualTo("warn");

@@ -2,6 +2,9 @@ package dev.helix.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -162,6 +165,14 @@ class ResidentHelixTest {
             if (!call.contains("--holdout")) assertThat(cold.out()).as("helix %s", String.join(" ", call)).doesNotContain("holdout").doesNotContain("hold-out");
             else assertThat(cold.out()).contains("\"holdout\":{");
         }
+
+        // only helix.yaml changes (the direction flipped), the ledger stays: the answer is computed anew
+        String before = cold(repo.dir, "status", "--holdout", "--json").out();
+        assertThat(resident(repo.dir, "build-1", "status", "--holdout", "--json").out()).isEqualTo(before);
+        repo.write("helix.yaml", repo.read("helix.yaml").replace("optimize: minimize", "optimize: maximize"));
+        Result flipped = cold(repo.dir, "status", "--holdout", "--json");
+        assertThat(flipped.out()).isNotEqualTo(before);
+        assertThat(resident(repo.dir, "build-1", "status", "--holdout", "--json")).isEqualTo(flipped);
     }
 
     @Test
@@ -214,9 +225,25 @@ class ResidentHelixTest {
         Result status = client("helix_resident_command status", tmp);
         assertThat(status.exit()).isZero();
         assertThat(status.out()).contains("pid " + first.pid(), residentDir.resolve("resident.sock").toString(), "MB resident");
+        Result json = client("helix_resident_command status --json", tmp);
+        assertThat(json.exit()).isZero();
+        JsonNode envelope = new ObjectMapper().readTree(json.out());
+        assertThat(envelope.get("status").asText()).isEqualTo("success");
+        assertThat(envelope.get("data").get("pid").asLong()).isEqualTo(first.pid());
+        assertThat(envelope.get("data").get("socket").asText()).isEqualTo(residentDir.resolve("resident.sock").toString());
+        assertThat(envelope.get("data").get("running").asBoolean()).isTrue();
         assertThat(client("helix_resident_command stop", tmp).exit()).isZero();
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).as("stopped").isTrue();
         assertThat(client("helix_resident_command status", tmp).out()).contains("no resident Helix is running");
+        Result none = client("helix_resident_command status --json", tmp);
+        assertThat(none.exit()).isEqualTo(1);
+        JsonNode error = new ObjectMapper().readTree(none.out());
+        assertThat(error.get("status").asText()).isEqualTo("error");
+        assertThat(error.get("error").get("code").asText()).isEqualTo("no_resident");
+        assertThat(error.get("error").get("message").asText()).contains("no resident Helix is running");
+        assertThat(none.err()).contains("error: no resident Helix is running", "fix: ");
+        assertThat(new ObjectMapper().readTree(client("helix_resident_command stop --json", tmp).out()).get("data").get("stopped").asBoolean())
+                .isFalse();
 
         Process idle = startServer("build-1", Map.of("HELIX_DAEMON_IDLE", "2s"));
         assertThat(idle.waitFor(120, TimeUnit.SECONDS)).as("leaves after its idle time").isTrue();

@@ -152,6 +152,36 @@ class ResidentLauncherTest {
         assertThat(launcher(repo.dir, "log", "-n", "1", "--json")).isEqualTo(cold(repo.dir, "log", "-n", "1", "--json"));
     }
 
+    @Test
+    void aCallFromADeletedDirectoryIsToldSoBeTheResidentUpOrNot() throws Exception {
+        TestRepo repo = TestRepo.quadratic(tmp.resolve("repo"), "");
+        assertThat(cold(repo.dir, "run", "--tag", "a", "--max-experiments", "1").exit()).isZero();
+        Result cold = fromDeleted(repo.dir.resolve("gone-1"), "status", "--json");
+        launcher(repo.dir, "status", "--json");
+        waitForResident();
+        Result resident = fromDeleted(repo.dir.resolve("gone-2"), "status", "--json");
+        Result text = fromDeleted(repo.dir.resolve("gone-3"), "log", "--text");
+
+        for (Result r : List.of(cold, resident, text)) {
+            assertThat(r.exit()).as("%s", r).isEqualTo(2);
+            // bash itself says "shell-init: error retrieving current directory" before the launcher runs
+            assertThat(r.err()).as("%s", r).endsWith("error: the current directory no longer exists\n  fix: cd to the repository\n")
+                    .doesNotContain("Exception", "initialization of VM");
+        }
+        assertThat(resident).isEqualTo(cold);
+        assertThat(cold.out()).contains("\"status\":\"error\"", "\"code\":\"no_working_directory\"");
+        assertThat(text.out()).isEmpty();
+    }
+
+    /** The launcher called from {@code dir}, deleted after the caller went into it. */
+    private Result fromDeleted(Path dir, String... args) throws Exception {
+        Files.createDirectories(dir);
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "cd \"$1\" && rmdir \"$1\" && shift && exec \"$0\" \"$@\"",
+                install.resolve("helix").toString(), dir.toString()));
+        command.addAll(List.of(args));
+        return collect(new ProcessBuilder(command).directory(tmp.toFile()));
+    }
+
     record Result(String out, String err, int exit) {
     }
 

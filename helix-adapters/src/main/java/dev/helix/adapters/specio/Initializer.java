@@ -203,8 +203,12 @@ public final class Initializer {
                 s.agent(), s.search(), s.run(), s.requirements(), "helix.yaml");
     }
 
+    /** {@code s} as read back from {@code source}, which says the primary's direction even where {@code s} inferred it. */
     private static Spec withSource(Spec s, String source) {
-        return new Spec(s.name(), s.version(), s.domain(), s.description(), s.author(), s.scope(), s.metrics(), s.evaluate(),
+        Spec.Metrics m = s.metrics();
+        Spec.Metrics written = new Spec.Metrics(new Spec.MetricSpec(m.primary().name(), m.primary().optimize(), true),
+                m.qualityGuard(), m.constraints(), m.record());
+        return new Spec(s.name(), s.version(), s.domain(), s.description(), s.author(), s.scope(), written, s.evaluate(),
                 s.judge(), s.agent(), s.search(), s.run(), s.requirements(), source);
     }
 

@@ -178,15 +178,17 @@ public final class Doctor {
             spec = SpecFiles.load(specFile);
         } catch (SpecException e) {
             List<Problem> problems = e.problems();
-            String first = problems.isEmpty() ? e.getMessage() : problems.get(0).render().replace("\n", " ");
+            String first = problems.isEmpty() ? e.getMessage() : problems.get(0).located();
             String more = problems.size() > 1 ? " (and " + (problems.size() - 1) + " more)" : "";
-            String fix = problems.stream().map(Problem::suggestion).filter(s -> s != null && !s.isBlank()).findFirst()
+            // the fix of the problem shown, said once: in the fix, not also in the message
+            String fix = problems.stream().limit(1).map(Problem::suggestion).filter(s -> s != null && !s.isBlank()).findFirst()
                     .orElse("fix the field named");
             return Check.fail("spec", title, first + more, fix + "; 'helix run' lists every problem");
         }
         Spec.MetricSpec primary = spec.metrics().primary();
-        // a name whose words point both ways says which one was taken, so a wrong guess is caught before a session
-        String why = MetricNames.direction(primary.name()).filter(d -> d == primary.optimize())
+        // a name whose words point both ways says which one was taken, so a wrong guess is caught before a session;
+        // a direction written in the spec was no guess
+        String why = primary.optimizeWritten() ? "" : MetricNames.direction(primary.name()).filter(d -> d == primary.optimize())
                 .flatMap(d -> MetricNames.why(primary.name())).map(w -> "; " + w).orElse("");
         return Check.pass("spec", title, relative(specFile) + ": " + spec.name() + ", " + primary.name()
                 + " (" + primary.optimize().word() + ")" + why);

@@ -73,7 +73,7 @@ public final class FinalizeSession {
         }
         FinalBranch.checkWritable(workspace, tag);
         FinalizeSession session = new FinalizeSession(workspace, tag, spec, options, gates, progress, Records.differencePrior(experiments));
-        try (var lock = workspace.lock(tag)) {
+        try (var lock = workspace.lock(tag); var leftovers = new FinalizeLeftovers(workspace, tag)) {
             FinalResult result = session.finalize(experiments, baseline, best);
             FinalFiles.write(workspace, result);
             return result;

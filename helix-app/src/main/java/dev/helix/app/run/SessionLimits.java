@@ -54,7 +54,7 @@ final class SessionLimits {
             if (k.isEmpty() && kept.containsKey("max_tokens")) k = java.util.OptionalLong.of(Long.parseLong(kept.getProperty("max_tokens")));
             Optional<Double> c = given.maxCost().or(() -> Optional.ofNullable(kept.getProperty("max_cost_usd")).map(Double::valueOf));
             n.ifPresent(v -> said.add("--max-experiments " + v + (given.maxExperiments().isPresent() ? " (given now)" : " (kept)")));
-            t.ifPresent(v -> said.add("--max-time " + v.toSeconds() + "s from now" + (given.maxTime().isPresent() ? " (given now)" : " (kept)")));
+            t.ifPresent(v -> said.add("--max-time " + written(v) + " from now" + (given.maxTime().isPresent() ? " (given now)" : " (kept)")));
             c.ifPresent(v -> said.add("--max-cost " + v + " USD for the whole session" + (given.maxCost().isPresent() ? " (given now)" : " (kept)")));
             k.ifPresent(v -> said.add("--max-tokens " + v + (given.maxTokens().isPresent() ? " (given now)" : " (kept)")));
             o = new RunSession.Options(given.tag(), given.backend(), n, t, c, true, given.workers(), given.directions(), given.executor(),
@@ -63,6 +63,25 @@ final class SessionLimits {
         String words = !given.resume() ? "" : said.isEmpty() ? "resumed without limits: it runs until Ctrl-C or the proposer stops it"
                 : "resumed with " + String.join(", ", said);
         return new Applied(o, words);
+    }
+
+    /**
+     * A duration as a user writes one for --max-time, in its largest whole units (2d, 1h30m, 90s): the
+     * limits file keeps seconds, and "172800s" is not what anyone typed.
+     */
+    static String written(Duration d) {
+        long s = d.toSeconds();
+        if (s == 0) return d.toMillis() + "ms";
+        StringBuilder b = new StringBuilder();
+        long[] sizes = {86_400, 3_600, 60, 1};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (s >= sizes[i]) {
+                b.append(s / sizes[i]).append(units[i]);
+                s %= sizes[i];
+            }
+        }
+        return b.toString();
     }
 
     private static Properties read(Path file) {

@@ -1,5 +1,7 @@
 package dev.helix.cli.resident;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.helix.adapters.process.CallerEnvironment;
 import dev.helix.cli.ReusedCommands;
 import java.io.ByteArrayOutputStream;
@@ -41,6 +43,7 @@ public final class ResidentServer {
     private static final ReusedCommands COMMANDS = new ReusedCommands();
     private final ResidentHome home;
     private final String build;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final Duration idle;
     private final byte[] token;
     private final Instant since = Instant.now();
@@ -178,10 +181,13 @@ public final class ResidentServer {
                 calls.incrementAndGet();
                 switch (request.operation()) {
                     case "run" -> reply(out, run(request));
-                    case "status" -> reply(out, new Answer(status().getBytes(StandardCharsets.UTF_8), new byte[0], 0));
+                    case "status" -> reply(out, new Answer((request.args().contains("--json") ? statusJson() : status())
+                            .getBytes(StandardCharsets.UTF_8), new byte[0], 0));
                     case "stop" -> {
-                        reply(out, new Answer(("stopped the resident Helix (pid " + ProcessHandle.current().pid() + ")\n")
-                                .getBytes(StandardCharsets.UTF_8), new byte[0], 0));
+                        long pid = ProcessHandle.current().pid();
+                        reply(out, new Answer((request.args().contains("--json")
+                                ? envelope(JSON.createObjectNode().put("running", false).put("stopped", true).put("pid", pid))
+                                : "stopped the resident Helix (pid " + pid + ")\n").getBytes(StandardCharsets.UTF_8), new byte[0], 0));
                         stop(listener);
                     }
                     default -> refuse(out, "operation");
@@ -221,6 +227,24 @@ public final class ResidentServer {
                 + "memory: " + residentMemory().map(kb -> kb / 1024 + " MB resident, ").orElse("")
                 + (rt.totalMemory() - rt.freeMemory()) / (1 << 20) + " MB heap in use of " + rt.maxMemory() / (1 << 20) + " MB\n"
                 + "idle limit: " + idle.toMinutes() + " min\n";
+    }
+
+    /** What {@link #status} says, as the JSON envelope every command prints with --json. */
+    private String statusJson() {
+        Runtime rt = Runtime.getRuntime();
+        ObjectNode data = JSON.createObjectNode().put("running", true).put("pid", ProcessHandle.current().pid())
+                .put("socket", home.socket().toString()).put("since", since.toString()).put("calls", calls.get()).put("build", build);
+        residentMemory().ifPresentOrElse(kb -> data.put("resident_mb", kb / 1024), () -> data.putNull("resident_mb"));
+        data.put("heap_used_mb", (rt.totalMemory() - rt.freeMemory()) / (1 << 20)).put("heap_max_mb", rt.maxMemory() / (1 << 20))
+                .put("idle_limit_minutes", idle.toMinutes());
+        return envelope(data);
+    }
+
+    private static String envelope(ObjectNode data) {
+        ObjectNode root = JSON.createObjectNode().put("status", "success");
+        root.set("data", data);
+        root.putArray("hints");
+        return root + "\n";
     }
 
     /** The resident set size in KB, where /proc tells it (Linux). */

@@ -68,11 +68,14 @@ public record PowerPlan(double sd, double mean, int blocks, double confidence, d
      * (the detectable improvement with no min_improvement): improvements between the two are mostly missed.
      */
     public Optional<String> warning() {
-        double floor = detectable - minImprovement; // what the noise alone hides, whatever min_improvement asks
-        if (minImprovement >= floor) return Optional.empty();
+        // The noise's own share of the detectable improvement decides whether to warn; the line quotes one
+        // number, the detectable improvement itself, as render() does: quoting the noise's share too put two
+        // different "floors" (e.g. 0.68% and 0.78%) in one sentence.
+        double noiseShare = detectable - minImprovement;
+        if (minImprovement >= noiseShare) return Optional.empty();
         return Optional.of("judge.min_improvement " + Judge.fmt(minImprovement) + percent(minImprovement)
-                + " is below what the noise allows (" + Judge.fmt(floor) + percent(floor) + "): an improvement smaller than "
-                + Judge.fmt(detectable) + percent(detectable) + " is kept less than 80% of the time");
+                + " is below what the noise allows: an improvement smaller than " + Judge.fmt(detectable) + percent(detectable)
+                + " is kept less than 80% of the time");
     }
 
     /** What a session says of its plan when the baseline is measured: the plan, and the warning with its advice. */

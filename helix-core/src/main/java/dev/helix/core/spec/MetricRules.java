@@ -38,14 +38,14 @@ final class MetricRules {
                     "add `metrics: {primary: {name: accuracy, optimize: maximize}}` naming the number to improve");
         } else if (p instanceof String shorthand && !shorthand.isBlank()) {
             Direction d = inferred(shorthand, "metrics.primary", "metrics.primary.optimize");
-            primary = new MetricSpec(shorthand.trim(), d == null ? Direction.MAXIMIZE : d);
+            primary = new MetricSpec(shorthand.trim(), d == null ? Direction.MAXIMIZE : d, false);
         } else {
             Map<String, Object> pm = t.map(p, "metrics.primary");
             if (pm != null) {
                 t.checkKeys(pm, "metrics.primary", "metrics.primary");
                 String name = t.requiredText(pm, "name", "metrics.primary", "add `name: <metric>` under metrics.primary");
                 Direction d = direction(pm, "metrics.primary", name);
-                if (name != null && d != null) primary = new MetricSpec(name, d);
+                if (name != null && d != null) primary = new MetricSpec(name, d, pm.get("optimize") != null);
             }
         }
 
@@ -176,10 +176,14 @@ final class MetricRules {
             }
         }
         List<String> passthrough = Optional.ofNullable(t.texts(s.get("env_passthrough"), "evaluate.env_passthrough")).orElse(List.of());
-        Optional<String> checkCommand = Optional.ofNullable(t.text(s.get("checks"), "evaluate.checks")).map(String::strip)
-                .filter(c -> !c.isEmpty());
+        String checksText = t.text(s.get("checks"), "evaluate.checks");
+        Optional<String> checkCommand = Optional.ofNullable(checksText).map(String::strip).filter(c -> !c.isEmpty());
         int checkTimeout = t.whole(s.get("checks_timeout_seconds"), "evaluate.checks_timeout_seconds", timeout, 1);
-        if (checkCommand.isEmpty() && s.get("checks_timeout_seconds") != null) {
+        if (checksText != null && checkCommand.isEmpty()) {
+            // an empty command would pass every candidate's checks without running anything
+            t.problem("evaluate.checks", "is empty, and an empty command is not a command",
+                    "remove evaluate.checks (and checks_timeout_seconds), or give the command that runs your tests, e.g. `checks: pytest -q`");
+        } else if (checkCommand.isEmpty() && s.get("checks_timeout_seconds") != null) {
             t.problem("evaluate.checks_timeout_seconds", "limits evaluate.checks, which is not set",
                     "set `checks: <your test command>`, or remove checks_timeout_seconds");
         }

@@ -11,12 +11,16 @@ public record Problem(String source, String path, int line, String message, Stri
 
     /** "helix.yaml:12: metrics.primary.optimize: must be minimize or maximize (fix: ...)" */
     public String render() {
+        String said = located();
+        return suggestion != null && !suggestion.isEmpty() ? said + "\n    fix: " + suggestion : said;
+    }
+
+    /** "helix.yaml:12: metrics.primary.optimize: must be minimize or maximize": where and what, for a caller that says the fix itself. */
+    public String located() {
         StringBuilder b = new StringBuilder(source);
         if (line > 0) b.append(':').append(line);
         b.append(": ");
         if (!path.isEmpty()) b.append(path).append(": ");
-        b.append(message);
-        if (suggestion != null && !suggestion.isEmpty()) b.append("\n    fix: ").append(suggestion);
-        return b.toString();
+        return b.append(message).toString();
     }
 }

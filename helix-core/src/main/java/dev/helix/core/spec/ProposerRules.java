@@ -83,6 +83,8 @@ final class ProposerRules {
         Double out = perMtok(m, "output_per_mtok");
         Double cached = perMtok(m, "cached_input_per_mtok");
         if (in == null || out == null) {
+            // a price written but wrong has its own problem already; only a missing one is said here
+            if (m.get("input_per_mtok") != null && m.get("output_per_mtok") != null) return Optional.empty();
             t.problem("agent.price", "needs input_per_mtok and output_per_mtok (US dollars per million tokens)",
                     "e.g. `price: {input_per_mtok: 3, output_per_mtok: 15}`");
             return Optional.empty();

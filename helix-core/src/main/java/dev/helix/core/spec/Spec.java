@@ -68,7 +68,16 @@ public record Spec(
         }
     }
 
-    public record MetricSpec(String name, Direction optimize) {}
+    /**
+     * The metric to improve; {@code optimizeWritten}: the direction was written in the spec, not inferred
+     * from the name, so nothing needs to say how it was chosen.
+     */
+    public record MetricSpec(String name, Direction optimize, boolean optimizeWritten) {
+        /** A metric whose direction was given. */
+        public MetricSpec(String name, Direction optimize) {
+            this(name, optimize, true);
+        }
+    }
 
     /** A metric that may get worse by at most {@code maxDegradation}, relative to the best (0.01 = 1%). */
     public record QualityGuard(String name, Direction optimize, double maxDegradation) {}

@@ -127,6 +127,17 @@ class PowerTest {
         assertThat(enough.warning()).isEmpty();
         assertThat(PowerPlan.of(0, 3, 100, judge)).isEmpty();
 
+        // a min_improvement above 0 but below the noise: the line quotes one floor, the one render() quotes
+        PowerPlan small = PowerPlan.of(1.0, 3, 100, new Spec.JudgeSpec(Spec.JudgeMode.AUTO, new Spec.Threshold(0.001, true), 0.95, true))
+                .orElseThrow();
+        String floor = Judge.fmt(small.detectable());
+        assertThat(small.render()).contains("the smallest improvement kept with 80% power is " + floor + " (");
+        assertThat(small.warning()).hasValueSatisfying(w -> assertThat(w)
+                .isEqualTo("judge.min_improvement 0.1 (0.1%) is below what the noise allows: an improvement smaller than " + floor + " ("
+                        + new java.math.BigDecimal(small.detectable()).round(new java.math.MathContext(2)).stripTrailingZeros().toPlainString()
+                        + "%) is kept less than 80% of the time")
+                .doesNotContain(Judge.fmt(small.detectable() - small.minImprovement())));
+
         // With three blocks the judge sees less, and more blocks buy a finer improvement.
         Spec.JudgeSpec three = new Spec.JudgeSpec(Spec.JudgeMode.AUTO, Spec.Threshold.ZERO, 0.95, true, 3, 10);
         PowerPlan few = PowerPlan.of(1.0, 3, 100, three).orElseThrow();

@@ -103,7 +103,7 @@ class SpecReaderTest {
             assertThat(s.version()).isEqualTo("0.1.0");
             assertThat(s.author()).isEmpty();
             assertThat(s.scope().readonly()).isEmpty();
-            assertThat(s.metrics().primary()).isEqualTo(new Spec.MetricSpec("val_loss", Direction.MINIMIZE));
+            assertThat(s.metrics().primary()).isEqualTo(new Spec.MetricSpec("val_loss", Direction.MINIMIZE, false));
             assertThat(s.metrics().qualityGuard()).isEmpty();
             assertThat(s.evaluate().timeoutSeconds()).isEqualTo(300);
             assertThat(s.evaluate().outputFormat()).isEqualTo(OutputFormat.PATTERN);
@@ -150,6 +150,17 @@ class SpecReaderTest {
             assertThat(alone.message()).isEqualTo("limits evaluate.checks, which is not set");
             Problem zero = only(minimal().set("evaluate.checks", "pytest").set("evaluate.checks_timeout_seconds", 0).problems());
             assertThat(zero.message()).isEqualTo("must be at least 1, found 0");
+        }
+
+        @Test
+        void anEmptyChecksCommandIsAProblemOfItsOwnNotAMissingOne() {
+            for (String empty : List.of("", "   ")) {
+                Problem p = only(minimal().set("evaluate.checks", empty).set("evaluate.checks_timeout_seconds", 60).problems());
+                assertThat(p.path()).isEqualTo("evaluate.checks");
+                assertThat(p.message()).isEqualTo("is empty, and an empty command is not a command");
+                assertThat(p.suggestion()).contains("remove evaluate.checks", "give the command");
+            }
+            assertThat(only(minimal().set("evaluate.checks", "").problems()).path()).isEqualTo("evaluate.checks");
         }
 
         @Test
@@ -334,7 +345,7 @@ class SpecReaderTest {
         @Test
         void thePrimaryMayBeWrittenAsJustItsName() {
             assertThat(minimal().set("metrics.primary", "accuracy").read().metrics().primary())
-                    .isEqualTo(new Spec.MetricSpec("accuracy", Direction.MAXIMIZE));
+                    .isEqualTo(new Spec.MetricSpec("accuracy", Direction.MAXIMIZE, false));
         }
     }
 
