@@ -67,6 +67,23 @@ class TuneOptionTest {
     }
 
     @Test
+    void aResumedTunedSessionKeepsTuningTheValuesGivenAgain() {
+        TestRepo repo = project();
+        TestRepo.Run first = repo.helix("--text", "run", "--tag", "t", "--tune", "LR=0.01..1:log", "--max-experiments", "1");
+        assertThat(first.code()).as(first.toString()).isZero();
+
+        TestRepo.Run resumed = repo.helix("--text", "run", "--resume", "--tag", "t", "--tune", "LR=0.01..1:log",
+                "--max-experiments", "2");
+
+        assertThat(resumed.code()).as(resumed.toString()).isZero();
+        List<JsonNode> ledger = repo.ledger();
+        assertThat(ledger).as(resumed.toString()).hasSize(3);
+        for (JsonNode r : ledger.subList(1, 3)) {
+            assertThat(r.get("agent").get("backend").asText()).as(r.toString()).isEqualTo("tune");
+        }
+    }
+
+    @Test
     void aValueTheFileDoesNotAssignOrABadRangeIsAUsageErrorBeforeAnythingIsWritten() {
         TestRepo repo = project();
         TestRepo.Run missing = repo.helix("--text", "run", "--tune", "DROPOUT=0..0.5");

@@ -58,7 +58,7 @@ final class SessionLimits {
             c.ifPresent(v -> said.add("--max-cost " + v + " USD for the whole session" + (given.maxCost().isPresent() ? " (given now)" : " (kept)")));
             k.ifPresent(v -> said.add("--max-tokens " + v + (given.maxTokens().isPresent() ? " (given now)" : " (kept)")));
             o = new RunSession.Options(given.tag(), given.backend(), n, t, c, true, given.workers(), given.directions(), given.executor(),
-                    given.agentCommand(), k);
+                    given.agentCommand(), k, given.tune());
         }
         String words = !given.resume() ? "" : said.isEmpty() ? "resumed without limits: it runs until Ctrl-C or the proposer stops it"
                 : "resumed with " + String.join(", ", said);
