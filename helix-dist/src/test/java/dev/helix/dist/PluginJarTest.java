@@ -269,9 +269,9 @@ class PluginJarTest {
 
     /** How many calls the resident Helix has answered, from {@code helix daemon status}. */
     private int calls(Map<String, String> env) throws Exception {
-        Run status = helix(tmp, env, "daemon", "status");
+        Run status = helix(tmp, env, "daemon", "status", "--json");
         assertThat(status.code()).as(status.toString()).isZero();
-        return Integer.parseInt(match("\\((\\d+) calls\\)", status.out()));
+        return Integer.parseInt(match("\"calls\":(\\d+)", status.out()));
     }
 
     private static void awaitResident(Path runtime) throws InterruptedException {
