@@ -147,16 +147,7 @@ final class Commits {
                 "--no-commit", "--allow-empty"));
         if (takeTheirs) pick.add("--strategy-option=theirs");
         pick.add(base + ".." + commit); // with --no-commit, every commit of the range lands in one change
-        Git.Result picked = git.run(worktree, pick);
-        if (picked.exit() != 0) {
-            git.run(worktree, List.of("cherry-pick", "--abort")); // may have nothing to abort
-            git.run(worktree, List.of("reset", "-q", "--hard", "HEAD")).ok();
-            return Optional.empty();
-        }
-        List<String> args = commitOptions(worktree);
-        args.addAll(List.of("commit", "-q", "--no-verify", "--allow-empty", "--cleanup=whitespace", "-m", message));
-        git.run(worktree, args).ok();
-        return Optional.of(committed(worktree));
+        return commitApplied(worktree, git.run(worktree, pick), "cherry-pick", message);
     }
 
     /** See {@link dev.helix.core.port.Repository#revertCommit}. */
@@ -164,8 +155,16 @@ final class Commits {
         // with --no-commit, every commit of the range is reverted (newest first) into one change
         Git.Result reverted = git.run(worktree, List.of("-c", "core.hooksPath=/dev/null", "-c", "gc.auto=0", "revert",
                 "--no-commit", base + ".." + commit));
-        if (reverted.exit() != 0) {
-            git.run(worktree, List.of("revert", "--abort")); // may have nothing to abort
+        return commitApplied(worktree, reverted, "revert", message);
+    }
+
+    /**
+     * Commits what a cherry-pick or revert with --no-commit ({@code sequencer}) applied, with
+     * {@code message}; when it did not apply cleanly, aborts it and leaves the worktree at HEAD.
+     */
+    private Optional<String> commitApplied(Path worktree, Git.Result applied, String sequencer, String message) {
+        if (applied.exit() != 0) {
+            git.run(worktree, List.of(sequencer, "--abort")); // may have nothing to abort
             git.run(worktree, List.of("reset", "-q", "--hard", "HEAD")).ok();
             return Optional.empty();
         }
